@@ -1,0 +1,1 @@
+"""Reference data shipped with finder, installed as ``finder.refdata``."""

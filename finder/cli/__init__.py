@@ -1,0 +1,122 @@
+"""The `finder` command: a lazy group, so `finder --help` imports almost nothing.
+
+Commands live in modules by group (records, shortlist, consult, compare,
+verify, data); each is imported only when it runs. The one-line help of each
+command is written here so the help screen needs no imports.
+"""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+
+from finder import __version__
+from finder.cli.app import App, GUIDE, handle_errors
+
+# name -> (module:function, one-line help). Order here is the order of the help screen.
+COMMANDS: dict[str, tuple[str, str]] = {
+    "import": ("finder.cli.records:import_cmd", "Import therapist lists, saved pages, NPPES, FHIR, vCards."),
+    "list": ("finder.cli.records:list_cmd", "List therapists with their IPT evidence."),
+    "show": ("finder.cli.records:show_cmd", "Show one therapist: every field and where it came from."),
+    "add": ("finder.cli.records:add_cmd", "Enter a therapist by hand (a referral, a name from a list)."),
+    "edit": ("finder.cli.records:edit_cmd", "Correct one field of a therapist (kept as entered by you)."),
+    "search": ("finder.cli.shortlist:search_cmd", "Find therapists that fit the profile, ranked."),
+    "profile": ("finder.cli.shortlist:profile_group", "What this person needs; profiles for clients."),
+    "shortlist": ("finder.cli.shortlist:shortlist_group", "The candidates being pursued, with status."),
+    "merge": ("finder.cli.shortlist:merge_cmd", "Review records that may be the same clinician."),
+    "split": ("finder.cli.shortlist:split_cmd", "Undo a merge: separate a therapist's records."),
+    "contact": ("finder.cli.consult:contact_cmd", "Log a call, email or message to a therapist."),
+    "followups": ("finder.cli.consult:followups_cmd", "Who to chase, waitlists, booked consultations."),
+    "draft": ("finder.cli.consult:draft_cmd", "Print a first-contact message to copy; nothing is sent."),
+    "consult": ("finder.cli.consult:consult_cmd", "Walk the consultation checklist, saving each answer."),
+    "insurer-call": ("finder.cli.consult:insurer_call_cmd", "Walk the checklist for the call to the insurer."),
+    "answers": ("finder.cli.consult:answers_cmd", "Show the answers recorded for a therapist."),
+    "note": ("finder.cli.consult:note_cmd", "Add your own pros, cons and notes about a therapist."),
+    "checklists": ("finder.cli.consult:checklists_group", "List, show and validate checklists."),
+    "compare": ("finder.cli.compare:compare_cmd", "Compare candidates side by side (terminal, HTML, Markdown)."),
+    "verify": ("finder.cli.verify:verify_cmd", "Look clinicians up in the NPPES NPI Registry (online)."),
+    "export": ("finder.cli.data:export_cmd", "Write everything finder holds to one file."),
+    "restore": ("finder.cli.data:restore_cmd", "List backups of the store, or restore one."),
+    "wipe": ("finder.cli.data:wipe_cmd", "Delete all finder data."),
+    "path": ("finder.cli.records:path_cmd", "Print where finder keeps its data."),
+    "crisis": ("finder.cli.records:crisis_cmd", "Crisis lines: where to get help now."),
+}  # fmt: skip
+
+
+def _available(target: str) -> bool:
+    module = target.partition(":")[0]
+    return importlib.util.find_spec(module) is not None
+
+
+class LazyGroup(click.Group):
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return [name for name, (target, _) in COMMANDS.items() if _available(target)]
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        entry = COMMANDS.get(cmd_name)
+        if entry is None or not _available(entry[0]):
+            return None
+        module_name, _, attr = entry[0].partition(":")
+        command = getattr(importlib.import_module(module_name), attr)
+        assert isinstance(command, click.Command)
+        return command
+
+    def invoke(self, ctx: click.Context) -> Any:
+        with handle_errors():
+            return super().invoke(ctx)
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        rows = [(name, COMMANDS[name][1]) for name in self.list_commands(ctx)]
+        with formatter.section("Commands"):
+            formatter.write_dl(rows)
+
+
+def _version(ctx: click.Context, _param: click.Parameter, value: bool) -> None:
+    if value and not ctx.resilient_parsing:
+        click.echo(f"finder {__version__}")
+        ctx.exit()
+
+
+@click.group(
+    cls=LazyGroup,
+    invoke_without_command=True,
+    epilog="In crisis? In the US call or text 988; `finder crisis` lists other countries.",
+)
+@click.option(
+    "--home",
+    type=click.Path(file_okay=False, path_type=Path),
+    envvar=None,
+    help="Data folder for this run (overrides FINDER_HOME).",
+)
+@click.option(
+    "--version", is_flag=True, expose_value=False, is_eager=True, callback=_version,
+    help="Show the version and exit.",
+)  # fmt: skip
+@click.pass_context
+def cli(ctx: click.Context, home: Path | None) -> None:
+    """finder: find a therapist trained in Interpersonal Psychotherapy (IPT).
+
+    Everything stays on this computer. Start with `finder import FILE`.
+    """
+    app = App(home=home)
+    ctx.obj = app
+    ctx.call_on_close(app.close)
+    app.first_run_notice()
+    if ctx.invoked_subcommand is None:
+        click.echo(GUIDE.format(next=app.next_step()))
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Entry point: one-line errors for user mistakes, a crash report for bugs."""
+    cli.main(args=argv, prog_name="finder")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())
+
+__all__ = ["COMMANDS", "cli", "main"]

@@ -1,0 +1,411 @@
+"""Commands about records: import, list, show, add, edit, path, crisis."""
+
+from __future__ import annotations
+
+import csv
+import sys
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import click
+
+from finder.cli.app import App, echo_json, output_options, pass_app, with_id_arg
+from finder.errors import UsageError
+
+
+@click.command("path")
+@pass_app
+def path_cmd(app: App) -> None:
+    """Print where finder keeps its data.
+
+    FINDER_HOME wins over the platform default; --home wins over both.
+
+      finder path
+    """
+    click.echo(str(app.home))
+
+
+@click.command("crisis")
+def crisis_cmd() -> None:
+    """Crisis lines: where to get help now.
+
+      finder crisis
+    """
+    from finder.crisis import CRISIS_LINES, DISCLAIMERS
+
+    for line in CRISIS_LINES:
+        click.echo(line)
+    click.echo("")
+    for line in DISCLAIMERS:
+        click.echo(line)
+
+
+def _list_formats(ctx: click.Context, _param: click.Parameter, value: bool) -> None:
+    if not value or ctx.resilient_parsing:
+        return
+    from finder import importers
+
+    for imp in importers.all_importers():
+        click.echo(f"{imp.name:<18} {imp.description}")
+    ctx.exit()
+
+
+@click.command("import")
+@click.argument("sources", nargs=-1, metavar="PATH_OR_URL...")
+@click.option("--format", "fmt", metavar="NAME", help="Skip detection; see --list-formats.")
+@click.option(
+    "--map", "column_map", multiple=True, metavar="COLUMN=FIELD",
+    help="Map a column to a field (repeatable); FIELD '-' keeps it as extra data.",
+)  # fmt: skip
+@click.option("--dry-run", is_flag=True, help="Show the mapping and first records; store nothing.")
+@click.option(
+    "--all-taxonomies", is_flag=True, help="NPPES bulk files: keep non-behavioural-health rows too."
+)
+@click.option("--max-pages", type=click.IntRange(1, 1000), default=20, show_default=True,
+              help="URLs: most pages of a FHIR searchset to follow.")  # fmt: skip
+@click.option(
+    "--list-formats", is_flag=True, expose_value=False, is_eager=True, callback=_list_formats,
+    help="List the formats finder reads, then exit.",
+)  # fmt: skip
+@pass_app
+def import_cmd(
+    app: App,
+    sources: tuple[str, ...],
+    fmt: str | None,
+    column_map: tuple[str, ...],
+    dry_run: bool,
+    all_taxonomies: bool,
+    max_pages: int,
+) -> None:
+    """Import therapist lists, saved directory pages, NPPES, FHIR and vCards.
+
+    Files and folders; the format is recognised from the content.
+
+      finder import ~/Downloads/therapists.csv saved-pages/
+    """
+    from finder import importers
+    from finder.importers._columns import parse_map_option
+
+    if not sources:
+        raise UsageError("give at least one file or folder: finder import PATH...")
+    mapping = parse_map_option(column_map)
+    if fmt:
+        importers.by_name(fmt)
+    urls = [s for s in sources if "://" in s]
+    files = [Path(s).expanduser() for s in sources if "://" not in s]
+    if urls:
+        from finder.cli.verify import import_urls
+
+        import_urls(app, urls, fmt=fmt, column_map=mapping, dry_run=dry_run, max_pages=max_pages)
+    if files:
+        _import_files(app, files, fmt, mapping, dry_run, all_taxonomies)
+
+
+def _import_files(
+    app: App,
+    files: list[Path],
+    fmt: str | None,
+    mapping: dict[str, str],
+    dry_run: bool,
+    all_taxonomies: bool,
+    source_label: str | None = None,
+) -> None:
+    from finder.importing import run_import
+
+    with _progress(app) as progress:
+        report = run_import(
+            app.store,
+            files,
+            format=fmt,
+            column_map=mapping,
+            all_taxonomies=all_taxonomies,
+            dry_run=dry_run,
+            warn=app.warn,
+            progress=progress,
+            source_label=source_label,
+        )
+    print_import_report(app, report)
+
+
+class _progress:
+    """A progress bar on stderr for files big enough to wait for (over 2 MB)."""
+
+    THRESHOLD = 2 * 1024 * 1024
+
+    def __init__(self, app: App) -> None:
+        self.app = app
+        self.bar: Any = None
+        self.tasks: dict[str, Any] = {}
+
+    def __enter__(self) -> _progress:
+        return self
+
+    def __call__(self, path: str, done: int, total: int) -> None:
+        if total < self.THRESHOLD or not sys.stderr.isatty():
+            return
+        if self.bar is None:
+            from rich.progress import Progress
+
+            self.bar = Progress(console=self.app.err, transient=True)
+            self.bar.start()
+        if path not in self.tasks:
+            self.tasks[path] = self.bar.add_task(Path(path).name, total=total)
+        self.bar.update(self.tasks[path], completed=done)
+
+    def __exit__(self, *exc: object) -> None:
+        if self.bar is not None:
+            self.bar.stop()
+
+
+def print_import_report(app: App, report: Any) -> None:
+    from finder.errors import ImportRefused
+
+    for result in report.files:
+        if result.refused:
+            click.echo(f"Error: {result.path}: {result.refused}", err=True)
+            continue
+        for error in result.rejected:
+            click.echo(f"  rejected {result.path} {error}", err=True)
+        if report.dry_run:
+            _print_dry_run(result)
+            continue
+        parts = [f"{result.imported} imported"]
+        if result.updated:
+            parts.append(f"{result.updated} updated")
+        if result.unchanged:
+            parts.append(f"{result.unchanged} unchanged")
+        if result.rejected:
+            parts.append(f"{len(result.rejected)} rejected")
+        note = ""
+        if result.unchanged and not result.imported and not result.updated:
+            note = " (already imported; nothing new)"
+        click.echo(f"{result.path} [{result.format}]: {', '.join(parts)}{note}", err=True)
+    if len(report.files) > 1:
+        click.echo(
+            f"Total: {report.total('imported')} imported, {report.total('updated')} updated, "
+            f"{report.total('unchanged')} unchanged, {report.total('rejected')} rejected, "
+            f"{len(report.refused)} file(s) refused",
+            err=True,
+        )
+    if report.refused:
+        first = report.refused[0]
+        if len(report.refused) == len(report.files):
+            raise ImportRefused(first.path, "nothing imported")
+        sys.exit(ImportRefused.exit_code)
+
+
+def _print_dry_run(result: Any) -> None:
+    click.echo(f"{result.path} [{result.format}] (dry run: nothing stored)")
+    if result.mapping:
+        click.echo("  column mapping:")
+        for column, field in result.mapping.items():
+            click.echo(f"    {column!s:<28} -> {field or '(kept as extra data)'}")
+    click.echo(f"  first {len(result.preview)} record(s):")
+    for record in result.preview:
+        fields = record.fields
+        bits = [
+            fields.get("name", "?"),
+            ", ".join(fields.get("credentials", [])),
+            ", ".join(p for p in (fields.get("city"), fields.get("state")) if p),
+        ]
+        click.echo(f"    {record.locator}: " + " | ".join(b for b in bits if b))
+    if result.rejected:
+        click.echo(f"  {len(result.rejected)} row(s) would be rejected")
+
+
+def summary(t: Any) -> dict[str, Any]:
+    """A therapist as one flat row: the documented fields of `finder list --json`."""
+    location = ", ".join(p for p in (t.best("city"), t.best("state")) if p)
+    evidence = t.ipt
+    return {
+        "id": t.tid,
+        "name": t.name,
+        "credentials": ", ".join(t.all_list("credentials")),
+        "license_type": t.best("license_type"),
+        "location": location,
+        "zip": t.best("zip"),
+        "phone": (t.best("phones") or [None])[0],
+        "email": t.best("email"),
+        "website": t.best("website"),
+        "npi": t.best("npi"),
+        "organization": t.is_organization,
+        "ipt_class": evidence.level.label,
+        "ipt_evidence": evidence.text,
+        "ipt_field": evidence.field,
+        "sources": len(t.records),
+    }
+
+
+LIST_COLUMNS = [
+    "id", "name", "credentials", "license_type", "location", "zip", "phone", "email",
+    "website", "npi", "organization", "ipt_class", "ipt_field", "ipt_evidence", "sources",
+]  # fmt: skip
+
+
+def emit_rows(rows: list[dict[str, Any]], as_json: bool, as_csv: bool, columns: list[str]) -> bool:
+    """Print rows for machines; ``False`` when the caller should draw a table."""
+    if as_json:
+        echo_json(rows)
+        return True
+    if as_csv:
+        from finder.report.safe import spreadsheet_safe
+
+        writer = csv.writer(sys.stdout, lineterminator="\n")
+        writer.writerow(columns)
+        for row in rows:
+            writer.writerow([spreadsheet_safe(_cell(row.get(c))) for c in columns])
+        return True
+    return False
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, list):
+        return "; ".join(str(v) for v in value)
+    return str(value)
+
+
+@click.command("list")
+@click.option("--ipt", "min_ipt", metavar="CLASS",
+              help="Minimum IPT class: listed, described or credential.")  # fmt: skip
+@click.option("--limit", type=click.IntRange(min=1), help="Show at most this many.")
+@output_options
+@pass_app
+def list_cmd(app: App, min_ipt: str | None, limit: int | None, as_json: bool, as_csv: bool) -> None:
+    """List therapists with their IPT evidence class.
+
+      finder list --ipt described
+    """
+    from finder import ipt, therapists
+
+    if as_json and as_csv:
+        raise UsageError("choose one of --json and --csv")
+    level = ipt.IptClass.parse(min_ipt) if min_ipt else None
+    found = therapists.load_all(app.store)
+    if level is not None:
+        found = [t for t in found if t.ipt.level >= level]
+    if limit:
+        found = found[:limit]
+    rows = [summary(t) for t in found]
+    if emit_rows(rows, as_json, as_csv, LIST_COLUMNS):
+        return
+    if not rows:
+        app.say("No therapists yet. Start with: finder import FILE")
+        return
+    from rich.table import Table
+
+    table = Table(box=None, show_edge=False, pad_edge=False)
+    for header in ("ID", "Name", "Licence", "Location", "IPT", "Evidence"):
+        table.add_column(header, overflow="fold")
+    for row in rows:
+        evidence = row["ipt_evidence"] or ""
+        table.add_row(
+            str(row["id"]),
+            row["name"] + (" (organisation)" if row["organization"] else ""),
+            row["license_type"] or row["credentials"] or "-",
+            row["location"] or "-",
+            row["ipt_class"],
+            (evidence[:60] + "...") if len(evidence) > 60 else evidence,
+        )
+    app.out.print(table)
+    app.say(f"{len(rows)} therapist(s). IPT classes show evidence, not verification.")
+
+
+@click.command("show")
+@with_id_arg
+@click.option("--json", "as_json", is_flag=True, help="JSON on stdout (sorted keys).")
+@click.option("--extra", "show_extra", is_flag=True, help="Also show unmapped source data.")
+@pass_app
+def show_cmd(app: App, tid: int, as_json: bool, show_extra: bool) -> None:
+    """Show one therapist: every field, every source, conflicts and IPT evidence.
+
+      finder show 12
+    """
+    from finder import therapists
+    from finder.cli.render import render_therapist, therapist_json
+
+    therapist = therapists.get(app.store, tid)
+    if as_json:
+        echo_json(therapist_json(app.store, therapist))
+        return
+    render_therapist(app, therapist, show_extra=show_extra)
+
+
+ADD_PROMPTS = [
+    ("name", "Name"),
+    ("credentials", "Credentials (e.g. LCSW, PhD)"),
+    ("phones", "Phone"),
+    ("email", "Email"),
+    ("city", "City"),
+    ("state", "State (2 letters)"),
+    ("zip", "ZIP"),
+    ("referred_by", "Referred by (a friend, your doctor, a list...)"),
+]
+
+
+@click.command("add")
+@click.option("--name", help="Full name (credentials after a comma are split off).")
+@click.option("--credentials", help="Degrees and licence letters, e.g. 'LCSW, PhD'.")
+@click.option("--phone", "phones", help="Phone number.")
+@click.option("--email")
+@click.option("--website")
+@click.option("--address")
+@click.option("--city")
+@click.option("--state")
+@click.option("--zip", "zip_")
+@click.option("--npi")
+@click.option("--license-type")
+@click.option("--license-number")
+@click.option("--license-state")
+@click.option("--statement", help="What you know of their approach, e.g. 'trained in IPT'.")
+@click.option("--referred-by", help="Who referred them.")
+@click.option("--referred-on", help="When (YYYY-MM-DD); default today.")
+@click.option("--yes", "-y", is_flag=True, help="Do not prompt for missing fields.")
+@pass_app
+def add_cmd(app: App, yes: bool, **given: str | None) -> None:
+    """Enter a therapist by hand: a referral from a friend or a doctor.
+
+      finder add --name "Dana Reyes, LCSW" --phone 617-555-0100 --referred-by "Dr. Kim"
+    """
+    from finder import editing
+
+    values: dict[str, Any] = {("zip" if k == "zip_" else k): v for k, v in given.items() if v}
+    interactive = not yes and sys.stdin.isatty() or (not yes and not values.get("name"))
+    if interactive:
+        for field, label in ADD_PROMPTS:
+            if field not in values:
+                answer = click.prompt(label, default="", show_default=False).strip()
+                if answer:
+                    values[field] = answer
+    if not values.get("name"):
+        raise UsageError("a name is needed: finder add --name 'First Last'")
+    values.setdefault("referred_on", date.today().isoformat())
+    tid = editing.add_therapist(app.store, values)
+    app.say(f"Added therapist {tid}: {values['name']} (entered by you).")
+    click.echo(str(tid))
+
+
+@click.command("edit")
+@with_id_arg
+@click.argument("field")
+@click.argument("value", required=False)
+@click.option("--clear", is_flag=True, help="Remove your correction of FIELD.")
+@pass_app
+def edit_cmd(app: App, tid: int, field: str, value: str | None, clear: bool) -> None:
+    """Correct one field; your value is kept beside imported ones and wins.
+
+      finder edit 12 phone "617-555-0100"
+    """
+    from finder import editing
+
+    if clear == (value is not None):
+        raise UsageError("give a VALUE, or --clear to drop your correction")
+    result = editing.edit_field(app.store, tid, field, value)
+    if clear:
+        app.say(f"Therapist {tid}: your {result.field} removed.")
+    else:
+        app.say(f"Therapist {tid}: {result.field} = {result.display} (entered by you).")

@@ -1,0 +1,110 @@
+"""How one therapist is shown: `finder show` as text and as JSON."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from finder.cli.app import App
+from finder.models import FIELDS
+from finder.store import Store
+from finder.therapists import Claim, Therapist
+
+
+def display(value: Any) -> str:
+    if value is None:
+        return "unknown"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, float):
+        return f"${value:,.0f}" if value.is_integer() else f"{value:,.2f}"
+    if isinstance(value, list):
+        return ", ".join(str(v) for v in value)
+    return str(value)
+
+
+def _field_display(name: str, claim: Claim) -> str:
+    if name in ("fee", "fee_max") and isinstance(claim.value, int | float):
+        return f"${claim.value:,.0f}"
+    return display(claim.value)
+
+
+def render_therapist(app: App, therapist: Therapist, show_extra: bool = False) -> None:
+    from rich.markup import escape
+    from rich.table import Table
+
+    out = app.out
+    kind = " (organisation)" if therapist.is_organization else ""
+    out.print(f"[bold]{escape(therapist.name)}[/bold]{kind}  (id {therapist.tid})")
+    evidence = therapist.ipt
+    out.print(f"IPT evidence: [bold]{evidence.level.label}[/bold]", end="")
+    if evidence.text:
+        out.print(f" from {evidence.field}: \u201c{escape(evidence.text)}\u201d", end="")
+    out.print("")
+    if evidence.supports:
+        out.print(f"  supporting terms: {escape(', '.join(evidence.supports))}")
+    out.print("  (evidence, not verification: ask about IPT training on the call)")
+    out.print("")
+
+    table = Table(box=None, show_edge=False, pad_edge=False, show_header=True)
+    table.add_column("Field")
+    table.add_column("Value", overflow="fold")
+    table.add_column("Source", overflow="fold")
+    for name in FIELDS:
+        if name in ("first_name", "last_name", "lat", "lon", "is_organization"):
+            continue
+        for index, claim in enumerate(therapist.values(name)):
+            value = _field_display(name, claim)
+            if name == "statement" and len(value) > 600:
+                value = value[:600] + "..."
+            table.add_row(name if index == 0 else "", escape(value), escape(claim.source.describe()))
+    out.print(table)
+
+    conflicts = therapist.conflicts()
+    if conflicts:
+        out.print("\n[bold]Sources disagree[/bold] (ask on the call):")
+        for name, claims in conflicts.items():
+            values = "; ".join(f"{_field_display(name, c)} ({c.source.path})" for c in claims)
+            out.print(f"  {name}: {escape(values)}")
+    unconfirmed = therapist.unconfirmed()
+    if unconfirmed:
+        out.print("\n[bold]Directory claims to confirm[/bold] on the call or with the insurer:")
+        for name, value in unconfirmed.items():
+            out.print(f"  {name}: {escape(display(value))}")
+    if show_extra:
+        for doc in therapist.records:
+            if doc.get("extra"):
+                out.print(f"\n[dim]Other data from {escape(doc['source']['path'])}:[/dim]")
+                for key, value in doc["extra"].items():
+                    out.print(f"  {escape(str(key))}: {escape(str(value)[:300])}")
+    out.print(f"\nSources ({len(therapist.records)}):")
+    for source in therapist.sources:
+        out.print(f"  {escape(source.describe())}")
+
+
+def therapist_json(store: Store, therapist: Therapist) -> dict[str, Any]:
+    """The documented JSON of `finder show --json`."""
+    fields = {
+        name: [
+            {
+                "value": c.value,
+                "source": c.source.path,
+                "locator": c.source.locator,
+                "kind": c.source.kind.value,
+                "date": c.source.imported_at,
+            }
+            for c in claims
+        ]
+        for name, claims in therapist.claims.items()
+    }
+    return {
+        "id": therapist.tid,
+        "name": therapist.name,
+        "organization": therapist.is_organization,
+        "ipt": therapist.ipt.to_dict(),
+        "fields": fields,
+        "conflicts": {
+            name: [c.value for c in claims] for name, claims in therapist.conflicts().items()
+        },
+        "unconfirmed_claims": therapist.unconfirmed(),
+        "sources": [s.to_dict() for s in therapist.sources],
+    }

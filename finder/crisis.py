@@ -1,0 +1,32 @@
+"""Crisis resources and disclaimers, in one place so every screen says the same thing.
+
+The wording follows DOMAIN.md section 9. People use finder while they are
+struggling; the lines are shown briefly at the start of a consultation walk and
+in full by ``finder crisis``.
+"""
+
+from __future__ import annotations
+
+from typing import Final
+
+CRISIS_LINES: Final[tuple[str, ...]] = (
+    "United States: call or text 988 (Suicide and Crisis Lifeline), or chat at 988lifeline.org.",
+    "United States: in immediate danger, call 911.",
+    "Crisis Text Line (US): text HOME to 741741.",
+    "Canada: call or text 9-8-8.",
+    "United Kingdom and Ireland: Samaritans, call 116 123.",
+    "Australia: Lifeline, call 13 11 14.",
+    "Elsewhere: call your local emergency number.",
+)
+
+CRISIS_SHORT: Final[str] = (
+    "In crisis? In the US call or text 988 (or 911 in immediate danger); "
+    "elsewhere see `finder crisis`."
+)
+
+DISCLAIMERS: Final[tuple[str, ...]] = (
+    "finder does not diagnose, recommend or endorse any therapist.",
+    '"Verified" in a directory means the licence was checked, not training in any method.',
+    "NPI registry records are self-reported: the state licensing board is the authority.",
+    "Insurance answers must be confirmed with your insurer.",
+)

@@ -1,0 +1,322 @@
+"""Map the column names real exports use to finder's fields, and turn a row into a Record.
+
+Shared by the tabular importers (CSV/TSV, JSON lists, XLSX). The synonym table
+below is the one place to teach finder a new export's header names.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from typing import Any
+
+import orjson
+
+from finder import normalize
+from finder.errors import UsageError
+from finder.models import FIELDS, Kind, Record, RowError
+
+# Pseudo fields: columns whose value feeds several fields at once.
+LICENSE_COMBINED = "_license"  # "8500 Massachusetts", "LCSW #123 (NY)"
+COORDINATES = "_coordinates"  # "['37.35', '-122.09']" or "37.35, -122.09"
+LOCATION = "_location"  # "Chicago, IL 60601" or "Video session: Online"
+PSEUDO_FIELDS = {LICENSE_COMBINED, COORDINATES, LOCATION}
+
+SYNONYMS: dict[str, tuple[str, ...]] = {
+    "name": ("name", "full name", "provider name", "therapist", "therapist name", "clinician",
+             "clinician name", "provider", "practitioner", "practitioner name", "display name",
+             "counselor", "counsellor"),
+    "first_name": ("first name", "firstname", "given name", "fname", "first", "provider first name"),
+    "last_name": ("last name", "lastname", "surname", "family name", "lname", "last",
+                  "provider last name"),
+    "credentials": ("credentials", "credential", "degrees", "degree", "suffix", "letters"),
+    "title": ("title", "profession", "professional title", "provider type", "job title", "role"),
+    "license_type": ("license type", "licence type", "licenses", "licences", "licensure",
+                     "license", "licence"),
+    LICENSE_COMBINED: ("statelicense", "state license", "state licence", "license and state",
+                       "license info"),
+    "license_number": ("license number", "licence number", "license no", "license num",
+                       "license id", "licence no"),
+    "license_state": ("license state", "licence state", "state of licensure", "licensed in"),
+    "npi": ("npi", "npi number", "national provider identifier", "npi id"),
+    "phones": ("phone", "phone number", "telephone", "tel", "mobile", "cell", "office phone",
+               "contact number", "phone numbers", "work phone"),
+    "email": ("email", "e mail", "email address", "mail", "contact email"),
+    "website": ("website", "web", "site", "homepage", "home page", "webaddress", "web address",
+                "website url", "practice website"),
+    "profile_url": ("profile url", "profile link", "url", "link", "listing url",
+                    "directory url", "source url", "page url"),
+    "address": ("address", "street", "street address", "address 1", "address1",
+                "address line 1", "office address", "practice address"),
+    "city": ("city", "town", "locality"),
+    "state": ("state", "province", "region", "st"),
+    "zip": ("zip", "zipcode", "zip code", "postal code", "postcode", "postal"),
+    "lat": ("latitude", "lat"),
+    "lon": ("longitude", "lon", "lng", "long"),
+    COORDINATES: ("coordinates", "coords", "latlng", "lat lon", "geo"),
+    LOCATION: ("location", "locations", "office location"),
+    "insurance": ("insurance", "insurances", "insurance accepted", "accepted insurance",
+                  "accepts insurance", "plans", "payers", "insurance plans", "in network",
+                  "networks accepted"),
+    "fee": ("fee", "fees", "cost", "session fee", "price", "rate", "cost per session",
+            "min session price", "individual session cost", "session cost", "fee per session",
+            "individual session fee", "min fee"),
+    "fee_max": ("max session price", "max fee", "maximum fee"),
+    "sliding_scale": ("sliding scale", "sliding fee", "sliding scale fees"),
+    "orientations": ("treatment orientation", "treatmentorientation", "orientation",
+                     "orientations", "modalities", "modality", "types of therapy",
+                     "therapy types", "treatment approaches", "treatment approach",
+                     "treatmentapproach", "approaches", "therapeutic approaches",
+                     "therapy approaches", "methods", "techniques"),
+    "specialties": ("specialties", "specialities", "specialty", "speciality", "top specialties",
+                    "focus areas", "additional focus areas", "expertise", "areas of focus"),
+    "issues": ("issues", "issues treated", "concerns", "conditions", "mentalhealth",
+               "mental health", "clinical issues", "treats"),
+    "ages": ("ages", "age groups", "age", "client ages", "age group", "ages served",
+             "client age"),
+    "languages": ("languages", "language", "spoken languages", "languages spoken"),
+    "formats": ("formats", "appointment types", "session formats", "therapy formats",
+                "modalities offered", "services", "session types"),
+    "statement": ("bio", "biography", "statement", "about", "description", "profile",
+                  "personal statement", "summary", "about me", "overview", "profile text",
+                  "profile statement"),
+    "telehealth": ("telehealth", "online", "online therapy", "video", "virtual",
+                   "teletherapy", "offers telehealth", "telemedicine", "online sessions"),
+    "in_person": ("in person", "in person sessions", "office visits"),
+    "accepting": ("accepting new clients", "accepting", "accepting new patients",
+                  "new clients", "availability", "accepting clients", "open to new clients"),
+    "years_in_practice": ("years", "years in practice", "experience", "years of experience",
+                          "years experience"),
+    "gender": ("gender", "sex"),
+    "organization": ("practice", "practice name", "clinic", "clinic name", "organization",
+                     "organisation", "company", "group practice", "agency"),
+    "groups": ("groups", "group therapy", "groups offered"),
+    "referred_by": ("referred by", "referral", "referrer", "source of referral"),
+}  # fmt: skip
+
+
+def header_key(header: str) -> str:
+    """``"Min Session Price"`` / ``"min_session-price"`` -> ``"min session price"``."""
+    text = re.sub(r"([a-z])([A-Z])", r"\1 \2", str(header))
+    text = re.sub(r"[^0-9a-zA-Z#]+", " ", text).strip().lower()
+    return text
+
+
+_LOOKUP: dict[str, str] = {}
+for _field, _names in SYNONYMS.items():
+    for _name in _names:
+        _LOOKUP.setdefault(header_key(_name), _field)
+        _LOOKUP.setdefault(header_key(_name).replace(" ", ""), _field)
+
+
+def guess_field(header: str) -> str | None:
+    key = header_key(header)
+    if not key:
+        return None
+    return _LOOKUP.get(key) or _LOOKUP.get(key.replace(" ", ""))
+
+
+def parse_map_option(items: tuple[str, ...] | list[str]) -> dict[str, str]:
+    """``--map "Clinician=name" --map "Notes=-"`` -> {"Clinician": "name", "Notes": "-"}.
+
+    ``-`` (or ``extra``) keeps the column as extra data instead of a field.
+    """
+    out: dict[str, str] = {}
+    valid = set(FIELDS) | PSEUDO_FIELDS
+    for item in items:
+        column, sep, field = item.rpartition("=")
+        column, field = column.strip(), field.strip()
+        if not sep or not column:
+            raise UsageError(f"--map {item!r}: write it as COLUMN=FIELD")
+        if field in ("-", "extra"):
+            out[column] = "-"
+            continue
+        if field not in valid:
+            raise UsageError(
+                f"--map {item!r}: unknown field {field!r}; fields: {', '.join(sorted(FIELDS))}"
+            )
+        out[column] = field
+    return out
+
+
+def build_mapping(headers: list[str], overrides: Mapping[str, str]) -> dict[str, str | None]:
+    """Column -> field (or ``None`` for extra). Each field is taken by its first column only."""
+    mapping: dict[str, str | None] = {}
+    taken: set[str] = set()
+    lowered = {header_key(k): v for k, v in overrides.items()}
+    for header in headers:
+        forced = overrides.get(header, lowered.get(header_key(header)))
+        if forced is not None:
+            mapping[header] = None if forced == "-" else forced
+            if forced != "-":
+                taken.add(forced)
+    for header in headers:
+        if header in mapping:
+            continue
+        field = guess_field(header)
+        if field is None or (field in taken and not _is_list(field)):
+            mapping[header] = None
+        else:
+            mapping[header] = field
+            taken.add(field)
+    return mapping
+
+
+def _is_list(field: str) -> bool:
+    # Several columns may feed one list field ("treatmentapproach" and "treatmentorientation").
+    return field in FIELDS and FIELDS[field][0] is Kind.LIST
+
+
+def _cell_json(value: str) -> Any:
+    if len(value) > 1 and value[0] == "{" and value[-1] == "}":
+        try:
+            return orjson.loads(value)
+        except orjson.JSONDecodeError:
+            return None
+    return None
+
+
+_JUNK_EMAIL = re.compile(
+    r"@(?:sentry[\w.-]*|[\w.-]*\.?sentry\.io|example\.(?:com|org)|godaddy\.com|domain\.com|"
+    r"email\.com|wixpress\.com)$|^(?:filler|noreply|no-reply|test|user|name)@",
+    re.I,
+)
+
+
+def best_email(candidates: Any) -> str | None:
+    """The most frequent plausible address among what a scraper collected from a site."""
+    values = candidates if isinstance(candidates, list) else [candidates]
+    counts: dict[str, int] = {}
+    for value in values:
+        email = normalize.email(value) if isinstance(value, str) else None
+        if email and not _JUNK_EMAIL.search(email):
+            counts[email.lower()] = counts.get(email.lower(), 0) + 1
+    if not counts:
+        return None
+    return max(counts, key=lambda e: counts[e])
+
+
+def _license_combined(value: str, raw: dict[str, Any]) -> None:
+    state = None
+    rest = value
+    for name, code in normalize.STATE_NAMES.items():
+        if re.search(rf"\b{name}\b", value, re.I):
+            state = code
+            rest = re.sub(rf"\b{name}\b", " ", value, flags=re.I)
+            break
+    if state is None:
+        m = re.search(r"\b([A-Z]{2})\b", value)
+        if m and m.group(1) in normalize.STATES:
+            state = m.group(1)
+            rest = value[: m.start()] + " " + value[m.end() :]
+    number = re.search(r"[A-Z]{0,4}[-#]?\d[\w-]*", rest)
+    if number:
+        raw.setdefault("license_number", number.group().lstrip("#"))
+    if state:
+        raw.setdefault("license_state", state)
+    letters = normalize.license_type([], rest)
+    if letters:
+        raw.setdefault("license_type", letters)
+
+
+def _location(value: str, raw: dict[str, Any]) -> None:
+    low = value.lower()
+    if re.search(r"\b(online|video|virtual|telehealth)\b", low):
+        raw.setdefault("telehealth", True)
+    m = re.search(r"([A-Za-z .'-]+),\s*([A-Z]{2})\b(?:\s+(\d{5}))?", value)
+    if m:
+        raw.setdefault("city", m.group(1).strip())
+        raw.setdefault("state", m.group(2))
+        if m.group(3):
+            raw.setdefault("zip", m.group(3))
+
+
+def row_to_record(
+    row: Mapping[str, Any], mapping: Mapping[str, str | None], locator: str
+) -> Record | RowError:
+    """One row (column -> cell) through the mapping into a normalised Record."""
+    raw: dict[str, Any] = {}
+    extra: dict[str, Any] = {}
+    for column, value in row.items():
+        if value is None or value == "" or column is None:
+            continue
+        field = mapping.get(column)
+        if field is None:
+            if str(column).strip():
+                extra[str(column)] = value
+            continue
+        if isinstance(value, str):
+            nested = _cell_json(value.strip())
+            if isinstance(nested, dict):
+                _absorb_json(nested, field, raw, extra, column)
+                continue
+        if field == LICENSE_COMBINED:
+            if isinstance(value, str) and normalize.clean_text(value):
+                _license_combined(value, raw)
+            extra[str(column)] = value
+        elif field == COORDINATES:
+            coords = normalize.split_list(value)
+            if len(coords) == 2:
+                raw.setdefault("lat", coords[0])
+                raw.setdefault("lon", coords[1])
+        elif field == LOCATION:
+            if isinstance(value, str):
+                _location(value, raw)
+            extra[str(column)] = value
+        elif field == "insurance" and normalize.yes_no(value) is not None:
+            raw["accepts_insurance"] = normalize.yes_no(value)
+        elif field in ("statement", "profile_url", "website") and isinstance(value, str):
+            _text_or_url(field, value, raw, extra, column)
+        elif field in raw and _is_list(field):
+            raw[field] = normalize.split_list(raw[field]) + normalize.split_list(value)
+        elif field in raw:
+            extra[str(column)] = value
+        else:
+            raw[field] = value
+    fields = normalize.build_fields(raw)
+    for coord in ("lat", "lon"):
+        value = fields.get(coord)
+        if value is not None and not (-180.0 <= float(value) <= 180.0):
+            del fields[coord]
+    if not fields.get("name"):
+        original = next(
+            (row.get(c) for c, f in mapping.items() if f in ("name", "first_name", "last_name")),
+            None,
+        )
+        shown = f" (the cell holds {str(original)[:30]!r})" if original not in (None, "") else ""
+        return RowError(locator, f"no therapist name{shown}; row skipped")
+    key = fields.get("profile_url") or fields.get("npi")
+    return Record(fields=fields, locator=locator, key=key, extra=extra)
+
+
+def _text_or_url(
+    field: str, value: str, raw: dict[str, Any], extra: dict[str, Any], column: Any
+) -> None:
+    """A "profile" column holds a URL in one export and a statement in another: look."""
+    text = value.strip()
+    is_url = normalize.url(text) is not None and " " not in text
+    if field == "statement" and is_url:
+        field = "profile_url"
+    elif field != "statement" and not is_url and len(text) > 40 and " " in text:
+        field = "statement"
+    if field in raw:
+        extra[str(column)] = value
+    else:
+        raw[field] = value
+
+
+def _absorb_json(
+    nested: dict[str, Any], field: str, raw: dict[str, Any], extra: dict[str, Any], column: Any
+) -> None:
+    """A cell holding a JSON object ({"url": ..., "email": [...]}) feeds the fields it names."""
+    for key, value in nested.items():
+        sub = guess_field(key) or ("email" if "mail" in key.lower() else None)
+        if sub == "profile_url" and field == "website":
+            sub = "website"
+        if sub == "email":
+            email = best_email(value)
+            if email:
+                raw.setdefault("email", email)
+        elif sub and normalize.clean_text(value if not isinstance(value, list) else "x"):
+            raw.setdefault(sub, value)
+    extra[str(column)] = nested

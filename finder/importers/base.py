@@ -1,0 +1,138 @@
+"""What every importer shares: the parse context, decoding, and refusing bad files.
+
+An importer is a module with the same face (see ``finder.importers``)::
+
+    NAME: str                     # the --format name
+    DESCRIPTION: str              # one line for --list-formats
+    def sniff(path: Path, head: bytes) -> float      # 0.0 (not mine) .. 1.0 (certainly mine)
+    def parse(path: Path, ctx: ParseContext) -> Iterator[Record | RowError]
+
+``parse`` yields records as it reads (so large files stream), yields a
+``RowError`` for each part it cannot read, and raises ``ImportRefused`` when
+the file as a whole is not something it can import.
+"""
+
+from __future__ import annotations
+
+import codecs
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from finder.errors import ImportRefused
+
+HEAD_BYTES = 65536
+
+#: Above this a file is refused before it is read; streaming formats raise it.
+DEFAULT_MAX_BYTES = 200 * 1024 * 1024
+
+
+@dataclass
+class ParseContext:
+    """Options and callbacks an importer may use; all have safe defaults."""
+
+    column_map: dict[str, str] = field(default_factory=dict)  # --map COLUMN=FIELD
+    all_taxonomies: bool = False  # NPPES: keep non behavioural-health providers
+    warn: Callable[[str], None] = lambda message: None  # a file-level warning for stderr
+    progress: Callable[[int], None] = lambda nbytes: None  # bytes consumed so far
+    source_label: str | None = None  # a URL when the file was fetched
+
+
+def read_head(path: Path, size: int = HEAD_BYTES) -> bytes:
+    with open(path, "rb") as fh:
+        return fh.read(size)
+
+
+def detect_encoding(data: bytes) -> str:
+    """The encoding of ``data``: a BOM wins, then UTF-8 if it decodes, else Windows-1252.
+
+    Windows-1252 is the right fallback for what US directories and Excel write;
+    every byte sequence decodes under it (five undefined bytes are mapped below).
+    """
+    if data.startswith(codecs.BOM_UTF8):
+        return "utf-8-sig"
+    if data.startswith((codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)):
+        return "utf-32"
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return "utf-16"
+    if looks_utf16_without_bom(data):
+        return "utf-16-le" if data[1:2] == b"\x00" else "utf-16-be"
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError as err:
+        # A multi-byte character cut at the end of a sample is still UTF-8.
+        if err.start < len(data) - 4:
+            return "cp1252"
+    return "utf-8"
+
+
+def looks_utf16_without_bom(data: bytes) -> bool:
+    sample = data[:400]
+    if len(sample) < 8:
+        return False
+    zeros_odd = sample[1::2].count(0)
+    zeros_even = sample[0::2].count(0)
+    half = len(sample) // 2
+    return zeros_odd > half * 0.6 or zeros_even > half * 0.6
+
+
+def _cp1252_lenient(err: UnicodeError) -> tuple[str, int]:
+    # cp1252 leaves 0x81, 0x8D, 0x8F, 0x90 and 0x9D undefined; read them as Latin-1.
+    assert isinstance(err, UnicodeDecodeError)
+    return err.object[err.start : err.end].decode("latin-1"), err.end
+
+
+codecs.register_error("finder-cp1252", _cp1252_lenient)
+
+
+def decode(data: bytes, encoding: str | None = None) -> str:
+    encoding = encoding or detect_encoding(data)
+    errors = "finder-cp1252" if encoding == "cp1252" else "replace"
+    return data.decode(encoding, errors=errors)
+
+
+def read_text(path: Path, max_bytes: int = DEFAULT_MAX_BYTES, encoding: str | None = None) -> str:
+    """The whole file as text, refusing files over ``max_bytes`` with a clear message."""
+    check_size(path, max_bytes)
+    data = path.read_bytes()
+    return decode(data, encoding)
+
+
+def check_size(path: Path, max_bytes: int) -> None:
+    size = path.stat().st_size
+    if size > max_bytes:
+        raise ImportRefused(
+            path,
+            f"file is {human_size(size)}, over the {human_size(max_bytes)} limit for this "
+            "format; is it really a therapist list?",
+        )
+
+
+def human_size(n: float) -> str:
+    for unit in ("bytes", "KB", "MB", "GB"):
+        if n < 1024 or unit == "GB":
+            return f"{n:.0f} {unit}" if unit == "bytes" else f"{n:.1f} {unit}"
+        n /= 1024
+    return f"{n:.1f} GB"
+
+
+_ERROR_PAGE = re.compile(
+    r"\b(404|403|500|502|503)\b[^\n]{0,40}\b(not found|forbidden|error|unavailable)\b"
+    r"|\bpage not found\b|\baccess denied\b|\bfile not found\b|\bforbidden\b"
+    r"|\bunder maintenance\b|\bdown for maintenance\b|\bservice unavailable\b"
+    r"|\bare you a (?:human|robot)\b|\bcaptcha\b|\bplease enable (?:javascript|cookies)\b",
+    re.I,
+)
+
+
+def error_page_reason(text: str) -> str | None:
+    """If ``text`` (a small page's visible text) is an error page, say which kind."""
+    sample = re.sub(r"<[^>]+>", " ", text[:20000])
+    sample = re.sub(r"\s+", " ", sample).strip()
+    if len(sample) > 3000:
+        return None
+    m = _ERROR_PAGE.search(sample)
+    if not m:
+        return None
+    return f"this is a saved error page ({sample[:60]!r}), not a therapist page; nothing imported"

@@ -1,0 +1,183 @@
+"""CSV and TSV therapist lists (delimiter sniffed), streamed row by row.
+
+Handles what real exports do: any of UTF-8 (with or without BOM), UTF-16 and
+Windows-1252; CR, LF or CRLF line endings; quoted cells spanning lines; an
+unnamed index column; and a header a broken scraper glued after every record.
+Rows are reported with the physical line they start on, as an editor shows it.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+from finder.errors import ImportRefused
+from finder.importers import _columns
+from finder.importers.base import (
+    DEFAULT_MAX_BYTES,
+    ParseContext,
+    check_size,
+    decode,
+    detect_encoding,
+    read_head,
+)
+from finder.models import Record, RowError
+
+NAME = "csv"
+DESCRIPTION = "CSV or TSV therapist list (delimiter, encoding and line endings detected)"
+
+MAX_BYTES = 2 * DEFAULT_MAX_BYTES
+MAX_CELL = 1_000_000
+_DELIMITERS = "\t,;|"
+
+csv.field_size_limit(min(sys.maxsize, MAX_CELL))
+
+
+def _utf8_or_cp1252(err: UnicodeError) -> tuple[str, int]:
+    # A file that starts as UTF-8 but has a stray Windows-1252 byte further on: read that
+    # byte as Windows-1252 instead of failing or losing it.
+    assert isinstance(err, UnicodeDecodeError)
+    chunk = err.object[err.start : err.end]
+    return chunk.decode("cp1252", errors="finder-cp1252"), err.end
+
+
+codecs.register_error("finder-utf8-cp1252", _utf8_or_cp1252)
+
+
+def _first_line(text: str) -> str:
+    for i, ch in enumerate(text):
+        if ch in "\r\n":
+            return text[:i]
+    return text
+
+
+def sniff_delimiter(text: str) -> str:
+    header = _first_line(text)
+    counts = {d: header.count(d) for d in _DELIMITERS}
+    best = max(_DELIMITERS, key=lambda d: counts[d])
+    return best if counts[best] else ","
+
+
+def sniff(path: Path, head: bytes) -> float:
+    if not head.strip():
+        return 0.0
+    encoding = detect_encoding(head)
+    if b"\x00" in head and not encoding.startswith("utf-16"):
+        return 0.0
+    text = decode(head, encoding).lstrip("\ufeff").lstrip()
+    if not text or text[0] in "<{[" or text.startswith(("BEGIN:VCARD", "%PDF")):
+        return 0.0
+    header = _first_line(text)
+    delimiter = sniff_delimiter(text)
+    if header.count(delimiter) == 0:
+        return 0.1
+    known = sum(1 for cell in header.split(delimiter) if _columns.guess_field(cell.strip('"')))
+    return 0.6 if known else 0.4
+
+
+class _LineCounter:
+    """Iterates text lines and remembers how many it handed out and the bytes consumed."""
+
+    def __init__(self, stream: io.TextIOWrapper, raw: io.BufferedReader) -> None:
+        self.stream = stream
+        self.raw = raw
+        self.lines = 0
+
+    def __iter__(self) -> _LineCounter:
+        return self
+
+    def __next__(self) -> str:
+        line = self.stream.readline()
+        if not line:
+            raise StopIteration
+        self.lines += 1
+        return line
+
+
+def parse(path: Path, ctx: ParseContext) -> Iterator[Record | RowError]:
+    check_size(path, MAX_BYTES)
+    head = read_head(path)
+    encoding = detect_encoding(head)
+    delimiter = sniff_delimiter(decode(head, encoding).lstrip("\ufeff"))
+    errors = "finder-utf8-cp1252" if encoding.startswith("utf-8") else "replace"
+    if encoding == "cp1252":
+        errors = "finder-cp1252"
+    with open(path, "rb") as raw:
+        stream = io.TextIOWrapper(raw, encoding=encoding, errors=errors, newline="")
+        lines = _LineCounter(stream, raw)  # type: ignore[arg-type]
+        reader = csv.reader(lines, delimiter=delimiter)
+        try:
+            header = next(reader)
+        except StopIteration:
+            raise ImportRefused(path, "file is empty; nothing imported") from None
+        except csv.Error as err:
+            raise ImportRefused(path, f"line 1: cannot read the header ({err})") from None
+        headers = [_header_name(h, i) for i, h in enumerate(header)]
+        if len(headers) < 2 and delimiter == ",":
+            raise ImportRefused(path, "only one column and no delimiter found; not a list")
+        mapping = _columns.build_mapping(headers, ctx.column_map)
+        if not any(f in ("name", "first_name", "last_name") for f in mapping.values()):
+            raise ImportRefused(
+                path,
+                f"no column holds therapist names (columns: {', '.join(headers[:8])}); "
+                "use --map COLUMN=name",
+            )
+        glued = 0
+        last_line = lines.lines
+        row_count = 0
+        while True:
+            start = last_line + 1
+            try:
+                cells = next(reader)
+            except StopIteration:
+                break
+            except csv.Error as err:
+                last_line = lines.lines
+                yield RowError(f"line {start}", f"cannot read this row ({err})")
+                continue
+            last_line = lines.lines
+            row_count += 1
+            if row_count % 2000 == 0:
+                ctx.progress(raw.tell())
+            if not any(c.strip() for c in cells):
+                continue
+            if cells == header:
+                glued += 1
+                continue
+            cells, was_glued = _unglue_header(cells, header)
+            glued += was_glued
+            if len(cells) > len(headers) and any(c.strip() for c in cells[len(headers) :]):
+                yield RowError(
+                    f"line {start}",
+                    f"{len(cells)} cells where the header has {len(headers)}; row skipped",
+                )
+                continue
+            row = dict(zip(headers, cells, strict=False))
+            yield _columns.row_to_record(row, mapping, f"line {start}")
+        ctx.progress(raw.tell())
+        if glued:
+            ctx.warn(
+                f"{path}: the header row is repeated {glued} times inside the data "
+                "(a scraper bug); those copies were removed"
+            )
+
+
+def _header_name(header: str, index: int) -> str:
+    name = header.strip().lstrip("\ufeff")
+    return name or f"column {index + 1}"
+
+
+def _unglue_header(cells: list[str], header: list[str]) -> tuple[list[str], int]:
+    """``[a, b, 'c"name', 'telephone', 'webAddress']`` -> ``[a, b, c]`` when the header is glued on."""
+    n = len(header)
+    if len(cells) != 2 * n - 1 or cells[n:] != header[1:]:
+        return cells, 0
+    last = cells[n - 1]
+    for suffix in (f'"{header[0]}', header[0]):
+        if last.endswith(suffix):
+            return [*cells[: n - 1], last[: -len(suffix)]], 1
+    return cells, 0

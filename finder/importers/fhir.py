@@ -1,0 +1,520 @@
+"""Payer provider directories (HL7 Da Vinci PDex Plan-Net, FHIR R4) -> records.
+
+A directory is a web of resources that point at each other: a PractitionerRole
+links a Practitioner to its Locations, Organization, HealthcareServices and
+Networks (Organizations with the network profile); an InsurancePlan lists the
+networks it uses. Users save single resources (one file each, often a whole
+folder of them), ``collection`` / ``searchset`` Bundles, or NDJSON exports, so
+the join has to work across files: ``parse_many(paths, ctx)`` reads a *set* of
+files together and ``parse(path, ctx)`` is the one-file case of it.
+
+One record per Practitioner (key ``Practitioner/<id>``: the example directories
+reuse one NPI for several people, so the NPI cannot be the identity), with
+every role aggregated: NUCC specialty codes, locations, phones, languages,
+networks and the plans that use them (``insurance``), accepting new patients
+per network (``accepting`` is True when any network says ``newpt``; the
+breakdown goes to ``extra["accepting_by_network"]``) and telehealth from the
+HealthcareService delivery method. A practitioner with no role still yields a
+record. Organizations are not therapists and are skipped, except a practice
+that provides a behavioural-health HealthcareService, which becomes an
+``is_organization`` record. A reference to a resource that is not in the files
+is a warning naming the file and the reference, never a failure.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import Any
+
+from finder import normalize, taxonomy
+from finder.errors import ImportRefused
+from finder.importers.base import ParseContext, read_text
+from finder.models import Record, RowError
+
+NAME = "fhir"
+DESCRIPTION = "FHIR R4 provider directory (Da Vinci Plan-Net): resources, Bundles, NDJSON"
+
+NPI_SYSTEM = "http://hl7.org/fhir/sid/us-npi"
+NUCC_SYSTEM = "http://nucc.org/provider-taxonomy"
+_ACCEPTING = {
+    "newpt": "accepting new patients",
+    "nopt": "not accepting patients",
+    "existptonly": "existing patients only",
+    "existptfam": "existing patients and their families",
+}
+_LANGUAGES = {
+    "en": "English", "es": "Spanish", "fr": "French", "de": "German", "it": "Italian",
+    "pt": "Portuguese", "ru": "Russian", "uk": "Ukrainian", "pl": "Polish", "zh": "Chinese",
+    "ja": "Japanese", "ko": "Korean", "vi": "Vietnamese", "tl": "Tagalog", "ar": "Arabic",
+    "he": "Hebrew", "hi": "Hindi", "ur": "Urdu", "bn": "Bengali", "fa": "Persian",
+    "el": "Greek", "ht": "Haitian Creole", "hmn": "Hmong", "so": "Somali", "am": "Amharic",
+    "tr": "Turkish", "yi": "Yiddish", "ase": "American Sign Language", "sgn": "Sign language",
+}  # fmt: skip
+_KNOWN_TYPES = {
+    "Practitioner", "PractitionerRole", "Location", "Organization", "HealthcareService",
+    "InsurancePlan", "Endpoint", "OrganizationAffiliation", "Network", "Bundle",
+    "OperationOutcome",
+}  # fmt: skip
+_TYPE = re.compile(rb'"resourceType"\s*:\s*"([A-Za-z]+)"')
+
+Resource = dict[str, Any]
+
+
+def sniff(path: Path, head: bytes) -> float:
+    body = head.lstrip(b"\xef\xbb\xbf \t\r\n")
+    if body[:1] not in (b"{", b"["):
+        return 0.0
+    types = {m.group(1).decode() for m in _TYPE.finditer(head)}
+    if types & _KNOWN_TYPES:
+        return 0.95
+    return 0.85 if types else 0.0
+
+
+# --- reading files ------------------------------------------------------------------------
+
+
+def _load(path: Path) -> list[Resource]:
+    """Every resource in one file: a resource, a Bundle, an array, or NDJSON."""
+    body = read_text(path).lstrip("\ufeff")
+    try:
+        values = [json.loads(body)]
+    except json.JSONDecodeError as err:
+        lines = [line for line in body.splitlines() if line.strip()]
+        if len(lines) < 2:
+            raise ImportRefused(
+                path, f"not valid JSON ({err.msg} at line {err.lineno} column {err.colno})"
+            ) from None
+        values = []
+        for n, line in enumerate(lines, start=1):
+            try:
+                values.append(json.loads(line))
+            except json.JSONDecodeError as line_err:
+                raise ImportRefused(
+                    path, f"line {n} is not valid JSON or NDJSON ({line_err.msg})"
+                ) from None
+    out: list[Resource] = []
+    for value in values:
+        out.extend(_flatten(value))
+    return out
+
+
+def _flatten(value: Any) -> Iterator[Resource]:
+    if isinstance(value, list):
+        for item in value:
+            yield from _flatten(item)
+    elif isinstance(value, dict) and isinstance(value.get("resourceType"), str):
+        if value["resourceType"] == "Bundle":
+            yield value  # kept for its paging links
+            for entry in value.get("entry") or []:
+                if isinstance(entry, dict) and isinstance(entry.get("resource"), dict):
+                    resource = dict(entry["resource"])
+                    if entry.get("fullUrl"):
+                        resource["_fullUrl"] = entry["fullUrl"]
+                    yield from _flatten(resource)
+        else:
+            yield value
+
+
+class _Directory:
+    """All resources of a set of files, indexed for reference lookups."""
+
+    def __init__(self, ctx: ParseContext) -> None:
+        self.ctx = ctx
+        self.by_ref: dict[str, Resource] = {}
+        self.origin: dict[int, str] = {}  # id(resource) -> file name, for messages
+        self.warned: set[tuple[str, str]] = set()
+
+    def add(self, path: Path, resource: Resource) -> None:
+        self.origin[id(resource)] = path.name
+        rid = resource.get("id")
+        if isinstance(rid, str):
+            self.by_ref[f"{resource['resourceType']}/{rid}"] = resource
+        if isinstance(resource.get("_fullUrl"), str):
+            self.by_ref[resource["_fullUrl"]] = resource
+
+    def of_type(self, kind: str) -> list[Resource]:
+        seen: dict[int, Resource] = {}
+        for r in self.by_ref.values():
+            if r["resourceType"] == kind:
+                seen[id(r)] = r
+        return list(seen.values())
+
+    def resolve(self, owner: Resource, ref: Any) -> Resource | None:
+        """The resource ``ref`` points at; warns once per file and reference when absent."""
+        target = ref.get("reference") if isinstance(ref, dict) else None
+        if not isinstance(target, str) or not target:
+            return None
+        if target in self.by_ref:
+            return self.by_ref[target]
+        parts = target.split("/_history/")[0].rstrip("/").split("/")
+        key = "/".join(parts[-2:])
+        if key in self.by_ref:
+            return self.by_ref[key]
+        where = self.origin.get(id(owner), "?")
+        if (where, target) not in self.warned:
+            self.warned.add((where, target))
+            self.ctx.warn(
+                f"{where}: {locator(owner)} refers to {target}, which is not in the imported "
+                "files"
+            )
+        return None
+
+    def name_of(self, owner: Resource, ref: Any) -> str | None:
+        """A referenced resource's name, else the reference's display, else its id."""
+        found = self.resolve(owner, ref)
+        if found and _text(found.get("name")):
+            return _text(found.get("name"))
+        if isinstance(ref, dict):
+            if _text(ref.get("display")):
+                return _text(ref.get("display"))
+            target = _text(ref.get("reference"))
+            if target:
+                return target.rstrip("/").split("/")[-1]
+        return None
+
+
+def locator(resource: Resource) -> str:
+    return f"{resource.get('resourceType')}/{resource.get('id', '?')}"
+
+
+def _text(value: Any) -> str | None:
+    return normalize.clean_text(value) if isinstance(value, str | int | float) else None
+
+
+def _codes(concepts: Any) -> Iterator[tuple[str | None, str | None, str | None]]:
+    """(system, code, display) of every coding in a CodeableConcept or a list of them."""
+    items = concepts if isinstance(concepts, list) else [concepts]
+    for concept in items:
+        if not isinstance(concept, dict):
+            continue
+        codings = [c for c in concept.get("coding") or [] if isinstance(c, dict)]
+        for c in codings:
+            yield _text(c.get("system")), _text(c.get("code")), _text(c.get("display"))
+        if not codings and _text(concept.get("text")):
+            yield None, None, _text(concept.get("text"))
+
+
+def _extensions(resource: Resource, name: str) -> list[Resource]:
+    return [
+        e
+        for e in resource.get("extension") or []
+        if isinstance(e, dict) and str(e.get("url", "")).rstrip("/").endswith("/" + name)
+    ]
+
+
+def _sub(ext: Resource, name: str) -> list[Resource]:
+    return [e for e in ext.get("extension") or [] if isinstance(e, dict) and e.get("url") == name]
+
+
+def _is_network(org: Resource) -> bool:
+    profiles = (org.get("meta") or {}).get("profile") or []
+    if any(str(p).endswith("plannet-Network") for p in profiles):
+        return True
+    return any(code == "ntwk" for _, code, _ in _codes(org.get("type")))
+
+
+def _address(addr: Any) -> dict[str, Any]:
+    if isinstance(addr, list):
+        addr = next((a for a in addr if isinstance(a, dict)), None)
+    if not isinstance(addr, dict):
+        return {}
+    lines = [_text(x) for x in addr.get("line") or []]
+    return {
+        "address": ", ".join(x for x in lines if x) or _text(addr.get("text")),
+        "city": _text(addr.get("city")),
+        "state": _text(addr.get("state")),
+        "zip": _text(addr.get("postalCode")),
+    }
+
+
+def _one_line(place: dict[str, Any]) -> str:
+    tail = " ".join(x for x in (place.get("state"), place.get("zip")) if x)
+    return ", ".join(x for x in (place.get("address"), place.get("city"), tail) if x)
+
+
+class _Collector:
+    """The raw fields of one record, gathered from several resources."""
+
+    def __init__(self) -> None:
+        self.phones: list[str] = []
+        self.emails: list[str] = []
+        self.urls: list[str] = []
+        self.codes: list[str] = []
+        self.code_names: dict[str, str] = {}
+        self.places: list[dict[str, Any]] = []
+        self.networks: list[str] = []
+        self.plans: list[str] = []
+        self.accepting: dict[str, str] = {}
+        self.delivery: set[str] = set()
+
+    def telecom(self, resource: Resource) -> None:
+        for t in resource.get("telecom") or []:
+            if not isinstance(t, dict) or not _text(t.get("value")):
+                continue
+            value, system = str(_text(t.get("value"))), str(t.get("system"))
+            target = {"phone": self.phones, "email": self.emails, "url": self.urls}.get(system)
+            if target is not None and value not in target:
+                target.append(value)
+
+    def specialties(self, concepts: Any) -> None:
+        for system, code, display in _codes(concepts):
+            norm = taxonomy.normalize_code(code or "")
+            if norm and (system in (None, NUCC_SYSTEM) or system.endswith("provider-taxonomy")):
+                if norm not in self.codes:
+                    self.codes.append(norm)
+                self.code_names.setdefault(norm, display or taxonomy.name(norm) or norm)
+
+    def add(self, items: list[str], value: str | None) -> None:
+        if value and value not in items:
+            items.append(value)
+
+    def fields(self, raw: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
+        extra: dict[str, Any] = {}
+        codes = sorted(self.codes, key=lambda c: not taxonomy.is_behavioral(c))
+        raw.update(phones=self.phones, email=self.emails[:1], taxonomies=codes)
+        raw["website"] = self.urls[0] if self.urls else None
+        raw["networks"], raw["insurance"] = self.networks, self.plans
+        if self.places:
+            raw.update({k: v for k, v in self.places[0].items() if not k.startswith("_")})
+            extra["locations"] = [_one_line(p) for p in self.places]
+        if self.accepting:
+            raw["accepting"] = any(code == "newpt" for code in self.accepting.values())
+            extra["accepting_by_network"] = {
+                net: _ACCEPTING.get(code, code) for net, code in self.accepting.items()
+            }
+        if "virtual" in self.delivery:
+            raw["telehealth"] = True
+        elif self.delivery:
+            raw["telehealth"] = False
+        if "physical" in self.delivery:
+            raw["in_person"] = True
+        if codes:
+            extra["specialty_names"] = [self.code_names[c] for c in codes]
+        for label, items in (("more_emails", self.emails[1:]), ("more_urls", self.urls[1:])):
+            if items:
+                extra[label] = items
+        fields = normalize.build_fields(raw)
+        taxonomy.settle_license_type(fields, codes)
+        if codes and "title" not in fields:
+            fields["title"] = self.code_names[codes[0]]
+        return fields, extra
+
+
+def _newpatients(d: _Directory, owner: Resource, col: _Collector, default_net: str | None) -> None:
+    for ext in _extensions(owner, "newpatients"):
+        code = next((c for s in _sub(ext, "acceptingPatients") for _, c, _ in
+                     _codes(s.get("valueCodeableConcept")) if c), None)  # fmt: skip
+        if code is None:
+            continue
+        nets = [d.name_of(owner, s.get("valueReference")) for s in _sub(ext, "fromNetwork")]
+        for net in [n for n in nets if n] or [default_net or "all networks"]:
+            # The most specific statement wins: the role is read before its locations.
+            col.accepting.setdefault(net, code)
+
+
+def _role(d: _Directory, role: Resource, col: _Collector, plans: dict[str, list[str]]) -> dict:
+    summary: dict[str, Any] = {"role": locator(role)}
+    col.telecom(role)
+    col.specialties(role.get("specialty"))
+    role_codes = [disp or code for _, code, disp in _codes(role.get("code")) if disp or code]
+    if role_codes:
+        summary["code"] = role_codes
+    nets: list[str] = []
+    for ext in _extensions(role, "network-reference"):
+        ref = ext.get("valueReference")
+        name = d.name_of(role, ref)
+        if name:
+            nets.append(name)
+            col.add(col.networks, name)
+            for plan in plans.get(_ref_key(ref), []):
+                col.add(col.plans, plan)
+    only_net = nets[0] if len(nets) == 1 else None
+    _newpatients(d, role, col, only_net)
+    org = d.resolve(role, role.get("organization"))
+    if org is not None and not _is_network(org):
+        summary["organization"] = _text(org.get("name"))
+    for ref in role.get("location") or []:
+        loc = d.resolve(role, ref)
+        if loc is None:
+            continue
+        place = _address(loc.get("address"))
+        pos: dict[str, Any] = loc["position"] if isinstance(loc.get("position"), dict) else {}
+        place.update(lat=pos.get("latitude"), lon=pos.get("longitude"))
+        if place.get("address") or place.get("city"):
+            col.places.append(place)
+        col.telecom(loc)
+        _newpatients(d, loc, col, only_net)
+    for ref in role.get("healthcareService") or []:
+        service = d.resolve(role, ref)
+        if service is None:
+            continue
+        col.specialties(service.get("specialty"))
+        for ext in _extensions(service, "delivery-method"):
+            for sub in _sub(ext, "type"):
+                col.delivery.update(c for _, c, _ in _codes(sub.get("valueCodeableConcept")) if c)
+        _newpatients(d, service, col, only_net)
+    summary["networks"] = nets
+    return summary
+
+
+def _ref_key(ref: Any) -> str:
+    target = ref.get("reference", "") if isinstance(ref, dict) else ""
+    return "/".join(str(target).split("/_history/")[0].rstrip("/").split("/")[-2:])
+
+
+def _practitioner(d: _Directory, prac: Resource, roles: list[Resource], plans: dict) -> Record:
+    col = _Collector()
+    raw: dict[str, Any] = {}
+    extra: dict[str, Any] = {}
+    names = [n for n in prac.get("name") or [] if isinstance(n, dict)]
+    if names:
+        n = names[0]
+        given = " ".join(str(g) for g in n.get("given") or [] if isinstance(g, str))
+        raw["name"] = _text(n.get("text")) or " ".join(
+            x for x in (given, _text(n.get("family"))) if x
+        )
+        raw["first_name"] = given.split()[0] if given else None
+        raw["last_name"] = _text(n.get("family"))
+        raw["credentials"] = [s for s in n.get("suffix") or [] if isinstance(s, str)]
+    for ident in prac.get("identifier") or []:
+        if isinstance(ident, dict) and ident.get("system") == NPI_SYSTEM:
+            raw["npi"] = _text(ident.get("value"))
+    raw["gender"] = _text(prac.get("gender"))
+    col.telecom(prac)
+    quals = []
+    for q in prac.get("qualification") or []:
+        if not isinstance(q, dict):
+            continue
+        for system, code, display in _codes(q.get("code")):
+            if system and system.endswith("v2-0360") and code:
+                raw["credentials"] = [*raw.get("credentials", []), code]
+            quals.append(display or code)
+        col.specialties(q.get("code"))
+        for ext in _extensions(q, "practitioner-qualification"):
+            for sub in _sub(ext, "whereValid"):
+                state = next((c for _, c, _ in _codes(sub.get("valueCodeableConcept")) if c), None)
+                raw.setdefault("license_state", state)
+    if quals:
+        extra["qualifications"] = quals
+    languages = []
+    for comm in prac.get("communication") or []:
+        for _, code, display in _codes(comm):
+            lang = display or _LANGUAGES.get((code or "").split("-")[0].lower(), code)
+            if lang and lang not in languages:
+                languages.append(lang)
+    raw["languages"] = languages
+    extra["roles"] = [_role(d, role, col, plans) for role in roles]
+    fields, more = col.fields(raw)
+    extra.update(more)
+    if raw.get("npi") and "npi" not in fields:
+        extra["npi_unreadable"] = raw["npi"]
+    fields["is_organization"] = False
+    return Record(fields=fields, locator=locator(prac), key=locator(prac), extra=extra)
+
+
+def _organization(d: _Directory, org: Resource, services: list[Resource], plans: dict) -> Record:
+    col = _Collector()
+    raw: dict[str, Any] = {"name": _text(org.get("name")), "is_organization": True}
+    raw["organization"] = raw["name"]
+    for ident in org.get("identifier") or []:
+        if isinstance(ident, dict) and ident.get("system") == NPI_SYSTEM:
+            raw["npi"] = _text(ident.get("value"))
+    col.telecom(org)
+    place = _address(org.get("address"))
+    if place.get("address") or place.get("city"):
+        col.places.append(place)
+    for service in services:
+        col.specialties(service.get("specialty"))
+        for ext in _extensions(service, "delivery-method"):
+            for sub in _sub(ext, "type"):
+                col.delivery.update(c for _, c, _ in _codes(sub.get("valueCodeableConcept")) if c)
+    for aff in d.of_type("OrganizationAffiliation"):
+        if _ref_key(aff.get("participatingOrganization")) == locator(org):
+            for ref in aff.get("network") or []:
+                col.add(col.networks, d.name_of(aff, ref))
+                for plan in plans.get(_ref_key(ref), []):
+                    col.add(col.plans, plan)
+    fields, extra = col.fields(raw)
+    return Record(fields=fields, locator=locator(org), key=locator(org), extra=extra)
+
+
+def _is_behavioral_service(service: Resource) -> bool:
+    if any(code == "behav" for _, code, _ in _codes(service.get("category"))):
+        return True
+    specialty = service.get("specialty")
+    return any(taxonomy.is_behavioral(code or "") for _, code, _ in _codes(specialty))
+
+
+def parse_many(paths: Iterable[Path], ctx: ParseContext) -> Iterator[Record | RowError]:
+    """Read a set of FHIR files together, so references join across files."""
+    paths = list(paths)
+    d = _Directory(ctx)
+    loaded = 0
+    for path in paths:
+        try:
+            resources = _load(path)
+        except ImportRefused as err:
+            if len(paths) == 1:
+                raise
+            yield RowError(path.name, err.reason)
+            continue
+        loaded += 1
+        for resource in resources:
+            if resource["resourceType"] == "OperationOutcome":
+                issues = [
+                    _text(i.get("diagnostics")) or _text((i.get("details") or {}).get("text"))
+                    for i in resource.get("issue") or []
+                    if isinstance(i, dict)
+                ]
+                reason = "; ".join(x for x in issues if x) or "no details"
+                if len(paths) == 1 and len(resources) == 1:
+                    raise ImportRefused(path, f"the FHIR server returned an error: {reason}")
+                yield RowError(path.name, f"the FHIR server returned an error: {reason}")
+            elif resource["resourceType"] == "Bundle":
+                for link in resource.get("link") or []:
+                    if isinstance(link, dict) and link.get("relation") == "next":
+                        ctx.warn(f"{path.name}: a search page; the next page was not saved")
+            else:
+                d.add(path, resource)
+    plans: dict[str, list[str]] = defaultdict(list)
+    for plan in d.of_type("InsurancePlan"):
+        for ref in plan.get("network") or []:
+            if _text(plan.get("name")):
+                plans[_ref_key(ref)].append(str(_text(plan.get("name"))))
+    roles_of: dict[int, list[Resource]] = defaultdict(list)
+    for role in d.of_type("PractitionerRole"):
+        if not isinstance(role.get("practitioner"), dict):
+            yield RowError(locator(role), "names no practitioner; skipped")
+            continue
+        prac = d.resolve(role, role["practitioner"])
+        if prac is not None:
+            roles_of[id(prac)].append(role)
+    multi = len(paths) > 1
+    count = 0
+    for prac in d.of_type("Practitioner"):
+        record = _practitioner(d, prac, roles_of.get(id(prac), []), plans)
+        if multi:
+            record.locator = f"{d.origin[id(prac)]} {record.locator}"
+        count += 1
+        yield record
+    services_of: dict[str, list[Resource]] = defaultdict(list)
+    for service in d.of_type("HealthcareService"):
+        if _is_behavioral_service(service):
+            services_of[_ref_key(service.get("providedBy"))].append(service)
+    for org in d.of_type("Organization"):
+        if not _is_network(org) and services_of.get(locator(org)):
+            count += 1
+            yield _organization(d, org, services_of[locator(org)], plans)
+    if count == 0 and loaded:
+        where = paths[0] if len(paths) == 1 else paths[0].parent
+        kinds = sorted({r["resourceType"] for r in d.by_ref.values()})
+        held = f" (it holds {', '.join(kinds)})" if kinds else ""
+        raise ImportRefused(where, f"no practitioners found in these FHIR resources{held}")
+
+
+def parse(path: Path, ctx: ParseContext) -> Iterator[Record | RowError]:
+    return parse_many([path], ctx)

@@ -1,0 +1,93 @@
+"""Excel workbooks (.xlsx): the first sheet with a header row naming therapists."""
+
+from __future__ import annotations
+
+import zipfile
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from finder.errors import ImportRefused
+from finder.importers import _columns
+from finder.importers.base import ParseContext, check_size
+from finder.models import Record, RowError
+
+NAME = "xlsx"
+DESCRIPTION = "Excel workbook (.xlsx), first sheet with a header row"
+
+MAX_BYTES = 100 * 1024 * 1024
+MAX_UNPACKED = 500 * 1024 * 1024
+MAX_RATIO = 200
+
+
+def sniff(path: Path, head: bytes) -> float:
+    if not head.startswith(b"PK\x03\x04"):
+        return 0.0
+    return 0.9 if b"xl/" in head or b"[Content_Types].xml" in head else 0.3
+
+
+def _check_zip(path: Path) -> None:
+    try:
+        with zipfile.ZipFile(path) as zf:
+            infos = zf.infolist()
+    except zipfile.BadZipFile as err:
+        raise ImportRefused(path, f"not a readable .xlsx workbook ({err})") from None
+    total = sum(i.file_size for i in infos)
+    packed = sum(i.compress_size for i in infos) or 1
+    if total > MAX_UNPACKED or total / packed > MAX_RATIO:
+        raise ImportRefused(
+            path, f"workbook unpacks to {total // (1024 * 1024)} MB; refused as unsafe"
+        )
+    if not any(i.filename.startswith("xl/") for i in infos):
+        raise ImportRefused(path, "a zip archive, but not an Excel workbook")
+
+
+def parse(path: Path, ctx: ParseContext) -> Iterator[Record | RowError]:
+    check_size(path, MAX_BYTES)
+    _check_zip(path)
+    import openpyxl
+
+    try:
+        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except Exception as err:  # openpyxl raises many kinds for broken files
+        raise ImportRefused(path, f"not a readable .xlsx workbook ({type(err).__name__})") from None
+    try:
+        for sheet in book.worksheets:
+            rows = sheet.iter_rows(values_only=True)
+            found = _find_header(rows, ctx)
+            if found is None:
+                continue
+            header_row, headers, mapping = found
+            for number, values in enumerate(rows, start=header_row + 1):
+                if values is None or not any(v not in (None, "") for v in values):
+                    continue
+                row = {h: _cell(v) for h, v in zip(headers, values, strict=False)}
+                yield _columns.row_to_record(row, mapping, f"sheet {sheet.title!r} row {number}")
+            return
+    finally:
+        book.close()
+    raise ImportRefused(path, "no sheet has a header row with a name column; use --map COLUMN=name")
+
+
+def _find_header(
+    rows: Iterator[tuple[Any, ...]], ctx: ParseContext
+) -> tuple[int, list[str], dict[str, str | None]] | None:
+    for number, values in enumerate(rows, start=1):
+        if number > 20:
+            return None
+        cells = [str(v).strip() if v is not None else "" for v in values]
+        if not any(cells):
+            continue
+        headers = [c or f"column {i + 1}" for i, c in enumerate(cells)]
+        mapping = _columns.build_mapping(headers, ctx.column_map)
+        if any(f in ("name", "first_name", "last_name") for f in mapping.values()):
+            return number, headers, mapping
+    return None
+
+
+def _cell(value: Any) -> Any:
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    return value

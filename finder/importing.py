@@ -1,0 +1,299 @@
+"""The import pipeline: files in, records stored, a summary out.
+
+``run_import`` walks folders, recognises each file's format from its content,
+runs the importer, classifies and geocodes each record once, then writes every
+change in one store transaction and links records to therapists (merge). It
+never prints: progress and warnings go to callbacks, the result is an
+``ImportReport`` the CLI formats.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from finder import importers
+from finder.errors import FinderError, ImportRefused
+from finder.importers.base import ParseContext, read_head
+from finder.models import Record, RowError, Source, SourceKind
+from finder.store import Doc, Store
+
+ProgressFn = Callable[[str, int, int], None]  # (path, bytes done, bytes total)
+
+
+@dataclass
+class FileResult:
+    path: str
+    format: str | None = None
+    imported: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    rejected: list[RowError] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    refused: str | None = None
+    mapping: dict[str, str | None] | None = None
+    preview: list[Record] = field(default_factory=list)
+
+    @property
+    def stored(self) -> int:
+        return self.imported + self.updated + self.unchanged
+
+
+@dataclass
+class ImportReport:
+    files: list[FileResult] = field(default_factory=list)
+    dry_run: bool = False
+
+    def total(self, attr: str) -> int:
+        return sum(
+            len(getattr(f, attr)) if attr == "rejected" else getattr(f, attr) for f in self.files
+        )
+
+    @property
+    def refused(self) -> list[FileResult]:
+        return [f for f in self.files if f.refused]
+
+
+def now_iso() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def record_id(source_path: str, identity: str) -> str:
+    return hashlib.sha1(f"{source_path}\0{identity}".encode()).hexdigest()[:16]
+
+
+def expand_paths(paths: Iterable[Path]) -> list[Path]:
+    """Files as given, folders walked (sorted, hidden files and folders skipped)."""
+    out: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            for child in sorted(path.rglob("*")):
+                rel = child.relative_to(path)
+                if child.is_file() and not any(p.startswith(".") for p in rel.parts):
+                    out.append(child)
+        elif path.exists():
+            out.append(path)
+        else:
+            raise ImportRefused(path, "no such file or folder")
+    return out
+
+
+def enrich(fields: dict[str, Any]) -> dict[str, Any]:
+    """What finder works out once per record at import: IPT evidence and coordinates."""
+    from finder import geo, ipt
+
+    extra: dict[str, Any] = {"ipt": ipt.assess(fields).to_dict()}
+    if fields.get("lat") is None and fields.get("zip"):
+        point = geo.zip_point(fields["zip"])
+        if point is not None:
+            extra["geo"] = [point[0], point[1], "zip"]
+    elif fields.get("lat") is not None and fields.get("lon") is not None:
+        extra["geo"] = [fields["lat"], fields["lon"], "source"]
+    return extra
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def _parse_group(
+    importer: importers.Importer, files: list[Path], ctx: ParseContext
+) -> Iterator[tuple[Path, Record | RowError]]:
+    """Run an importer; one that joins across files (FHIR) gets the whole group at once."""
+    parse_many = getattr(importer.module, "parse_many", None)
+    if parse_many is not None and len(files) > 1:
+        for item in parse_many(files, ctx):
+            path, value = item
+            yield path, value
+        return
+    for path in files:
+        for value in importer.module.parse(path, ctx):
+            yield path, value
+
+
+def run_import(
+    store: Store,
+    paths: Iterable[Path],
+    *,
+    format: str | None = None,
+    column_map: dict[str, str] | None = None,
+    all_taxonomies: bool = False,
+    dry_run: bool = False,
+    preview: int = 5,
+    warn: Callable[[str], None] = lambda message: None,
+    progress: ProgressFn | None = None,
+    source_label: str | None = None,
+) -> ImportReport:
+    report = ImportReport(dry_run=dry_run)
+    files = expand_paths(paths)
+    results: dict[Path, FileResult] = {p: FileResult(str(p)) for p in files}
+    report.files = list(results.values())
+    groups: dict[str, tuple[importers.Importer, list[Path]]] = {}
+    for path in files:
+        result = results[path]
+        try:
+            head = read_head(path)
+            imp = importers.by_name(format) if format else importers.detect(path, head)
+        except ImportRefused as err:
+            result.refused = err.reason
+            continue
+        except OSError as err:
+            result.refused = f"cannot read: {err.strerror}"
+            continue
+        result.format = imp.name
+        groups.setdefault(imp.name, (imp, []))[1].append(path)
+
+    stamp = now_iso()
+    parsed: list[tuple[Path, Record]] = []
+    for imp, group in groups.values():
+        current: dict[str, Path] = {}
+
+        def file_warn(message: str, _current: dict[str, Path] = current) -> None:
+            warn(message)
+            if "path" in _current:
+                results[_current["path"]].warnings.append(message)
+
+        def file_progress(done: int, _current: dict[str, Path] = current) -> None:
+            if progress is not None and "path" in _current:
+                path = _current["path"]
+                progress(str(path), done, path.stat().st_size)
+
+        ctx = ParseContext(
+            column_map=column_map or {},
+            all_taxonomies=all_taxonomies,
+            warn=file_warn,
+            progress=file_progress,
+            source_label=source_label,
+        )
+        mapper = getattr(imp.module, "describe_mapping", None)
+        pending: dict[Path, list[Record]] = {p: [] for p in group}
+        try:
+            for path, value in _parse_group(imp, group, ctx):
+                current["path"] = path
+                result = results[path]
+                if isinstance(value, RowError):
+                    result.rejected.append(value)
+                else:
+                    pending[path].append(value)
+        except ImportRefused as err:
+            failing = Path(err.path)
+            target = results.get(failing) or results[current.get("path", group[0])]
+            target.refused = err.reason
+            pending[failing] = []
+            if len(group) == 1:
+                continue
+        except (FinderError, OSError) as err:
+            results[current.get("path", group[0])].refused = str(err)
+            continue
+        for path, records in pending.items():
+            result = results[path]
+            if result.refused:
+                continue
+            if not records:
+                if not result.rejected:
+                    result.refused = "no therapist records recognised in this file; nothing imported"
+                else:
+                    result.refused = (
+                        f"none of its {len(result.rejected)} rows could be read; nothing imported"
+                    )
+                continue
+            if mapper is not None and dry_run:
+                result.mapping = mapper(path, ctx)
+            result.preview = records[:preview]
+            parsed.extend((path, r) for r in records)
+
+    if dry_run or not parsed:
+        return report
+    _store_records(store, parsed, results, stamp, source_label)
+    return report
+
+
+def _store_records(
+    store: Store,
+    parsed: list[tuple[Path, Record]],
+    results: dict[Path, FileResult],
+    stamp: str,
+    source_label: str | None,
+) -> None:
+    from finder import merge
+
+    hashes = {path: _sha256(path) for path in {p for p, _ in parsed}}
+    with store.transaction():
+        table = store.records
+        existing: dict[str, Doc] = {d["rid"]: d for d in table.all() if "rid" in d}
+        new_docs: list[Doc] = []
+        updates: dict[int, Doc] = {}
+        changed: set[str] = set()
+        seen: set[str] = set()
+        for path, record in parsed:
+            source_path = source_label or str(path.resolve())
+            result = results[path]
+            identity = record.identity
+            rid = record_id(source_path, identity)
+            occurrence = 1
+            while rid in seen:
+                # The same profile twice in one file stays two records (each row is
+                # evidence); the merge makes them one therapist.
+                occurrence += 1
+                rid = record_id(source_path, f"{identity}#{occurrence}")
+            seen.add(rid)
+            fields = record.fields
+            old = existing.get(rid)
+            if old is not None and old["fields"] == fields and old.get("extra") == record.extra:
+                result.unchanged += 1
+                continue
+            source = Source(
+                path=source_path,
+                format=result.format or "?",
+                locator=record.locator,
+                imported_at=stamp,
+                kind=SourceKind.IMPORT,
+            )
+            doc: Doc = {
+                "rid": rid,
+                "source": source.to_dict(),
+                "key": record.identity,
+                "fields": fields,
+                "extra": record.extra,
+                "warnings": record.warnings,
+                **enrich(fields),
+            }
+            changed.add(rid)
+            if old is None:
+                doc["tid"] = None
+                new_docs.append(doc)
+                result.imported += 1
+            else:
+                doc["tid"] = old.get("tid")
+                updates[old["_id"]] = doc
+                result.updated += 1
+        if new_docs:
+            table.insert_many(new_docs)
+        if updates:
+            table.update_many(updates)
+        sources = store.sources
+        for path, digest in hashes.items():
+            result = results[path]
+            source_path = source_label or str(path.resolve())
+            entry = {
+                "path": source_path,
+                "format": result.format,
+                "sha256": digest,
+                "imported_at": stamp,
+                "records": result.stored,
+            }
+            old_source = sources.first(path=source_path)
+            if old_source is None:
+                sources.insert(entry)
+            else:
+                sources.update(old_source["_id"], entry)
+        if changed:
+            merge.relink(store, changed)

@@ -1,0 +1,361 @@
+"""How strongly a record's own text says the therapist practises IPT.
+
+``assess`` reads a record's canonical fields and returns an ``IptEvidence``: a
+class (``IptClass``, DOMAIN.md section 3) together with the field and the
+snippet of text that justifies it, so the user can always see *why*. No class
+means "verified": even a credential is a claim to confirm on the call.
+
+The rules are data, in ``ipt_rules.toml`` beside this module: it is read once
+and compiled into one alternation per kind of field, so a record costs one
+regular-expression pass per field that survives a cheap substring prefilter
+(most records never reach a regex at all). Rule order in that file decides
+which rule wins at a position, and a matched span is consumed, which is how a
+confusable such as "Interpersonal Process Therapy (IPT)" hides the "IPT"
+inside it.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+import unicodedata
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from enum import IntEnum
+from functools import cache
+from importlib import resources
+from typing import Any, Final
+
+__all__ = ["IptClass", "IptEvidence", "assess", "strongest"]
+
+
+class IptClass(IntEnum):
+    """The IPT evidence classes, weakest first, so ``level >= IptClass.DESCRIBED`` filters."""
+
+    NONE = 0
+    RELATED_NOT_IPT = 1
+    LISTED = 2
+    DESCRIBED = 3
+    CREDENTIAL = 4
+
+    @property
+    def label(self) -> str:
+        return self.name.lower()
+
+    def __str__(self) -> str:
+        return self.label
+
+    def __format__(self, spec: str) -> str:
+        return format(self.label, spec)
+
+    @classmethod
+    def parse(cls, text: str) -> IptClass:
+        """``"Described"`` -> ``IptClass.DESCRIBED``; raises ``ValueError`` for anything else."""
+        key = re.sub(r"[\s-]+", "_", str(text).strip()).upper()
+        if key in cls.__members__:
+            return cls[key]
+        labels = ", ".join(member.label for member in cls)
+        raise ValueError(f"unknown IPT class {text!r}; expected one of: {labels}")
+
+
+@dataclass(frozen=True)
+class IptEvidence:
+    """A class and what justifies it: the field, the snippet, and supporting IPT terms."""
+
+    level: IptClass
+    field: str | None = None
+    text: str | None = None
+    supports: tuple[str, ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "level": self.level.label,
+            "field": self.field,
+            "text": self.text,
+            "supports": list(self.supports),
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> IptEvidence:
+        supports = data.get("supports") or ()
+        if isinstance(supports, str) or not all(isinstance(s, str) for s in supports):
+            raise ValueError(f"IPT evidence: 'supports' must be a list of strings: {supports!r}")
+        return cls(
+            level=IptClass.parse(data["level"]),
+            field=data.get("field"),
+            text=data.get("text"),
+            supports=tuple(supports),
+        )
+
+
+NO_EVIDENCE: Final = IptEvidence(IptClass.NONE)
+
+
+def strongest(evidences: Iterable[IptEvidence]) -> IptEvidence:
+    """The strongest of several records' evidence; on a tie the first, unless a later one
+    has more supporting terms. No evidence at all is ``none``."""
+    best = NO_EVIDENCE
+    for evidence in evidences:
+        if evidence.level > best.level or (
+            evidence.level == best.level and len(evidence.supports) > len(best.supports)
+        ):
+            best = evidence
+    return best
+
+
+# ---------------------------------------------------------------- the rule table
+
+_KINDS: Final = ("confusable", "credential", "described", "related", "weak", "hint", "tick")
+_SUPPORT: Final = "support"
+_ROLES: Final = ("text", "ticks", "vocabulary")
+_FIXED_LEVEL: Final = {
+    "credential": IptClass.CREDENTIAL,
+    "described": IptClass.DESCRIBED,
+    "related": IptClass.RELATED_NOT_IPT,
+    "tick": IptClass.LISTED,
+}
+
+
+@dataclass(frozen=True)
+class _Rules:
+    text_regex: re.Pattern[str]  # every rule but the tick
+    list_regex: re.Pattern[str]  # every rule, for "ticks" fields
+    kinds: dict[str, str]  # group name -> kind
+    labels: dict[str, str]  # group name -> rule name (the support's label)
+    fields: tuple[tuple[str, str], ...]  # (field, role) in order of preference
+    prefilter: tuple[str, ...]
+    window: int
+    snippet_chars: int
+
+
+_FRAGMENT = re.compile(r"\{([a-z_]+)\}")
+
+
+def _expand(pattern: str, fragments: Mapping[str, str], where: str) -> str:
+    def fragment(m: re.Match[str]) -> str:
+        if m.group(1) not in fragments:
+            raise ValueError(f"ipt_rules.toml: {where}: unknown fragment {{{m.group(1)}}}")
+        return f"(?:{fragments[m.group(1)]})"
+
+    return _FRAGMENT.sub(fragment, pattern)
+
+
+def compile_rules(table: Mapping[str, Any]) -> _Rules:
+    """Check a parsed rule table and compile it; a broken table fails with the rule's name."""
+    fragments = table.get("fragments", {})
+    text_parts: list[str] = []
+    list_parts: list[str] = []
+    kinds: dict[str, str] = {}
+    labels: dict[str, str] = {}
+    for index, rule in enumerate(table.get("rule", [])):
+        name = rule.get("name", f"rule {index + 1}")
+        kind = rule.get("kind")
+        if kind not in (*_KINDS, _SUPPORT):
+            raise ValueError(f"ipt_rules.toml: rule {name!r}: unknown kind {kind!r}")
+        pattern = _expand(rule.get("pattern", ""), fragments, f"rule {name!r}")
+        try:
+            compiled = re.compile(pattern)
+        except re.error as err:
+            raise ValueError(f"ipt_rules.toml: rule {name!r}: bad pattern: {err}") from None
+        if compiled.groups or not pattern or compiled.match(""):
+            raise ValueError(
+                f"ipt_rules.toml: rule {name!r}: a pattern must match text and use (?:...) groups"
+            )
+        group = f"r{index}"
+        kinds[group] = kind
+        labels[group] = name
+        part = f"(?P<{group}>{pattern})"
+        list_parts.append(part)
+        if kind != "tick":
+            text_parts.append(part)
+    fields = tuple(table.get("fields", {}).items())
+    for field_name, role in fields:
+        if role not in _ROLES:
+            raise ValueError(f"ipt_rules.toml: field {field_name!r}: unknown role {role!r}")
+    settings = table.get("settings", {})
+    return _Rules(
+        text_regex=re.compile("|".join(text_parts)),
+        list_regex=re.compile("|".join(list_parts)),
+        kinds=kinds,
+        labels=labels,
+        fields=fields,
+        prefilter=tuple(settings.get("prefilter", ())),
+        window=int(settings.get("support_window", 300)),
+        snippet_chars=int(settings.get("snippet_chars", 200)),
+    )
+
+
+@cache
+def rules() -> _Rules:
+    """The packaged rule table, read and compiled on first use only."""
+    text = resources.files("finder").joinpath("ipt_rules.toml").read_text(encoding="utf-8")
+    return compile_rules(tomllib.loads(text))
+
+
+# ---------------------------------------------------------------- normalisation
+
+_DASHES = "\u2010\u2011\u2012\u2013\u2014\u2015\u2043\u2212\ufe58\ufe63\uff0d"
+_TRANSLATE: Final = {
+    **{ord(c): "-" for c in _DASHES},
+    **{ord(c): "'" for c in "\u2018\u2019\u201a\u201b\u2032"},
+    **{ord(c): '"' for c in "\u201c\u201d\u201e\u201f\u2033"},
+    # Invisible characters that split words: soft hyphen, zero-width space and joiners.
+    **{ord(c): None for c in "\u00ad\u200b\u200c\u200d\u2060\ufeff"},
+}
+_SPACES = re.compile(r"\s+")
+
+
+def normalise(text: str) -> str:
+    """NFKC, dashes to "-", straight quotes, whitespace collapsed (case is kept for display)."""
+    if not text.isascii():
+        text = unicodedata.normalize("NFKC", text).translate(_TRANSLATE)
+    return _SPACES.sub(" ", text).strip()
+
+
+def _fold(display: str) -> str:
+    """Case-folded ``display`` with the same length, so match offsets index ``display``."""
+    folded = display.casefold()
+    if len(folded) != len(display):
+        # A few characters fold to two ("ß" -> "ss"); keep those as they are.
+        folded = "".join(c if len(c.casefold()) != 1 else c.casefold() for c in display)
+    return folded
+
+
+# ---------------------------------------------------------------- assessing a record
+
+
+@dataclass(frozen=True)
+class _Mention:
+    level: IptClass
+    field_rank: int
+    field: str
+    display: str
+    start: int
+    end: int
+    supports: tuple[str, ...]
+
+    def key(self) -> tuple[int, int, int, int]:
+        return (self.level, -self.field_rank, len(self.supports), -self.start)
+
+
+def _texts(value: Any) -> list[str]:
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, list | tuple):
+        return [item for item in value if isinstance(item, str)]
+    return []
+
+
+def assess(fields: Mapping[str, Any]) -> IptEvidence:
+    """The IPT evidence in one record's canonical fields (see ``finder.models.FIELDS``)."""
+    table = rules()
+    present: list[tuple[int, str, str, list[str]]] = []  # (rank, field, role, texts)
+    for rank, (name, role) in enumerate(table.fields):
+        texts = _texts(fields.get(name))
+        if texts:
+            present.append((rank, name, role, texts))
+    if not present:
+        return NO_EVIDENCE
+    # One cheap look at the whole record first: most records stop here.
+    blob = "\n".join(text for *_, texts in present for text in texts)
+    if not blob.isascii():
+        blob = unicodedata.normalize("NFKC", blob).translate(_TRANSLATE)
+    folded = blob.casefold()
+    if not any(word in folded for word in table.prefilter):
+        return NO_EVIDENCE
+
+    best: _Mention | None = None
+    for rank, name, role, texts in present:
+        if role == "text":
+            display = " ".join(normalise(text) for text in texts)
+        else:
+            # Whitespace is collapsed inside an item, so a newline separates items.
+            display = "\n".join(item for item in map(normalise, texts) if item)
+        low = _fold(display)
+        if not any(word in low for word in table.prefilter):
+            continue
+        for mention in _mentions(table, rank, name, role, display, low):
+            if best is None or mention.key() > best.key():
+                best = mention
+    if best is None or best.level == IptClass.NONE:
+        return NO_EVIDENCE
+    return IptEvidence(
+        level=best.level,
+        field=best.field,
+        text=_snippet(best.display, best.start, best.end, table.snippet_chars),
+        supports=best.supports,
+    )
+
+
+def _mentions(
+    table: _Rules, rank: int, name: str, role: str, display: str, low: str
+) -> list[_Mention]:
+    regex = table.list_regex if role == "ticks" else table.text_regex
+    found: list[tuple[str, int, int]] = []  # (kind, start, end)
+    support_spots: list[tuple[int, str]] = []
+    for m in regex.finditer(low):
+        group = m.lastgroup
+        assert group is not None
+        kind = table.kinds[group]
+        if kind == _SUPPORT:
+            support_spots.append((m.start(), table.labels[group]))
+        elif kind != "confusable":
+            found.append((kind, m.start(), m.end()))
+    own_text = role == "text"
+    out: list[_Mention] = []
+    for kind, start, end in found:
+        supports: tuple[str, ...] = ()
+        if own_text and support_spots:
+            near = (
+                label
+                for spot, label in support_spots
+                if start - table.window <= spot <= end + table.window
+            )
+            supports = tuple(dict.fromkeys(near))
+        if kind in _FIXED_LEVEL:
+            level = _FIXED_LEVEL[kind]
+        elif supports:  # weak or hint, strengthened by supporting terms
+            level = IptClass.DESCRIBED
+        elif kind == "weak":
+            level = IptClass.LISTED
+        else:
+            continue
+        if not own_text:
+            # A directory's vocabulary is a tick whatever it says.
+            level = min(level, IptClass.LISTED)
+        out.append(_Mention(level, rank, name, display, start, end, supports))
+    return out
+
+
+_SENTENCE_END = re.compile(r"[.!?](?= )")
+
+
+def _snippet(display: str, start: int, end: int, limit: int) -> str:
+    """The match in its sentence (or list item), cut to about ``limit`` characters."""
+    # Stay inside the list item.
+    lo = display.rfind("\n", 0, start) + 1
+    hi = display.find("\n", end)
+    hi = len(display) if hi == -1 else hi
+    # Stay inside the sentence.
+    ends_before = [m.end() for m in _SENTENCE_END.finditer(display, lo, start)]
+    if ends_before:
+        lo = ends_before[-1] + 1
+    m = _SENTENCE_END.search(display, end, hi)
+    if m:
+        hi = m.end()
+    if end - start >= limit:
+        return display[start : start + limit].rstrip() + "..."
+    room = limit - (end - start)
+    left = max(lo, start - room // 2)
+    right = min(hi, end + (room - (start - left)))
+    left = max(lo, start - (room - (right - end)))
+    prefix = suffix = ""
+    if left > lo:
+        cut = display.find(" ", left, start)
+        left = cut + 1 if cut != -1 else left
+        prefix = "..."
+    if right < hi:
+        cut = display.rfind(" ", end, right)
+        right = cut if cut != -1 else right
+        suffix = "..."
+    return prefix + display[left:right].strip() + suffix

@@ -1,0 +1,503 @@
+"""Turn the text real exports contain into canonical field values.
+
+Each function takes what a source wrote and returns the normalised value, or
+``None`` when nothing usable is there. None of them raises on odd input: a
+directory export is full of odd input, and a value we cannot read is simply
+unknown.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+import unicodedata
+from collections.abc import Iterable
+from typing import Any
+
+from finder.models import FIELDS, TEXT_KEPT, Kind
+
+_WS = re.compile(r"\s+")
+
+# Degrees and licence letters seen after clinicians' names. Upper-cased, dots removed.
+CREDENTIALS: frozenset[str] = frozenset(
+    """
+    LCSW LICSW LISW LISW-S LCSW-C LCSW-R LMSW LSW MSW CSW ACSW BCD DCSW LGSW LCSWA LCSW-A
+    LMFT LMFTA LMFT-A MFT AMFT MFTI LAMFT MFCC
+    LPC LPCC LMHC LCPC LPC-S LPCA LPC-A LPCI LCMHC LPCMH LCPCA LMHCA NCC CCMHC LAPC LPCC-S ALC
+    LCADC CADC LADC LCDC CASAC LAC LCAC MAC CAADC CSAC
+    PHD PSYD EDD MD DO MA MS MED MC MSED MFA BA BS MBA MPH MSN RN APRN NP PMHNP PMHNP-BC
+    FNP CNS PMHCNS DNP ARNP PA LP LLP LMHP LCP HSPP ABPP BCBA RPT RPT-S CGP CST CEDS ATR ATR-BC
+    MS-MFT MSC MSS LSCSW LCMFT PSYCHD PSYA LPA LSSP NCSP LCAS LCSW-S LMHP-CSW LPCMHSP LIMHP
+    """.split()
+)
+
+# Licence letters -> a canonical licence type (titles vary by state, DOMAIN.md s.6).
+LICENSE_TYPES: dict[str, str] = {
+    **dict.fromkeys(
+        "LCSW LICSW LISW LISW-S LCSW-C LCSW-R LCSW-S LSCSW LGSW LMSW LSW LCSWA LCSW-A".split(),
+        "LCSW",
+    ),
+    **dict.fromkeys("LMFT LMFTA LMFT-A LAMFT AMFT MFT LCMFT MFCC".split(), "LMFT"),
+    **dict.fromkeys(
+        "LPC LPCC LMHC LCPC LPC-S LPCA LPC-A LCMHC LPCMH LCPCA LMHCA LAPC LPCC-S LIMHP".split(),
+        "LPC",
+    ),
+    **dict.fromkeys("PHD PSYD EDD LP LLP LPA HSPP ABPP".split(), "Psychologist"),
+    **dict.fromkeys("MD DO".split(), "Psychiatrist"),
+    **dict.fromkeys("PMHNP PMHNP-BC".split(), "PMHNP"),
+}
+
+_LICENSE_PRECEDENCE = ["Psychiatrist", "PMHNP", "Psychologist", "LCSW", "LMFT", "LPC"]
+
+STATES: frozenset[str] = frozenset(
+    """AL AK AZ AR CA CO CT DE DC FL GA HI ID IL IN IA KS KY LA ME MD MA MI MN MS MO MT NE NV NH
+    NJ NM NY NC ND OH OK OR PA RI SC SD TN TX UT VT VA WA WV WI WY PR VI GU AS MP""".split()
+)
+
+STATE_NAMES: dict[str, str] = {
+    "ALABAMA": "AL", "ALASKA": "AK", "ARIZONA": "AZ", "ARKANSAS": "AR", "CALIFORNIA": "CA",
+    "COLORADO": "CO", "CONNECTICUT": "CT", "DELAWARE": "DE", "DISTRICT OF COLUMBIA": "DC",
+    "FLORIDA": "FL", "GEORGIA": "GA", "HAWAII": "HI", "IDAHO": "ID", "ILLINOIS": "IL",
+    "INDIANA": "IN", "IOWA": "IA", "KANSAS": "KS", "KENTUCKY": "KY", "LOUISIANA": "LA",
+    "MAINE": "ME", "MARYLAND": "MD", "MASSACHUSETTS": "MA", "MICHIGAN": "MI", "MINNESOTA": "MN",
+    "MISSISSIPPI": "MS", "MISSOURI": "MO", "MONTANA": "MT", "NEBRASKA": "NE", "NEVADA": "NV",
+    "NEW HAMPSHIRE": "NH", "NEW JERSEY": "NJ", "NEW MEXICO": "NM", "NEW YORK": "NY",
+    "NORTH CAROLINA": "NC", "NORTH DAKOTA": "ND", "OHIO": "OH", "OKLAHOMA": "OK", "OREGON": "OR",
+    "PENNSYLVANIA": "PA", "RHODE ISLAND": "RI", "SOUTH CAROLINA": "SC", "SOUTH DAKOTA": "SD",
+    "TENNESSEE": "TN", "TEXAS": "TX", "UTAH": "UT", "VERMONT": "VT", "VIRGINIA": "VA",
+    "WASHINGTON": "WA", "WEST VIRGINIA": "WV", "WISCONSIN": "WI", "WYOMING": "WY",
+    "PUERTO RICO": "PR",
+}  # fmt: skip
+
+
+def clean_text(value: Any) -> str | None:
+    """NFKC, collapse whitespace, strip; ``None`` for empty and placeholder values."""
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        value = str(value)
+    text = _WS.sub(" ", unicodedata.normalize("NFKC", value)).strip()
+    if not text or text.upper() in {"N/A", "NA", "NONE", "NULL", "NAN", "-", "[]", "{}"}:
+        return None
+    return text
+
+
+def _cred_token(token: str) -> str:
+    return token.replace(".", "").strip().upper()
+
+
+def is_credential(token: str) -> bool:
+    return _cred_token(token) in CREDENTIALS
+
+
+def split_name(raw: Any) -> tuple[str | None, list[str]]:
+    """``"Jane Q. Doe, LCSW, PhD"`` -> ``("Jane Q. Doe", ["LCSW", "PhD"])``.
+
+    Credentials are taken from the end of the name (after commas or plain
+    spaces) only while each token is a known credential, so a family name that
+    happens to look like one in the middle is kept.
+    """
+    text = clean_text(raw)
+    if text is None:
+        return None, []
+    text = re.sub(r"^(dr\.?|mr\.?|mrs\.?|ms\.?|mx\.?)\s+", "", text, flags=re.I)
+    creds: list[str] = []
+    parts = re.split(r"\s*,\s*", text)
+    head = parts[0]
+    for part in parts[1:]:
+        tokens = part.split()
+        if tokens and all(is_credential(t) for t in tokens):
+            creds.extend(tokens)
+        else:
+            head = f"{head}, {part}"
+    words = head.split()
+    while len(words) > 2 and is_credential(words[-1]):
+        creds.insert(0, words.pop())
+    name = " ".join(words).strip(" ,")
+    return (name or None), [_pretty_cred(c) for c in creds]
+
+
+def _pretty_cred(token: str) -> str:
+    t = _cred_token(token)
+    return {"PHD": "PhD", "PSYD": "PsyD", "EDD": "EdD", "MED": "MEd", "MSED": "MSEd"}.get(t, t)
+
+
+def credentials(raw: Any) -> list[str]:
+    """A credentials cell (``"ms, ma"``, ``"LCSW; PhD"``, ``['LPC']``) -> ``["MS", "MA"]``."""
+    out: list[str] = []
+    for item in split_list(raw):
+        for token in re.split(r"[\s/]+", item):
+            token = token.strip(" ,;()")
+            if token and is_credential(token):
+                pretty = _pretty_cred(token)
+                if pretty not in out:
+                    out.append(pretty)
+    return out
+
+
+def license_type(creds: Iterable[str], text: str | None = None) -> str | None:
+    """The licence type a list of credentials (or a phrase like "Licensed PMHNP") implies."""
+    found = {LICENSE_TYPES[_cred_token(c)] for c in creds if _cred_token(c) in LICENSE_TYPES}
+    if text:
+        for token in re.findall(r"[A-Za-z][A-Za-z.-]+", text):
+            kind = LICENSE_TYPES.get(_cred_token(token))
+            if kind:
+                found.add(kind)
+        low = text.lower()
+        if "psychologist" in low:
+            found.add("Psychologist")
+        if "social worker" in low:
+            found.add("LCSW")
+        if "marriage" in low and "family" in low:
+            found.add("LMFT")
+        if "counselor" in low or "counsellor" in low:
+            found.add("LPC")
+        if "psychiatrist" in low:
+            found.add("Psychiatrist")
+    for kind in _LICENSE_PRECEDENCE:
+        if kind in found:
+            return kind
+    return None
+
+
+_PHONE_DIGITS = re.compile(r"\d")
+_EXT = re.compile(r"(?:x|ext\.?|extension|#)\s*(\d{1,6})\s*$", re.I)
+
+
+def phone(raw: Any) -> str | None:
+    """``"(650) 273-9927 x3"`` -> ``"650-273-9927 x3"``; ``None`` unless 10 US digits."""
+    text = clean_text(raw)
+    if text is None:
+        return None
+    ext = None
+    m = _EXT.search(text)
+    if m:
+        ext = m.group(1)
+        text = text[: m.start()]
+    digits = "".join(_PHONE_DIGITS.findall(text))
+    if len(digits) == 11 and digits[0] == "1":
+        digits = digits[1:]
+    if len(digits) != 10 or digits[0] in "01":
+        return _phone_fallback(text, ext)
+    out = f"{digits[:3]}-{digits[3:6]}-{digits[6:]}"
+    return f"{out} x{ext}" if ext else out
+
+
+def _phone_fallback(text: str, ext: str | None) -> str | None:
+    # Rare shapes ("+1 650.273.9927", letters) go through phonenumbers; imported lazily
+    # because parsing every phone with it would dominate a large import.
+    import phonenumbers
+
+    try:
+        parsed = phonenumbers.parse(text, "US")
+    except phonenumbers.NumberParseException:
+        return None
+    if parsed.country_code != 1 or not phonenumbers.is_possible_number(parsed):
+        return None
+    digits = str(parsed.national_number)
+    if len(digits) != 10:
+        return None
+    out = f"{digits[:3]}-{digits[3:6]}-{digits[6:]}"
+    return f"{out} x{ext}" if ext else out
+
+
+def phones(raw: Any) -> list[str]:
+    out: list[str] = []
+    for item in split_list(raw, separators=";|/\n") if not isinstance(raw, list) else raw:
+        p = phone(item)
+        if p and p not in out:
+            out.append(p)
+    return out
+
+
+_ZIP = re.compile(r"\b(\d{5})(?:-?\d{4})?\b")
+
+
+def zip_code(raw: Any) -> str | None:
+    """``"02139-1234"``, ``"021391234"``, ``2139`` (a number that lost its zero) -> ``"02139"``."""
+    if isinstance(raw, int):
+        raw = f"{raw:05d}" if raw < 100000 else str(raw)
+    text = clean_text(raw)
+    if text is None:
+        return None
+    if re.fullmatch(r"\d{9}", text):
+        return text[:5]
+    if re.fullmatch(r"\d{4}", text):
+        return "0" + text
+    m = _ZIP.search(text)
+    return m.group(1) if m else None
+
+
+def state(raw: Any) -> str | None:
+    text = clean_text(raw)
+    if text is None:
+        return None
+    up = text.upper().strip(". ")
+    if up in STATES:
+        return up
+    return STATE_NAMES.get(up)
+
+
+_MONEY = re.compile(r"\$?\s*(\d{1,3}(?:,\d{3})+|\d+)(?:\.(\d{1,2}))?")
+
+
+def money(raw: Any) -> tuple[float | None, float | None]:
+    """A fee text -> (lowest, highest). ``"$150 - $200"`` -> (150.0, 200.0); ``"free"`` -> (0, 0)."""
+    if isinstance(raw, bool):
+        return None, None
+    if isinstance(raw, int | float):
+        return (float(raw), float(raw)) if raw >= 0 else (None, None)
+    text = clean_text(raw)
+    if text is None:
+        return None, None
+    if re.search(r"\bfree\b|\bno (?:cost|charge)\b", text, re.I):
+        return 0.0, 0.0
+    amounts = []
+    for whole, cents in _MONEY.findall(text):
+        value = float(whole.replace(",", "") + (f".{cents}" if cents else ""))
+        if value <= 100000:
+            amounts.append(value)
+    if not amounts:
+        return None, None
+    return min(amounts), max(amounts)
+
+
+_TRUE = {"yes", "y", "true", "t", "1", "x", "✓", "✔", "accepting", "available", "on"}
+_FALSE = {"no", "n", "false", "f", "0", "not accepting", "unavailable", "off", "none"}
+
+
+def yes_no(raw: Any) -> bool | None:
+    """A yes/no cell -> True, False or ``None`` (unknown). Never guesses from other words."""
+    if isinstance(raw, bool):
+        return raw
+    if isinstance(raw, int | float):
+        return bool(raw) if raw in (0, 1) else None
+    text = clean_text(raw)
+    if text is None:
+        return None
+    low = text.lower().strip(" .!")
+    if low in _TRUE:
+        return True
+    if low in _FALSE:
+        return False
+    if re.match(r"^(yes|accepting new|currently accepting|offers? )", low):
+        return True
+    if re.match(r"^(no\b|not\b|currently not|waitlist)", low):
+        return False
+    return None
+
+
+def split_list(raw: Any, separators: str = ",;|\n") -> list[str]:
+    """A list cell -> list of clean strings.
+
+    Handles real lists, JSON-ish and Python list literals (``"['CBT', 'Interpersonal']"``)
+    and comma / semicolon / pipe separated text. Duplicates are dropped, order kept.
+    """
+    if raw is None:
+        return []
+    items: list[Any]
+    if isinstance(raw, list | tuple | set):
+        items = list(raw)
+    else:
+        text = clean_text(raw)
+        if text is None:
+            return []
+        items = []
+        if text[0] in "[(" and text[-1] in "])":
+            try:
+                literal = ast.literal_eval(text)
+            except (ValueError, SyntaxError, MemoryError, RecursionError):
+                literal = None
+            if isinstance(literal, list | tuple):
+                items = list(literal)
+        if not items:
+            # Split on the strongest separator present: a semicolon list keeps its commas.
+            for sep in separators:
+                if sep in text:
+                    items = text.split(sep)
+                    break
+            else:
+                items = [text]
+    out: list[str] = []
+    for item in items:
+        if isinstance(item, list | tuple):
+            sub = split_list(list(item), separators)
+            out.extend(s for s in sub if s not in out)
+            continue
+        value = clean_text(item)
+        if value is not None:
+            value = value.strip(" '\"")
+            if value and value not in out:
+                out.append(value)
+    return out
+
+
+def npi(raw: Any) -> str | None:
+    """A 10-digit NPI whose Luhn check digit (with the 80840 prefix) is right, else ``None``."""
+    if isinstance(raw, int):
+        raw = str(raw)
+    text = clean_text(raw)
+    if text is None:
+        return None
+    digits = re.sub(r"\D", "", text)
+    if len(digits) != 10 or not npi_checksum_ok(digits):
+        return None
+    return digits
+
+
+def npi_checksum_ok(digits: str) -> bool:
+    total = 24  # the constant contribution of the 80840 prefix
+    for i, ch in enumerate(reversed(digits[:-1])):
+        d = int(ch)
+        if i % 2 == 0:
+            d *= 2
+            if d > 9:
+                d -= 9
+        total += d
+    return (10 - total % 10) % 10 == int(digits[-1])
+
+
+def number(raw: Any) -> float | int | None:
+    if isinstance(raw, bool):
+        return None
+    if isinstance(raw, int | float):
+        return raw
+    text = clean_text(raw)
+    if text is None:
+        return None
+    m = re.search(r"-?\d+(?:\.\d+)?", text.replace(",", ""))
+    if not m:
+        return None
+    value = float(m.group())
+    return int(value) if value.is_integer() else value
+
+
+def url(raw: Any) -> str | None:
+    text = clean_text(raw)
+    if text is None or " " in text:
+        return None
+    if text.startswith("//"):
+        text = "https:" + text
+    if not re.match(r"^https?://", text, re.I):
+        if re.match(r"^[\w.-]+\.[a-z]{2,}(/|$)", text, re.I):
+            text = "https://" + text
+        else:
+            return None
+    return text
+
+
+def email(raw: Any) -> str | None:
+    text = clean_text(raw)
+    if text is None:
+        return None
+    text = re.sub(r"^mailto:", "", text, flags=re.I)
+    return text if re.fullmatch(r"[^@\s]+@[^@\s]+\.[A-Za-z]{2,}", text) else None
+
+
+def field_value(name: str, raw: Any) -> Any:
+    """Normalise ``raw`` as the canonical field ``name`` by its kind."""
+    kind = FIELDS[name][0]
+    if name == "credentials":
+        return credentials(raw) or None
+    if name == "zip":
+        return zip_code(raw)
+    if name in ("state", "license_state"):
+        return state(raw)
+    if name == "npi":
+        return npi(raw)
+    if name in ("website", "profile_url"):
+        return url(raw)
+    if name == "email":
+        return email(raw)
+    if kind is Kind.LIST:
+        return split_list(raw) or None
+    if kind is Kind.PHONES:
+        return phones(raw) or None
+    if kind is Kind.BOOL:
+        return yes_no(raw)
+    if kind is Kind.MONEY:
+        return money(raw)[0]
+    if kind is Kind.NUMBER:
+        return number(raw)
+    if kind is Kind.LONGTEXT:
+        return clean_text(raw)
+    return clean_text(raw)
+
+
+def build_fields(raw: dict[str, Any]) -> dict[str, Any]:
+    """Normalise a dict of canonical-field -> raw value into a record's ``fields``.
+
+    Derives what follows from the rest: the name is split from its credentials,
+    first/last names fill ``name``, credentials imply a licence type, a fee range
+    fills ``fee`` and ``fee_max`` and keeps the original text as ``fee_text``.
+    """
+    fields: dict[str, Any] = {}
+    creds: list[str] = []
+    for name, value in raw.items():
+        if value is None or value == "" or value == []:
+            continue
+        if name == "name":
+            full, from_name = split_name(value)
+            if full:
+                fields["name"] = full
+            creds.extend(from_name)
+            continue
+        if name in ("fee", "fee_max"):
+            low, high = money(value)
+            if low is not None:
+                if name == "fee":
+                    fields["fee"] = low
+                    if high is not None and high != low:
+                        fields.setdefault("fee_max", high)
+                else:
+                    fields["fee_max"] = high
+                fields.setdefault(f"{name}_text", clean_text(value) or str(value))
+            continue
+        if name in TEXT_KEPT:
+            continue
+        normalised = field_value(name, value)
+        if normalised is not None:
+            fields[name] = normalised
+    for c in credentials(creds):
+        fields.setdefault("credentials", [])
+        if c not in fields["credentials"]:
+            fields["credentials"].append(c)
+    if "name" not in fields:
+        first = fields.get("first_name")
+        last = fields.get("last_name")
+        if first or last:
+            fields["name"] = " ".join(p for p in (first, last) if p)
+    if "name" in fields and "last_name" not in fields and not fields.get("is_organization"):
+        words = fields["name"].replace(",", " ").split()
+        if len(words) >= 2:
+            fields["first_name"] = words[0]
+            fields["last_name"] = words[-1]
+    if "is_organization" not in fields and looks_like_organization(
+        fields.get("name"), fields.get("title")
+    ):
+        fields["is_organization"] = True
+    if "license_type" in fields:
+        fields["license_type"] = license_type([], fields["license_type"]) or fields["license_type"]
+    else:
+        kind = license_type(fields.get("credentials", []), fields.get("title"))
+        if kind:
+            fields["license_type"] = kind
+    return fields
+
+
+_ORG_WORDS = re.compile(
+    r"\b(group|center|centre|clinic|associates|services|institute|llc|pllc|inc|ltd|corp|"
+    r"counseling|counselling|therapy|wellness|practice|partners|collective|agency|"
+    r"foundation|hospital|health|program|facility|network|solutions)\b\.?",
+    re.I,
+)
+
+
+def looks_like_organization(name: str | None, title: str | None = None) -> bool:
+    """A group practice or centre rather than a person, judged from its name and title."""
+    if title and re.search(r"\b(facility|center|centre|group practice|treatment program|"
+                           r"clinic|agency)\b", title, re.I):
+        return True
+    if not name:
+        return False
+    return bool(_ORG_WORDS.search(name))

@@ -1,0 +1,1 @@
+"""Report formats (the comparison report and exports)."""

@@ -1,0 +1,403 @@
+"""Where everything is kept: one TinyDB database in the data folder.
+
+This is the only module that imports tinydb. The database file is written by
+``AtomicOrjsonStorage``: orjson to a temporary file in the same folder, fsync,
+then an atomic rename, so a crash or a full disk leaves either the old file or
+the new one, never half of one.
+
+Writes happen inside ``Store.transaction()``: it takes an exclusive lock (a
+second writer waits a few seconds, then fails with a clear message), re-reads
+the file so it works on what other processes wrote, buffers every change in
+memory, and writes once at the end. An exception inside the block discards the
+buffered changes. Reads outside a transaction see the last committed file.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import fcntl
+import os
+import tempfile
+import time
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from pathlib import Path
+from typing import Any
+
+import orjson
+from tinydb import TinyDB
+from tinydb.storages import MemoryStorage, Storage
+from tinydb.table import Document
+
+from finder.errors import StoreBusy, StoreError
+
+SCHEMA_VERSION = 1
+LOCK_TIMEOUT_ENV = "FINDER_LOCK_TIMEOUT"
+DEFAULT_LOCK_TIMEOUT = 10.0
+
+#: Migrations from version N to N+1, applied in order to the raw database dict.
+MIGRATIONS: dict[int, Callable[[dict[str, Any]], dict[str, Any]]] = {}
+
+Doc = dict[str, Any]
+
+
+class AtomicOrjsonStorage(Storage):  # type: ignore[misc]
+    """A TinyDB storage: orjson, private file, atomic replace, fsync.
+
+    Reads are cached: TinyDB asks the storage for the whole database on every
+    query, and parsing a large file each time would make every command slow.
+    While ``buffering`` is set, writes only update the cache; ``flush`` writes.
+    """
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._cache: dict[str, Any] | None = None
+        self._mtime: tuple[int, int] | None = None
+        self.buffering = False
+        self.dirty = False
+
+    def _stat_key(self) -> tuple[int, int] | None:
+        try:
+            st = self.path.stat()
+        except FileNotFoundError:
+            return None
+        return (st.st_mtime_ns, st.st_size)
+
+    def reload(self) -> None:
+        self._cache = None
+        self._mtime = None
+        self.dirty = False
+
+    def read(self) -> dict[str, Any] | None:
+        if self._cache is not None:
+            return self._cache
+        key = self._stat_key()
+        if key is None:
+            return None
+        try:
+            raw = self.path.read_bytes()
+        except PermissionError as err:
+            raise StoreError(f"cannot read {self.path}: permission denied") from err
+        except OSError as err:
+            raise StoreError(f"cannot read {self.path}: {err.strerror}") from err
+        if not raw.strip():
+            return None
+        try:
+            data = orjson.loads(raw)
+        except orjson.JSONDecodeError as err:
+            raise StoreError(
+                f"{self.path} is damaged ({err}); `finder restore` lists backups to restore"
+            ) from err
+        if not isinstance(data, dict):
+            raise StoreError(f"{self.path} is not a finder database")
+        self._cache = data
+        self._mtime = key
+        return data
+
+    def write(self, data: dict[str, Any]) -> None:
+        self._cache = data
+        if self.buffering:
+            self.dirty = True
+            return
+        self.flush()
+
+    def flush(self) -> None:
+        if self._cache is None:
+            return
+        atomic_write_bytes(self.path, orjson.dumps(self._cache))
+        self._mtime = self._stat_key()
+        self.dirty = False
+
+    def close(self) -> None:
+        pass
+
+
+def atomic_write_bytes(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` so that readers see the old or the new file, never a mix."""
+    folder = path.parent
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            os.fchmod(fh.fileno(), 0o600)
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except OSError as err:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        if err.errno == errno.ENOSPC:
+            raise StoreError(f"disk full: could not save {path}; nothing was changed") from err
+        if err.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+            raise StoreError(f"cannot write {folder}: {err.strerror}; nothing was changed") from err
+        raise StoreError(f"could not save {path}: {err.strerror}; nothing was changed") from err
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+    with contextlib.suppress(OSError):
+        dir_fd = os.open(folder, os.O_RDONLY)
+        try:
+            os.fsync(dir_fd)
+        finally:
+            os.close(dir_fd)
+
+
+class Table:
+    """A thin view of one TinyDB table that speaks plain dicts and predicates.
+
+    Callers never see tinydb: they filter with Python callables or field
+    equality, which keeps the rest of finder free to change the database.
+    """
+
+    def __init__(self, store: Store, name: str) -> None:
+        self._store = store
+        self.name = name
+
+    @property
+    def _t(self) -> Any:
+        return self._store._db.table(self.name)
+
+    def all(self) -> list[Doc]:
+        return [_with_id(d) for d in self._t.all()]
+
+    def __len__(self) -> int:
+        return len(self._t)
+
+    def __iter__(self) -> Iterator[Doc]:
+        return iter(self.all())
+
+    def get(self, doc_id: int) -> Doc | None:
+        doc = self._t.get(doc_id=doc_id)
+        return _with_id(doc) if doc is not None else None
+
+    def find(self, predicate: Callable[[Doc], bool] | None = None, **equals: Any) -> list[Doc]:
+        out = []
+        for d in self._t.all():
+            if all(d.get(k) == v for k, v in equals.items()) and (
+                predicate is None or predicate(d)
+            ):
+                out.append(_with_id(d))
+        return out
+
+    def first(self, **equals: Any) -> Doc | None:
+        found = self.find(**equals)
+        return found[0] if found else None
+
+    def insert(self, doc: Mapping[str, Any]) -> int:
+        self._store._require_tx()
+        return int(self._t.insert(_strip_id(doc)))
+
+    def insert_many(self, docs: Iterable[Mapping[str, Any]]) -> list[int]:
+        self._store._require_tx()
+        return [int(i) for i in self._t.insert_multiple(_strip_id(d) for d in docs)]
+
+    def update(self, doc_id: int, changes: Mapping[str, Any]) -> None:
+        self._store._require_tx()
+        self._t.update(_strip_id(changes), doc_ids=[doc_id])
+
+    def replace(self, doc_id: int, doc: Mapping[str, Any]) -> None:
+        self._store._require_tx()
+        from tinydb.table import Document as _Doc
+
+        self._t.upsert(_Doc(_strip_id(doc), doc_id=doc_id))
+
+    def update_many(self, changes: Mapping[int, Mapping[str, Any]]) -> None:
+        """Apply many per-document updates in one pass over the table."""
+        if not changes:
+            return
+        self._store._require_tx()
+        table = self._t
+        pending = {int(k): _strip_id(v) for k, v in changes.items()}
+
+        def updater(docs: dict[int, dict[str, Any]]) -> None:
+            for doc_id, change in pending.items():
+                if doc_id in docs:
+                    docs[doc_id].update(change)
+
+        table._update_table(updater)
+
+    def remove(self, doc_ids: Iterable[int]) -> None:
+        ids = list(doc_ids)
+        if ids:
+            self._store._require_tx()
+            self._t.remove(doc_ids=ids)
+
+    def remove_where(self, predicate: Callable[[Doc], bool] | None = None, **equals: Any) -> int:
+        ids = [d["_id"] for d in self.find(predicate, **equals)]
+        self.remove(ids)
+        return len(ids)
+
+    def truncate(self) -> None:
+        self._store._require_tx()
+        self._t.truncate()
+
+
+def _with_id(doc: Document) -> Doc:
+    out = dict(doc)
+    out["_id"] = doc.doc_id
+    return out
+
+
+def _strip_id(doc: Mapping[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in doc.items() if k != "_id"}
+
+
+class Store:
+    """The database. ``Store(None)`` keeps everything in memory (for tests)."""
+
+    def __init__(self, path: Path | None) -> None:
+        self.path = path
+        self._depth = 0
+        self._lock_fd: int | None = None
+        self._storage: AtomicOrjsonStorage | None = None
+        if path is None:
+            self._db = TinyDB(storage=MemoryStorage)
+        else:
+            self._db = TinyDB(path, storage=AtomicOrjsonStorage)
+            self._storage = self._db.storage
+        self._checked_version = False
+
+    # -- tables ---------------------------------------------------------------
+
+    def table(self, name: str) -> Table:
+        self._check_version()
+        return Table(self, name)
+
+    def __getattr__(self, name: str) -> Table:
+        # store.records, store.profiles ...: readable call sites.
+        if name.startswith("_"):
+            raise AttributeError(name)
+        return self.table(name)
+
+    # -- meta -----------------------------------------------------------------
+
+    def meta(self) -> dict[str, Any]:
+        docs = self._db.table("meta").all()
+        return dict(docs[0]) if docs else {}
+
+    def set_meta(self, **values: Any) -> None:
+        self._require_tx()
+        meta = self._db.table("meta")
+        if len(meta):
+            meta.update(values)
+        else:
+            meta.insert({"schema": SCHEMA_VERSION, **values})
+
+    def _check_version(self) -> None:
+        if self._checked_version:
+            return
+        self._checked_version = True
+        version = self.meta().get("schema")
+        if version is None:
+            return
+        if version > SCHEMA_VERSION:
+            raise StoreError(
+                f"this data was written by a newer finder (schema {version}, this finder knows "
+                f"{SCHEMA_VERSION}); upgrade finder, nothing was changed"
+            )
+        if version < SCHEMA_VERSION:
+            self._migrate(version)
+
+    def _migrate(self, version: int) -> None:
+        from finder import backup
+
+        if self.path is not None:
+            backup.make(self.path, reason=f"before migrating from schema {version}")
+        with self.transaction():
+            data = self._db.storage.read() or {}
+            for step in range(version, SCHEMA_VERSION):
+                data = MIGRATIONS[step](data)
+            data.setdefault("meta", {"1": {}})
+            for doc in data["meta"].values():
+                doc["schema"] = SCHEMA_VERSION
+            self._db.storage.write(data)
+            self._db.clear_cache()
+
+    # -- transactions ---------------------------------------------------------
+
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator[Store]:
+        """Lock, re-read, buffer every change, write once; discard on error."""
+        if self._depth:
+            self._depth += 1
+            try:
+                yield self
+            finally:
+                self._depth -= 1
+            return
+        self._acquire_lock()
+        storage = self._storage
+        try:
+            if storage is not None:
+                storage.reload()
+                self._db.clear_cache()
+                storage.buffering = True
+            self._depth = 1
+            self._checked_version = False
+            self._check_version()
+            if not self.meta():
+                self.set_meta()
+            yield self
+            if storage is not None and storage.dirty:
+                storage.flush()
+        except BaseException:
+            if storage is not None:
+                storage.reload()
+            self._db.clear_cache()
+            raise
+        finally:
+            self._depth = 0
+            if storage is not None:
+                storage.buffering = False
+            self._release_lock()
+
+    def _require_tx(self) -> None:
+        if self._depth == 0 and self.path is not None:
+            raise RuntimeError("store writes must happen inside Store.transaction()")
+
+    def _acquire_lock(self) -> None:
+        if self.path is None:
+            return
+        lock_path = self.path.with_name(self.path.name + ".lock")
+        try:
+            fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o600)
+        except OSError as err:
+            raise StoreError(f"cannot write {self.path.parent}: {err.strerror}") from err
+        timeout = float(os.environ.get(LOCK_TIMEOUT_ENV, DEFAULT_LOCK_TIMEOUT))
+        deadline = time.monotonic() + timeout
+        delay = 0.005
+        while True:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() >= deadline:
+                    os.close(fd)
+                    raise StoreBusy(
+                        f"another finder is writing to {self.path.parent} (waited {timeout:.0f}s); "
+                        "try again when it has finished"
+                    ) from None
+                time.sleep(delay)
+                delay = min(delay * 2, 0.1)
+        self._lock_fd = fd
+
+    def _release_lock(self) -> None:
+        if self._lock_fd is not None:
+            fcntl.flock(self._lock_fd, fcntl.LOCK_UN)
+            os.close(self._lock_fd)
+            self._lock_fd = None
+
+    def close(self) -> None:
+        self._release_lock()
+        self._db.close()
+
+
+def open_store(path: Path | None = None) -> Store:
+    """Open the store in the data folder (created private on first use)."""
+    from finder import paths
+
+    if path is None:
+        path = paths.store_file()
+    paths.ensure_private_dir(path.parent)
+    return Store(path)
