@@ -23,12 +23,34 @@ from pathlib import Path
 
 LIMIT = 1.5
 
-NON_BEHAVIORAL = ["207Q00000X", "163W00000X", "225100000X", "183500000X", "207R00000X",
-                  "363LF0000X", "122300000X", "208000000X", "225X00000X", "152W00000X"]
-BEHAVIORAL = ["1041C0700X", "106H00000X", "101YP2500X", "103T00000X", "2084P0800X",
-              "363LP0808X", "101YM0800X"]
-CITIES = [("BOSTON", "MA", "021154001"), ("CHICAGO", "IL", "60614"), ("DENVER", "CO", "802031234"),
-          ("AUSTIN", "TX", "78701"), ("SEATTLE", "WA", "981011111")]
+NON_BEHAVIORAL = [
+    "207Q00000X",
+    "163W00000X",
+    "225100000X",
+    "183500000X",
+    "207R00000X",
+    "363LF0000X",
+    "122300000X",
+    "208000000X",
+    "225X00000X",
+    "152W00000X",
+]
+BEHAVIORAL = [
+    "1041C0700X",
+    "106H00000X",
+    "101YP2500X",
+    "103T00000X",
+    "2084P0800X",
+    "363LP0808X",
+    "101YM0800X",
+]
+CITIES = [
+    ("BOSTON", "MA", "021154001"),
+    ("CHICAGO", "IL", "60614"),
+    ("DENVER", "CO", "802031234"),
+    ("AUSTIN", "TX", "78701"),
+    ("SEATTLE", "WA", "981011111"),
+]
 FIRST = ["JANE", "JOHN", "MARIA", "DAVID", "AISHA", "WEI", "SARAH", "CARLOS"]
 LAST = ["SMITH", "GARCIA", "NGUYEN", "O'BRIEN", "JOHNSON", "PATEL", "KOWALSKI", "LEE"]
 
@@ -36,15 +58,29 @@ LAST = ["SMITH", "GARCIA", "NGUYEN", "O'BRIEN", "JOHNSON", "PATEL", "KOWALSKI", 
 def header() -> list[str]:
     """The 329 columns of the NPPES data dissemination file, in order."""
     cols = [
-        "NPI", "Entity Type Code", "Replacement NPI", "Employer Identification Number (EIN)",
-        "Provider Organization Name (Legal Business Name)", "Provider Last Name (Legal Name)",
-        "Provider First Name", "Provider Middle Name", "Provider Name Prefix Text",
-        "Provider Name Suffix Text", "Provider Credential Text", "Provider Other Organization Name",
-        "Provider Other Organization Name Type Code", "Provider Other Last Name",
-        "Provider Other First Name", "Provider Other Middle Name", "Provider Other Name Prefix Text",
-        "Provider Other Name Suffix Text", "Provider Other Credential Text",
-        "Provider Other Last Name Type Code", "Provider First Line Business Mailing Address",
-        "Provider Second Line Business Mailing Address", "Provider Business Mailing Address City Name",
+        "NPI",
+        "Entity Type Code",
+        "Replacement NPI",
+        "Employer Identification Number (EIN)",
+        "Provider Organization Name (Legal Business Name)",
+        "Provider Last Name (Legal Name)",
+        "Provider First Name",
+        "Provider Middle Name",
+        "Provider Name Prefix Text",
+        "Provider Name Suffix Text",
+        "Provider Credential Text",
+        "Provider Other Organization Name",
+        "Provider Other Organization Name Type Code",
+        "Provider Other Last Name",
+        "Provider Other First Name",
+        "Provider Other Middle Name",
+        "Provider Other Name Prefix Text",
+        "Provider Other Name Suffix Text",
+        "Provider Other Credential Text",
+        "Provider Other Last Name Type Code",
+        "Provider First Line Business Mailing Address",
+        "Provider Second Line Business Mailing Address",
+        "Provider Business Mailing Address City Name",
         "Provider Business Mailing Address State Name",
         "Provider Business Mailing Address Postal Code",
         "Provider Business Mailing Address Country Code (If outside U.S.)",
@@ -57,22 +93,42 @@ def header() -> list[str]:
         "Provider Business Practice Location Address Postal Code",
         "Provider Business Practice Location Address Country Code (If outside U.S.)",
         "Provider Business Practice Location Address Telephone Number",
-        "Provider Business Practice Location Address Fax Number", "Provider Enumeration Date",
-        "Last Update Date", "NPI Deactivation Reason Code", "NPI Deactivation Date",
-        "NPI Reactivation Date", "Provider Gender Code", "Authorized Official Last Name",
-        "Authorized Official First Name", "Authorized Official Middle Name",
-        "Authorized Official Title or Position", "Authorized Official Telephone Number",
+        "Provider Business Practice Location Address Fax Number",
+        "Provider Enumeration Date",
+        "Last Update Date",
+        "NPI Deactivation Reason Code",
+        "NPI Deactivation Date",
+        "NPI Reactivation Date",
+        "Provider Gender Code",
+        "Authorized Official Last Name",
+        "Authorized Official First Name",
+        "Authorized Official Middle Name",
+        "Authorized Official Title or Position",
+        "Authorized Official Telephone Number",
     ]
     for n in range(1, 16):
-        cols += [f"Healthcare Provider Taxonomy Code_{n}", f"Provider License Number_{n}",
-                 f"Provider License Number State Code_{n}",
-                 f"Healthcare Provider Primary Taxonomy Switch_{n}"]
+        cols += [
+            f"Healthcare Provider Taxonomy Code_{n}",
+            f"Provider License Number_{n}",
+            f"Provider License Number State Code_{n}",
+            f"Healthcare Provider Primary Taxonomy Switch_{n}",
+        ]
     for n in range(1, 51):
-        cols += [f"Other Provider Identifier_{n}", f"Other Provider Identifier Type Code_{n}",
-                 f"Other Provider Identifier State_{n}", f"Other Provider Identifier Issuer_{n}"]
-    cols += ["Is Sole Proprietor", "Is Organization Subpart", "Parent Organization LBN",
-             "Parent Organization TIN", "Authorized Official Name Prefix Text",
-             "Authorized Official Name Suffix Text", "Authorized Official Credential Text"]
+        cols += [
+            f"Other Provider Identifier_{n}",
+            f"Other Provider Identifier Type Code_{n}",
+            f"Other Provider Identifier State_{n}",
+            f"Other Provider Identifier Issuer_{n}",
+        ]
+    cols += [
+        "Is Sole Proprietor",
+        "Is Organization Subpart",
+        "Parent Organization LBN",
+        "Parent Organization TIN",
+        "Authorized Official Name Prefix Text",
+        "Authorized Official Name Suffix Text",
+        "Authorized Official Credential Text",
+    ]
     cols += [f"Healthcare Provider Taxonomy Group_{n}" for n in range(1, 16)]
     return cols
 
@@ -97,37 +153,40 @@ def row(cols: list[str], n: int, rng: random.Random) -> list[str]:
         return [values[c] for c in cols]
     city, state, postal = rng.choice(CITIES)
     behavioural = rng.random() < 0.03
-    values.update({
-        "Entity Type Code": "1",
-        "Provider Last Name (Legal Name)": rng.choice(LAST),
-        "Provider First Name": rng.choice(FIRST),
-        "Provider Credential Text": "LCSW" if behavioural else "MD",
-        "Provider First Line Business Mailing Address": f"{n % 900 + 1} MAIN ST",
-        "Provider Business Mailing Address City Name": city,
-        "Provider Business Mailing Address State Name": state,
-        "Provider Business Mailing Address Postal Code": postal,
-        "Provider Business Mailing Address Country Code (If outside U.S.)": "US",
-        "Provider Business Mailing Address Telephone Number": "6175550100",
-        "Provider First Line Business Practice Location Address": f"{n % 700 + 1} ELM AVE",
-        "Provider Second Line Business Practice Location Address": "SUITE 2",
-        "Provider Business Practice Location Address City Name": city,
-        "Provider Business Practice Location Address State Name": state,
-        "Provider Business Practice Location Address Postal Code": postal,
-        "Provider Business Practice Location Address Country Code (If outside U.S.)": "US",
-        "Provider Business Practice Location Address Telephone Number": "6175550199",
-        "Provider Enumeration Date": "07/12/2007",
-        "Last Update Date": "03/04/2021",
-        "Provider Gender Code": rng.choice("FM"),
-        "Is Sole Proprietor": "N",
-        "Healthcare Provider Taxonomy Code_1": rng.choice(BEHAVIORAL if behavioural
-                                                          else NON_BEHAVIORAL),
-        "Provider License Number_1": f"LIC{n}",
-        "Provider License Number State Code_1": state,
-        "Healthcare Provider Primary Taxonomy Switch_1": "Y",
-        "Other Provider Identifier_1": f"{n:08d}",
-        "Other Provider Identifier Type Code_1": "05",
-        "Other Provider Identifier State_1": state,
-    })
+    values.update(
+        {
+            "Entity Type Code": "1",
+            "Provider Last Name (Legal Name)": rng.choice(LAST),
+            "Provider First Name": rng.choice(FIRST),
+            "Provider Credential Text": "LCSW" if behavioural else "MD",
+            "Provider First Line Business Mailing Address": f"{n % 900 + 1} MAIN ST",
+            "Provider Business Mailing Address City Name": city,
+            "Provider Business Mailing Address State Name": state,
+            "Provider Business Mailing Address Postal Code": postal,
+            "Provider Business Mailing Address Country Code (If outside U.S.)": "US",
+            "Provider Business Mailing Address Telephone Number": "6175550100",
+            "Provider First Line Business Practice Location Address": f"{n % 700 + 1} ELM AVE",
+            "Provider Second Line Business Practice Location Address": "SUITE 2",
+            "Provider Business Practice Location Address City Name": city,
+            "Provider Business Practice Location Address State Name": state,
+            "Provider Business Practice Location Address Postal Code": postal,
+            "Provider Business Practice Location Address Country Code (If outside U.S.)": "US",
+            "Provider Business Practice Location Address Telephone Number": "6175550199",
+            "Provider Enumeration Date": "07/12/2007",
+            "Last Update Date": "03/04/2021",
+            "Provider Gender Code": rng.choice("FM"),
+            "Is Sole Proprietor": "N",
+            "Healthcare Provider Taxonomy Code_1": rng.choice(
+                BEHAVIORAL if behavioural else NON_BEHAVIORAL
+            ),
+            "Provider License Number_1": f"LIC{n}",
+            "Provider License Number State Code_1": state,
+            "Healthcare Provider Primary Taxonomy Switch_1": "Y",
+            "Other Provider Identifier_1": f"{n:08d}",
+            "Other Provider Identifier Type Code_1": "05",
+            "Other Provider Identifier State_1": state,
+        }
+    )
     if rng.random() < 0.3:
         values["Healthcare Provider Taxonomy Code_2"] = rng.choice(NON_BEHAVIORAL)
         values["Healthcare Provider Primary Taxonomy Switch_2"] = "N"
@@ -179,8 +238,10 @@ def main() -> int:
             size_mb = path.stat().st_size / 1e6
             kept, peak_kb, seconds = measure(path)
             figures.append(peak_kb)
-            print(f"{rows:>9,} rows ({size_mb:,.0f} MB): kept {kept:,}, "
-                  f"peak RSS {peak_kb / 1024:.1f} MB, {seconds:.1f} s")
+            print(
+                f"{rows:>9,} rows ({size_mb:,.0f} MB): kept {kept:,}, "
+                f"peak RSS {peak_kb / 1024:.1f} MB, {seconds:.1f} s"
+            )
             path.unlink()
     ratio = figures[1] / figures[0]
     verdict = "ok" if ratio <= LIMIT else "MISS"

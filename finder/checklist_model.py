@@ -148,6 +148,15 @@ _YES = frozenset({"y", "yes", "true"})
 _NO = frozenset({"n", "no", "false"})
 
 
+def _cut(text: str) -> str:
+    """What the user typed, cut short: a misplaced note must not end up whole in a message."""
+    return text if len(text) <= 24 else f"{text[:20]}..."
+
+
+def _quote(text: str) -> str:
+    return f"'{_cut(text)}'"
+
+
 def parse_answer(question: Question, text: str) -> Any:
     """The typed value of what the user typed, or ValueError with a message for the user."""
     raw = text.strip()
@@ -157,13 +166,13 @@ def parse_answer(question: Question, text: str) -> Any:
     if kind is AnswerType.YES_NO:
         if raw.lower() in _YES | _NO:
             return raw.lower() in _YES
-        raise ValueError(f"answer yes or no (y/n), not '{raw}'")
+        raise ValueError(f"answer yes or no (y/n), not {_quote(raw)}")
     if kind is AnswerType.MONEY:
         return _money(raw)
     if kind is AnswerType.NUMBER:
         match = _NUMBER.match(raw)
         if not match:
-            raise ValueError(f"not a number: '{raw}' (give one number, e.g. 16)")
+            raise ValueError(f"not a number: {_quote(raw)} (give one number, e.g. 16)")
         number = float(match["n"].replace(",", ""))
         return int(number) if number.is_integer() else number
     if kind is AnswerType.MINUTES:
@@ -171,7 +180,7 @@ def parse_answer(question: Question, text: str) -> Any:
     if kind is AnswerType.RATING:
         match = _RATING.match(raw)
         if not match or not 1 <= int(match["n"]) <= 5:
-            raise ValueError(f"give a rating from 1 to 5, not '{raw}'")
+            raise ValueError(f"give a rating from 1 to 5, not {_quote(raw)}")
         return int(match["n"])
     if kind is AnswerType.CHOICE:
         return _choice(question, raw)
@@ -189,8 +198,10 @@ def _money(raw: str) -> float:
     if match:
         return float(match["int"].replace(",", "") + "." + (match["cents"] or "0"))
     if re.search(r"\d\s*(?:-|–|to)\s*\$?\d", raw):
-        raise ValueError(f"give one amount, not a range: '{raw}' (note the range in your notes)")
-    raise ValueError(f"not an amount of money: '{raw}' (type e.g. 150 or $150)")
+        raise ValueError(
+            f"give one amount, not a range: {_quote(raw)} (note the range in your notes)"
+        )
+    raise ValueError(f"not an amount of money: {_quote(raw)} (type e.g. 150 or $150)")
 
 
 def _minutes(raw: str) -> int:
@@ -202,7 +213,7 @@ def _minutes(raw: str) -> int:
         if 1 <= total <= 480:
             return total
         raise ValueError(f"{total} minutes is not a session length")
-    raise ValueError(f"not a length of time: '{raw}' (type e.g. 50, 50 min or 1 hour)")
+    raise ValueError(f"not a length of time: {_quote(raw)} (type e.g. 50, 50 min or 1 hour)")
 
 
 def _choice(question: Question, raw: str) -> str:
@@ -221,8 +232,8 @@ def _choice(question: Question, raw: str) -> str:
     if len(starting) == 1:
         return starting[0]
     if starting:
-        raise ValueError(f"'{text}' could be {' or '.join(starting)}: type more of it")
-    raise ValueError(f"'{text}' is not one of the choices: {listing}")
+        raise ValueError(f"{_quote(text)} could be {' or '.join(starting)}: type more of it")
+    raise ValueError(f"{_quote(text)} is not one of the choices: {listing}")
 
 
 def coerce_answer(question: Question, value: Any) -> Any:
@@ -232,6 +243,10 @@ def coerce_answer(question: Question, value: Any) -> Any:
     kind = question.type
     if kind is AnswerType.YES_NO and isinstance(value, bool):
         return value
+    plain_number = isinstance(value, int | float) and not isinstance(value, bool)
+    if kind in (AnswerType.CHOICE, AnswerType.TEXT) and plain_number:
+        # A choice by its number, or a number as text, as if typed at the prompt.
+        return parse_answer(question, str(value))
     if kind is AnswerType.MULTI_CHOICE and isinstance(value, list | tuple):
         if not value or not all(isinstance(v, str) for v in value):
             raise ValueError("give a list of choice names")
@@ -246,7 +261,7 @@ def coerce_answer(question: Question, value: Any) -> Any:
         if kind is AnswerType.MONEY:
             return float(value)
         return value
-    raise ValueError(f"{value!r} is not a valid {kind.replace('_', '/')} answer")
+    raise ValueError(f"{_cut(repr(value))} is not a valid {kind.replace('_', '/')} answer")
 
 
 def format_answer(question: Question, value: Any) -> str:

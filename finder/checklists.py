@@ -77,6 +77,23 @@ COMMAND_WORDS: Final[frozenset[str]] = frozenset(
     {"?", "s", "skip", "b", "back", "q", "quit", "-", "clear"}
 )
 
+#: The tests of the condition language (besides all, any and not).
+TESTS: Final[tuple[str, ...]] = (
+    "equals",
+    "not_equals",
+    "in",
+    "not_in",
+    "less_than",
+    "at_most",
+    "greater_than",
+    "at_least",
+    "less_than_answer",
+    "greater_than_answer",
+    "contains",
+    "not_contains",
+    "missing",
+)
+
 _NAME = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 _ID = re.compile(r"^[a-z][a-z0-9_]*$")
 
@@ -359,6 +376,9 @@ class _Validator:
             if any(p is None for p in parts):
                 return None
             return Condition(op, parts=tuple(p for p in parts if p is not None))
+        if op not in TESTS:
+            self.problem(where, f"unknown test '{op}' (expected one of {', '.join(TESTS)})")
+            return None
         target = own
         qref = raw.get("question")
         if qref is not None:

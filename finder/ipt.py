@@ -161,10 +161,16 @@ def compile_rules(table: Mapping[str, Any]) -> _Rules:
             raise ValueError(
                 f"ipt_rules.toml: rule {name!r}: a pattern must match text and use (?:...) groups"
             )
+        if pattern.startswith("\\b"):
+            raise ValueError(
+                f"ipt_rules.toml: rule {name!r}: drop the leading \\b (rules start at words)"
+            )
         group = f"r{index}"
         kinds[group] = kind
         labels[group] = name
-        part = f"(?P<{group}>{pattern})"
+        # The empty group that names the rule goes AFTER the pattern: a branch that starts
+        # with a literal is skipped by the engine with a one-character test.
+        part = f"(?:{pattern})(?P<{group}>)"
         list_parts.append(part)
         if kind != "tick":
             text_parts.append(part)
@@ -174,8 +180,8 @@ def compile_rules(table: Mapping[str, Any]) -> _Rules:
             raise ValueError(f"ipt_rules.toml: field {field_name!r}: unknown role {role!r}")
     settings = table.get("settings", {})
     return _Rules(
-        text_regex=re.compile("|".join(text_parts)),
-        list_regex=re.compile("|".join(list_parts)),
+        text_regex=re.compile(r"\b(?:" + "|".join(text_parts) + ")"),
+        list_regex=re.compile(r"\b(?:" + "|".join(list_parts) + ")"),
         kinds=kinds,
         labels=labels,
         fields=fields,
@@ -202,14 +208,13 @@ _TRANSLATE: Final = {
     # Invisible characters that split words: soft hyphen, zero-width space and joiners.
     **{ord(c): None for c in "\u00ad\u200b\u200c\u200d\u2060\ufeff"},
 }
-_SPACES = re.compile(r"\s+")
 
 
 def normalise(text: str) -> str:
     """NFKC, dashes to "-", straight quotes, whitespace collapsed (case is kept for display)."""
     if not text.isascii():
         text = unicodedata.normalize("NFKC", text).translate(_TRANSLATE)
-    return _SPACES.sub(" ", text).strip()
+    return " ".join(text.split())
 
 
 def _fold(display: str) -> str:
@@ -238,41 +243,47 @@ class _Mention:
         return (self.level, -self.field_rank, len(self.supports), -self.start)
 
 
-def _texts(value: Any) -> list[str]:
-    if isinstance(value, str):
-        return [value]
-    if isinstance(value, list | tuple):
-        return [item for item in value if isinstance(item, str)]
-    return []
+def _folded(text: str) -> str:
+    """What the prefilter looks at: case-folded, and NFKC for non-ASCII text."""
+    if text.isascii():
+        return text.lower()
+    return unicodedata.normalize("NFKC", text).translate(_TRANSLATE).casefold()
 
 
 def assess(fields: Mapping[str, Any]) -> IptEvidence:
     """The IPT evidence in one record's canonical fields (see ``finder.models.FIELDS``)."""
     table = rules()
-    present: list[tuple[int, str, str, list[str]]] = []  # (rank, field, role, texts)
+    prefilter = table.prefilter
+    present: list[tuple[int, str, str, list[str] | tuple[str], str]] = []
     for rank, (name, role) in enumerate(table.fields):
-        texts = _texts(fields.get(name))
-        if texts:
-            present.append((rank, name, role, texts))
-    if not present:
-        return NO_EVIDENCE
-    # One cheap look at the whole record first: most records stop here.
-    blob = "\n".join(text for *_, texts in present for text in texts)
-    if not blob.isascii():
-        blob = unicodedata.normalize("NFKC", blob).translate(_TRANSLATE)
-    folded = blob.casefold()
-    if not any(word in folded for word in table.prefilter):
+        value = fields.get(name)
+        if not value:
+            continue
+        if isinstance(value, str):
+            present.append((rank, name, role, (value,), value))
+        elif isinstance(value, list | tuple):
+            try:
+                present.append((rank, name, role, value, "\n".join(value)))
+            except TypeError:
+                texts = [item for item in value if isinstance(item, str)]
+                present.append((rank, name, role, texts, "\n".join(texts)))
+    # This runs on every imported record: one cheap substring look at the whole record
+    # first, and most records stop here without any regular expression.
+    if not present or not _wanted(_folded("\n".join(p[4] for p in present)), prefilter):
         return NO_EVIDENCE
 
     best: _Mention | None = None
-    for rank, name, role, texts in present:
+    for rank, name, role, texts, joined in present:
+        if not _wanted(_folded(joined), prefilter):
+            continue
         if role == "text":
             display = " ".join(normalise(text) for text in texts)
         else:
-            # Whitespace is collapsed inside an item, so a newline separates items.
-            display = "\n".join(item for item in map(normalise, texts) if item)
+            # Whitespace is collapsed inside an item, so a newline separates items and no
+            # rule reaches across two of them.
+            display = "\n".join(filter(None, map(normalise, texts)))
         low = _fold(display)
-        if not any(word in low for word in table.prefilter):
+        if not _wanted(low, prefilter):
             continue
         for mention in _mentions(table, rank, name, role, display, low):
             if best is None or mention.key() > best.key():
@@ -285,6 +296,10 @@ def assess(fields: Mapping[str, Any]) -> IptEvidence:
         text=_snippet(best.display, best.start, best.end, table.snippet_chars),
         supports=best.supports,
     )
+
+
+def _wanted(folded: str, prefilter: tuple[str, ...]) -> bool:
+    return any(map(folded.__contains__, prefilter))
 
 
 def _mentions(

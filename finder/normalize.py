@@ -287,7 +287,7 @@ def yes_no(raw: Any) -> bool | None:
     return None
 
 
-def split_list(raw: Any, separators: str = ",;|\n") -> list[str]:
+def split_list(raw: Any, separators: str = ";|\n,") -> list[str]:
     """A list cell -> list of clean strings.
 
     Handles real lists, JSON-ish and Python list literals (``"['CBT', 'Interpersonal']"``)

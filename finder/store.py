@@ -26,7 +26,7 @@ from typing import Any
 
 import orjson
 from tinydb import TinyDB
-from tinydb.storages import MemoryStorage, Storage
+from tinydb.storages import Storage
 from tinydb.table import Document
 
 from finder.errors import StoreBusy, StoreError
@@ -143,6 +143,37 @@ def atomic_write_bytes(path: Path, data: bytes) -> None:
             os.close(dir_fd)
 
 
+class SnapshotMemoryStorage(Storage):  # type: ignore[misc]
+    """In-memory storage with the file storage's commit/discard semantics (for tests)."""
+
+    def __init__(self) -> None:
+        self._committed: bytes | None = None
+        self._cache: dict[str, Any] | None = None
+        self.buffering = False
+        self.dirty = False
+
+    def reload(self) -> None:
+        self._cache = orjson.loads(self._committed) if self._committed else None
+        self.dirty = False
+
+    def read(self) -> dict[str, Any] | None:
+        return self._cache
+
+    def write(self, data: dict[str, Any]) -> None:
+        self._cache = data
+        if self.buffering:
+            self.dirty = True
+        else:
+            self.flush()
+
+    def flush(self) -> None:
+        self._committed = orjson.dumps(self._cache) if self._cache is not None else None
+        self.dirty = False
+
+    def close(self) -> None:
+        pass
+
+
 class Table:
     """A thin view of one TinyDB table that speaks plain dicts and predicates.
 
@@ -250,12 +281,11 @@ class Store:
         self.path = path
         self._depth = 0
         self._lock_fd: int | None = None
-        self._storage: AtomicOrjsonStorage | None = None
         if path is None:
-            self._db = TinyDB(storage=MemoryStorage)
+            self._db = TinyDB(storage=SnapshotMemoryStorage)
         else:
             self._db = TinyDB(path, storage=AtomicOrjsonStorage)
-            self._storage = self._db.storage
+        self._storage: AtomicOrjsonStorage | SnapshotMemoryStorage = self._db.storage
         self._checked_version = False
 
     # -- tables ---------------------------------------------------------------
@@ -263,6 +293,11 @@ class Store:
     def table(self, name: str) -> Table:
         self._check_version()
         return Table(self, name)
+
+    def table_names(self) -> list[str]:
+        """Every table in the database (an export walks them all)."""
+        self._check_version()
+        return sorted(self._db.tables())
 
     def __getattr__(self, name: str) -> Table:
         # store.records, store.profiles ...: readable call sites.
@@ -329,27 +364,40 @@ class Store:
         self._acquire_lock()
         storage = self._storage
         try:
-            if storage is not None:
-                storage.reload()
-                self._db.clear_cache()
-                storage.buffering = True
+            if self.path is not None:
+                storage.reload()  # see what other processes committed
+            self._db.clear_cache()
+            storage.buffering = True
             self._depth = 1
             self._checked_version = False
             self._check_version()
             if not self.meta():
                 self.set_meta()
             yield self
-            if storage is not None and storage.dirty:
+            if storage.dirty:
                 storage.flush()
         except BaseException:
-            if storage is not None:
-                storage.reload()
+            storage.reload()
             self._db.clear_cache()
             raise
         finally:
             self._depth = 0
-            if storage is not None:
-                storage.buffering = False
+            storage.buffering = False
+            self._release_lock()
+
+    @contextlib.contextmanager
+    def locked(self) -> Iterator[None]:
+        """Hold the write lock without reading the file: restore and wipe work on a damaged one."""
+        if self._depth:
+            yield
+            return
+        self._acquire_lock()
+        try:
+            yield
+        finally:
+            self._storage.reload()
+            self._db.clear_cache()
+            self._checked_version = False
             self._release_lock()
 
     def _require_tx(self) -> None:

@@ -43,6 +43,7 @@ class Therapist:
             self.records,
             key=lambda d: (
                 _KIND_RANK[SourceKind(d["source"].get("kind", "import"))],
+                bool(d.get("pinned")),  # a correction beats what the user first entered
                 d["source"]["imported_at"],
             ),
             reverse=True,

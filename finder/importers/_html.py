@@ -7,7 +7,7 @@ JSON-LD, ``rel=canonical``, ``tel:`` links, headings that label sections
 ("Types of Therapy", "Finances"), "Label: value" pairs, and the fact that a
 result row is the largest block that links to one profile and no other.
 
-Parsing uses ``lxml.html`` directly (libxml2): a 1 MB results page parses in
+Parsing uses lxml's libxml2 HTML parser directly (plain ``etree`` elements): a 1 MB results page parses in
 milliseconds, where BeautifulSoup with ``html.parser`` takes a large multiple of
 that. lxml is imported lazily so ``finder --help`` stays fast.
 """
@@ -15,6 +15,7 @@ that. lxml is imported lazily so ``finder --help`` stays fast.
 from __future__ import annotations
 
 import codecs
+import functools
 import json
 import re
 from collections.abc import Callable, Iterator
@@ -34,13 +35,14 @@ HTML_SNIFF = re.compile(rb"<!doctype\s+html|<html[\s>]|<head[\s>]|<body[\s>]|<me
 
 # Subtrees that are never part of a record: scripts, icons, forms, dialogs, site chrome.
 _SKIP_TAGS = frozenset(
-    "script style noscript template svg select option textarea button iframe "
-    "nav header footer aside form head".split()
-)
+    {"script", "style", "noscript", "template", "svg", "select", "option", "textarea", "button",
+     "iframe", "nav", "header", "footer", "aside", "form", "head"}
+)  # fmt: skip
 _BLOCK_TAGS = frozenset(
-    "p div li ul ol dl dt dd h1 h2 h3 h4 h5 h6 section article table tr td th br "
-    "address blockquote figure figcaption main".split()
-)
+    {"p", "div", "li", "ul", "ol", "dl", "dt", "dd", "h1", "h2", "h3", "h4", "h5", "h6",
+     "section", "article", "table", "tr", "td", "th", "br", "address", "blockquote", "figure",
+     "figcaption", "main"}
+)  # fmt: skip
 _WS = re.compile(r"\s+")
 
 
@@ -88,7 +90,7 @@ class Page:
 
 def load_page(path: Path, max_bytes: int = MAX_BYTES) -> Page:
     """Read, decode and parse ``path``; refuse empty files and saved error pages."""
-    import lxml.html
+    from lxml import etree  # type: ignore[import-untyped]
 
     check_size(path, max_bytes)
     data = path.read_bytes()
@@ -99,12 +101,18 @@ def load_page(path: Path, max_bytes: int = MAX_BYTES) -> Page:
     text = text.lstrip("\ufeff")
     if not is_html(text[:4096].encode("utf-8", "replace")):
         reason = error_page_reason(text) if len(text) < 20000 else None
-        raise ImportRefused(path, reason or "not a saved web page (no HTML found); nothing imported")
-    parser = lxml.html.HTMLParser(encoding="utf-8", huge_tree=True, remove_comments=False)
+        raise ImportRefused(
+            path, reason or "not a saved web page (no HTML found); nothing imported"
+        )
+    parser = etree.HTMLParser(encoding="utf-8", huge_tree=True)
     try:
-        root = lxml.html.document_fromstring(text.encode("utf-8", "replace"), parser=parser)
+        root = etree.fromstring(text.encode("utf-8", "replace"), parser=parser)
     except Exception as err:  # lxml raises several types for hopeless input
-        raise ImportRefused(path, f"the page could not be parsed as HTML ({err}); nothing imported") from None
+        raise ImportRefused(
+            path, f"the page could not be parsed as HTML ({err}); nothing imported"
+        ) from None
+    if root is None:
+        raise ImportRefused(path, "the saved page has no content; nothing imported")
     title = clean(root.findtext(".//title") or "")
     _refuse_error_page(path, root, title)
     jsonld = list(_jsonld_objects(root))
@@ -121,10 +129,20 @@ _ERROR_TITLE = re.compile(
 def _refuse_error_page(path: Path, root: El, title: str) -> None:
     if _ERROR_TITLE.search(title):
         raise ImportRefused(
-            path, f"this is a saved error page (title {title[:60]!r}), not a therapist page; nothing imported"
+            path,
+            f"this is a saved error page (title {title[:60]!r}), not a therapist page; "
+            "nothing imported",
         )
     body = root.find("body")
-    visible = visible_text(body if body is not None else root)
+    # An error page is short: a sample of the visible text is enough, and cheap on 1 MB pages.
+    parts: list[str] = []
+    size = 0
+    for part in _text_parts(body if body is not None else root, _SKIP_TAGS):
+        parts.append(part)
+        size += len(part)
+        if size > 25000:
+            break
+    visible = clean("".join(parts))
     if not visible:
         raise ImportRefused(path, "the saved page has no visible text; nothing imported")
     reason = error_page_reason(visible[:20000])
@@ -192,7 +210,7 @@ def lines(el: El) -> list[str]:
             flush()
 
     def flush() -> None:
-        text = clean(" ".join(current))
+        text = clean("".join(current))
         current.clear()
         if text:
             out.append(text)
@@ -238,6 +256,7 @@ _PT_KINDS = {
 }
 
 
+@functools.lru_cache(maxsize=4096)
 def canonical_profile_url(url: str | None) -> str | None:
     """One spelling per profile so records from different files merge.
 
@@ -390,7 +409,9 @@ def read_sections(scope: El, skip: Callable[[El], bool] = lambda el: False) -> S
                 continue
             if tag == "p":
                 text = visible_text(child)
-                if text and not _links_only(child):
+                # a short line with a link ("See other therapists in Denver") is navigation
+                linked = any(True for _ in child.iter("a")) and len(text) < 120
+                if text and not linked and not _links_only(child):
                     out.paragraphs.append((path(), text))
                 continue
             walk(child)
@@ -512,7 +533,9 @@ def jsonld_entities(objects: list[Any], wanted: Callable[[set[str]], bool]) -> l
     return found
 
 
-def microdata_items(root: El, wanted: Callable[[set[str]], bool]) -> list[tuple[El, dict[str, Any]]]:
+def microdata_items(
+    root: El, wanted: Callable[[set[str]], bool]
+) -> list[tuple[El, dict[str, Any]]]:
     """Top-level microdata items of the wanted types as ``(element, properties)``.
 
     Nested items become nested dicts; values keep their order and repeats.
@@ -652,7 +675,8 @@ _TELEHEALTH = re.compile(
 )
 _ACCEPTING_YES = re.compile(r"^(?:currently |now )?accepting new (?:clients|patients)", re.I)
 _ACCEPTING_NO = re.compile(
-    r"^(?:not (?:currently )?accepting new|no(?:t)? new (?:clients|patients)|currently not accepting"
+    r"^(?:not (?:currently )?accepting new|no(?:t)? new (?:clients|patients)"
+    r"|currently not accepting"
     r"|waitlist for new|wait ?list)",
     re.I,
 )
@@ -678,28 +702,30 @@ def badges(scope: El, skip: Callable[[El], bool] = lambda el: False) -> dict[str
     return found
 
 
-def _short_texts(scope: El, skip: Callable[[El], bool]) -> Iterator[str]:
-    for el in scope.iter():
-        if not isinstance(el.tag, str):
-            continue
-        tag = el.tag.lower()
-        if tag in {"p"} or skip(el):
-            continue
-        for text in (el.text, el.tail):
-            t = clean(text)
-            if 2 < len(t) <= 60:
-                parent = el if text is el.text else el.getparent()
-                if parent is not None and _visible_context(parent, scope):
-                    yield t
+def _short_texts(scope: El, skip: Callable[[El], bool]) -> list[str]:
+    out: list[str] = []
 
+    def add(text: str | None) -> None:
+        t = clean(text)
+        if 2 < len(t) <= 60:
+            out.append(t)
 
-def _visible_context(el: El, scope: El) -> bool:
-    node = el
-    while node is not None and node is not scope:
-        tag = node.tag.lower() if isinstance(node.tag, str) else ""
-        if tag in _SKIP_TAGS - {"button"} or tag == "p":
-            return False
-        if node.get("role", "").lower() == "dialog" or class_has(node, " modal ", "statement"):
-            return False
-        node = node.getparent()
-    return True
+    def walk(el: El) -> None:
+        for child in el:
+            if isinstance(child.tag, str):
+                tag = child.tag.lower()
+                hidden = (
+                    (tag in _SKIP_TAGS and tag != "button")
+                    or tag == "p"
+                    or skip(child)
+                    or child.get("role", "").lower() == "dialog"
+                    or class_has(child, " modal ", "statement")
+                )
+                if not hidden:
+                    add(child.text)
+                    walk(child)
+            add(child.tail)
+
+    add(scope.text)
+    walk(scope)
+    return out

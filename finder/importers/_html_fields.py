@@ -18,6 +18,7 @@ from finder.importers._html import (
     badges,
     canonical_profile_url,
     class_has,
+    classes,
     clean,
     first,
     lines,
@@ -32,7 +33,10 @@ from finder.normalize import STATE_NAMES, STATES, build_fields, is_credential
 ITEM_FIELDS: list[tuple[re.Pattern[str], str]] = [
     (re.compile(p, re.I), f)
     for p, f in (
-        (r"^(issues|mental health|client concerns|concerns i treat|issues treated|conditions)", "issues"),
+        (
+            r"^(issues|mental health|client concerns|concerns i treat|issues treated|conditions)",
+            "issues",
+        ),
         (r"specialt|areas? of (focus|expertise)|expertise", "specialties"),
         (
             r"orientation|types? of therapy|therapy types|treatment approach|therapeutic approach"
@@ -58,9 +62,16 @@ PAIR_FIELDS: list[tuple[re.Pattern[str], str]] = [
     (re.compile(p, re.I), f)
     for p, f in (
         (r"couple|family|group", "_extra"),
-        (r"^(avg |average )?(cost|fee|fees|rate|price)|per session|session fee|individual session", "fee"),
+        (
+            r"^(avg |average )?(cost|fee|fees|rate|price)|per session|session fee"
+            r"|individual session",
+            "fee",
+        ),
         (r"sliding scale", "sliding_scale"),
-        (r"licen[cs]e (no|number|#|and state)|primary (credential|licen[cs]e)|^licen[cs]e$", "_license"),
+        (
+            r"licen[cs]e (no|number|#|and state)|primary (credential|licen[cs]e)|^licen[cs]e$",
+            "_license",
+        ),
         (r"years in practice|years of experience", "years_in_practice"),
         (r"^professions?$|^title$|^profession$", "title"),
         (r"^languages?( spoken)?$", "languages"),
@@ -87,7 +98,7 @@ def apply_sections(sections: Sections, raw: dict[str, Any], extra: dict[str, Any
             _append(raw, target, text)
         else:
             _append(extra, slug(path[-1]), text)
-    for path, label, value in sections.pairs:
+    for _path, label, value in sections.pairs:
         apply_pair(label, value, raw, extra)
     for path, text in sections.paragraphs:
         if path and STATEMENT_HEADINGS.search(path[-1]):
@@ -116,7 +127,8 @@ def apply_pair(label: str, value: str, raw: dict[str, Any], extra: dict[str, Any
             break
     if target == "_license":
         for key, val in license_parts(value).items():
-            raw.setdefault(key, val)
+            if raw.get(key) is None:
+                raw[key] = val
         extra.setdefault(slug(label), value)
     elif target == "_extra":
         _append(extra, slug(label), value)
@@ -124,7 +136,8 @@ def apply_pair(label: str, value: str, raw: dict[str, Any], extra: dict[str, Any
         for part in re.split(r"\s*[,;]\s*", value):
             _append(raw, target, part)
     else:
-        raw.setdefault(target, value)
+        if raw.get(target) is None:
+            raw[target] = value
         if target == "fee":
             extra.setdefault(slug(label), value)
 
@@ -201,6 +214,7 @@ def postal_address(el: El) -> dict[str, str]:
     Pages put an unmarked second street line ("Suite 1240") between the marked
     street and the city line, and sometimes the clinician's name above it.
     """
+
     def prop(name: str) -> str | None:
         for child in el.iter():
             if isinstance(child.tag, str) and name in child.get("itemprop", "").lower().split():
@@ -226,14 +240,17 @@ def postal_address(el: El) -> dict[str, str]:
     return {k: v for k, v in out.items() if v}
 
 
-def row_fields(row: El, link: El, site_name: str | None = None) -> tuple[dict[str, Any], dict[str, Any]]:
+def row_fields(
+    row: El, link: El, site_name: str | None = None
+) -> tuple[dict[str, Any], dict[str, Any]]:
     """What one result row shows: name, credentials, place, phone, badges, excerpt."""
     raw: dict[str, Any] = {}
     extra: dict[str, Any] = {}
     href = canonical_profile_url(link.get("href"))
     raw["profile_url"] = href
     raw["name"] = _row_name(row, href) or site_name
-    subtitle = _first_text(row, "credential", "subtitle")
+    hinted = _hinted(row)
+    subtitle = hinted.get("credential")
     if subtitle is None:
         headings = [visible_text(h) for h in row.iter("h2", "h3", "h4", "h5")]
         headings = [h for h in headings if h]
@@ -248,7 +265,7 @@ def row_fields(row: El, link: El, site_name: str | None = None) -> tuple[dict[st
         raw.setdefault("title", title)
         raw["credentials"] = creds
         extra["credentials_text"] = subtitle
-    for text in _place_texts(row):
+    for text in hinted.get("places", []):
         if text.lower().startswith("online only"):
             raw["telehealth"] = True
             raw["in_person"] = False
@@ -258,18 +275,48 @@ def row_fields(row: El, link: El, site_name: str | None = None) -> tuple[dict[st
             raw.update(place)
             extra["location_text"] = text
             break
-    phone = next((visible_text(a) for a in row.iter("a") if a.get("href", "").startswith("tel:")), None)
-    raw["phones"] = phone or _first_text(row, "phone")
-    statement = _first_text(row, "statement") or _longest_paragraph(row)
-    raw["statement"] = statement
+    phone = next(
+        (visible_text(a) for a in row.iter("a") if a.get("href", "").startswith("tel:")), None
+    )
+    raw["phones"] = phone or hinted.get("phone")
+    raw["statement"] = hinted.get("statement") or _longest_paragraph(row)
     for key, value in badges(row).items():
         raw.setdefault(key, value)
+    extra.update(hinted.get("notes", {}))
+    return raw, extra
+
+
+def _hinted(row: El) -> dict[str, Any]:
+    """One pass over a row: the first element whose class names each role, and the places.
+
+    Class names are hints, not contracts: "credentials", "statement", "phone",
+    "location"/"address" have meant the same thing across every redesign seen.
+    """
+    found: dict[str, Any] = {"places": [], "notes": {}}
+    inside_place: set[El] = set()
     for el in row.iter():
-        if isinstance(el.tag, str) and class_has(el, "endorse", "distance"):
+        if not isinstance(el.tag, str):
+            continue
+        names = classes(el)
+        if names.strip() == "":
+            continue
+        if "verified" in names:
+            continue  # "verified-credentials" is a badge, not the credentials
+        for role in ("credential", "statement", "phone"):
+            if role not in found and role in names:
+                text = visible_text(el)
+                if text:
+                    found[role] = text
+        if ("location" in names or "address" in names) and el.getparent() not in inside_place:
+            inside_place.add(el)
+            found["places"].extend(lines(el))
+        elif el.getparent() in inside_place:
+            inside_place.add(el)
+        if "endorse" in names or "distance" in names:
             text = visible_text(el)
             if text:
-                extra[slug(el.get("class", "note").split()[0])] = text
-    return raw, extra
+                found["notes"][slug(el.get("class", "note").split()[0])] = text
+    return found
 
 
 def _row_name(row: El, href: str | None) -> str | None:
@@ -288,15 +335,6 @@ def _row_name(row: El, href: str | None) -> str | None:
     return visible_text(heading) if heading is not None else None
 
 
-def _first_text(row: El, *hints: str) -> str | None:
-    for el in row.iter():
-        if isinstance(el.tag, str) and class_has(el, *hints):
-            text = visible_text(el)
-            if text:
-                return text
-    return None
-
-
 def _alt_subtitle(row: El, name: str | None) -> str | None:
     # A photo's alt text often reads "Photo of Jane Doe, Psychologist, PsyD".
     for img in row.iter("img"):
@@ -307,14 +345,6 @@ def _alt_subtitle(row: El, name: str | None) -> str | None:
             if rest:
                 return rest
     return None
-
-
-def _place_texts(row: El) -> list[str]:
-    out = []
-    for el in row.iter():
-        if isinstance(el.tag, str) and class_has(el, "location", "address"):
-            out.extend(lines(el))
-    return out
 
 
 def _longest_paragraph(row: El) -> str | None:
@@ -334,7 +364,9 @@ def make_record(
     if formats:
         fields["formats"] = formats
     clean_extra = {k: v for k, v in extra.items() if v not in (None, "", [], {})}
-    return Record(fields=fields, locator=locator, key=key or fields.get("profile_url"), extra=clean_extra)
+    return Record(
+        fields=fields, locator=locator, key=key or fields.get("profile_url"), extra=clean_extra
+    )
 
 
 _FORMAT_WORDS = (

@@ -117,8 +117,6 @@ def parse(path: Path, ctx: ParseContext) -> Iterator[Record | RowError]:
         except csv.Error as err:
             raise ImportRefused(path, f"line 1: cannot read the header ({err})") from None
         headers = [_header_name(h, i) for i, h in enumerate(header)]
-        if len(headers) < 2 and delimiter == ",":
-            raise ImportRefused(path, "only one column and no delimiter found; not a list")
         mapping = _columns.build_mapping(headers, ctx.column_map)
         if not any(f in ("name", "first_name", "last_name") for f in mapping.values()):
             raise ImportRefused(
@@ -164,6 +162,14 @@ def parse(path: Path, ctx: ParseContext) -> Iterator[Record | RowError]:
                 f"{path}: the header row is repeated {glued} times inside the data "
                 "(a scraper bug); those copies were removed"
             )
+
+
+def describe_mapping(path: Path, ctx: ParseContext) -> dict[str, str | None]:
+    """Column -> field as `--dry-run` shows it."""
+    text = decode(read_head(path)).lstrip("\ufeff")
+    header = next(csv.reader([_first_line(text)], delimiter=sniff_delimiter(text)), [])
+    headers = [_header_name(h, i) for i, h in enumerate(header)]
+    return _columns.build_mapping(headers, ctx.column_map)
 
 
 def _header_name(header: str, index: int) -> str:

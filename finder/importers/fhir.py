@@ -131,10 +131,14 @@ class _Directory:
     def add(self, path: Path, resource: Resource) -> None:
         self.origin[id(resource)] = path.name
         rid = resource.get("id")
-        if isinstance(rid, str):
+        full_url = resource.get("_fullUrl")
+        if isinstance(full_url, str):
+            self.by_ref[full_url] = resource
+        if isinstance(rid, str | int):
             self.by_ref[f"{resource['resourceType']}/{rid}"] = resource
-        if isinstance(resource.get("_fullUrl"), str):
-            self.by_ref[resource["_fullUrl"]] = resource
+        elif not isinstance(full_url, str):
+            # No identity at all: keep it under a key nothing can reference by accident.
+            self.by_ref[f"{resource['resourceType']}/#{len(self.origin)}"] = resource
 
     def of_type(self, kind: str) -> list[Resource]:
         seen: dict[int, Resource] = {}
@@ -158,8 +162,7 @@ class _Directory:
         if (where, target) not in self.warned:
             self.warned.add((where, target))
             self.ctx.warn(
-                f"{where}: {locator(owner)} refers to {target}, which is not in the imported "
-                "files"
+                f"{where}: {locator(owner)} refers to {target}, which is not in the imported files"
             )
         return None
 
@@ -268,6 +271,13 @@ class _Collector:
                     self.codes.append(norm)
                 self.code_names.setdefault(norm, display or taxonomy.name(norm) or norm)
 
+    def service(self, service: Resource) -> None:
+        """A HealthcareService's specialties and delivery methods (virtual / physical)."""
+        self.specialties(service.get("specialty"))
+        for ext in _extensions(service, "delivery-method"):
+            for sub in _sub(ext, "type"):
+                self.delivery.update(c for _, c, _ in _codes(sub.get("valueCodeableConcept")) if c)
+
     def add(self, items: list[str], value: str | None) -> None:
         if value and value not in items:
             items.append(value)
@@ -275,7 +285,8 @@ class _Collector:
     def fields(self, raw: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
         extra: dict[str, Any] = {}
         codes = sorted(self.codes, key=lambda c: not taxonomy.is_behavioral(c))
-        raw.update(phones=self.phones, email=self.emails[:1], taxonomies=codes)
+        raw.update(phones=self.phones, taxonomies=codes)
+        raw["email"] = self.emails[0] if self.emails else None
         raw["website"] = self.urls[0] if self.urls else None
         raw["networks"], raw["insurance"] = self.networks, self.plans
         if self.places:
@@ -352,12 +363,10 @@ def _role(d: _Directory, role: Resource, col: _Collector, plans: dict[str, list[
         service = d.resolve(role, ref)
         if service is None:
             continue
-        col.specialties(service.get("specialty"))
-        for ext in _extensions(service, "delivery-method"):
-            for sub in _sub(ext, "type"):
-                col.delivery.update(c for _, c, _ in _codes(sub.get("valueCodeableConcept")) if c)
+        col.service(service)
         _newpatients(d, service, col, only_net)
-    summary["networks"] = nets
+    if nets:
+        summary["networks"] = nets
     return summary
 
 
@@ -383,7 +392,8 @@ def _practitioner(d: _Directory, prac: Resource, roles: list[Resource], plans: d
     for ident in prac.get("identifier") or []:
         if isinstance(ident, dict) and ident.get("system") == NPI_SYSTEM:
             raw["npi"] = _text(ident.get("value"))
-    raw["gender"] = _text(prac.get("gender"))
+    gender = _text(prac.get("gender"))
+    raw["gender"] = gender.capitalize() if gender else None
     col.telecom(prac)
     quals = []
     for q in prac.get("qualification") or []:
@@ -407,7 +417,8 @@ def _practitioner(d: _Directory, prac: Resource, roles: list[Resource], plans: d
             if lang and lang not in languages:
                 languages.append(lang)
     raw["languages"] = languages
-    extra["roles"] = [_role(d, role, col, plans) for role in roles]
+    if roles:
+        extra["roles"] = [_role(d, role, col, plans) for role in roles]
     fields, more = col.fields(raw)
     extra.update(more)
     if raw.get("npi") and "npi" not in fields:
@@ -428,10 +439,7 @@ def _organization(d: _Directory, org: Resource, services: list[Resource], plans:
     if place.get("address") or place.get("city"):
         col.places.append(place)
     for service in services:
-        col.specialties(service.get("specialty"))
-        for ext in _extensions(service, "delivery-method"):
-            for sub in _sub(ext, "type"):
-                col.delivery.update(c for _, c, _ in _codes(sub.get("valueCodeableConcept")) if c)
+        col.service(service)
     for aff in d.of_type("OrganizationAffiliation"):
         if _ref_key(aff.get("participatingOrganization")) == locator(org):
             for ref in aff.get("network") or []:
@@ -509,6 +517,8 @@ def parse_many(paths: Iterable[Path], ctx: ParseContext) -> Iterator[Record | Ro
         if not _is_network(org) and services_of.get(locator(org)):
             count += 1
             yield _organization(d, org, services_of[locator(org)], plans)
+    if loaded == 0 and len(paths) > 1:
+        raise ImportRefused(paths[0].parent, f"none of the {len(paths)} FHIR files could be read")
     if count == 0 and loaded:
         where = paths[0] if len(paths) == 1 else paths[0].parent
         kinds = sorted({r["resourceType"] for r in d.by_ref.values()})

@@ -84,16 +84,30 @@ def _looks_like_person(obj: dict[str, Any]) -> bool:
     return any(_columns.guess_field(k) in ("name", "last_name") for k in obj)
 
 
-def _records(items: list[Any], label: str, ctx: ParseContext) -> Iterator[Record | RowError]:
-    flat_items = [_flatten(x) if isinstance(x, dict) else None for x in items]
+def describe_mapping(path: Path, ctx: ParseContext) -> dict[str, str | None] | None:
+    try:
+        found = _find_list(orjson.loads(read_text(path).lstrip("\ufeff")))
+    except orjson.JSONDecodeError:
+        return None
+    if found is None:
+        return None
+    return _columns.build_mapping(_headers(found[0]), ctx.column_map)
+
+
+def _headers(items: list[Any]) -> list[str]:
     headers: list[str] = []
     seen: set[str] = set()
-    for flat in flat_items:
-        for key in flat or {}:
+    for item in items:
+        for key in _flatten(item) if isinstance(item, dict) else {}:
             if key not in seen:
                 seen.add(key)
                 headers.append(key)
-    mapping = _columns.build_mapping(headers, ctx.column_map)
+    return headers
+
+
+def _records(items: list[Any], label: str, ctx: ParseContext) -> Iterator[Record | RowError]:
+    flat_items = [_flatten(x) if isinstance(x, dict) else None for x in items]
+    mapping = _columns.build_mapping(_headers(items), ctx.column_map)
     for index, flat in enumerate(flat_items, start=1):
         locator = f"{label} {index}" if label != "object" else "object"
         if flat is None:

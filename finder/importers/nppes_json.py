@@ -78,7 +78,7 @@ def proper(value: str | None) -> str | None:
     """NPPES writes names and cities in capitals; show them as people write them."""
     if value is None or not value.isupper():
         return value
-    return value.title()
+    return re.sub(r"\bMc([a-z])", lambda m: "Mc" + m.group(1).upper(), value.title())
 
 
 def primary_first(slots: list[Slot]) -> list[Slot]:

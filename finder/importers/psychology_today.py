@@ -26,16 +26,9 @@ from typing import Any
 
 from finder.errors import ImportRefused
 from finder.importers import _html
-from finder.importers._html import El, Page
-from finder.importers._html_fields import (
-    apply_sections,
-    first_text_prop,
-    make_record,
-    postal_address,
-    row_fields,
-    split_subtitle,
-    statement_text,
-)
+from finder.importers._html import Page
+from finder.importers._html_fields import make_record, row_fields
+from finder.importers._html_profile import ORG_TYPES, PERSON_TYPES, main_items, profile_record
 from finder.importers.base import ParseContext
 from finder.models import Record, RowError
 
@@ -50,15 +43,6 @@ _MARKERS = re.compile(
     re.I,
 )
 _PROFILE_URL = re.compile(r"^https://www\.psychologytoday\.com/[a-z]{2}/[\w-]+/\d+$")
-_PERSON_TYPES = {"Person", "Physician", "Psychologist"}
-_ORG_TYPES = {
-    "Organization",
-    "LocalBusiness",
-    "MedicalBusiness",
-    "MedicalClinic",
-    "MedicalOrganization",
-    "ProfessionalService",
-}
 
 
 def sniff(path: Path, head: bytes) -> float:
@@ -70,10 +54,9 @@ def sniff(path: Path, head: bytes) -> float:
 def parse(path: Path, ctx: ParseContext) -> Iterator[Record | RowError]:
     page = _html.load_page(path)
     own = _profile_key(page.url)
-    people = _html.microdata_items(page.root, lambda t: bool(t & (_PERSON_TYPES | _ORG_TYPES)))
-    people = [(el, props) for el, props in people if first_text_prop(props, "name")]
+    people = main_items(page)
     if own or (people and not _listing(page)):
-        yield _profile(page, own, people)
+        yield profile_record(page, own, people, _is_organization)
         return
     records = list(_results(page))
     if not records:
@@ -90,124 +73,30 @@ def _profile_key(url: str | None) -> str | None:
     return canonical if canonical and _PROFILE_URL.match(canonical) else None
 
 
+def _is_organization(types: set[str], raw: dict[str, Any]) -> bool:
+    return bool(types & ORG_TYPES) and not types & PERSON_TYPES
+
+
 def _listing(page: Page) -> bool:
-    return bool(_html.jsonld_entities(page.jsonld, lambda t: bool(t & {"SearchResultsPage", "ItemList"})))
-
-
-# --- a profile --------------------------------------------------------------------------
-
-
-def _profile(page: Page, key: str | None, people: list[tuple[El, dict[str, Any]]]) -> Record:
-    raw: dict[str, Any] = {"profile_url": key}
-    extra: dict[str, Any] = {}
-    scope, props = people[0] if people else (_main(page.root), {"@type": []})
-    ld = _own_jsonld(page, key)
-    types = set(props.get("@type", [])) | _html.schema_types(ld)
-    raw["name"] = first_text_prop(props, "name") or _html.text_value(ld.get("name"))
-    heading = _name_heading(scope, raw["name"])
-    if heading is None and raw["name"] is None:
-        raise ImportRefused(page.path, f"no therapist records recognised in {page.path.name}")
-    if raw["name"] is None and heading is not None:
-        raw["name"] = _html.visible_text(heading)
-    subtitle = _subtitle(heading) if heading is not None else None
-    if subtitle:
-        title, creds = split_subtitle(subtitle)
-        raw["title"], raw["credentials"] = title, creds
-        extra["credentials_text"] = subtitle
-    raw["phones"] = [first_text_prop(props, "telephone") or _html.text_value(ld.get("telephone"))]
-    _addresses(scope, ld, raw, extra)
-    statement = statement_text(scope)
-    sections = _html.read_sections(scope, skip=lambda el: _html.class_has(el, "statement"))
-    paragraphs = apply_sections(sections, raw, extra)
-    raw["statement"] = statement or "\n\n".join(paragraphs) or _html.text_value(ld.get("description"))
-    for name, value in _html.badges(scope, skip=lambda el: _html.class_has(el, "statement")).items():
-        raw.setdefault(name, value)
-    flag = scope.get("data-new-clients")
-    if "accepting" not in raw and flag in ("0", "1"):
-        raw["accepting"] = flag == "1"
-    if types & _ORG_TYPES and not types & _PERSON_TYPES:
-        raw["is_organization"] = True
-    if page.url and page.url != key:
-        extra["page_url"] = page.url
-    return make_record(raw, extra, "profile", key)
-
-
-def _main(root: El) -> El:
-    for tag in ("main", "body"):
-        found = root.find(f".//{tag}")
-        if found is not None:
-            return found
-    return root
-
-
-def _own_jsonld(page: Page, key: str | None) -> dict[str, Any]:
-    wanted = _PERSON_TYPES | _ORG_TYPES
-    for obj in _html.jsonld_entities(page.jsonld, lambda t: bool(t & wanted)):
-        url = _html.canonical_profile_url(_html.text_value(obj.get("url") or obj.get("@id")))
-        if key is None or url == key:
-            return obj
-    return {}
-
-
-def _name_heading(scope: El, name: str | None) -> El | None:
-    for h in scope.iter("h1", "h2"):
-        if _html.in_chrome(h):
-            continue
-        text = _html.visible_text(h)
-        if text and (name is None or text == name or text.startswith(name)):
-            return h
-    return None
-
-
-def _subtitle(heading: El) -> str | None:
-    """The line under the name: profession and credential letters."""
-    for sib in list(heading.itersiblings())[:3]:
-        if not isinstance(sib.tag, str):
-            continue
-        text = _html.visible_text(sib)
-        if text:
-            return text if len(text) < 200 else None
-    return None
-
-
-def _addresses(scope: El, ld: dict[str, Any], raw: dict[str, Any], extra: dict[str, Any]) -> None:
-    seen: list[dict[str, str]] = []
-    for el in scope.iter():
-        if isinstance(el.tag, str) and "address" in el.get("itemprop", "").lower().split():
-            fields = postal_address(el)
-            if fields and fields not in seen:
-                seen.append(fields)
-    if not seen and ld:
-        for key in ("address", "workLocation", "location"):
-            value = ld.get(key)
-            if isinstance(value, dict) and "address" in value:
-                value = value["address"]
-            fields = {k: v for k, v in _html.address_fields(value).items() if v}
-            if fields:
-                seen.append(fields)
-                break
-    if seen:
-        raw.update(seen[0])
-    if len(seen) > 1:
-        extra["other_offices"] = [", ".join(a.values()) for a in seen[1:]]
-    for el in scope.iter():
-        if isinstance(el.tag, str) and el.get("data-map-lat") and el.get("data-map-lon"):
-            raw["lat"], raw["lon"] = el.get("data-map-lat"), el.get("data-map-lon")
-            break
+    return bool(
+        _html.jsonld_entities(page.jsonld, lambda t: bool(t & {"SearchResultsPage", "ItemList"}))
+    )
 
 
 # --- a list of results ------------------------------------------------------------------
 
 
 def _row_key(href: str) -> str | None:
-    url = _html.canonical_profile_url(href) if "psychologytoday" in href or href.startswith("/") else None
+    url = (
+        _html.canonical_profile_url(href)
+        if "psychologytoday" in href or href.startswith("/")
+        else None
+    )
     return url if url and _PROFILE_URL.match(url) else None
 
 
 def _results(page: Page) -> Iterator[Record]:
-    listed = _html.jsonld_entities(
-        page.jsonld, lambda t: bool(t & (_PERSON_TYPES | _ORG_TYPES))
-    )
+    listed = _html.jsonld_entities(page.jsonld, lambda t: bool(t & (PERSON_TYPES | ORG_TYPES)))
     by_url: dict[str, dict[str, Any]] = {}
     for obj in listed:
         url = _row_key(_html.text_value(obj.get("url") or obj.get("@id")) or "")
@@ -246,6 +135,6 @@ def _merge_listed(
             if value and not raw.get(field):
                 raw[field] = value
         types = _html.schema_types(obj)
-        if types & _ORG_TYPES and not types & _PERSON_TYPES:
+        if types & ORG_TYPES and not types & PERSON_TYPES:
             raw["is_organization"] = True
     return make_record(raw, extra, locator, key)

@@ -69,6 +69,20 @@ def parse(path: Path, ctx: ParseContext) -> Iterator[Record | RowError]:
     raise ImportRefused(path, "no sheet has a header row with a name column; use --map COLUMN=name")
 
 
+def describe_mapping(path: Path, ctx: ParseContext) -> dict[str, str | None] | None:
+    import openpyxl
+
+    book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    try:
+        for sheet in book.worksheets:
+            found = _find_header(sheet.iter_rows(values_only=True), ctx)
+            if found is not None:
+                return found[2]
+    finally:
+        book.close()
+    return None
+
+
 def _find_header(
     rows: Iterator[tuple[Any, ...]], ctx: ParseContext
 ) -> tuple[int, list[str], dict[str, str | None]] | None:

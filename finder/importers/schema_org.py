@@ -1,0 +1,234 @@
+"""Any other saved web page that describes clinicians with schema.org or hCard markup.
+
+Reads the page's JSON-LD and microdata items of the types that describe a
+clinician or a practice (``Person``, ``Physician``, ``MedicalBusiness``,
+``LocalBusiness``, ``MedicalClinic``, ...) and ``vcard``/``h-card`` blocks.
+Items nested in another item (an author, a publisher, an employer) are not
+records of their own; nor are cards in the page's header, footer or navigation.
+A page with none of these is refused: "no therapist records recognised".
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from finder.errors import ImportRefused
+from finder.importers import _html
+from finder.importers._html import El
+from finder.importers._html_fields import make_record, postal_address
+from finder.importers.base import ParseContext
+from finder.models import Record, RowError
+from finder.normalize import split_name
+
+NAME = "schema-org"
+DESCRIPTION = "any saved web page with schema.org (JSON-LD, microdata) or hCard clinician entries"
+
+_PERSON = frozenset({"Person", "Physician", "Psychologist", "IndividualPhysician"})
+_PRACTICE = frozenset(
+    {
+        "MedicalBusiness",
+        "LocalBusiness",
+        "MedicalClinic",
+        "MedicalOrganization",
+        "ProfessionalService",
+        "HealthAndBeautyBusiness",
+        "PsychologicalTreatment",
+        "Hospital",
+    }
+)
+_WANTED = _PERSON | _PRACTICE
+_MARKERS = re.compile(
+    rb"schema\.org/(?:Person|Physician|MedicalBusiness|LocalBusiness|MedicalClinic|"
+    rb"MedicalOrganization|ProfessionalService)\b"
+    rb"|\"@type\"\s*:\s*\"(?:Person|Physician|MedicalBusiness|LocalBusiness|MedicalClinic)\""
+    rb"|class=[\"'][^\"']*\b(?:vcard|h-card)\b",
+    re.I,
+)
+
+
+def sniff(path: Path, head: bytes) -> float:
+    if not _html.is_html(head):
+        return 0.0
+    return 0.6 if _MARKERS.search(head) else 0.3
+
+
+def parse(path: Path, ctx: ParseContext) -> Iterator[Record | RowError]:
+    page = _html.load_page(path)
+    host = _host(page.url)
+    seen: set[tuple[str, str]] = set()
+    n = 0
+    candidates: list[tuple[dict[str, Any], dict[str, Any]]] = []
+    for obj in _html.jsonld_entities(page.jsonld, lambda t: bool(t & _WANTED)):
+        candidates.append(_from_jsonld(obj, host))
+    for el, props in _html.microdata_items(page.root, lambda t: bool(t & _WANTED)):
+        candidates.append(_from_microdata(el, props, host))
+    for card in _hcards(page.root):
+        candidates.append(_from_hcard(card, host))
+    for raw, extra in candidates:
+        name = _html.clean(raw.get("name"))
+        if not name:
+            continue
+        ident = (name.lower(), str(raw.get("profile_url") or raw.get("website") or ""))
+        if ident in seen:
+            continue
+        seen.add(ident)
+        n += 1
+        yield make_record(raw, extra, f"item {n}", raw.get("profile_url"))
+    if n == 0:
+        raise ImportRefused(
+            path,
+            f"no therapist records recognised in {path.name} (no schema.org Person or practice "
+            "entries and no hCards); nothing imported",
+        )
+
+
+def _host(url: str | None) -> str:
+    try:
+        return (urlsplit(url or "").hostname or "").lower().removeprefix("www.")
+    except ValueError:
+        return ""
+
+
+def _place_url(url: str | None, host: str, raw: dict[str, Any]) -> None:
+    """A URL on the page's own site is a directory profile; elsewhere, the clinician's site."""
+    canonical = _html.canonical_profile_url(url)
+    if not canonical:
+        return
+    if host and _host(canonical) == host:
+        raw.setdefault("profile_url", canonical)
+    else:
+        raw.setdefault("website", canonical)
+
+
+def _kind(types: set[str], raw: dict[str, Any]) -> None:
+    if types & _PERSON:
+        return
+    _, creds = split_name(raw.get("name"))
+    if not creds:  # "Jane Doe, LCSW" typed as a business is still a person
+        raw["is_organization"] = True
+
+
+def _from_jsonld(obj: dict[str, Any], host: str) -> tuple[dict[str, Any], dict[str, Any]]:
+    t = _html.text_value
+    raw: dict[str, Any] = {
+        "name": t(obj.get("name"))
+        or " ".join(p for p in (t(obj.get("givenName")), t(obj.get("familyName"))) if p),
+        "title": t(obj.get("jobTitle")),
+        "phones": t(obj.get("telephone")),
+        "email": t(obj.get("email")),
+        "statement": t(obj.get("description")),
+        "languages": t(obj.get("knowsLanguage")),
+        "specialties": t(obj.get("medicalSpecialty")),
+        "fee": t(obj.get("priceRange")),
+        "accepting": obj.get("isAcceptingNewPatients"),
+        "organization": t(obj.get("worksFor") or obj.get("memberOf")),
+    }
+    creds = [t(obj.get("honorificSuffix")), t(obj.get("hasCredential"))]
+    raw["credentials"] = [c for c in creds if c]
+    place = obj.get("address") or obj.get("workLocation") or obj.get("location")
+    if isinstance(place, dict) and "address" in place:
+        place = place["address"]
+    raw.update(_html.address_fields(place))
+    geo = obj.get("geo") if isinstance(obj.get("geo"), dict) else None
+    if geo:
+        raw["lat"], raw["lon"] = geo.get("latitude"), geo.get("longitude")
+    _place_url(t(obj.get("url") or obj.get("@id")), host, raw)
+    for same in obj.get("sameAs") or [] if isinstance(obj.get("sameAs"), list) else []:
+        raw.setdefault("website", t(same))
+    for ident in obj.get("identifier") or [] if isinstance(obj.get("identifier"), list) else []:
+        if isinstance(ident, dict) and str(ident.get("propertyID", "")).upper() == "NPI":
+            raw["npi"] = t(ident.get("value"))
+    _kind(_html.schema_types(obj), raw)
+    used = {
+        "name", "givenName", "familyName", "jobTitle", "telephone", "email", "description",
+        "knowsLanguage", "medicalSpecialty", "priceRange", "isAcceptingNewPatients", "worksFor",
+        "memberOf", "honorificSuffix", "hasCredential", "address", "workLocation", "location",
+        "geo", "url", "@id", "sameAs", "identifier", "@type", "@context", "image",
+    }  # fmt: skip
+    extra = {k: v for k, v in obj.items() if k not in used}
+    return raw, extra
+
+
+def _from_microdata(
+    el: El, props: dict[str, Any], host: str
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    def one(*names: str) -> str | None:
+        return _html.text_value(_html.first(props, *names))
+
+    raw: dict[str, Any] = {
+        "name": one("name") or " ".join(p for p in (one("givenName"), one("familyName")) if p),
+        "title": one("jobTitle"),
+        "phones": [_html.text_value(v) for v in props.get("telephone", [])],
+        "email": one("email"),
+        "statement": one("description"),
+        "languages": one("knowsLanguage"),
+        "specialties": one("medicalSpecialty"),
+        "fee": one("priceRange"),
+        "credentials": [one("honorificSuffix")],
+    }
+    addr_el = next(
+        (
+            a
+            for a in el.iter()
+            if isinstance(a.tag, str) and "address" in a.get("itemprop", "").split()
+        ),
+        None,
+    )
+    if addr_el is not None and addr_el.get("itemscope") is not None:
+        raw.update(postal_address(addr_el))
+    elif props.get("address"):
+        raw.update(_html.address_fields(props["address"]))
+    _place_url(one("url"), host, raw)
+    _kind(set(props.get("@type", [])), raw)
+    used = {"name", "givenname", "familyname", "jobtitle", "telephone", "email", "description",
+            "knowslanguage", "medicalspecialty", "pricerange", "honorificsuffix", "address",
+            "url", "@type", "image"}  # fmt: skip
+    extra = {k: v for k, v in props.items() if k not in used}
+    return raw, extra
+
+
+def _hcards(root: El) -> Iterator[El]:
+    for el in root.iter():
+        if not isinstance(el.tag, str) or not re.search(r"\b(vcard|h-card)\b", el.get("class", "")):
+            continue
+        if _html.in_chrome(el) or any(
+            re.search(r"\b(vcard|h-card)\b", a.get("class", "")) for a in el.iterancestors()
+        ):
+            continue
+        yield el
+
+
+def _from_hcard(card: El, host: str) -> tuple[dict[str, Any], dict[str, Any]]:
+    def part(*names: str) -> list[El]:
+        return [
+            e
+            for e in card.iter()
+            if isinstance(e.tag, str) and set(e.get("class", "").split()) & set(names)
+        ]
+
+    def text(*names: str) -> str | None:
+        found = part(*names)
+        return _html.visible_text(found[0]) if found else None
+
+    raw: dict[str, Any] = {
+        "name": text("fn", "p-name"),
+        "organization": text("org", "p-org"),
+        "title": text("title", "p-job-title", "role", "p-role"),
+        "address": text("street-address", "p-street-address"),
+        "city": text("locality", "p-locality"),
+        "state": text("region", "p-region"),
+        "zip": text("postal-code", "p-postal-code"),
+        "phones": [_html.visible_text(e) for e in part("tel", "p-tel")],
+        "email": text("email", "u-email"),
+        "statement": text("note", "p-note"),
+    }
+    for a in part("url", "u-url"):
+        _place_url(a.get("href"), host, raw)
+    if raw["name"] is None and raw["organization"]:
+        raw["name"] = raw["organization"]
+        raw["is_organization"] = True
+    return raw, {}

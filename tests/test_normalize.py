@@ -1,0 +1,100 @@
+"""Normalisation of the values real exports contain."""
+
+from __future__ import annotations
+
+import pytest
+
+from finder import normalize
+
+
+@pytest.mark.parametrize(
+    ("raw", "name", "creds"),
+    [
+        ("Jane Q. Doe, LCSW, PhD", "Jane Q. Doe", ["LCSW", "PhD"]),
+        ("Dr. Sam Okafor PsyD", "Sam Okafor", ["PsyD"]),
+        ("Kim Park, LPC-S", "Kim Park", ["LPC-S"]),
+        ("Mary Ma", "Mary Ma", []),  # a short family name that looks like a degree stays
+        ("  ", None, []),
+        ("[]", None, []),
+    ],
+)
+def test_split_name(raw: str, name: str | None, creds: list[str]) -> None:
+    assert normalize.split_name(raw) == (name, creds)
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("(650) 273-9927 x3", "650-273-9927 x3"),
+        ("+1 617.555.0102", "617-555-0102"),
+        ("617 555 0102 ext. 12", "617-555-0102 x12"),
+        ("555-0102", None),
+        ("not a phone", None),
+        ("1-800-FLOWERS", "800-356-9377"),  # vanity letters, read by phonenumbers
+    ],
+)
+def test_phone(raw: str, expected: str | None) -> None:
+    assert normalize.phone(raw) == expected
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [("02139-1234", "02139"), ("021391234", "02139"), (2139, "02139"), ("2139", "02139"),
+     ("Cambridge, MA 02139", "02139"), ("abc", None)],
+)  # fmt: skip
+def test_zip(raw: object, expected: str | None) -> None:
+    assert normalize.zip_code(raw) == expected
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [("$150 - $200", (150.0, 200.0)), ("150", (150.0, 150.0)), ("$1,200.50", (1200.5, 1200.5)),
+     ("Free consultation", (0.0, 0.0)), ("call", (None, None)), (90, (90.0, 90.0))],
+)  # fmt: skip
+def test_money(raw: object, expected: tuple[float | None, float | None]) -> None:
+    assert normalize.money(raw) == expected
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [("Yes", True), ("no", False), ("", None), ("maybe", None), ("Accepting new clients", True),
+     ("Not accepting", False), (1, True), (True, True)],
+)  # fmt: skip
+def test_yes_no(raw: object, expected: bool | None) -> None:
+    assert normalize.yes_no(raw) == expected
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("['CBT', 'Interpersonal']", ["CBT", "Interpersonal"]),
+        ('["Alzheimer\'s", \'Grief\']', ["Alzheimer's", "Grief"]),
+        ("CBT, DBT, CBT", ["CBT", "DBT"]),
+        ("Depression; Anxiety, general", ["Depression", "Anxiety, general"]),
+        ("English|Spanish", ["English", "Spanish"]),
+        ("[unclosed", ["[unclosed"]),
+        (None, []),
+    ],
+)
+def test_split_list(raw: object, expected: list[str]) -> None:
+    assert normalize.split_list(raw) == expected
+
+
+def test_npi_checksum() -> None:
+    assert normalize.npi("1234567893") == "1234567893"
+    assert normalize.npi("1234567890") is None
+    assert normalize.npi(1700343811) == "1700343811"
+
+
+def test_build_fields_derives_licence_and_keeps_fee_text() -> None:
+    fields = normalize.build_fields({"name": "Dana Reyes, LCSW", "fee": "$150 - $180"})
+    assert fields["name"] == "Dana Reyes"
+    assert fields["credentials"] == ["LCSW"]
+    assert fields["license_type"] == "LCSW"
+    assert (fields["fee"], fields["fee_max"], fields["fee_text"]) == (150.0, 180.0, "$150 - $180")
+    assert (fields["first_name"], fields["last_name"]) == ("Dana", "Reyes")
+
+
+def test_organisations_are_marked() -> None:
+    assert normalize.build_fields({"name": "Cambridge Counseling Center"})["is_organization"]
+    assert "is_organization" not in normalize.build_fields({"name": "Ann Lee"})
