@@ -41,11 +41,16 @@ STATEMENT = (
 
 def row(i: int) -> str:
     url = f"https://www.psychologytoday.com/us/therapists/clinician-{i}-chicago-il/{100000 + i}"
-    statement = f'<div class="profile-statement"><div class="statements"><span>{STATEMENT}</span></div></div>'
+    statement = (
+        f'<div class="profile-statement"><div class="statements"><span>{STATEMENT}</span>'
+        "</div></div>"
+    )
+    phone = f"(312) 555-{i % 10000:04d}"
     return (
-        f'<div class="results-row" data-x="profile-result-{100000 + i}" data-v-5e6eb650 data-v-02af3615>'
+        f'<div class="results-row" data-x="profile-result-{100000 + i}" data-v-5e6eb650>'
         f'<a href="{url}" class="results-row-image"><span class="profile-image"><img class="image" '
-        f'src="https://photos.example/{i}.jpeg" alt="Photo of Clinician {i}, Counselor, LPC"></span></a>'
+        f'src="https://photos.example/{i}.jpeg" alt="Photo of Clinician {i}, Counselor, LPC">'
+        "</span></a>"
         f'<div class="results-row-info"><div class="results-row-heading">'
         f'<a href="{url}" class="profile-title"><!--[-->Clinician {i}<!--]--></a>'
         f'<div class="profile-subtitle"><div class="verified-badge VERIFIED"></div>'
@@ -54,7 +59,7 @@ def row(i: int) -> str:
         f'<span class="address"><a href="https://www.psychologytoday.com/us/therapists/il/chicago">'
         f"Chicago</a>, IL 606{i % 100:02d}</span></div></div>"
         f"{statement}{statement.replace('profile-statement', 'profile-statement sm-only')}</div>"
-        f'<div class="results-row-contact"><span class="results-row-phone">(312) 555-{i % 10000:04d}</span>'
+        f'<div class="results-row-contact"><span class="results-row-phone">{phone}</span>'
         f'<button class="email">Email</button><a href="{url}" class="results-row-cta-view">View</a>'
         f'<a href="tel:+1-312-555-{i % 10000:04d}">(312) 555-{i % 10000:04d}</a></div></div> '
     )
@@ -79,14 +84,19 @@ def synthetic_page(target_bytes: int = 1_000_000) -> str:
     listed = [
         {
             "@type": "Person",
-            "url": f"https://www.psychologytoday.com/us/therapists/clinician-{n}-chicago-il/{100000 + n}",
+            "url": "https://www.psychologytoday.com/us/therapists/"
+            f"clinician-{n}-chicago-il/{100000 + n}",
             "name": f"Clinician {n}",
             "telephone": f"(312) 555-{n % 10000:04d}",
         }
         for n in range(i)
     ]
-    ld = json.dumps({"@context": "http://schema.org/", "@type": "SearchResultsPage", "mainEntity": listed})
-    return f'{head}<script type="application/ld+json">{ld}</script>{"".join(rows)}</div></body></html>'
+    ld = json.dumps(
+        {"@context": "http://schema.org/", "@type": "SearchResultsPage", "mainEntity": listed}
+    )
+    return (
+        f'{head}<script type="application/ld+json">{ld}</script>{"".join(rows)}</div></body></html>'
+    )
 
 
 def best_of(fn: Callable[[], object], runs: int = 5) -> float:
@@ -111,7 +121,8 @@ def measure(label: str, path: Path, expected: int | None) -> bool:
     ratio = ours / soup
     ok = ratio <= 1.0
     print(
-        f"{label}: {len(data) / 1e6:.2f} MB, {len(records)} records; finder extract {ours * 1000:.1f} ms, "
+        f"{label}: {len(data) / 1e6:.2f} MB, {len(records)} records; "
+        f"finder extract {ours * 1000:.1f} ms, "
         f"bs4 html.parser tree only {soup * 1000:.1f} ms, ratio {ratio:.3f} "
         f"({'OK' if ok else 'TOO SLOW'})"
     )

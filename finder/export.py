@@ -81,7 +81,9 @@ def collect(store: Store, exported_at: str | None = None) -> dict[str, Any]:
             "It contains notes and answers about someone's mental health care: keep it private."
         ),
         "meta": {k: meta[k] for k in META_KEYS if k in meta},
-        "tables": {name: [_clean(d) for d in store.table(name).all()] for name in table_names(store)},
+        "tables": {
+            name: [_clean(d) for d in store.table(name).all()] for name in table_names(store)
+        },
     }
 
 
@@ -106,7 +108,9 @@ def write(store: Store, fmt: ExportFormat, target: Path | None) -> tuple[bytes, 
         if target.is_dir():
             from finder.errors import UsageError
 
-            raise UsageError(f"{target} is a folder; give a file name, e.g. -o {target}/finder.{fmt}")
+            raise UsageError(
+                f"{target} is a folder; give a file name, e.g. -o {target}/finder.{fmt}"
+            )
         atomic_write_bytes(target.resolve(), payload)
         os.chmod(target, 0o600)
     counts = {name: len(docs) for name, docs in data["tables"].items() if docs}
@@ -161,7 +165,7 @@ def to_markdown(data: dict[str, Any]) -> str:
     per_tid = {name: _by_tid(tables.get(name, [])) for name in
                ("shortlist", "contacts", "answers", "notes", "verifications")}  # fmt: skip
     lines += ["## Therapists", ""]
-    tids = sorted((t for t in records if isinstance(t, int)), key=int)
+    tids: list[int | None] = [*sorted(t for t in records if isinstance(t, int))]
     if None in records:
         tids.append(None)
     for tid in tids:
@@ -184,7 +188,9 @@ def to_markdown(data: dict[str, Any]) -> str:
     return "\n".join(lines).rstrip() + "\n"
 
 
-def _therapist_md(tid: Any, records: list[Doc], per_tid: dict[str, dict[Any, list[Doc]]]) -> list[str]:
+def _therapist_md(
+    tid: Any, records: list[Doc], per_tid: dict[str, dict[Any, list[Doc]]]
+) -> list[str]:
     name = next((r["fields"]["name"] for r in records if r.get("fields", {}).get("name")), None)
     title = f"{_md(name or 'unnamed')} (id {tid})" if tid is not None else "Records not yet linked"
     lines = [f"### {title}", ""]
@@ -220,8 +226,9 @@ def _therapist_md(tid: Any, records: list[Doc], per_tid: dict[str, dict[Any, lis
         lines.append("")
         lines.append("Answers:")
         lines += [_answer_line(a) for a in answers]
-    for note in per_tid["notes"].get(tid, []):
-        lines.append(f"- {_md(note.get('kind'))} ({_md(note.get('profile'))}): {_md(note.get('text'))}")
+    for entry in per_tid["notes"].get(tid, []):
+        who = _md(entry.get("profile"))
+        lines.append(f"- {_md(entry.get('kind'))} ({who}): {_md(entry.get('text'))}")
     for check in per_tid["verifications"].get(tid, []):
         lines.append(
             f"- NPI lookup {_md(check.get('checked_at'))}: {_md(check.get('status'))} "

@@ -9,23 +9,27 @@ EARTH_RADIUS_MILES = 3958.8
 
 
 @cache
-def _points() -> dict[str, tuple[float, float]]:
-    # One pass over the package's table (~0.3 s) is cheaper than per-ZIP look-ups when an
-    # import geocodes thousands of records.
+def zip_point(zip_code: str) -> tuple[float, float] | None:
+    """The centroid of a 5-digit US ZIP, or ``None`` when it is unknown.
+
+    Memoised: a list of thousands of therapists names far fewer ZIPs, and each
+    look-up in the zipcodes package costs about half a millisecond.
+    """
     import zipcodes
 
-    out: dict[str, tuple[float, float]] = {}
-    for row in zipcodes.list_all():
+    code = zip_code[:5]
+    if len(code) != 5 or not code.isdigit():
+        return None
+    try:
+        rows = zipcodes.matching(code)
+    except (ValueError, TypeError):
+        return None
+    for row in rows:
         try:
-            out[row["zip_code"]] = (float(row["lat"]), float(row["long"]))
+            return (float(row["lat"]), float(row["long"]))
         except (KeyError, TypeError, ValueError):
             continue
-    return out
-
-
-def zip_point(zip_code: str) -> tuple[float, float] | None:
-    """The centroid of a 5-digit US ZIP, or ``None`` when it is unknown."""
-    return _points().get(zip_code[:5])
+    return None
 
 
 def miles(a: tuple[float, float], b: tuple[float, float]) -> float:

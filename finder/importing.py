@@ -10,6 +10,7 @@ never prints: progress and warnings go to callbacks, the result is an
 from __future__ import annotations
 
 import hashlib
+import os
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -37,6 +38,7 @@ class FileResult:
     refused: str | None = None
     mapping: dict[str, str | None] | None = None
     preview: list[Record] = field(default_factory=list)
+    restored: dict[str, int] = field(default_factory=dict)  # finder export: table -> added
 
     @property
     def stored(self) -> int:
@@ -96,23 +98,22 @@ def enrich(fields: dict[str, Any]) -> dict[str, Any]:
     return extra
 
 
-def _sha256(path: Path) -> str:
+def _sha256_many(paths: list[Path]) -> str:
     digest = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(chunk)
+    for path in sorted(paths):
+        with open(path, "rb") as fh:
+            for chunk in iter(lambda: fh.read(1 << 20), b""):
+                digest.update(chunk)
     return digest.hexdigest()
 
 
 def _parse_group(
-    importer: importers.Importer, files: list[Path], ctx: ParseContext
+    importer: importers.Importer, files: list[Path], ctx: ParseContext, joined: Path | None
 ) -> Iterator[tuple[Path, Record | RowError]]:
     """Run an importer; one that joins across files (FHIR) gets the whole group at once."""
-    parse_many = getattr(importer.module, "parse_many", None)
-    if parse_many is not None and len(files) > 1:
-        for item in parse_many(files, ctx):
-            path, value = item
-            yield path, value
+    if joined is not None:
+        for value in importer.module.parse_many(files, ctx):
+            yield joined, value
         return
     for path in files:
         for value in importer.module.parse(path, ctx):
@@ -153,67 +154,118 @@ def run_import(
 
     stamp = now_iso()
     parsed: list[tuple[Path, Record]] = []
+    members: dict[Path, list[Path]] = {}
     for imp, group in groups.values():
-        current: dict[str, Path] = {}
-
-        def file_warn(message: str, _current: dict[str, Path] = current) -> None:
-            warn(message)
-            if "path" in _current:
-                results[_current["path"]].warnings.append(message)
-
-        def file_progress(done: int, _current: dict[str, Path] = current) -> None:
-            if progress is not None and "path" in _current:
-                path = _current["path"]
-                progress(str(path), done, path.stat().st_size)
-
-        ctx = ParseContext(
-            column_map=column_map or {},
-            all_taxonomies=all_taxonomies,
-            warn=file_warn,
-            progress=file_progress,
-            source_label=source_label,
-        )
-        mapper = getattr(imp.module, "describe_mapping", None)
-        pending: dict[Path, list[Record]] = {p: [] for p in group}
-        try:
-            for path, value in _parse_group(imp, group, ctx):
-                current["path"] = path
-                result = results[path]
-                if isinstance(value, RowError):
-                    result.rejected.append(value)
-                else:
-                    pending[path].append(value)
-        except ImportRefused as err:
-            failing = Path(err.path)
-            target = results.get(failing) or results[current.get("path", group[0])]
-            target.refused = err.reason
-            pending[failing] = []
-            if len(group) == 1:
-                continue
-        except (FinderError, OSError) as err:
-            results[current.get("path", group[0])].refused = str(err)
+        if getattr(imp.module, "restore", None) is not None and not dry_run:
+            _restore(store, imp, group, results, warn)
             continue
-        for path, records in pending.items():
-            result = results[path]
+        units: list[tuple[Path, list[Path], Path | None]]
+        if getattr(imp.module, "parse_many", None) is not None and len(group) > 1:
+            # Resources that reference each other across files are read as one set; the
+            # set is one source, named by the folder that holds it.
+            joined = Path(os.path.commonpath([str(p.parent) for p in group]))
+            for path in group:
+                report.files.remove(results.pop(path))
+            results[joined] = FileResult(f"{joined} ({len(group)} {imp.name} files)", imp.name)
+            report.files.append(results[joined])
+            members[joined] = group
+            units = [(joined, group, joined)]
+        else:
+            units = [(path, [path], None) for path in group]
+        for unit, files_in_unit, joined_path in units:
+            records = _parse_unit(
+                imp, unit, files_in_unit, joined_path, results[unit], column_map or {},
+                all_taxonomies, warn, progress, source_label,
+            )  # fmt: skip
+            result = results[unit]
             if result.refused:
                 continue
             if not records:
                 if not result.rejected:
-                    result.refused = "no therapist records recognised in this file; nothing imported"
+                    result.refused = "no therapist records recognised in this file; nothing imported"  # noqa: E501
                 else:
                     result.refused = (
                         f"none of its {len(result.rejected)} rows could be read; nothing imported"
                     )
                 continue
+            mapper = getattr(imp.module, "describe_mapping", None)
             if mapper is not None and dry_run:
-                result.mapping = mapper(path, ctx)
+                result.mapping = mapper(unit, ParseContext(column_map=column_map or {}))
             result.preview = records[:preview]
-            parsed.extend((path, r) for r in records)
+            parsed.extend((unit, r) for r in records)
 
     if dry_run or not parsed:
         return report
-    _store_records(store, parsed, results, stamp, source_label)
+    _store_records(store, parsed, results, stamp, source_label, members)
     return report
+
+
+def _parse_unit(
+    imp: importers.Importer,
+    unit: Path,
+    files: list[Path],
+    joined: Path | None,
+    result: FileResult,
+    column_map: dict[str, str],
+    all_taxonomies: bool,
+    warn: Callable[[str], None],
+    progress: ProgressFn | None,
+    source_label: str | None,
+) -> list[Record]:
+    """Parse one file (or one joined set); problems land on ``result``, never raise."""
+
+    def file_warn(message: str) -> None:
+        warn(message)
+        result.warnings.append(message)
+
+    def file_progress(done: int) -> None:
+        if progress is not None and joined is None:
+            progress(str(unit), done, unit.stat().st_size)
+
+    ctx = ParseContext(
+        column_map=column_map,
+        all_taxonomies=all_taxonomies,
+        warn=file_warn,
+        progress=file_progress,
+        source_label=source_label,
+    )
+    records: list[Record] = []
+    try:
+        for _, value in _parse_group(imp, files, ctx, joined):
+            if isinstance(value, RowError):
+                result.rejected.append(value)
+            else:
+                records.append(value)
+    except ImportRefused as err:
+        result.refused = err.reason
+        return []
+    except FinderError as err:
+        result.refused = str(err)
+        return []
+    except OSError as err:
+        result.refused = f"cannot read: {err.strerror}"
+        return []
+    return records
+
+
+def _restore(
+    store: Store,
+    imp: importers.Importer,
+    group: list[Path],
+    results: dict[Path, FileResult],
+    warn: Callable[[str], None],
+) -> None:
+    """finder's own export restores every table, not only records (finder_export.restore)."""
+    for path in group:
+        result = results[path]
+        try:
+            done = imp.module.restore(store, path, ParseContext(warn=warn))
+        except ImportRefused as err:
+            result.refused = err.reason
+            continue
+        result.imported, result.unchanged = done.imported, done.unchanged
+        result.rejected.extend(done.skipped)
+        result.restored = done.counts
 
 
 def _store_records(
@@ -222,10 +274,13 @@ def _store_records(
     results: dict[Path, FileResult],
     stamp: str,
     source_label: str | None,
+    members: dict[Path, list[Path]],
 ) -> None:
     from finder import merge
 
-    hashes = {path: _sha256(path) for path in {p for p, _ in parsed}}
+    hashes = {
+        path: _sha256_many(members.get(path, [path])) for path in {p for p, _ in parsed}
+    }
     with store.transaction():
         table = store.records
         existing: dict[str, Doc] = {d["rid"]: d for d in table.all() if "rid" in d}

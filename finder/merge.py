@@ -1,42 +1,398 @@
-"""Link records to therapists (placeholder linking by exact identifiers; replaced by the
-full merge of issue 4)."""
+"""One clinician across many sources: which records are the same therapist.
+
+Records are linked in order of evidence strength. Every rule is a blocking
+key, so the work grows with the number of records, never with its square:
+
+1. the user's own decisions (``finder merge --same``);
+2. the same NPI; the same directory profile (canonical URL); the same licence
+   number in the same state;
+3. the same phone number and family name (given names must not contradict);
+4. a close name (rapidfuzz) in the same ZIP or city.
+
+Links go through a union-find whose clusters remember their NPIs, states and
+licences, so whatever order the evidence comes in, no therapist ever holds two
+NPIs, and the weak rules (3 and 4) never join namesakes in different states or
+with different licence numbers in one state. Organisations only join
+organisations; a "different" decision is never crossed. Close-but-unsure pairs
+are kept for ``finder merge --review``.
+
+Therapist ids are stable: a cluster keeps the smallest old id it holds the most
+records of. A therapist whose records joined another's is *absorbed*: its
+shortlist, contacts, answers, notes and verifications move to the survivor.
+Pinned records (the user's corrections) take no part in matching; they stay
+with their therapist, and follow it when it is absorbed.
+"""
 
 from __future__ import annotations
 
-from finder.store import Store
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from finder.errors import NotFound, UsageError
+from finder.linkage import (
+    AUTO_SCORE,
+    ORG_AUTO_SCORE,
+    ORG_REVIEW_SCORE,
+    REVIEW_SCORE,
+    USER,
+    WEAK,
+    Clusters,
+    Rec,
+    blocks,
+    given_match,
+    link_identical,
+    name_score,
+    names_agree,
+    pairs,
+)
+from finder.store import Doc, Store
+
+#: Tables whose documents belong to a therapist id and move with it on a merge.
+PER_THERAPIST_TABLES = ("shortlist", "contacts", "answers", "notes", "verifications")
 
 
-def relink(store: Store, changed: set[str]) -> None:
-    """Give every record a therapist id: same NPI or profile URL -> same therapist."""
-    table = store.records
-    docs = table.all()
-    meta = store.meta()
-    next_tid = int(meta.get("next_tid", 1))
-    by_key: dict[tuple[str, str], int] = {}
-    for doc in docs:
-        if doc.get("tid") is None:
+@dataclass(frozen=True)
+class Candidate:
+    """Two records that may be the same clinician; the user decides."""
+
+    a: str
+    b: str
+    score: int
+    reason: str
+
+
+@dataclass
+class Plan:
+    """What a relink decides: a therapist id per record, and ids that were absorbed."""
+
+    tids: dict[str, int]
+    absorbed: dict[int, int]
+    review: list[Candidate]
+    comparisons: int
+    next_tid: int
+
+
+# ------------------------------------------------------------------ planning
+
+
+def _latest_decisions(decisions: Iterable[Doc]) -> dict[tuple[str, str], str]:
+    out: dict[tuple[str, str], str] = {}
+    for doc in sorted(decisions, key=lambda d: (d.get("at", ""), d.get("_id", 0))):
+        rids = doc.get("rids") or []
+        if len(rids) == 2 and doc.get("decision") in ("same", "different"):
+            a, b = sorted(map(str, rids))
+            out[(a, b)] = doc["decision"]
+    return out
+
+
+def make_plan(docs: Iterable[Doc], decisions: Iterable[Doc] = (), next_tid: int = 1) -> Plan:
+    """Decide a therapist id for every record (pure: nothing is written)."""
+    all_docs = list(docs)
+    pinned = [d for d in all_docs if d.get("pinned") and d.get("tid") is not None]
+    recs = sorted((Rec(d) for d in all_docs if not (d.get("pinned") and d.get("tid") is not None)),
+                  key=lambda r: r.rid)  # fmt: skip
+    index = {r.rid: i for i, r in enumerate(recs)}
+    decided = _latest_decisions(decisions)
+    forbidden: dict[int, set[int]] = defaultdict(set)
+    for (ra, rb), decision in decided.items():
+        if decision == "different" and ra in index and rb in index:
+            forbidden[index[ra]].add(index[rb])
+            forbidden[index[rb]].add(index[ra])
+    uf = Clusters(recs, forbidden)
+    for (ra, rb), decision in decided.items():
+        if decision == "same" and ra in index and rb in index:
+            uf.link(index[ra], index[rb], USER)
+    link_identical(uf, blocks(recs, lambda r: [r.npi] if r.npi else []))
+    link_identical(uf, blocks(recs, lambda r: [r.url] if r.url else []))
+    link_identical(
+        uf,
+        blocks(recs, lambda r: [r.lic] if r.lic else []),
+        lambda x, y: names_agree(recs[x], recs[y]),
+    )
+    phone_blocks = blocks(
+        recs, lambda r: [] if r.org or not r.family else [(p, r.family) for p in r.phones]
+    )
+    for members in phone_blocks.values():
+        for x, y in pairs(members, recs):
+            if given_match(recs[x].given, recs[y].given) is not None:
+                uf.link(x, y, WEAK)
+    review = _link_close_names(uf, recs)
+    _same_name_in_state(uf, recs, review)
+    candidates = _open_candidates(uf, review, decided)
+    tids, absorbed, next_tid = _assign(recs, uf, pinned, next_tid)
+    return Plan(tids, absorbed, candidates, uf.comparisons, next_tid)
+
+
+_THRESHOLDS = {False: (AUTO_SCORE, REVIEW_SCORE), True: (ORG_AUTO_SCORE, ORG_REVIEW_SCORE)}
+
+
+def _place_keys(r: Rec) -> list[tuple[str, str, str]]:
+    places = [("z", r.zip)] if r.zip else []
+    if r.city:
+        places.append(("c", r.city))
+    return [(kind, place, name) for kind, place in places for name in r.name_keys()]
+
+
+def _link_close_names(uf: Clusters, recs: list[Rec]) -> dict[tuple[int, int], Candidate]:
+    """Rule 4: close names in the same ZIP or city; the unsure ones become candidates."""
+    review: dict[tuple[int, int], Candidate] = {}
+    seen: set[tuple[int, int]] = set()
+    for (kind, _place, _name), members in blocks(recs, _place_keys).items():
+        for x, y in pairs(members, recs):
+            a, b = recs[x], recs[y]
+            if (x, y) in seen or a.org != b.org:
+                continue
+            seen.add((x, y))
+            uf.comparisons += 1
+            scored = name_score(a, b)
+            if scored is None:
+                continue
+            score, how = scored
+            auto, floor = _THRESHOLDS[a.org]
+            if score >= auto:
+                uf.link(x, y, WEAK)
+            elif score >= floor:
+                where = f"same ZIP {a.zip}" if kind == "z" else "same city"
+                review[(x, y)] = Candidate(a.rid, b.rid, round(score), f"{how}, {where}")
+    return review
+
+
+def _same_name_in_state(
+    uf: Clusters, recs: list[Rec], review: dict[tuple[int, int], Candidate]
+) -> None:
+    """The same name in one state but not one place: a second office, or a namesake."""
+
+    def keys(r: Rec) -> list[tuple[str, str, str]]:
+        if r.org or not r.given or not r.family:
+            return []
+        return [(s, r.given, r.family) for s in sorted(r.states)]
+
+    for (state, _given, _family), members in blocks(recs, keys).items():
+        for x, y in pairs(members, recs):
+            uf.comparisons += 1
+            if (x, y) not in review and uf.find(x) != uf.find(y):
+                reason = f"same name, both in {state}"
+                review[(x, y)] = Candidate(recs[x].rid, recs[y].rid, 100, reason)
+
+
+def _open_candidates(
+    uf: Clusters, review: dict[tuple[int, int], Candidate], decided: Mapping[Any, str]
+) -> list[Candidate]:
+    """One candidate per pair of therapists still apart, allowed to join, and undecided."""
+    shown: set[tuple[int, int]] = set()
+    out: list[Candidate] = []
+    for (x, y), cand in sorted(review.items(), key=lambda kv: (-kv[1].score, kv[1].a, kv[1].b)):
+        rx, ry = uf.find(x), uf.find(y)
+        pair = (min(rx, ry), max(rx, ry))
+        if rx == ry or pair in shown or uf.conflict(rx, ry, WEAK):
             continue
-        for key in ("npi", "profile_url"):
-            value = doc["fields"].get(key)
-            if value:
-                by_key.setdefault((key, value), doc["tid"])
-    updates = {}
-    for doc in docs:
-        if doc.get("tid") is not None:
+        if (min(cand.a, cand.b), max(cand.a, cand.b)) in decided:
             continue
-        tid = None
-        for key in ("npi", "profile_url"):
-            value = doc["fields"].get(key)
-            if value and (key, value) in by_key:
-                tid = by_key[(key, value)]
-                break
-        if tid is None:
-            tid = next_tid
+        shown.add(pair)
+        out.append(cand)
+    return out
+
+
+def _assign(
+    recs: list[Rec], uf: Clusters, pinned: list[Doc], next_tid: int
+) -> tuple[dict[str, int], dict[int, int], int]:
+    """Therapist ids for clusters: old ids kept (smallest first), new ones in store order."""
+    clusters: dict[int, list[int]] = defaultdict(list)
+    for i in range(len(recs)):
+        clusters[uf.find(i)].append(i)
+    first_doc = {root: min(recs[i].doc_id for i in members) for root, members in clusters.items()}
+    holders: dict[int, Counter[int]] = defaultdict(Counter)
+    for root, members in clusters.items():
+        for i in members:
+            tid = recs[i].tid
+            if tid is not None:
+                holders[int(tid)][root] += 1
+    for doc in pinned:
+        next_tid = max(next_tid, int(doc["tid"]) + 1)
+
+    def best_holder(tid: int, roots: Iterable[int]) -> int | None:
+        ranked = sorted(roots, key=lambda root: (-holders[tid][root], first_doc[root]))
+        return ranked[0] if ranked else None
+
+    assigned: dict[int, int] = {}
+    for tid in sorted(holders):
+        next_tid = max(next_tid, tid + 1)
+        holder = best_holder(tid, (r for r in holders[tid] if r not in assigned))
+        if holder is not None:
+            assigned[holder] = tid
+    for root in sorted(clusters, key=lambda r: first_doc[r]):
+        if root not in assigned:
+            assigned[root] = next_tid
             next_tid += 1
-        for key in ("npi", "profile_url"):
-            value = doc["fields"].get(key)
-            if value:
-                by_key.setdefault((key, value), tid)
-        updates[doc["_id"]] = {"tid": tid}
-    table.update_many(updates)
-    store.set_meta(next_tid=next_tid)
+    kept = set(assigned.values())
+    absorbed: dict[int, int] = {}
+    for tid in holders:
+        if tid not in kept:
+            holder = best_holder(tid, holders[tid])
+            assert holder is not None
+            absorbed[tid] = assigned[holder]
+    tids = {recs[i].rid: assigned[root] for root, members in clusters.items() for i in members}
+    for doc in pinned:
+        old = int(doc["tid"])
+        tids[str(doc.get("rid"))] = absorbed.get(old, old)
+    return tids, absorbed, next_tid
+
+
+# ------------------------------------------------------------------ writing
+
+
+def relink(store: Store, changed_rids: Iterable[str] = ()) -> Plan:
+    """Re-plan every record's therapist and write what changed (inside a transaction).
+
+    ``changed_rids`` is accepted for the callers' sake, but the whole table is
+    planned: one new record can join two therapists that existed before.
+    """
+    with store.transaction():
+        docs = store.records.all()
+        plan = make_plan(docs, store.merge_decisions.all(), int(store.meta().get("next_tid", 1)))
+        updates = {}
+        for doc in docs:
+            tid = plan.tids.get(str(doc.get("rid") or f"doc-{doc['_id']}"))
+            if tid is not None and doc.get("tid") != tid:
+                updates[doc["_id"]] = {"tid": tid}
+        store.records.update_many(updates)
+        if plan.absorbed:
+            move_therapist_data(store, plan.absorbed)
+        store.set_meta(next_tid=plan.next_tid)
+    return plan
+
+
+def move_therapist_data(store: Store, absorbed: Mapping[int, int]) -> None:
+    """Point shortlist, contacts, answers, notes and verifications at the surviving ids."""
+    for name in PER_THERAPIST_TABLES:
+        table = store.table(name)
+        docs = table.find(lambda d: d.get("tid") in absorbed)
+        table.update_many({d["_id"]: {"tid": absorbed[d["tid"]]} for d in docs})
+    survivors = set(absorbed.values())
+    # One shortlist entry per profile and therapist, one answer per question: the newest wins.
+    for name, key, stamp in (
+        ("shortlist", ("profile", "tid"), "updated_at"),
+        ("answers", ("profile", "tid", "checklist", "qid", "plan"), "answered_at"),
+    ):
+        table = store.table(name)
+        groups: dict[tuple[Any, ...], list[Doc]] = defaultdict(list)
+        for doc in table.find(lambda d: d.get("tid") in survivors):
+            groups[tuple(doc.get(k) for k in key)].append(doc)
+        stale: list[int] = []
+        for docs in groups.values():
+            docs.sort(key=lambda d: (str(d.get(stamp) or ""), d["_id"]), reverse=True)
+            stale.extend(d["_id"] for d in docs[1:])
+        table.remove(stale)
+
+
+# ------------------------------------------------------------------ the user's decisions
+
+
+def _resolve(store: Store, ref: str, docs: list[Doc]) -> list[Doc]:
+    """A record id (or a unique prefix of 6+ characters) or a therapist id -> its records."""
+    ref = str(ref).strip()
+    movable = [d for d in docs if not d.get("pinned")]
+    exact = [d for d in movable if d.get("rid") == ref]
+    if exact:
+        return exact
+    if ref.isdigit() and len(ref) < 12:
+        found = [d for d in movable if d.get("tid") == int(ref)]
+        if found:
+            return sorted(found, key=lambda d: d["_id"])
+    elif len(ref) >= 6:
+        found = [d for d in movable if str(d.get("rid", "")).startswith(ref)]
+        if len({d["rid"] for d in found}) == 1:
+            return found
+        if found:
+            raise UsageError(f"{ref!r} matches {len(found)} records; give more characters")
+    raise NotFound(f"no therapist or record {ref!r}; `finder list` shows ids, "
+                   "`finder merge` shows record ids")  # fmt: skip
+
+
+def _record_decisions(store: Store, left: list[Doc], right: list[Doc], decision: str) -> None:
+    from finder.importing import now_iso
+
+    a_rids = {d["rid"] for d in left}
+    b_rids = {d["rid"] for d in right}
+
+    def across(doc: Doc) -> bool:
+        x, y = doc.get("rids") or ["", ""]
+        return (x in a_rids and y in b_rids) or (x in b_rids and y in a_rids)
+
+    # The latest word wins: earlier decisions between these records are dropped.
+    store.merge_decisions.remove_where(across)
+    stamp = now_iso()
+    if decision == "same":
+        pairs = [(left[0]["rid"], right[0]["rid"])]
+    else:
+        pairs = [(a, b) for a in sorted(a_rids) for b in sorted(b_rids) if a != b]
+    store.merge_decisions.insert_many(
+        {"rids": sorted(pair), "decision": decision, "at": stamp} for pair in pairs
+    )
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """Where the records of each side ended up after a decision."""
+
+    first: tuple[int, ...]
+    second: tuple[int, ...]
+
+
+def decide(store: Store, first: str, second: str, decision: str) -> Outcome:
+    """Record that two records (or therapists) are the same clinician, or different ones."""
+    if decision not in ("same", "different"):
+        raise UsageError(f"decision must be 'same' or 'different', not {decision!r}")
+    with store.transaction():
+        docs = store.records.all()
+        left, right = _resolve(store, first, docs), _resolve(store, second, docs)
+        if {d["rid"] for d in left} == {d["rid"] for d in right}:
+            raise UsageError(f"{first} and {second} are the same records; give two different ones")
+        if decision == "different":
+            left_rids = {d["rid"] for d in left}
+            right = [d for d in right if d["rid"] not in left_rids]
+        _record_decisions(store, left, right, decision)
+        plan = relink(store)
+    return Outcome(
+        tuple(sorted({plan.tids[d["rid"]] for d in left})),
+        tuple(sorted({plan.tids[d["rid"]] for d in right})),
+    )
+
+
+def split(store: Store, tid: int, refs: Iterable[str] = ()) -> list[int]:
+    """Undo a merge: the given records (default: all) become separate therapists.
+
+    The records are remembered as different, so no later import joins them again.
+    Returns the therapist ids the records now have, smallest (the kept id) first.
+    """
+    with store.transaction():
+        docs = store.records.all()
+        own = sorted((d for d in docs if d.get("tid") == tid and not d.get("pinned")),
+                     key=lambda d: d["_id"])  # fmt: skip
+        if not any(d.get("tid") == tid for d in docs):
+            raise NotFound(f"no therapist {tid}; `finder list` shows the ids")
+        if len(own) < 2:
+            raise UsageError(f"therapist {tid} has only one record; there is nothing to split")
+        if refs:
+            chosen: dict[str, Doc] = {}
+            for ref in refs:
+                for doc in _resolve(store, ref, own):
+                    chosen[doc["rid"]] = doc
+            apart = list(chosen.values())
+            if len(apart) == len(own):
+                apart = apart[1:]
+        else:
+            apart = own[1:]
+        for doc in apart:
+            _record_decisions(store, [doc], [d for d in own if d["rid"] != doc["rid"]],
+                              "different")  # fmt: skip
+        plan = relink(store)
+    return sorted({plan.tids[d["rid"]] for d in own})
+
+
+def review(store: Store) -> list[Candidate]:
+    """Pairs of records that may be one clinician and that nobody has decided yet."""
+    docs = store.records.all()
+    return make_plan(docs, store.merge_decisions.all(), int(store.meta().get("next_tid", 1))).review

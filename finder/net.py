@@ -131,7 +131,9 @@ class Client:
         self.clock = clock
         self.requests = 0
         self._last: float | None = None
+        self._guard: Callable[[str], object] | None = None
         self._http = httpx.Client(
+            event_hooks={"request": [self._check_request]},
             timeout=httpx.Timeout(self.settings.timeout),
             headers={"User-Agent": USER_AGENT, "Accept-Encoding": "gzip, deflate"},
             verify=True,
@@ -154,6 +156,11 @@ class Client:
     def close(self) -> None:
         self._http.close()
 
+    def _check_request(self, request: httpx.Request) -> None:
+        # Runs for every request, redirects included: a redirect must pass the same guard.
+        if self._guard is not None:
+            self._guard(str(request.url))
+
     # -- requests ---------------------------------------------------------------------
 
     def get_json(self, url: str, params: Mapping[str, str] | None = None) -> Any:
@@ -171,8 +178,26 @@ class Client:
                 "nothing was changed"
             ) from None
 
-    def download(self, url: str, folder: Path, max_bytes: int, suffix: str = "") -> Download:
-        """Stream ``url`` into a new private file in ``folder``, refusing more than ``max_bytes``."""
+    def download(
+        self,
+        url: str,
+        folder: Path,
+        max_bytes: int,
+        suffix: str = "",
+        guard: Callable[[str], object] | None = None,
+    ) -> Download:
+        """Stream ``url`` into a new private file in ``folder``; refuse over ``max_bytes``.
+
+        ``guard(url)`` is called before every request, redirects included, and
+        may raise to stop a redirect to a place that must not be fetched.
+        """
+        self._guard = guard
+        try:
+            return self._download(url, folder, max_bytes, suffix)
+        finally:
+            self._guard = None
+
+    def _download(self, url: str, folder: Path, max_bytes: int, suffix: str) -> Download:
         import tempfile
 
         with self._send(url, None, accept="*/*") as response:
@@ -209,20 +234,19 @@ class Client:
                 "nothing was changed"
             ) from None
         except httpx.HTTPError as err:
-            raise NetworkError(f"{host_of(url)}: the answer broke off ({_why(err)}); nothing was changed"
+            raise NetworkError(
+                f"{host_of(url)}: the answer broke off ({_why(err)}); nothing was changed"
             ) from None
 
-    def _send(
-        self, url: str, params: Mapping[str, str] | None, accept: str
-    ) -> _OpenResponse:
+    def _send(self, url: str, params: Mapping[str, str] | None, accept: str) -> _OpenResponse:
         check_http_url(url)
         host = host_of(url)
         attempt = 0
         while True:
             self._pace()
-            request = self._http.build_request(
-                "GET", url, params=dict(params or {}), headers={"Accept": accept}
-            )
+            # Merge rather than pass params=: httpx would replace the URL's own query.
+            target = httpx.URL(url).copy_merge_params(dict(params)) if params else httpx.URL(url)
+            request = self._http.build_request("GET", target, headers={"Accept": accept})
             try:
                 response = self._http.send(request, stream=True)
             except httpx.TimeoutException:
@@ -231,7 +255,9 @@ class Client:
                     "try again later, nothing was changed"
                 ) from None
             except httpx.TooManyRedirects:
-                raise NetworkError(f"{host} redirected too many times; nothing was changed") from None
+                raise NetworkError(
+                    f"{host} redirected too many times; nothing was changed"
+                ) from None
             except httpx.UnsupportedProtocol:
                 raise NetworkError(
                     f"{host} redirected to a URL that is not http(s); nothing was changed"

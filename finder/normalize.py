@@ -43,11 +43,13 @@ LICENSE_TYPES: dict[str, str] = {
         "LPC",
     ),
     **dict.fromkeys("PHD PSYD EDD LP LLP LPA HSPP ABPP".split(), "Psychologist"),
-    **dict.fromkeys("MD DO".split(), "Psychiatrist"),
+    # MD/DO alone says physician, not psychiatrist; the NPPES/FHIR importers settle it from
+    # the taxonomy code, and a title naming psychiatry settles it below.
+    **dict.fromkeys("MD DO".split(), "Physician"),
     **dict.fromkeys("PMHNP PMHNP-BC".split(), "PMHNP"),
 }
 
-_LICENSE_PRECEDENCE = ["Psychiatrist", "PMHNP", "Psychologist", "LCSW", "LMFT", "LPC"]
+_LICENSE_PRECEDENCE = ["Psychiatrist", "PMHNP", "Psychologist", "LCSW", "LMFT", "LPC", "Physician"]
 
 STATES: frozenset[str] = frozenset(
     """AL AK AZ AR CA CO CT DE DC FL GA HI ID IL IN IA KS KY LA ME MD MA MI MN MS MO MT NE NV NH
@@ -70,14 +72,21 @@ STATE_NAMES: dict[str, str] = {
 }  # fmt: skip
 
 
+_PLACEHOLDERS = frozenset({"N/A", "NA", "NONE", "NULL", "NAN", "-", "[]", "{}"})
+
+
 def clean_text(value: Any) -> str | None:
     """NFKC, collapse whitespace, strip; ``None`` for empty and placeholder values."""
     if value is None:
         return None
     if not isinstance(value, str):
         value = str(value)
-    text = _WS.sub(" ", unicodedata.normalize("NFKC", value)).strip()
-    if not text or text.upper() in {"N/A", "NA", "NONE", "NULL", "NAN", "-", "[]", "{}"}:
+    if not value.isascii():
+        value = unicodedata.normalize("NFKC", value)
+    # str.split() collapses every Unicode space and is much faster than a regex here:
+    # this function runs a couple of dozen times per imported row.
+    text = " ".join(value.split())
+    if not text or (len(text) <= 4 and text.upper() in _PLACEHOLDERS):
         return None
     return text
 
@@ -90,6 +99,10 @@ def is_credential(token: str) -> bool:
     return _cred_token(token) in CREDENTIALS
 
 
+_HONORIFIC = re.compile(r"^(dr\.?|mr\.?|mrs\.?|ms\.?|mx\.?)\s+", re.I)
+_COMMA = re.compile(r"\s*,\s*")
+
+
 def split_name(raw: Any) -> tuple[str | None, list[str]]:
     """``"Jane Q. Doe, LCSW, PhD"`` -> ``("Jane Q. Doe", ["LCSW", "PhD"])``.
 
@@ -100,9 +113,9 @@ def split_name(raw: Any) -> tuple[str | None, list[str]]:
     text = clean_text(raw)
     if text is None:
         return None, []
-    text = re.sub(r"^(dr\.?|mr\.?|mrs\.?|ms\.?|mx\.?)\s+", "", text, flags=re.I)
+    text = _HONORIFIC.sub("", text)
     creds: list[str] = []
-    parts = re.split(r"\s*,\s*", text)
+    parts = _COMMA.split(text)
     head = parts[0]
     for part in parts[1:]:
         tokens = part.split()
@@ -152,7 +165,7 @@ def license_type(creds: Iterable[str], text: str | None = None) -> str | None:
             found.add("LMFT")
         if "counselor" in low or "counsellor" in low:
             found.add("LPC")
-        if "psychiatrist" in low:
+        if "psychiatr" in low:
             found.add("Psychiatrist")
     for kind in _LICENSE_PRECEDENCE:
         if kind in found:
@@ -372,14 +385,18 @@ def number(raw: Any) -> float | int | None:
     return int(value) if value.is_integer() else value
 
 
+_HTTP = re.compile(r"^https?://", re.I)
+_BARE_HOST = re.compile(r"^[\w.-]+\.[a-z]{2,}(/|$)", re.I)
+
+
 def url(raw: Any) -> str | None:
     text = clean_text(raw)
     if text is None or " " in text:
         return None
     if text.startswith("//"):
         text = "https:" + text
-    if not re.match(r"^https?://", text, re.I):
-        if re.match(r"^[\w.-]+\.[a-z]{2,}(/|$)", text, re.I):
+    if not _HTTP.match(text):
+        if _BARE_HOST.match(text):
             text = "https://" + text
         else:
             return None
@@ -405,7 +422,11 @@ def field_value(name: str, raw: Any) -> Any:
         return state(raw)
     if name == "npi":
         return npi(raw)
-    if name in ("website", "profile_url"):
+    if name == "profile_url":
+        from finder.importers._html import canonical_profile_url
+
+        return canonical_profile_url(url(raw))
+    if name == "website":
         return url(raw)
     if name == "email":
         return email(raw)

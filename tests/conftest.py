@@ -26,6 +26,52 @@ def finder_home(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.Mo
     return home
 
 
+class NetworkBlocked(OSError):
+    """Raised by the socket guard: a test tried to reach something other than this machine."""
+
+
+def _is_loopback(host: object) -> bool:
+    text = host.decode() if isinstance(host, bytes) else str(host)
+    return text in ("localhost", "::1", "") or text.startswith("127.") or text == "0.0.0.0"
+
+
+@pytest.fixture(autouse=True)
+def no_network(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Finder promises nothing goes online unasked: every test runs with the network cut.
+
+    Connections and DNS lookups to anything but loopback raise ``NetworkBlocked``;
+    local test servers on 127.0.0.1 and Unix sockets still work.
+    """
+    import socket
+
+    real_connect = socket.socket.connect
+    real_connect_ex = socket.socket.connect_ex
+    real_getaddrinfo = socket.getaddrinfo
+
+    def check(sock: socket.socket, address: object) -> None:
+        if sock.family in (socket.AF_INET, socket.AF_INET6):
+            host = address[0] if isinstance(address, tuple) else address
+            if not _is_loopback(host):
+                raise NetworkBlocked(f"network access blocked in tests: {host}")
+
+    def connect(sock: socket.socket, address: object) -> None:
+        check(sock, address)
+        real_connect(sock, address)  # type: ignore[arg-type]
+
+    def connect_ex(sock: socket.socket, address: object) -> int:
+        check(sock, address)
+        return real_connect_ex(sock, address)  # type: ignore[arg-type]
+
+    def getaddrinfo(host: object, *args: object, **kwargs: object) -> object:
+        if host is not None and not _is_loopback(host):
+            raise NetworkBlocked(f"DNS lookup blocked in tests: {host}")
+        return real_getaddrinfo(host, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(socket.socket, "connect", connect)
+    monkeypatch.setattr(socket.socket, "connect_ex", connect_ex)
+    monkeypatch.setattr(socket, "getaddrinfo", getaddrinfo)
+
+
 def realdata_dir() -> Path | None:
     env = os.environ.get("FINDER_REALDATA")
     candidate = Path(env) if env else ROOT.parent / "shared" / "realdata"

@@ -26,6 +26,7 @@ class Reply:
     headers: dict[str, str] = field(default_factory=dict)
     delay: float = 0.0  # seconds to wait before answering (timeout tests)
     content_type: str = "application/json"
+    length: bool = True  # False: no Content-Length, the body ends when the connection closes
 
     def payload(self) -> bytes:
         if isinstance(self.body, bytes):
@@ -51,6 +52,13 @@ class Seen:
 Responder = Callable[[Seen], Reply]
 
 
+class _QuietServer(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        pass  # a client that gave up mid-answer (timeout tests) is expected
+
+
 class LocalServer:
     def __init__(self) -> None:
         self.routes: dict[str, list[Reply] | Responder] = {}
@@ -71,7 +79,11 @@ class LocalServer:
                 try:
                     self.send_response(reply.status)
                     self.send_header("Content-Type", reply.content_type)
-                    self.send_header("Content-Length", str(len(body)))
+                    if reply.length:
+                        self.send_header("Content-Length", str(len(body)))
+                    else:
+                        self.close_connection = True
+                        self.send_header("Connection", "close")
                     for name, value in reply.headers.items():
                         self.send_header(name, value)
                     self.end_headers()
@@ -82,8 +94,7 @@ class LocalServer:
             def log_message(self, format: str, *args: Any) -> None:
                 pass
 
-        self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self._httpd.daemon_threads = True
+        self._httpd = _QuietServer(("127.0.0.1", 0), Handler)
         self._thread = threading.Thread(target=self._httpd.serve_forever, daemon=True)
 
     @property

@@ -183,3 +183,16 @@ def test_structured_importers_never_crash(seed: bytes, noise: bytes, cut: int) -
                 assert str(path) in str(err) and err.reason
             else:
                 assert all(isinstance(i, Record | RowError) for i in items)
+
+
+def test_same_practitioner_on_two_pages_is_one_record(tmp_path: Path) -> None:
+    page = (
+        '{"resourceType": "Bundle", "type": "searchset", "entry": [{"fullUrl": '
+        '"https://x.example/fhir/Practitioner/7", "resource": {"resourceType": "Practitioner", '
+        '"id": "7", "name": [{"text": "Rae Ito, LCSW"}]}}]}'
+    )
+    (tmp_path / "page1.json").write_text(page)
+    (tmp_path / "page2.json").write_text(page.replace("Rae Ito", "Rae Ito-Lund"))
+    records, errors, _ = run_many(sorted(tmp_path.glob("*.json")))
+    assert errors == []
+    assert [(r.key, r.fields["name"]) for r in records] == [("Practitioner/7", "Rae Ito-Lund")]

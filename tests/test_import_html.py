@@ -41,7 +41,9 @@ def html(fixtures: Path) -> Path:
         ("schema_hcard.html", "schema-org"),
     ],
 )
-def test_registry_picks_importer_from_content(html: Path, tmp_path: Path, name: str, importer: str) -> None:
+def test_registry_picks_importer_from_content(
+    html: Path, tmp_path: Path, name: str, importer: str
+) -> None:
     # Renamed to a neutral name: the choice must come from the content.
     copy = tmp_path / "saved.dat"
     copy.write_bytes((html / name).read_bytes())
@@ -51,7 +53,12 @@ def test_registry_picks_importer_from_content(html: Path, tmp_path: Path, name: 
 def test_sniffers_ignore_non_html(tmp_path: Path) -> None:
     from finder.importers import goodtherapy, psychology_today, schema_org
 
-    for content in (b"404 File Not Found", b"name,phone\nA,1\n", b'[{"name": "x"}]', b"BEGIN:VCARD"):
+    for content in (
+        b"404 File Not Found",
+        b"name,phone\nA,1\n",
+        b'[{"name": "x"}]',
+        b"BEGIN:VCARD",
+    ):
         for module in (psychology_today, goodtherapy, schema_org):
             assert module.sniff(tmp_path / "x", content) == 0.0
 
@@ -100,7 +107,13 @@ def test_pt_profile_reads_one_clinician_in_declared_latin1(html: Path) -> None:
 def test_pt_profile_leaves_page_chrome_out(html: Path) -> None:
     (rec,) = records(html / "pt_profile_2017_style.html")
     dumped = repr(rec.fields) + repr(rec.extra)
-    for chrome in ("Mary Previous", "Nick Next", "Other Clinician", "Interpersonal Therapists", "contact details"):
+    for chrome in (
+        "Mary Previous",
+        "Nick Next",
+        "Other Clinician",
+        "Interpersonal Therapists",
+        "contact details",
+    ):
         assert chrome not in dumped
     assert "Springfield, IL" not in rec.fields.get("issues", [])
 
@@ -116,7 +129,11 @@ def test_pt_results_one_record_per_row(html: Path) -> None:
     assert ann.key == "https://www.psychologytoday.com/us/therapists/900001"
     assert ann.fields["credentials"] == ["LCSW"]
     assert ann.fields["title"] == "Clinical Social Work/Therapist"
-    assert (ann.fields["city"], ann.fields["state"], ann.fields["zip"]) == ("Chicago", "IL", "60614")
+    assert (ann.fields["city"], ann.fields["state"], ann.fields["zip"]) == (
+        "Chicago",
+        "IL",
+        "60614",
+    )
     assert ann.fields["phones"] == ["312-555-0101"]
     assert ann.fields["statement"] == (
         "I offer Interpersonal Psychotherapy (IPT), a time-limited treatment for depression."
@@ -145,7 +162,7 @@ def test_pt_unknown_generation_is_refused_clearly(html: Path) -> None:
 
 
 def test_pt_maintenance_page_is_refused(html: Path) -> None:
-    with pytest.raises(ImportRefused, match="saved error page .*maintenance"):
+    with pytest.raises(ImportRefused, match=r"saved error page .*maintenance"):
         records(html / "pt_maintenance.html")
 
 
@@ -192,7 +209,10 @@ def test_gt_profile(html: Path) -> None:
     assert (f["city"], f["state"], f["zip"]) == ("Denver", "CO", "80202")
     assert f["fee"] == 110.0
     assert f["accepting"] is True
-    assert f["orientations"] == ["Interpersonal Psychotherapy (IPT)", "Cognitive Behavioral Therapy (CBT)"]
+    assert f["orientations"] == [
+        "Interpersonal Psychotherapy (IPT)",
+        "Cognitive Behavioral Therapy (CBT)",
+    ]
     assert f["languages"] == ["English", "French"]
     assert f["formats"] == ["individual", "couples"]
     assert f["website"] == "http://www.danawhitfield.example/"
@@ -240,7 +260,11 @@ def test_schema_microdata_and_hcard_skip_site_chrome(html: Path) -> None:
     recs = records(html / "schema_hcard.html")
     assert sorted(r.fields["name"] for r in recs) == ["Lee Park", "Sam Hart"]
     sam = next(r for r in recs if r.fields["name"] == "Sam Hart")
-    assert (sam.fields["city"], sam.fields["state"], sam.fields["phones"]) == ("Portland", "OR", ["503-555-0190"])
+    assert (sam.fields["city"], sam.fields["state"], sam.fields["phones"]) == (
+        "Portland",
+        "OR",
+        ["503-555-0190"],
+    )
     lee = next(r for r in recs if r.fields["name"] == "Lee Park")
     assert lee.fields["license_type"] == "Psychiatrist"
 
@@ -248,7 +272,7 @@ def test_schema_microdata_and_hcard_skip_site_chrome(html: Path) -> None:
 def test_plain_page_is_refused(html: Path) -> None:
     path = html / "plain_page.html"
     assert detect(path).name == "schema-org"
-    with pytest.raises(ImportRefused, match="no therapist records recognised in plain_page.html"):
+    with pytest.raises(ImportRefused, match=r"no therapist records recognised in plain_page\.html"):
         records(path)
 
 
@@ -275,8 +299,14 @@ def test_plain_page_is_refused(html: Path) -> None:
             "https://www.psychologytoday.com/ca/psychiatrists/12345",
         ),
         ("HTTP://Example.COM/a/b/?q=1", "https://example.com/a/b"),
-        ("//www.goodtherapy.org/therapists/profile/x-1/", "https://www.goodtherapy.org/therapists/profile/x-1"),
-        ("https://www.psychologytoday.com/us/therapists/il/chicago", "https://www.psychologytoday.com/us/therapists/il/chicago"),
+        (
+            "//www.goodtherapy.org/therapists/profile/x-1/",
+            "https://www.goodtherapy.org/therapists/profile/x-1",
+        ),
+        (
+            "https://www.psychologytoday.com/us/therapists/il/chicago",
+            "https://www.psychologytoday.com/us/therapists/il/chicago",
+        ),
         ("mailto:someone@example.com", None),
         ("", None),
     ],
@@ -300,17 +330,27 @@ def test_declared_charset(data: bytes, codec: str | None) -> None:
 
 
 def test_license_and_subtitle_parts() -> None:
-    assert license_parts("118148 Massachusetts") == {"license_number": "118148", "license_state": "MA"}
-    assert license_parts("Psychologist - 3123") == {"license_number": "3123", "license_type": "Psychologist"}
+    assert license_parts("118148 Massachusetts") == {
+        "license_number": "118148",
+        "license_state": "MA",
+    }
+    assert license_parts("Psychologist - 3123") == {
+        "license_number": "3123",
+        "license_type": "Psychologist",
+    }
     assert split_subtitle("Licensed Clinical Professional Counselor\t, LCPC, CADC") == (
         "Licensed Clinical Professional Counselor",
         ["LCPC", "CADC"],
     )
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(
-    body=st.text(alphabet=st.sampled_from(list("<>/=\"' abcdiv plh1h2strong:$0123456789\n&;#")), max_size=400)
+    body=st.text(
+        alphabet=st.sampled_from(list("<>/=\"' abcdiv plh1h2strong:$0123456789\n&;#")), max_size=400
+    )
 )
 def test_importers_never_crash_on_garbage(tmp_path: Path, body: str) -> None:
     from finder.importers import goodtherapy, psychology_today, schema_org

@@ -82,7 +82,12 @@ def test_cambridge_profile_is_one_clinician(realdata: Path) -> None:
     assert f["license_type"] == "LCSW"
     assert (f["license_number"], f["license_state"]) == ("118148", "MA")
     assert f["phones"] == ["617-892-4837"]
-    assert (f["address"], f["city"], f["state"], f["zip"]) == ("10 Concord Avenue", "Cambridge", "MA", "02138")
+    assert (f["address"], f["city"], f["state"], f["zip"]) == (
+        "10 Concord Avenue",
+        "Cambridge",
+        "MA",
+        "02138",
+    )
     assert (f["fee"], f["fee_max"], f["sliding_scale"]) == (80.0, 140.0, True)
     assert f["insurance"][:2] == ["Aetna PPO", "All PPO Insurances"]
     assert len(f["insurance"]) == 7
@@ -128,7 +133,11 @@ def test_sommervile_statement_is_own_text(realdata: Path) -> None:
     assert f["statement"].startswith("Welcome and thank you for taking time to read my profile.")
     assert f["statement"].endswith("I look forward to hearing from you.")
     assert "I've been described as being empathetic" in f["statement"]  # &#039; decoded
-    assert f["orientations"] == ["Cognitive Behavioral (CBT)", "Dialectical (DBT)", "Family / Marital"]
+    assert f["orientations"] == [
+        "Cognitive Behavioral (CBT)",
+        "Dialectical (DBT)",
+        "Family / Marital",
+    ]
 
 
 def test_allston_profile(realdata: Path) -> None:
@@ -158,7 +167,11 @@ def test_chicago_results(realdata: Path) -> None:
     assert (cel.fields["telehealth"], cel.fields["in_person"]) == (True, False)  # "Online Only"
     assert cel.fields["statement"].startswith("The stories we\u2019re told")
     assert sophia.fields["credentials"] == ["PsyD"]
-    assert (sophia.fields["city"], sophia.fields["state"], sophia.fields["zip"]) == ("Chicago", "IL", "60611")
+    assert (sophia.fields["city"], sophia.fields["state"], sophia.fields["zip"]) == (
+        "Chicago",
+        "IL",
+        "60611",
+    )
     assert sophia.fields["phones"] == ["872-278-4552"]
     by_name = {r.fields["name"]: r for r in recs}
     assert by_name["Sam Payne"].fields["accepting"] is False  # "Waitlist for new clients"
@@ -172,7 +185,9 @@ def test_chicago_results(realdata: Path) -> None:
 def test_goodtherapy_profile(realdata: Path) -> None:
     (rec,) = records(realdata / GT / "goodtherapy2020_profile_jennifer-harned-adams_denver.html")
     f = rec.fields
-    assert rec.key == "https://www.goodtherapy.org/therapists/profile/jennifer-harned-adams-20090819"
+    assert (
+        rec.key == "https://www.goodtherapy.org/therapists/profile/jennifer-harned-adams-20090819"
+    )
     assert f["name"] == "Jennifer Harned Adams"
     assert f["credentials"] == ["PhD"]
     assert f["title"] == "Psychologist, Counselor, Life Coach"
@@ -193,7 +208,11 @@ def test_goodtherapy_profile(realdata: Path) -> None:
 
 def test_goodtherapy_results(realdata: Path) -> None:
     recs = records(realdata / GT / "goodtherapy2020_results_denver_page1.html")
-    assert [r.fields["name"] for r in recs][:3] == ["Lori Johnson", "Molly Jenkins", "Alecia Zunker"]
+    assert [r.fields["name"] for r in recs][:3] == [
+        "Lori Johnson",
+        "Molly Jenkins",
+        "Alecia Zunker",
+    ]
     lori = recs[0]
     assert lori.key == "https://www.goodtherapy.org/therapists/profile/lori-johnson-20140627"
     assert lori.fields["phones"] == ["720-295-9522"]

@@ -177,6 +177,9 @@ def print_import_report(app: App, report: Any) -> None:
             parts.append(f"{result.unchanged} unchanged")
         if result.rejected:
             parts.append(f"{len(result.rejected)} rejected")
+        if getattr(result, "restored", None):  # a finder export brings more than records
+            restored = (f"{n} {t.replace('_', ' ')}" for t, n in result.restored.items())
+            parts.append("restored " + ", ".join(restored))
         note = ""
         if result.unchanged and not result.imported and not result.updated:
             note = " (already imported; nothing new)"
@@ -378,7 +381,7 @@ def add_cmd(app: App, yes: bool, **given: str | None) -> None:
     if interactive:
         for field, label in ADD_PROMPTS:
             if field not in values:
-                answer = click.prompt(label, default="", show_default=False).strip()
+                answer = click.prompt(label, default="", show_default=False, err=True).strip()
                 if answer:
                     values[field] = answer
     if not values.get("name"):

@@ -70,6 +70,14 @@ def render_therapist(app: App, therapist: Therapist, show_extra: bool = False) -
         out.print("\n[bold]Directory claims to confirm[/bold] on the call or with the insurer:")
         for name, value in unconfirmed.items():
             out.print(f"  {name}: {escape(display(value))}")
+    from finder import verify
+
+    checked = verify.latest(app.store, therapist.tid)
+    if checked:
+        lines = verify.summary_lines(checked)
+        out.print(f"\n[bold]Verification[/bold]: {escape(lines[0])}")
+        for line in [*lines[1:], *verify.NOTICE]:
+            out.print(f"  {escape(line)}")
     if show_extra:
         for doc in therapist.records:
             if doc.get("extra"):
@@ -107,4 +115,11 @@ def therapist_json(store: Store, therapist: Therapist) -> dict[str, Any]:
         },
         "unconfirmed_claims": therapist.unconfirmed(),
         "sources": [s.to_dict() for s in therapist.sources],
+        "verification": _verification(store, therapist.tid),
     }
+
+
+def _verification(store: Store, tid: int) -> dict[str, Any] | None:
+    from finder import verify
+
+    return verify.latest(store, tid)

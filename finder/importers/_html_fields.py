@@ -20,12 +20,12 @@ from finder.importers._html import (
     class_has,
     classes,
     clean,
-    first,
     lines,
     slug,
     split_place,
     visible_text,
 )
+from finder.importers._html_schema import first
 from finder.models import Record
 from finder.normalize import STATE_NAMES, STATES, build_fields, is_credential
 

@@ -16,6 +16,7 @@ from typing import Any
 
 from finder.errors import ImportRefused
 from finder.importers import _html
+from finder.importers import _html_schema as _schema
 from finder.importers._html import El, Page
 from finder.importers._html_fields import (
     apply_sections,
@@ -46,7 +47,7 @@ _WEBSITE_LINK = re.compile(r"^(visit |view )?(my |our )?(web ?site|homepage)$", 
 def main_items(page: Page) -> list[tuple[El, dict[str, Any]]]:
     """Named top-level person/organisation microdata items, in page order."""
     wanted = PERSON_TYPES | ORG_TYPES
-    items = _html.microdata_items(page.root, lambda t: bool(t & wanted))
+    items = _schema.microdata_items(page.root, lambda t: bool(t & wanted))
     return [(el, props) for el, props in items if first_text_prop(props, "name")]
 
 
@@ -61,8 +62,8 @@ def profile_record(
     extra: dict[str, Any] = {}
     scope, props = items[0] if items else (_main(page.root), {"@type": []})
     ld = own_jsonld(page, key)
-    types = set(props.get("@type", [])) | _html.schema_types(ld)
-    raw["name"] = first_text_prop(props, "name") or _html.text_value(ld.get("name"))
+    types = set(props.get("@type", [])) | _schema.schema_types(ld)
+    raw["name"] = first_text_prop(props, "name") or _schema.text_value(ld.get("name"))
     heading = _name_heading(scope, raw["name"])
     if heading is None and raw["name"] is None:
         raise ImportRefused(
@@ -75,15 +76,15 @@ def profile_record(
         title, creds = split_subtitle(subtitle)
         raw["title"], raw["credentials"] = title, creds
         extra["credentials_text"] = subtitle
-    raw["phones"] = [first_text_prop(props, "telephone") or _html.text_value(ld.get("telephone"))]
-    raw["email"] = first_text_prop(props, "email") or _html.text_value(ld.get("email"))
+    raw["phones"] = [first_text_prop(props, "telephone") or _schema.text_value(ld.get("telephone"))]
+    raw["email"] = first_text_prop(props, "email") or _schema.text_value(ld.get("email"))
     _addresses(scope, ld, raw, extra)
     not_statement: Callable[[El], bool] = lambda el: _html.class_has(el, "statement")  # noqa: E731
     statement = statement_text(scope)
     sections = _html.read_sections(scope, skip=not_statement)
     paragraphs = apply_sections(sections, raw, extra)
     raw["statement"] = (
-        statement or "\n\n".join(paragraphs) or _html.text_value(ld.get("description"))
+        statement or "\n\n".join(paragraphs) or _schema.text_value(ld.get("description"))
     )
     for name, value in _html.badges(scope, skip=not_statement).items():
         raw.setdefault(name, value)
@@ -111,8 +112,8 @@ def _main(root: El) -> El:
 def own_jsonld(page: Page, key: str | None) -> dict[str, Any]:
     """The page's JSON-LD entity for the profile itself (not others it lists)."""
     wanted = PERSON_TYPES | ORG_TYPES
-    for obj in _html.jsonld_entities(page.jsonld, lambda t: bool(t & wanted)):
-        url = _html.canonical_profile_url(_html.text_value(obj.get("url") or obj.get("@id")))
+    for obj in _schema.jsonld_entities(page.jsonld, lambda t: bool(t & wanted)):
+        url = _html.canonical_profile_url(_schema.text_value(obj.get("url") or obj.get("@id")))
         if key is None or url == key:
             return obj
     return {}
@@ -151,7 +152,7 @@ def _addresses(scope: El, ld: dict[str, Any], raw: dict[str, Any], extra: dict[s
             value = ld.get(key)
             if isinstance(value, dict) and "address" in value:
                 value = value["address"]
-            fields = {k: v for k, v in _html.address_fields(value).items() if v}
+            fields = {k: v for k, v in _schema.address_fields(value).items() if v}
             if fields:
                 seen.append(fields)
                 break

@@ -124,7 +124,8 @@ class _Directory:
 
     def __init__(self, ctx: ParseContext) -> None:
         self.ctx = ctx
-        self.by_ref: dict[str, Resource] = {}
+        self.resources: dict[str, Resource] = {}  # "Type/id" -> the last copy read
+        self.by_ref: dict[str, str] = {}  # "Type/id" or a Bundle fullUrl -> "Type/id"
         self.origin: dict[int, str] = {}  # id(resource) -> file name, for messages
         self.warned: set[tuple[str, str]] = set()
 
@@ -132,20 +133,20 @@ class _Directory:
         self.origin[id(resource)] = path.name
         rid = resource.get("id")
         full_url = resource.get("_fullUrl")
-        if isinstance(full_url, str):
-            self.by_ref[full_url] = resource
         if isinstance(rid, str | int):
-            self.by_ref[f"{resource['resourceType']}/{rid}"] = resource
-        elif not isinstance(full_url, str):
-            # No identity at all: keep it under a key nothing can reference by accident.
-            self.by_ref[f"{resource['resourceType']}/#{len(self.origin)}"] = resource
+            key = f"{resource['resourceType']}/{rid}"
+        elif isinstance(full_url, str):
+            key = full_url
+        else:  # no identity at all: a key nothing can reference by accident
+            key = f"{resource['resourceType']}/#{len(self.origin)}"
+        # The same resource on two search pages is one resource, not two people.
+        self.resources[key] = resource
+        self.by_ref[key] = key
+        if isinstance(full_url, str):
+            self.by_ref[full_url] = key
 
     def of_type(self, kind: str) -> list[Resource]:
-        seen: dict[int, Resource] = {}
-        for r in self.by_ref.values():
-            if r["resourceType"] == kind:
-                seen[id(r)] = r
-        return list(seen.values())
+        return [r for r in self.resources.values() if r["resourceType"] == kind]
 
     def resolve(self, owner: Resource, ref: Any) -> Resource | None:
         """The resource ``ref`` points at; warns once per file and reference when absent."""
@@ -153,11 +154,11 @@ class _Directory:
         if not isinstance(target, str) or not target:
             return None
         if target in self.by_ref:
-            return self.by_ref[target]
+            return self.resources[self.by_ref[target]]
         parts = target.split("/_history/")[0].rstrip("/").split("/")
         key = "/".join(parts[-2:])
         if key in self.by_ref:
-            return self.by_ref[key]
+            return self.resources[self.by_ref[key]]
         where = self.origin.get(id(owner), "?")
         if (where, target) not in self.warned:
             self.warned.add((where, target))
@@ -178,6 +179,11 @@ class _Directory:
             if target:
                 return target.rstrip("/").split("/")[-1]
         return None
+
+
+def language_name(code: str) -> str:
+    """A BCP-47 tag as a language name ("pt-BR" -> "Portuguese"); unknown tags unchanged."""
+    return _LANGUAGES.get(code.split("-")[0].strip().lower(), code)
 
 
 def locator(resource: Resource) -> str:
@@ -413,7 +419,7 @@ def _practitioner(d: _Directory, prac: Resource, roles: list[Resource], plans: d
     languages = []
     for comm in prac.get("communication") or []:
         for _, code, display in _codes(comm):
-            lang = display or _LANGUAGES.get((code or "").split("-")[0].lower(), code)
+            lang = display or (language_name(code) if code else None)
             if lang and lang not in languages:
                 languages.append(lang)
     raw["languages"] = languages
@@ -521,7 +527,7 @@ def parse_many(paths: Iterable[Path], ctx: ParseContext) -> Iterator[Record | Ro
         raise ImportRefused(paths[0].parent, f"none of the {len(paths)} FHIR files could be read")
     if count == 0 and loaded:
         where = paths[0] if len(paths) == 1 else paths[0].parent
-        kinds = sorted({r["resourceType"] for r in d.by_ref.values()})
+        kinds = sorted({r["resourceType"] for r in d.resources.values()})
         held = f" (it holds {', '.join(kinds)})" if kinds else ""
         raise ImportRefused(where, f"no practitioners found in these FHIR resources{held}")
 

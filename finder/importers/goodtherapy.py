@@ -18,6 +18,7 @@ from typing import Any
 
 from finder.errors import ImportRefused
 from finder.importers import _html
+from finder.importers import _html_schema as _schema
 from finder.importers._html_fields import make_record, row_fields
 from finder.importers._html_profile import main_items, profile_record
 from finder.importers.base import ParseContext
@@ -54,7 +55,7 @@ def _is_organization(types: set[str], raw: dict[str, Any]) -> bool:
     # GoodTherapy types every listing LocalBusiness, so the type says nothing here.
     url = raw.get("profile_url") or ""
     return "/treatment-center" in url or (
-        _html.looks_like_organization(raw.get("name")) and not raw.get("credentials")
+        _schema.looks_like_organization(raw.get("name")) and not raw.get("credentials")
     )
 
 

@@ -26,6 +26,7 @@ from typing import Any
 
 from finder.errors import ImportRefused
 from finder.importers import _html
+from finder.importers import _html_schema as _schema
 from finder.importers._html import Page
 from finder.importers._html_fields import make_record, row_fields
 from finder.importers._html_profile import ORG_TYPES, PERSON_TYPES, main_items, profile_record
@@ -79,7 +80,7 @@ def _is_organization(types: set[str], raw: dict[str, Any]) -> bool:
 
 def _listing(page: Page) -> bool:
     return bool(
-        _html.jsonld_entities(page.jsonld, lambda t: bool(t & {"SearchResultsPage", "ItemList"}))
+        _schema.jsonld_entities(page.jsonld, lambda t: bool(t & {"SearchResultsPage", "ItemList"}))
     )
 
 
@@ -96,10 +97,10 @@ def _row_key(href: str) -> str | None:
 
 
 def _results(page: Page) -> Iterator[Record]:
-    listed = _html.jsonld_entities(page.jsonld, lambda t: bool(t & (PERSON_TYPES | ORG_TYPES)))
+    listed = _schema.jsonld_entities(page.jsonld, lambda t: bool(t & (PERSON_TYPES | ORG_TYPES)))
     by_url: dict[str, dict[str, Any]] = {}
     for obj in listed:
-        url = _row_key(_html.text_value(obj.get("url") or obj.get("@id")) or "")
+        url = _row_key(_schema.text_value(obj.get("url") or obj.get("@id")) or "")
         if url:
             by_url.setdefault(url, obj)
     seen: set[str] = set()
@@ -123,18 +124,18 @@ def _merge_listed(
 ) -> Record:
     """A row as shown, completed by the page's own JSON-LD entry for the same profile."""
     if obj:
-        name = _html.text_value(obj.get("name"))
+        name = _schema.text_value(obj.get("name"))
         if name:
             raw["name"] = name
         if not raw.get("phones"):
-            raw["phones"] = _html.text_value(obj.get("telephone"))
+            raw["phones"] = _schema.text_value(obj.get("telephone"))
         place = obj.get("workLocation") or obj.get("location") or obj.get("address")
         if isinstance(place, dict) and "address" in place:
             place = place["address"]
-        for field, value in _html.address_fields(place).items():
+        for field, value in _schema.address_fields(place).items():
             if value and not raw.get(field):
                 raw[field] = value
-        types = _html.schema_types(obj)
+        types = _schema.schema_types(obj)
         if types & ORG_TYPES and not types & PERSON_TYPES:
             raw["is_organization"] = True
     return make_record(raw, extra, locator, key)

@@ -18,6 +18,7 @@ from urllib.parse import urlsplit
 
 from finder.errors import ImportRefused
 from finder.importers import _html
+from finder.importers import _html_schema as _schema
 from finder.importers._html import El
 from finder.importers._html_fields import make_record, postal_address
 from finder.importers.base import ParseContext
@@ -62,9 +63,9 @@ def parse(path: Path, ctx: ParseContext) -> Iterator[Record | RowError]:
     seen: set[tuple[str, str]] = set()
     n = 0
     candidates: list[tuple[dict[str, Any], dict[str, Any]]] = []
-    for obj in _html.jsonld_entities(page.jsonld, lambda t: bool(t & _WANTED)):
+    for obj in _schema.jsonld_entities(page.jsonld, lambda t: bool(t & _WANTED)):
         candidates.append(_from_jsonld(obj, host))
-    for el, props in _html.microdata_items(page.root, lambda t: bool(t & _WANTED)):
+    for el, props in _schema.microdata_items(page.root, lambda t: bool(t & _WANTED)):
         candidates.append(_from_microdata(el, props, host))
     for card in _hcards(page.root):
         candidates.append(_from_hcard(card, host))
@@ -113,7 +114,7 @@ def _kind(types: set[str], raw: dict[str, Any]) -> None:
 
 
 def _from_jsonld(obj: dict[str, Any], host: str) -> tuple[dict[str, Any], dict[str, Any]]:
-    t = _html.text_value
+    t = _schema.text_value
     raw: dict[str, Any] = {
         "name": t(obj.get("name"))
         or " ".join(p for p in (t(obj.get("givenName")), t(obj.get("familyName"))) if p),
@@ -132,7 +133,7 @@ def _from_jsonld(obj: dict[str, Any], host: str) -> tuple[dict[str, Any], dict[s
     place = obj.get("address") or obj.get("workLocation") or obj.get("location")
     if isinstance(place, dict) and "address" in place:
         place = place["address"]
-    raw.update(_html.address_fields(place))
+    raw.update(_schema.address_fields(place))
     geo = obj.get("geo") if isinstance(obj.get("geo"), dict) else None
     if geo:
         raw["lat"], raw["lon"] = geo.get("latitude"), geo.get("longitude")
@@ -142,7 +143,7 @@ def _from_jsonld(obj: dict[str, Any], host: str) -> tuple[dict[str, Any], dict[s
     for ident in obj.get("identifier") or [] if isinstance(obj.get("identifier"), list) else []:
         if isinstance(ident, dict) and str(ident.get("propertyID", "")).upper() == "NPI":
             raw["npi"] = t(ident.get("value"))
-    _kind(_html.schema_types(obj), raw)
+    _kind(_schema.schema_types(obj), raw)
     used = {
         "name", "givenName", "familyName", "jobTitle", "telephone", "email", "description",
         "knowsLanguage", "medicalSpecialty", "priceRange", "isAcceptingNewPatients", "worksFor",
@@ -157,12 +158,12 @@ def _from_microdata(
     el: El, props: dict[str, Any], host: str
 ) -> tuple[dict[str, Any], dict[str, Any]]:
     def one(*names: str) -> str | None:
-        return _html.text_value(_html.first(props, *names))
+        return _schema.text_value(_schema.first(props, *names))
 
     raw: dict[str, Any] = {
         "name": one("name") or " ".join(p for p in (one("givenName"), one("familyName")) if p),
         "title": one("jobTitle"),
-        "phones": [_html.text_value(v) for v in props.get("telephone", [])],
+        "phones": [_schema.text_value(v) for v in props.get("telephone", [])],
         "email": one("email"),
         "statement": one("description"),
         "languages": one("knowsLanguage"),
@@ -181,7 +182,7 @@ def _from_microdata(
     if addr_el is not None and addr_el.get("itemscope") is not None:
         raw.update(postal_address(addr_el))
     elif props.get("address"):
-        raw.update(_html.address_fields(props["address"]))
+        raw.update(_schema.address_fields(props["address"]))
     _place_url(one("url"), host, raw)
     _kind(set(props.get("@type", [])), raw)
     used = {"name", "givenname", "familyname", "jobtitle", "telephone", "email", "description",

@@ -26,6 +26,7 @@ from typing import Any
 from finder import normalize
 from finder.errors import ImportRefused
 from finder.importers.base import ParseContext, decode, read_text
+from finder.importers.fhir import language_name
 from finder.models import Record, RowError
 
 NAME = "vcard"
@@ -34,12 +35,6 @@ DESCRIPTION = "vCard contacts (.vcf, versions 2.1, 3.0 and 4.0, several cards pe
 _BINARY = {"PHOTO", "LOGO", "SOUND", "KEY"}
 _SKIP = {"BEGIN", "END", "VERSION", "PRODID", "X-ABLABEL", "X-ABADR"}
 _NOT_VOICE = {"FAX", "PAGER"}
-_LANGS = {
-    "en": "English", "es": "Spanish", "fr": "French", "de": "German", "it": "Italian",
-    "pt": "Portuguese", "ru": "Russian", "zh": "Chinese", "ja": "Japanese", "ko": "Korean",
-    "vi": "Vietnamese", "ar": "Arabic", "he": "Hebrew", "hi": "Hindi", "pl": "Polish",
-    "tl": "Tagalog", "ht": "Haitian Creole", "el": "Greek", "fa": "Persian", "uk": "Ukrainian",
-}  # fmt: skip
 _LINE = re.compile(
     r"^(?:(?P<group>[A-Za-z0-9-]+)\.)?(?P<name>[A-Za-z0-9-]+)(?P<params>(?:;[^:]*)?):"
 )
@@ -213,7 +208,7 @@ def _card(number: int, lines: list[str], complete: bool) -> Record | RowError:
             raw["statement"] = _unescape(value)
         elif name == "LANG":
             code = _unescape(value).strip()
-            raw.setdefault("languages", []).append(_LANGS.get(code.split("-")[0].lower(), code))
+            raw.setdefault("languages", []).append(language_name(code))
         elif name == "GENDER":
             sex = _split(value)[0].upper()
             raw["gender"] = {"M": "Male", "F": "Female"}.get(sex, _split(value)[0] or None)

@@ -6,11 +6,11 @@ into a ``Comparison``: sections of rows as a person thinks about a choice,
 one ``Cell`` per candidate in every row. The renderers (terminal, Markdown,
 HTML, CSV, JSON) only lay this model out; none of them decides anything.
 
-The score (``finder.report.score``-like logic lives at the bottom of this
-module) weighs the user's own weights; a criterion with nothing to judge it
-by is *unknown*, shown as such and left out of the average, never counted as
-zero. Red flags are listed beside every score. Nothing here calls a therapist
-good: a score is "from your weights and answers".
+The rows are made in ``compare_rows`` and the score in ``scoring``: it
+uses the user's own weights; a criterion with nothing to judge it by is
+*unknown*, shown as such and left out of the average, never counted as
+zero. Red flags are listed beside every score. Nothing here calls a
+therapist good: a score is "from your weights and answers".
 """
 
 from __future__ import annotations
@@ -18,18 +18,40 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 
 from finder.errors import FinderError, UsageError
 from finder.profiles import Profile
 from finder.store import Doc, Store
 from finder.therapists import Therapist
 
+if TYPE_CHECKING:
+    from finder.report.formats import ReportFormat
+
 #: Item kinds, most serious first; renderers give each a marker that reads without colour.
 KINDS: Final[tuple[str, ...]] = ("red_flag", "caution", "con", "pro", "unknown", "info")
 SERIOUS: Final[dict[str, int]] = {kind: rank for rank, kind in enumerate(KINDS)}
 
 SCORE_NOTE: Final = "Score from your weights and answers, not a judgement of the therapist."
+
+#: Markers that carry the meaning where colour is absent (NO_COLOR, print, screen readers).
+MARKS: Final[dict[str, str]] = {
+    "red_flag": "!",
+    "caution": "~",
+    "con": "-",
+    "pro": "+",
+    "unknown": "?",
+    "info": "\u00b7",
+}
+#: The same kinds in words, for CSV (where a leading "-" or "+" would need neutralising).
+KIND_WORDS: Final[dict[str, str]] = {
+    "red_flag": "red flag",
+    "caution": "caution",
+    "con": "con",
+    "pro": "pro",
+    "unknown": "unknown",
+}
+LEGEND: Final = "Marks: ! red flag, ~ caution, - con, + pro, ? unknown or to confirm."
 
 
 @dataclass(frozen=True)
@@ -53,6 +75,20 @@ class Cell:
     def known(self) -> bool:
         return self.text is not None or bool(self.items)
 
+    def lines(self) -> list[tuple[str | None, str]]:
+        """(kind, text) lines to show; kind "empty" for the placeholder, None for a plain value."""
+        out: list[tuple[str | None, str]] = []
+        if self.text is not None:
+            out.append((self.flag, self.text))
+        out.extend((item.kind, item.text) for item in self.items)
+        return out or [("empty", self.empty)]
+
+
+def marked(kind: str | None, text: str) -> str:
+    """``text`` with the marker of ``kind`` in front (plain values and placeholders as they are)."""
+    mark = MARKS.get(kind or "")
+    return f"{mark} {text}" if mark else text
+
 
 @dataclass(frozen=True)
 class Row:
@@ -75,6 +111,7 @@ class ScorePart:
     weight: int
     value: float | None  # 0..1; None: unknown
     reason: str
+    applies: bool = True  # False: nothing in the profile makes this criterion matter
 
 
 @dataclass(frozen=True)
@@ -84,14 +121,14 @@ class Score:
 
     @property
     def known(self) -> tuple[ScorePart, ...]:
-        return tuple(p for p in self.parts if p.value is not None)
+        return tuple(p for p in self.parts if p.applies and p.value is not None)
 
     @property
     def unknown(self) -> tuple[ScorePart, ...]:
-        return tuple(p for p in self.parts if p.value is None)
+        return tuple(p for p in self.parts if p.applies and p.value is None)
 
     def summary(self) -> str:
-        counted = f"{len(self.known)} of {len(self.parts)} criteria"
+        counted = f"{len(self.known)} of {len(self.known) + len(self.unknown)} criteria"
         if self.value is None:
             return f"not enough known ({counted} known)"
         return f"{self.value}/100 from {counted}"
@@ -206,11 +243,12 @@ class Facts:
     profile: Profile
     consult: dict[str, Any]
     insurer: dict[str, Any]
-    findings: list[Any]  # checklist Finding values
+    findings: list[tuple[str, Any]]  # (checklist name, Finding)
     notes: list[Doc]
     contacts: list[Doc]
     verification: Doc | None
     status: str | None
+    today: date
     miles: float | None = None
 
     def answer(self, qid: str) -> Any:
@@ -254,12 +292,13 @@ def build(
     found = [therapists.get(store, tid) for tid in tids]
     notes_out: list[str] = []
     checklists = _checklists(notes_out)
-    facts = [_facts(store, t, profile, statuses.get(t.tid), checklists) for t in found]
+    today = today or date.today()
+    facts = [_facts(store, t, profile, statuses.get(t.tid), checklists, today) for t in found]
     candidates = tuple(_candidate(f) for f in facts)
     sections = compare_rows.sections(facts, candidates, checklists)
     return Comparison(
         profile=label,
-        today=today or date.today(),
+        today=today,
         candidates=candidates,
         sections=sections,
         sources=_sources(found),
@@ -294,6 +333,7 @@ def _facts(
     profile: Profile,
     status: str | None,
     checklists: Mapping[str, Any],
+    today: date,
 ) -> Facts:
     from finder import checklists as cl
     from finder import geo
@@ -325,13 +365,16 @@ def _facts(
             default=None,
         ),
         status=status,
+        today=today,
     )
     if CONSULTATION in checklists:
         context = {"budget_per_session": profile.budget} if profile.budget else {}
-        facts.findings.extend(cl.evaluate(checklists[CONSULTATION], consult, context))
+        found = cl.evaluate(checklists[CONSULTATION], consult, context)
+        facts.findings.extend((CONSULTATION, finding) for finding in found)
     if INSURER in checklists:
         context = {"planned_sessions": facts.planned_sessions}
-        facts.findings.extend(cl.evaluate(checklists[INSURER], insurer, context))
+        found = cl.evaluate(checklists[INSURER], insurer, context)
+        facts.findings.extend((INSURER, finding) for finding in found)
     home = geo.zip_point(profile.zip) if profile.zip else None
     if home is not None and therapist.point is not None:
         facts.miles = geo.miles(home, therapist.point)
@@ -364,3 +407,10 @@ def _candidate(facts: Facts) -> Candidate:
         red_flags=tuple(i.text for i in flags if i.kind == "red_flag"),
         cautions=tuple(i.text for i in flags if i.kind == "caution"),
     )
+
+
+def render(comparison: Comparison, fmt: ReportFormat, width: int | None = None) -> str:
+    """The comparison as text in ``fmt`` (see ``finder.report.formats``)."""
+    from finder.report.formats import render as render_format
+
+    return render_format(comparison, fmt, width)

@@ -1,0 +1,67 @@
+"""Helpers shared by the benchmark scripts (not a test module)."""
+
+from __future__ import annotations
+
+import os
+import random
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Sequence
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+FIRST = ["Ana", "Ben", "Carla", "Dev", "Elena", "Femi", "Grace", "Hiro", "Ines", "Jon", "Kara",
+         "Luis", "Mei", "Nadia", "Omar", "Priya", "Quinn", "Rosa", "Sam", "Tara"]  # fmt: skip
+LAST = ["Alvarez", "Brown", "Chen", "Diaz", "Evans", "Fischer", "Garcia", "Hughes", "Ito",
+        "Jones", "Khan", "Lopez", "Miller", "Nguyen", "Okafor", "Patel", "Reyes", "Smith"]  # fmt: skip
+CITIES = [("Boston", "MA", "02115"), ("Cambridge", "MA", "02139"), ("Chicago", "IL", "60601"),
+          ("Denver", "CO", "80202"), ("Austin", "TX", "78701"), ("Seattle", "WA", "98101")]  # fmt: skip
+ORIENTATIONS = ["CBT", "DBT", "Interpersonal", "Psychodynamic", "EMDR", "Family Systems",
+                "Interpersonal Psychotherapy (IPT)", "Mindfulness-Based", "Narrative"]  # fmt: skip
+WORDS = ("I help adults with depression anxiety grief and life transitions using warm "
+         "collaborative evidence based care role disputes relationships trauma work").split()  # fmt: skip
+
+
+def bio(rng: random.Random, length: int = 300) -> str:
+    out: list[str] = []
+    while sum(len(w) + 1 for w in out) < length:
+        out.append(rng.choice(WORDS))
+    return " ".join(out)[:length]
+
+
+def therapist_row(rng: random.Random, i: int) -> dict[str, str]:
+    city, state, zip_code = rng.choice(CITIES)
+    return {
+        "Name": f"{rng.choice(FIRST)} {rng.choice(LAST)}{i}, {rng.choice(['LCSW', 'LMFT', 'PhD', 'LPC'])}",
+        "Phone": f"({rng.randint(201, 989)}) {rng.randint(200, 999)}-{rng.randint(1000, 9999)}",
+        "City": city,
+        "State": state,
+        "Zip": zip_code,
+        "Fee": f"${rng.randint(80, 250)}",
+        "Insurance": ", ".join(rng.sample(["Aetna", "Cigna", "BCBS", "United", "Medicaid"], 2)),
+        "Types of Therapy": ", ".join(rng.sample(ORIENTATIONS, 4)),
+        "Bio": bio(rng),
+        "Telehealth": rng.choice(["yes", "no", ""]),
+        "Website": f"https://example.org/t/{i}",
+    }
+
+
+def time_command(args: Sequence[str], repeat: int = 5, env: dict[str, str] | None = None) -> float:
+    """Median wall time of a whole process, in seconds."""
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        subprocess.run(args, check=True, capture_output=True, env={**os.environ, **(env or {})})
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def report(name: str, ratio: float, target: float, details: str) -> int:
+    ok = ratio <= target
+    print(f"{name}: {details}; ratio {ratio:.2f} (target <= {target}) {'OK' if ok else 'MISSED'}")
+    return 0 if ok else 1
+
+
+PYTHON = sys.executable

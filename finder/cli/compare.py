@@ -1,0 +1,97 @@
+"""`finder compare`: candidates side by side, in the terminal or as a report file."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import click
+
+from finder.cli.app import App, output_options, pass_app
+from finder.errors import UsageError
+
+if TYPE_CHECKING:
+    from finder.report.formats import ReportFormat
+
+FORMAT_CHOICES = ("terminal", "md", "html", "csv", "json")
+
+
+@click.command("compare")
+@click.argument("tids", nargs=-1, type=click.IntRange(min=1), metavar="[ID]...")
+@click.option(
+    "--for", "profile_label", metavar="LABEL", help="Profile to compare for (default: active)."
+)
+@click.option(
+    "--format", "fmt", type=click.Choice(FORMAT_CHOICES), default=None,
+    help="Output format (default: terminal table, or from the -o file name).",
+)  # fmt: skip
+@click.option(
+    "-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+    help="Write the report to FILE instead of the screen.",
+)  # fmt: skip
+@output_options
+@pass_app
+def compare_cmd(
+    app: App,
+    tids: tuple[int, ...],
+    profile_label: str | None,
+    fmt: str | None,
+    output: Path | None,
+    as_json: bool,
+    as_csv: bool,
+) -> None:
+    """Compare candidates side by side (default: the profile's shortlist).
+
+    finder compare --format html -o report.html
+    """
+    from finder.report.compare import build
+    from finder.report.formats import ReportFormat, render
+    from finder.report.terminal import renderables
+
+    chosen = _choose_format(fmt, output, as_json, as_csv)
+    comparison = build(app.store, list(tids) or None, profile_label)
+    if output is None and chosen is ReportFormat.TERMINAL:
+        for renderable in renderables(comparison, app.out.width):
+            app.out.print(renderable)
+        return
+    text = render(comparison, chosen, width=app.out.width)
+    if output is None:
+        sys.stdout.write(text)
+        return
+    _write_private(output, text)
+    count = len(comparison.candidates)
+    app.say(f"Wrote the comparison of {count} candidate(s) to {output} ({chosen.value}).")
+
+
+def _choose_format(
+    fmt: str | None, output: Path | None, as_json: bool, as_csv: bool
+) -> ReportFormat:
+    from finder.report.formats import ReportFormat
+
+    flags = [name for name, on in (("json", as_json), ("csv", as_csv)) if on]
+    if len(flags) > 1 or (flags and fmt and fmt != flags[0]):
+        raise UsageError("choose one output format: --format, --json or --csv")
+    if flags:
+        return ReportFormat(flags[0])
+    if fmt:
+        return ReportFormat(fmt)
+    if output is not None and output.suffix:
+        found = ReportFormat.from_suffix(output.suffix)
+        if found is None:
+            raise UsageError(
+                f"cannot tell the format from {output.name!r}; add --format md, html, csv or json"
+            )
+        return found
+    return ReportFormat.TERMINAL
+
+
+def _write_private(path: Path, text: str) -> None:
+    # The report is about someone's mental health: readable by its owner only.
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
+            fh.write(text)
+    except OSError as err:
+        raise UsageError(f"cannot write {path}: {err.strerror or err}") from None

@@ -1,0 +1,158 @@
+"""Online commands: `finder verify` (NPPES NPI Registry) and `finder import URL`.
+
+Both say they go online before they do. `verify` lists exactly what it will
+send and asks first (``--yes`` skips the question); `import URL` only ever
+requests the URL the user typed (and the next pages of a FHIR search).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import click
+
+from finder.cli.app import App, echo_json, pass_app
+from finder.errors import UsageError
+
+
+@click.command("verify")
+@click.argument("tids", nargs=-1, metavar="ID...", type=click.IntRange(min=1))
+@click.option("--shortlist", "use_shortlist", is_flag=True, help="Check everyone on the shortlist.")
+@click.option(
+    "--for", "profile", metavar="LABEL", help="Whose shortlist (default: active profile)."
+)
+@click.option(
+    "--pick", metavar="NPI", help="Choose this candidate of an ambiguous check (offline)."
+)
+@click.option("--yes", "-y", is_flag=True, help="Do not ask before going online.")
+@click.option(
+    "--base-url", metavar="URL",
+    help="Another NPPES API server (default: $FINDER_NPPES_URL, else the public registry).",
+)  # fmt: skip
+@click.option("--json", "as_json", is_flag=True, help="JSON on stdout (sorted keys).")
+@pass_app
+def verify_cmd(
+    app: App,
+    tids: tuple[int, ...],
+    use_shortlist: bool,
+    profile: str | None,
+    pick: str | None,
+    yes: bool,
+    base_url: str | None,
+    as_json: bool,
+) -> None:
+    """Look clinicians up in the NPPES NPI Registry (goes online; asks first).
+
+    Sends only the NPI, or the name and state, of each therapist.
+
+      finder verify 12 15        finder verify --shortlist        finder verify 12 --pick 1234567893
+    """
+    from finder import verify
+
+    if pick is not None:
+        if use_shortlist or len(tids) != 1:
+            raise UsageError("--pick takes exactly one ID: finder verify ID --pick NPI")
+        result = verify.pick(app.store, tids[0], pick)
+        _show(app, [result.to_doc()], as_json, kept={})
+        return
+    if use_shortlist and tids:
+        raise UsageError("give IDs or --shortlist, not both")
+    if profile and not use_shortlist:
+        raise UsageError("--for only goes with --shortlist")
+    registry = verify.registry_url(base_url)
+    ids = _shortlisted(app, profile) if use_shortlist else list(tids)
+    if not ids:
+        raise UsageError("give at least one ID, or --shortlist: finder verify ID...")
+    queries = verify.plans(app.store, ids)
+    online = [q for q in queries if q.by]
+    if online:
+        _announce(app, registry, queries)
+        if not yes and not click.confirm("Go online now?", default=False, err=True):
+            app.say("Nothing was sent.")
+            raise click.exceptions.Exit(1)
+    before = {tid: verify.latest(app.store, tid) for tid in ids}
+    results = verify.run(app.store, ids, registry=registry)
+    kept = {
+        r.tid: before[r.tid]
+        for r in results
+        if r.status is verify.Status.ERROR and before.get(r.tid) is not None
+    }
+    _show(app, [r.to_doc() for r in results], as_json, kept)
+
+
+def _shortlisted(app: App, label: str | None) -> list[int]:
+    from finder import profiles, shortlist
+
+    who = profiles.resolve(app.store, label)
+    ids = [entry.tid for entry in shortlist.entries(app.store, who)]
+    if not ids:
+        raise UsageError(f"the shortlist of profile {who!r} is empty: finder shortlist add ID")
+    return ids
+
+
+def _announce(app: App, registry: str, queries: list[Any]) -> None:
+    from finder.net import host_of
+
+    online = [q for q in queries if q.by]
+    app.say(
+        f"finder verify goes online: it looks up {len(online)} therapist(s) in the NPPES NPI "
+        f"Registry at {host_of(registry)}. It sends only:"
+    )
+    for q in queries:
+        app.say(f"  {q.tid} {q.name}: {q.describe()}")
+    app.say("Nothing else leaves this computer: no notes, answers or profile.")
+
+
+def _show(app: App, docs: list[dict[str, Any]], as_json: bool, kept: dict[int, Any]) -> None:
+    from finder import verify
+
+    if as_json:
+        echo_json(docs)
+        for line in verify.NOTICE:
+            app.say(line)
+        return
+    from finder import therapists
+
+    for doc in docs:
+        name = therapists.get(app.store, doc["tid"]).name
+        lines = verify.summary_lines(doc)
+        click.echo(f"{doc['tid']} {name}: {lines[0]}")
+        for line in lines[1:]:
+            click.echo(f"  {line}")
+        earlier = kept.get(doc["tid"])
+        if earlier:
+            click.echo(
+                f"  (kept the earlier result: {earlier['status'].replace('_', ' ')} on "
+                f"{earlier['checked_at'][:10]})"
+            )
+    click.echo("")
+    for line in verify.NOTICE:
+        click.echo(line)
+
+
+def import_urls(
+    app: App,
+    urls: list[str],
+    fmt: str | None,
+    column_map: dict[str, str],
+    dry_run: bool,
+    max_pages: int,
+) -> None:
+    """`finder import URL...`: fetch each URL (online) and import it like a saved file."""
+    from finder import fetch
+    from finder.cli.records import print_import_report
+
+    checked = [fetch.check_url(url) for url in urls]  # refuse bad URLs before any request
+    for url in checked:
+        app.say(f"Fetching {url} (online: only this URL and its next pages are requested)")
+        report = fetch.import_url(
+            app.store,
+            url,
+            format=fmt,
+            column_map=column_map,
+            dry_run=dry_run,
+            max_pages=max_pages,
+            warn=app.warn,
+            say=app.say,
+        )
+        print_import_report(app, report)

@@ -1,0 +1,289 @@
+"""What makes two records one clinician: identity keys, name scores, a guarded union-find.
+
+``finder.merge`` plans therapists with these pieces. ``Rec`` reads what matters
+for matching from a record once; ``Clusters`` is a union-find whose roots
+remember their NPIs, states and licences, so a link that would put two NPIs
+(or, for the weak rules, two states or two licence numbers of one state) into
+one therapist is refused whatever order the evidence came in.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any
+from urllib.parse import parse_qsl, urlencode, urlsplit
+
+from finder.store import Doc
+
+#: A close name at or above this rapidfuzz score (0-100) in the same place is the same person.
+AUTO_SCORE = 92.0
+#: Between this and AUTO_SCORE a pair is shown by ``finder merge --review``.
+REVIEW_SCORE = 80.0
+ORG_AUTO_SCORE = 95.0
+ORG_REVIEW_SCORE = 85.0
+#: Blocks bigger than this are compared by sorted neighbourhood (a window), not all pairs.
+BLOCK_LIMIT = 24
+WINDOW = 6
+
+#: How hard a link is checked: the user's word, an identifier, a name.
+USER, STRONG, WEAK = 0, 1, 2
+_SUFFIXES = frozenset({"jr", "sr", "ii", "iii", "iv"})
+_ORG_STOP = frozenset({"llc", "pllc", "inc", "ltd", "pc", "corp", "co", "the", "and", "of"})
+_TRACKING = re.compile(r"^(utm_\w+|ref|sid|source|trk|fbclid|gclid|tr)$", re.I)
+
+
+def fold(text: Any) -> list[str]:
+    """Accent-free, case-free word tokens: ``"O'Brien-Núñez"`` -> ``["obrien", "nunez"]``."""
+    text = unicodedata.normalize("NFKD", str(text)).replace("'", "").replace("\u2019", "")
+    text = "".join(c for c in text if not unicodedata.combining(c)).casefold()
+    return re.findall(r"[a-z0-9]+", text)
+
+
+def canonical_url(url: Any) -> str | None:
+    """A directory profile URL reduced to what identifies the profile.
+
+    Psychology Today has used several URL shapes for one profile over the years
+    (``prof_detail.php?profid=N``, ``/us/therapists/name-city/N``); they all
+    become ``psychologytoday.com/profile/N``.
+    """
+    if not url:
+        return None
+    try:
+        parts = urlsplit(str(url).strip())
+    except ValueError:
+        return None
+    host = (parts.hostname or "").lower().removeprefix("www.")
+    if not host:
+        return None
+    if host.endswith("psychologytoday.com"):
+        m = re.search(r"(?:^|&)profid=(\d+)", parts.query) or re.search(r"/(\d{4,})/?$", parts.path)
+        if m:
+            return f"psychologytoday.com/profile/{m.group(1)}"
+    query = [(k, v) for k, v in parse_qsl(parts.query) if not _TRACKING.match(k)]
+    path = re.sub(r"/+$", "", parts.path)
+    return host + path + (f"?{urlencode(sorted(query))}" if query else "")
+
+
+def licence_key(number: Any, state: Any, kind: Any = None) -> tuple[str, str] | None:
+    """``("MA LCSW", "118148")``: boards number licences per licence type, so in one state
+    an LMHC and a psychologist can both hold licence 1517; the type is part of the key."""
+    if not number or not state:
+        return None
+    digits = re.sub(r"[^0-9A-Z]", "", str(number).upper())
+    if digits.isdigit():
+        digits = digits.lstrip("0")
+    # "1" or "00" is a placeholder somebody typed, not a licence number.
+    if len(digits) < 3 or not re.search(r"\d", digits):
+        return None
+    return (f"{str(state).upper()} {str(kind or '').upper()}".strip(), digits)
+
+
+class Rec:
+    __slots__ = ("city", "doc_id", "family", "given", "label", "lic", "npi", "org", "phones",
+                 "rid", "states", "tid", "url", "zip")  # fmt: skip
+
+    def __init__(self, doc: Doc) -> None:
+        fields: Mapping[str, Any] = doc.get("fields") or {}
+        self.rid = str(doc.get("rid") or f"doc-{doc.get('_id')}")
+        self.doc_id = int(doc.get("_id") or 0)
+        self.tid: int | None = doc.get("tid")
+        self.org = bool(fields.get("is_organization"))
+        self.npi = fields.get("npi") or None
+        self.url = canonical_url(fields.get("profile_url"))
+        state = fields.get("state")
+        lic_state = fields.get("license_state") or state
+        self.lic = licence_key(fields.get("license_number"), lic_state, fields.get("license_type"))
+        self.states = {s for s in (state, fields.get("license_state")) if s}
+        self.zip = fields.get("zip") or None
+        city = fold(fields.get("city") or "")
+        self.city = " ".join(city) or None
+        self.phones = [p for p in (fields.get("phones") or []) if isinstance(p, str)]
+        tokens = [t for t in fold(fields.get("name") or "") if t not in _SUFFIXES]
+        if self.org:
+            self.given = ""
+            self.family = ""
+            self.label = " ".join(t for t in tokens if t not in _ORG_STOP)
+        else:
+            first = fold(fields.get("first_name") or "")
+            last = [t for t in fold(fields.get("last_name") or "") if t not in _SUFFIXES]
+            self.given = first[0] if first else (tokens[0] if len(tokens) > 1 else "")
+            self.family = "".join(last) if last else (tokens[-1] if tokens else "")
+            self.label = f"{self.given} {self.family}".strip()
+
+    def name_keys(self) -> list[str]:
+        if self.org:
+            words = self.label.split()
+            if not words:
+                return []
+            return [f"o:{words[0][:4]}", f"o:{max(words, key=len)[:5]}"]
+        if not self.family or not self.given:
+            return []
+        return [f"p:{self.family[:3]}", f"p:{self.given[:1]}{self.family[-3:]}"]
+
+
+def given_match(a: str, b: str) -> str | None:
+    """How two given names relate: same, close (a typo), prefix (J / John), or ``None``."""
+    if not a or not b:
+        return "unknown"
+    if a == b:
+        return "same"
+    if a.startswith(b) or b.startswith(a):
+        return "prefix"
+    from rapidfuzz.fuzz import ratio
+
+    return "close" if ratio(a, b) >= 80 else None
+
+
+# ------------------------------------------------------------------ constrained union-find
+
+
+class Clusters:
+    """Union-find whose roots remember what must never be joined."""
+
+    def __init__(self, recs: list[Rec], forbidden: Mapping[int, set[int]]) -> None:
+        n = len(recs)
+        self.parent = list(range(n))
+        self.size = [1] * n
+        self.org = [r.org for r in recs]
+        self.npis: list[set[str] | None] = [{r.npi} if r.npi else None for r in recs]
+        self.states: list[set[str] | None] = [set(r.states) or None for r in recs]
+        self.lics: list[dict[str, set[str]] | None] = [
+            {r.lic[0]: {r.lic[1]}} if r.lic else None for r in recs
+        ]
+        self.forbid: list[set[int] | None] = [set(forbidden[i]) if i in forbidden else None
+                                              for i in range(n)]  # fmt: skip
+        self.comparisons = 0
+
+    def find(self, i: int) -> int:
+        parent = self.parent
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    def conflict(self, ra: int, rb: int, level: int) -> bool:
+        for x, other in ((ra, rb), (rb, ra)):
+            forbid = self.forbid[x]
+            if forbid and any(self.find(f) == other for f in forbid):
+                return True
+        if level == USER:
+            return False
+        if self.org[ra] != self.org[rb]:
+            return True
+        na, nb = self.npis[ra], self.npis[rb]
+        if na and nb and na.isdisjoint(nb):
+            return True
+        if level == STRONG:
+            return False
+        sa, sb = self.states[ra], self.states[rb]
+        if sa and sb and sa.isdisjoint(sb):
+            return True
+        la, lb = self.lics[ra], self.lics[rb]
+        if la and lb:
+            for state, numbers in la.items():
+                if state in lb and numbers.isdisjoint(lb[state]):
+                    return True
+        return False
+
+    def link(self, a: int, b: int, level: int) -> bool:
+        """Join the clusters of ``a`` and ``b`` unless that would break a rule."""
+        self.comparisons += 1
+        ra, rb = self.find(a), self.find(b)
+        if ra == rb:
+            return True
+        if self.conflict(ra, rb, level):
+            return False
+        if self.size[ra] < self.size[rb]:
+            ra, rb = rb, ra
+        self.parent[rb] = ra
+        self.size[ra] += self.size[rb]
+        for attr in ("npis", "states", "forbid"):
+            values: list[Any] = getattr(self, attr)
+            if values[rb]:
+                if values[ra]:
+                    values[ra] |= values[rb]
+                else:
+                    values[ra] = values[rb]
+        if self.lics[rb]:
+            merged = self.lics[ra] or {}
+            for state, numbers in self.lics[rb].items():  # type: ignore[union-attr]
+                merged[state] = merged.get(state, set()) | numbers
+            self.lics[ra] = merged
+        return True
+
+
+def pairs(members: list[int], recs: list[Rec]) -> Iterable[tuple[int, int]]:
+    """All pairs of a small block; a sorted-name window over a big one."""
+    if len(members) <= BLOCK_LIMIT:
+        for x in range(len(members)):
+            for y in range(x + 1, len(members)):
+                yield members[x], members[y]
+        return
+    ordered = sorted(members, key=lambda i: (recs[i].label, recs[i].rid))
+    for x in range(len(ordered)):
+        for y in range(x + 1, min(x + 1 + WINDOW, len(ordered))):
+            yield ordered[x], ordered[y]
+
+
+def blocks(recs: list[Rec], keys: Callable[[Rec], Iterable[Any]]) -> dict[Any, list[int]]:
+    out: dict[Any, list[int]] = defaultdict(list)
+    for i, rec in enumerate(recs):
+        for key in keys(rec):
+            out[key].append(i)
+    return out
+
+
+def link_identical(
+    uf: Clusters,
+    blocks: dict[Any, list[int]],
+    agree: Callable[[int, int], bool] | None = None,
+) -> None:
+    """Records sharing an identifier: join each to the first cluster that accepts it."""
+    for members in blocks.values():
+        heads = [members[0]]
+        for i in members[1:]:
+            if any((agree is None or agree(h, i)) and uf.link(h, i, STRONG) for h in heads):
+                continue
+            if len(heads) < 4:
+                heads.append(i)
+
+
+def names_agree(a: Rec, b: Rec) -> bool:
+    """Not clearly two people: the given names agree, or the family names are close.
+
+    A typo in a licence number must not join two strangers; a family name
+    changed by marriage must not split one person.
+    """
+    if a.org or b.org or not a.family or not b.family:
+        return True
+    given = given_match(a.given, b.given)
+    if given in ("same", "prefix", "close"):
+        return True
+    from rapidfuzz.fuzz import ratio
+
+    return ratio(a.family, b.family) >= 80
+
+
+def name_score(a: Rec, b: Rec) -> tuple[float, str] | None:
+    """(score, how) for two names, or ``None`` when they cannot be one clinician."""
+    from rapidfuzz.fuzz import ratio, token_sort_ratio
+
+    if a.org:
+        if not a.label or not b.label:
+            return None
+        return token_sort_ratio(a.label, b.label), "name"
+    given = given_match(a.given, b.given)
+    if given is None or given == "unknown":
+        return None
+    if a.family == b.family and given == "same":
+        return 100.0, "same name"
+    if ratio(a.family, b.family) < 80:
+        return None
+    score = float(ratio(a.label, b.label))
+    if given == "prefix":
+        # "J Smith" and "John Smith" may be one person; only the user can say.
+        return min(score, AUTO_SCORE - 1), "given name shortened"
+    return score, "close name"

@@ -1,0 +1,579 @@
+"""The rows of the comparison: one function per row, each giving one candidate's ``Cell``.
+
+A row that has nothing to show says so ("unknown", "not checked", "no
+consultation yet") rather than showing a blank that could read as "no".
+Directory claims are labelled as claims; what the user heard on a call or
+from the insurer is labelled as such, side by side, so the two can differ.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from datetime import timedelta
+from typing import Any
+
+from finder.report.compare import (
+    CATEGORY_SECTION,
+    CONSULTATION,
+    INSURER,
+    QUESTION_SECTION,
+    SECTIONS,
+    SERIOUS,
+    SHORT_LABELS,
+    Candidate,
+    Cell,
+    Facts,
+    Item,
+    Row,
+    Section,
+    money,
+    yes_no,
+)
+
+RowFn = Callable[[Facts], Cell]
+
+# Answers shown in their own rows even though their questions are not marked key.
+_OWN_WORDS = {"my_pros": "pro", "my_cons": "con", "notes": "note"}
+
+
+# ---------------------------------------------------------------- who they are
+
+
+def _credentials(f: Facts) -> Cell:
+    creds = f.therapist.all_list("credentials")
+    return Cell(", ".join(creds) if creds else None)
+
+
+def _licence(f: Facts) -> Cell:
+    t = f.therapist
+    kind, number, state = t.best("license_type"), t.best("license_number"), t.best("license_state")
+    if not (kind or number):
+        return Cell(None, empty="none on record")
+    parts = [str(kind or "licence")]
+    if number:
+        parts.append(f"no. {number}")
+    if state:
+        parts.append(f"({state})")
+    return Cell(" ".join(parts) + ", as listed")
+
+
+def _npi(f: Facts) -> Cell:
+    npi = f.therapist.best("npi")
+    check = f.verification
+    if check is None:
+        if not npi:
+            return Cell(None, empty="no NPI on record; not checked")
+        return Cell(f"{npi}; not checked")
+    status = str(check.get("status", "?")).replace("_", " ")
+    when = str(check.get("checked_at") or "")[:10]
+    number = check.get("npi") or npi
+    text = f"NPI registry: {status}" + (f" ({when})" if when else "")
+    if number:
+        text = f"{number}; {text}"
+    items = tuple(Item("caution", f"registry differs: {_mismatch(m)}") for m in _mismatches(f))
+    flag = "caution" if status in ("not found", "ambiguous") else None
+    return Cell(text, items, flag=flag)
+
+
+def _mismatches(f: Facts) -> list[Any]:
+    found = (f.verification or {}).get("mismatches") or []
+    return list(found) if isinstance(found, list) else []
+
+
+def _mismatch(value: Any) -> str:
+    if isinstance(value, Mapping):
+        name = value.get("field", "?")
+        ours, theirs = value.get("ours", value.get("record")), value.get("theirs", value.get("npi"))
+        if ours is not None or theirs is not None:
+            return f"{name}: {_plain(ours)} here, {_plain(theirs)} in the registry"
+        return str(name)
+    return str(value)
+
+
+def _plain(value: Any) -> str:
+    if isinstance(value, list):
+        return ", ".join(map(str, value))
+    return "unknown" if value is None else str(value)
+
+
+def _years(f: Facts) -> Cell:
+    years = f.therapist.best("years_in_practice")
+    return Cell(None if years is None else f"{years:g}" if isinstance(years, float) else str(years))
+
+
+def _location(f: Facts) -> Cell:
+    t = f.therapist
+    place = ", ".join(str(p) for p in (t.best("city"), t.best("state")) if p)
+    zip_code = t.best("zip")
+    text = " ".join(p for p in (place, str(zip_code) if zip_code else "") if p)
+    return Cell(text or None)
+
+
+# ---------------------------------------------------------------- IPT evidence
+
+
+def _ipt_class(f: Facts) -> Cell:
+    evidence = f.therapist.ipt
+    where = f" (in {evidence.field})" if evidence.field else ""
+    flag = "caution" if evidence.level <= 1 else None
+    return Cell(f"{evidence.level.label}{where}", flag=flag)
+
+
+def _ipt_text(f: Facts) -> Cell:
+    evidence = f.therapist.ipt
+    if not evidence.text:
+        return Cell(None, empty="no IPT mention in the records")
+    items: tuple[Item, ...] = ()
+    if evidence.supports:
+        items = (Item("info", "supporting terms: " + ", ".join(evidence.supports)),)
+    return Cell(f"\u201c{evidence.text}\u201d", items)
+
+
+# ---------------------------------------------------------------- fit
+
+
+def _match(wanted: Sequence[str], offered: Sequence[str], what: str) -> Cell:
+    if not offered:
+        return Cell(None, empty="none listed")
+    if not wanted:
+        shown = ", ".join(offered[:5]) + (
+            f" (+{len(offered) - 5} more)" if len(offered) > 5 else ""
+        )
+        return Cell(shown)
+    folded = [o.casefold() for o in offered]
+    hits = [w for w in wanted if any(w.casefold() in o for o in folded)]
+    misses = [w for w in wanted if w not in hits]
+    text = f"{len(hits)} of {len(wanted)} {what}"
+    items = tuple(Item("pro", f"lists {h}") for h in hits) + tuple(
+        Item("unknown", f"does not list {m}") for m in misses
+    )
+    return Cell(text, items)
+
+
+def _issues(f: Facts) -> Cell:
+    offered = f.therapist.all_list("issues") + f.therapist.all_list("specialties")
+    return _match(f.profile.issues, list(dict.fromkeys(offered)), "of your issues")
+
+
+def _ages(f: Facts) -> Cell:
+    wanted = [f.profile.age_group] if f.profile.age_group else []
+    return _match(wanted, f.therapist.all_list("ages"), "of your age group")
+
+
+def _languages(f: Facts) -> Cell:
+    return _match(f.profile.languages, f.therapist.all_list("languages"), "of your languages")
+
+
+def _formats(f: Facts) -> Cell:
+    return _match(f.profile.formats, f.therapist.all_list("formats"), "of your formats")
+
+
+def _sessions(f: Facts) -> Cell:
+    t = f.therapist
+    tele, in_person = t.best("telehealth"), t.best("in_person")
+    if tele is None and in_person is None:
+        return Cell(None)
+    text = f"telehealth {yes_no(tele) or 'unknown'}; in person {yes_no(in_person) or 'unknown'}"
+    flag = "caution" if f.profile.telehealth == "required" and tele is False else None
+    return Cell(text + " (listed)", flag=flag)
+
+
+def _distance(f: Facts) -> Cell:
+    if f.miles is None:
+        why = "no ZIP in your profile" if not f.profile.zip else "location unknown"
+        return Cell(None, empty=f"unknown ({why})")
+    radius = f.profile.radius_miles
+    flag = "caution" if radius and f.miles > radius else None
+    within = f" (your radius {radius:g} mi)" if radius else ""
+    return Cell(f"{f.miles:.1f} mi{within}", flag=flag)
+
+
+# ---------------------------------------------------------------- money
+
+
+def _fee(f: Facts) -> Cell:
+    t = f.therapist
+    fee, fee_max = t.best("fee"), t.best("fee_max")
+    if fee is None:
+        return Cell(None)
+    text = money(fee) + (f"-{money(fee_max)}" if fee_max and fee_max != fee else "")
+    budget = f.profile.budget
+    flag = "caution" if budget and fee > budget else None
+    return Cell(f"{text} per session (listed)", flag=flag)
+
+
+def _sliding(f: Facts) -> Cell:
+    said = f.answer("sliding_scale")
+    if isinstance(said, bool):
+        return Cell(f"{yes_no(said)} (they said)")
+    listed = f.therapist.best("sliding_scale")
+    flag = "caution" if f.profile.sliding_scale_needed and listed is False else None
+    return Cell(None if listed is None else f"{yes_no(listed)} (listed)", flag=flag)
+
+
+def _insurance_claim(f: Facts) -> Cell:
+    t = f.therapist
+    plans = t.all_list("insurance")
+    mine = f.profile.insurance
+    if not plans:
+        takes = t.best("accepts_insurance")
+        if takes is None:
+            return Cell(None, empty="none listed")
+        return Cell(f"{'takes' if takes else 'does not take'} insurance (listed, plans not named)")
+    folded = [p.casefold() for p in plans]
+    hits = [m for m in mine if any(m.casefold() in p or p in m.casefold() for p in folded)]
+    if hits:
+        return Cell(f"lists your plan ({', '.join(hits)}); a claim to confirm")
+    if mine:
+        return Cell(f"lists {len(plans)} plan(s), not yours")
+    return Cell(f"lists {', '.join(plans[:4])}" + (" ..." if len(plans) > 4 else ""))
+
+
+def expected_cost(f: Facts) -> tuple[float | None, str]:
+    """What ``planned_sessions`` would cost, with the assumption used, or why it cannot be said."""
+    n = f.planned_sessions
+    said_fee = f.answer("fee_session")
+    fee: float | None = None
+    if isinstance(said_fee, int | float) and not isinstance(said_fee, bool):
+        fee = float(said_fee)
+    elif isinstance(f.therapist.best("fee"), int | float):
+        fee = float(f.therapist.best("fee"))
+    ins = f.insurer
+    if ins.get("clinician_in_network") is True:
+        return _in_network_cost(n, fee, ins)
+    if fee is None:
+        return None, f"unknown for {n} sessions (no fee known)"
+    total = fee * n
+    if ins.get("clinician_in_network") is False or not f.profile.insurance:
+        tail = ", before any out-of-network reimbursement" if f.profile.insurance else ""
+        return total, f"{money(total)} for {n} sessions at {money(fee)}{tail}"
+    return total, (
+        f"{money(total)} for {n} sessions at {money(fee)} if paying yourself; "
+        "in-network cost unknown until your insurer confirms"
+    )
+
+
+def _in_network_cost(n: int, fee: float | None, ins: Mapping[str, Any]) -> tuple[float | None, str]:
+    copay, coins = _num(ins.get("copay")), _num(ins.get("coinsurance_percent"))
+    if copay is None and (coins is None or fee is None):
+        return None, "in network; cost unknown (ask your insurer for the copay or coinsurance)"
+    deductible, met = _num(ins.get("deductible")), _num(ins.get("deductible_met")) or 0.0
+    left = max(0.0, deductible - met) if deductible is not None else 0.0
+    limit = _num(ins.get("session_limit")) if ins.get("has_session_limit") is not False else None
+    covered = min(n, int(limit)) if limit is not None else n
+    if (left > 0 or covered < n) and fee is None:
+        return None, "in network; cost unknown (a deductible or limit applies and no fee is known)"
+    total = 0.0
+    for _ in range(covered):
+        share = copay if copay is not None else (fee or 0.0) * (coins or 0.0) / 100
+        if left > 0:
+            paid = min(left, fee or 0.0)
+            left -= paid
+            share = paid + (share if paid < (fee or 0.0) else 0.0)
+        total += share
+    total += (n - covered) * (fee or 0.0)
+    how = f"{money(copay)} copay" if copay is not None else f"{coins:g}% coinsurance"
+    bits = [f"{money(total)} for {n} sessions in network ({how}"]
+    if deductible is not None:
+        bits.append(f", {money(max(0.0, deductible - met))} deductible left")
+    if covered < n:
+        bits.append(f", {n - covered} sessions over the yearly limit at {money(fee or 0.0)}")
+    return total, "".join(bits) + "; the fee stands in for the allowed amount)"
+
+
+def _num(value: Any) -> float | None:
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return float(value)
+    return None
+
+
+def _cost(f: Facts) -> Cell:
+    total, text = expected_cost(f)
+    return Cell(text) if total is not None else Cell(None, empty=text)
+
+
+# ---------------------------------------------------------------- availability
+
+
+def _accepting_listed(f: Facts) -> Cell:
+    claim = f.therapist.best("accepting")
+    return Cell(None if claim is None else f"{yes_no(claim)} (directory claim)")
+
+
+def _earliest(f: Facts) -> Cell:
+    weeks = _num(f.answer("wait_weeks"))
+    if f.answer("accepting") is False:
+        return Cell("not accepting (they said)", flag="con")
+    outcome = f.contacts[-1].get("outcome") if f.contacts else None
+    if weeks is not None:
+        when = (f.today + timedelta(weeks=weeks)).isoformat()
+        return Cell(f"about {when}: in {weeks:g} week(s) (they said)")
+    if outcome in ("waitlist", "no-openings"):
+        return Cell(f"{str(outcome).replace('-', ' ')} ({f.contacts[-1].get('on')})", flag="con")
+    return Cell(None)
+
+
+def _last_contact(f: Facts) -> Cell:
+    if not f.contacts:
+        return Cell(None, empty="none logged")
+    last = f.contacts[-1]
+    outcome = str(last.get("outcome") or "").replace("-", " ")
+    return Cell(f"{last.get('on')} by {last.get('via')}: {outcome} ({len(f.contacts)} logged)")
+
+
+def _status(f: Facts) -> Cell:
+    return Cell(f.status, empty="not on the shortlist")
+
+
+# ---------------------------------------------------------------- consultation
+
+
+def _answered(f: Facts, checklists: Mapping[str, Any]) -> Cell:
+    if CONSULTATION not in checklists:
+        return Cell(None)
+    questions = checklists[CONSULTATION].questions
+    done = sum(1 for q in questions if f.consult.get(q.id) not in (None, ""))
+    if not done:
+        return Cell(None, empty="no consultation answers yet")
+    return Cell(f"{done} of {len(questions)} questions answered")
+
+
+# ---------------------------------------------------------------- flags, pros, cons
+
+
+def derived_flags(f: Facts) -> list[Item]:
+    """Red flags and cautions: the checklist rules' and those finder can see by itself."""
+    out = [Item(x.kind, x.message) for _, x in f.findings if x.kind in ("red_flag", "caution")]
+    t, p = f.therapist, f.profile
+    level = t.ipt.level
+    if level == 1:
+        out.append(Item("caution", "Only a related therapy (DIT, MIT or IRT) is named, not IPT."))
+    elif level == 0:
+        out.append(Item("caution", "No IPT mention in the records: ask about IPT training."))
+    state = t.best("license_state")
+    if state and p.state and state != p.state and f.answer("licensed_in_my_state") is not True:
+        out.append(Item("caution", f"Licence listed for {state}; you live in {p.state}."))
+    if f.verification and f.verification.get("status") == "not_found":
+        out.append(Item("caution", "Not found in the NPI registry."))
+    for mismatch in _mismatches(f):
+        out.append(Item("caution", f"NPI registry differs: {_mismatch(mismatch)}."))
+    if f.miles is not None and p.radius_miles and f.miles > p.radius_miles:
+        out.append(Item("caution", f"{f.miles:.1f} mi away, outside your {p.radius_miles:g} mi."))
+    if p.telehealth == "required" and t.best("telehealth") is False:
+        out.append(Item("caution", "No telehealth listed; you need telehealth."))
+    fee = t.best("fee")
+    if p.budget and isinstance(fee, int | float) and fee > p.budget and not f.answer("fee_session"):
+        out.append(
+            Item("caution", f"Listed fee {money(fee)} is above your budget {money(p.budget)}.")
+        )
+    out.sort(key=lambda item: SERIOUS[item.kind])
+    return out
+
+
+def _flags(kind: str) -> RowFn:
+    def row(f: Facts) -> Cell:
+        items = tuple(i for i in derived_flags(f) if i.kind == kind)
+        if items:
+            return Cell(None, items)
+        return Cell("none yet (no consultation answers)" if not f.has_consultation else "none")
+
+    return row
+
+
+def _own(f: Facts, kind: str) -> tuple[Item, ...]:
+    texts = [str(n.get("text")) for n in f.notes if n.get("kind") == kind and n.get("text")]
+    qid = {"pro": "my_pros", "con": "my_cons", "note": "notes"}[kind]
+    answer = f.answer(qid)
+    if isinstance(answer, str) and answer.strip():
+        texts.append(answer.strip())
+    return tuple(Item("info" if kind == "note" else kind, f"{text} (yours)") for text in texts)
+
+
+def _pros_cons(kind: str) -> RowFn:
+    def row(f: Facts) -> Cell:
+        derived = tuple(Item(x.kind, x.message) for _, x in f.findings if x.kind == kind)
+        items = derived + _own(f, kind)
+        return Cell(None, items, empty="none recorded")
+
+    return row
+
+
+def _notes(f: Facts) -> Cell:
+    return Cell(None, _own(f, "note"), empty="none")
+
+
+# ---------------------------------------------------------------- sources and claims
+
+
+def _conflicts(f: Facts) -> Cell:
+    items = []
+    for name, claims in f.therapist.conflicts().items():
+        seen: dict[str, None] = {}
+        for claim in claims:
+            where = claim.source.path.rsplit("/", 1)[-1]
+            seen.setdefault(f"{_value(name, claim.value)} ({where})", None)
+        items.append(Item("caution", f"{name}: " + " vs ".join(seen)))
+    return Cell(None, tuple(items), empty="none")
+
+
+def _value(name: str, value: Any) -> str:
+    if name in ("fee", "fee_max") and isinstance(value, int | float):
+        return money(value)
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    return _plain(value)
+
+
+_CONFIRMED_BY = {
+    "accepting": ("accepting",),
+    "insurance": ("in_network", "clinician_in_network"),
+    "accepts_insurance": ("in_network", "clinician_in_network"),
+    "networks": ("in_network", "clinician_in_network"),
+}
+
+
+def _unconfirmed(f: Facts) -> Cell:
+    answered = {**f.consult, **f.insurer}
+    items = tuple(
+        Item("unknown", f"{name}: {_value(name, value)} (directory claim; confirm)")
+        for name, value in f.therapist.unconfirmed().items()
+        if not any(answered.get(q) not in (None, "") for q in _CONFIRMED_BY.get(name, ()))
+    )
+    return Cell(None, items, empty="none")
+
+
+def _record_count(f: Facts) -> Cell:
+    n = len(f.therapist.records)
+    return Cell(f"{n} record(s)")
+
+
+# ---------------------------------------------------------------- assembly
+
+FIXED: dict[str, list[tuple[str, str, RowFn]]] = {
+    "who": [
+        ("credentials", "Credentials", _credentials),
+        ("licence", "Licence", _licence),
+        ("npi", "NPI", _npi),
+        ("years", "Years in practice", _years),
+        ("location", "Location", _location),
+    ],
+    "ipt": [
+        ("ipt_class", "Evidence class", _ipt_class),
+        ("ipt_text", "Evidence text", _ipt_text),
+    ],
+    "fit": [
+        ("issues", "Issues", _issues),
+        ("ages", "Ages", _ages),
+        ("languages", "Languages", _languages),
+        ("formats", "Formats", _formats),
+        ("sessions", "Telehealth / in person", _sessions),
+        ("distance", "Distance", _distance),
+    ],
+    "money": [
+        ("fee", "Fee", _fee),
+        ("sliding_scale", "Sliding scale", _sliding),
+        ("insurance_claim", "Insurance (listed)", _insurance_claim),
+    ],
+    "availability": [
+        ("accepting_listed", "Accepting (listed)", _accepting_listed),
+        ("earliest", "Earliest start", _earliest),
+        ("last_contact", "Last contact", _last_contact),
+        ("status", "Shortlist status", _status),
+    ],
+    "consultation": [],
+    "flags": [
+        ("red_flags", "! Red flags", _flags("red_flag")),
+        ("cautions", "Cautions", _flags("caution")),
+    ],
+    "pros_cons": [
+        ("pros", "Pros", _pros_cons("pro")),
+        ("cons", "Cons", _pros_cons("con")),
+        ("notes", "Your notes", _notes),
+    ],
+    "sources": [
+        ("conflicts", "Sources disagree", _conflicts),
+        ("unconfirmed", "Claims to confirm", _unconfirmed),
+        ("records", "Records", _record_count),
+    ],
+}
+
+
+def _answer_rows(checklists: Mapping[str, Any]) -> dict[str, list[tuple[str, str, str, Any]]]:
+    """Key questions by section: (section, row key, label, (checklist, question))."""
+    out: dict[str, list[tuple[str, str, str, Any]]] = {}
+    for name in (CONSULTATION, INSURER):
+        checklist = checklists.get(name)
+        if checklist is None:
+            continue
+        for q in checklist.questions:
+            if not q.key or q.id in _OWN_WORDS:
+                continue
+            if name == INSURER:
+                section = "money"
+            else:
+                section = QUESTION_SECTION.get(q.id) or CATEGORY_SECTION.get(q.category, "")
+                section = section or "consultation"
+            label = SHORT_LABELS.get(q.id) or (q.text if len(q.text) <= 40 else q.text[:39] + "…")
+            out.setdefault(section, []).append((section, f"{name}.{q.id}", label, (name, q)))
+    return out
+
+
+def _answer_cell(f: Facts, checklist: str, question: Any) -> Cell:
+    from finder.checklists import format_answer
+
+    answers = f.consult if checklist == CONSULTATION else f.insurer
+    value = answers.get(question.id)
+    kinds = [x.kind for c, x in f.findings if c == checklist and x.question_id == question.id]
+    flag = min(kinds, key=lambda k: SERIOUS.get(k, 99)) if kinds else None
+    if value in (None, ""):
+        return Cell(None, empty="not asked yet" if checklist == CONSULTATION else "not confirmed")
+    return Cell(format_answer(question, value), flag=flag)
+
+
+def _score_rows(candidates: Sequence[Candidate]) -> tuple[Row, ...]:
+    headline = []
+    why = []
+    for c in candidates:
+        items: tuple[Item, ...] = ()
+        if c.red_flags:
+            items = (Item("red_flag", f"{len(c.red_flags)} red flag(s): see below"),)
+        headline.append(Cell(c.score.summary(), items))
+        why.append(Cell(None, tuple(_part_item(p) for p in c.score.parts), empty="no criteria"))
+    return (
+        Row("score", "Score", tuple(headline)),
+        Row("score_why", "What moved it", tuple(why)),
+    )
+
+
+def _part_item(part: Any) -> Item:
+    head = f"{part.label} (weight {part.weight})"
+    if not part.applies:
+        return Item("info", f"{head}: not counted, {part.reason}")
+    if part.value is None:
+        return Item("unknown", f"{head}: unknown, {part.reason}")
+    kind = "pro" if part.value >= 0.67 else "con" if part.value < 0.34 else "info"
+    return Item(kind, f"{head}: {round(part.value * 100)}%, {part.reason}")
+
+
+def sections(
+    facts: Sequence[Facts], candidates: Sequence[Candidate], checklists: Mapping[str, Any]
+) -> tuple[Section, ...]:
+    answer_rows = _answer_rows(checklists)
+    out: list[Section] = []
+    for key, title in SECTIONS:
+        if key == "score":
+            out.append(Section(key, title, _score_rows(candidates)))
+            continue
+        rows: list[Row] = [
+            Row(row_key, label, tuple(fn(f) for f in facts)) for row_key, label, fn in FIXED[key]
+        ]
+        answers = [
+            Row(row_key, label, tuple(_answer_cell(f, *which) for f in facts))
+            for _, row_key, label, which in answer_rows.get(key, [])
+        ]
+        if key == "consultation":
+            rows.append(Row("answered", "Answers", tuple(_answered(f, checklists) for f in facts)))
+        if key == "money":
+            answers.append(Row("expected_cost", "Expected cost", tuple(_cost(f) for f in facts)))
+        out.append(Section(key, title, tuple(rows + answers)))
+    return tuple(out)
