@@ -17,7 +17,7 @@ Documents in the ``notes`` table: ``{profile, tid, kind: pro|con|note, text, at}
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from typing import Any, Final
 
 from finder.checklist_model import Checklist, Finding, evaluate
@@ -44,7 +44,13 @@ def _key(
 ) -> dict[str, Any]:
     if tid is None and not plan:
         raise UsageError("a plan-level answer needs the plan's name")
-    return {"profile": profile, "tid": tid, "checklist": checklist, "qid": qid, "plan": plan or None}
+    return {
+        "profile": profile,
+        "tid": tid,
+        "checklist": checklist,
+        "qid": qid,
+        "plan": plan or None,
+    }
 
 
 def save_answer(
@@ -250,4 +256,127 @@ def add_note(
 def notes_for(store: Store, profile: str, tid: int) -> list[Note]:
     """The user's own notes about a therapist, oldest first."""
     docs = sorted(store.notes.find(profile=profile, tid=tid), key=lambda d: str(d.get("at")))
-    return [Note(str(d.get("kind") or "note"), str(d.get("text") or ""), str(d.get("at"))) for d in docs]
+    return [
+        Note(str(d.get("kind") or "note"), str(d.get("text") or ""), str(d.get("at"))) for d in docs
+    ]
+
+
+# --- what `finder answers` shows -----------------------------------------------------------
+
+KIND_TITLES: Final[dict[str, str]] = {
+    "red_flag": "Red flags",
+    "caution": "Cautions",
+    "con": "Cons",
+    "pro": "Pros",
+}
+
+
+@dataclass(frozen=True)
+class AnswerRow:
+    checklist: str
+    id: str
+    category: str | None  # None: the question is no longer in the (edited) checklist
+    question: str | None
+    value: Any  # as stored
+    answer: str  # as the user reads it
+
+
+@dataclass(frozen=True)
+class Summary:
+    """Everything recorded for one therapist and profile, ready to show."""
+
+    tid: int
+    name: str
+    profile: str
+    titles: dict[str, str]  # checklist name -> title; category id -> title
+    rows: tuple[AnswerRow, ...]
+    findings: tuple[tuple[str, Finding], ...]
+    notes: tuple[Note, ...]
+    plans: tuple[str, ...]
+    unanswered: int  # consultation questions without an answer
+
+    @property
+    def empty(self) -> bool:
+        return not (self.rows or self.notes)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The documented JSON of `finder answers --json`."""
+        return {
+            "tid": self.tid,
+            "name": self.name,
+            "profile": self.profile,
+            "answers": [asdict(row) for row in self.rows],
+            "findings": [
+                {"checklist": c, "kind": f.kind, "message": f.message, "question": f.question_id}
+                for c, f in self.findings
+            ],
+            "notes": [asdict(note) for note in self.notes],
+            "plans": list(self.plans),
+            "unanswered": self.unanswered,
+        }
+
+    def lines(self) -> list[str]:
+        """The text view: answers by checklist and category, then findings, then notes."""
+        out = [f"{self.name} (therapist {self.tid}), profile {self.profile}"]
+        current: tuple[str, str | None] | None = None
+        for row in self.rows:
+            if current is None or current[0] != row.checklist:
+                out += ["", self.titles.get(row.checklist, row.checklist)]
+                current = None
+            if current is None or current[1] != row.category:
+                title = self.titles.get(f"{row.checklist}:{row.category}", row.category)
+                out.append(f"  {title or 'No longer in the checklist'}")
+                current = (row.checklist, row.category)
+            text = row.question or row.id
+            sep = " " if text.endswith(("?", ":")) else ": "
+            out.append(f"    {text}{sep}{row.answer}")
+        for kind, title in KIND_TITLES.items():
+            found = [(c, f) for c, f in self.findings if f.kind == kind]
+            if found:
+                out += ["", title]
+                out += [f"  - {f.message}" + (" (insurer)" if c == INSURER else "") for c, f in found]
+        if self.notes:
+            out += ["", "Your notes"]
+            out += [f"  {note.kind}: {note.text}" for note in self.notes]
+        return out
+
+
+def _rows(name: str, checklist: Checklist, given: Mapping[str, Any]) -> list[AnswerRow]:
+    from finder.checklist_model import format_answer
+
+    rows = [
+        AnswerRow(name, q.id, q.category, q.text, given[q.id], format_answer(q, given[q.id]))
+        for q in checklist.questions
+        if q.id in given
+    ]
+    known = {q.id for q in checklist.questions}
+    # An answer whose question was removed from an edited checklist is kept, as it was.
+    rows += [AnswerRow(name, qid, None, None, given[qid], str(given[qid])) for qid in sorted(set(given) - known)]
+    return rows
+
+
+def summary(store: Store, profile: str, tid: int) -> Summary:
+    """What was recorded about one therapist for one profile, judged by the checklists."""
+    from finder import checklists, therapists
+
+    therapist = therapists.get(store, tid)
+    lists = {name: checklists.load(name) for name in (CONSULTATION, INSURER)}
+    rec = recorded(store, profile, tid, lists[CONSULTATION], lists[INSURER])
+    titles: dict[str, str] = {}
+    for name, checklist in lists.items():
+        titles[name] = checklist.title
+        titles.update({f"{name}:{cid}": title for cid, title in checklist.categories})
+    rows = _rows(CONSULTATION, lists[CONSULTATION], rec.consultation)
+    rows += _rows(INSURER, lists[INSURER], rec.insurer)
+    open_count = sum(1 for q in lists[CONSULTATION].questions if q.id not in rec.consultation)
+    return Summary(
+        tid=tid,
+        name=therapist.name,
+        profile=profile,
+        titles=titles,
+        rows=tuple(rows),
+        findings=rec.findings,
+        notes=tuple(notes_for(store, profile, tid)),
+        plans=tuple(plans(store, profile)),
+        unanswered=open_count,
+    )

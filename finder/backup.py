@@ -35,11 +35,11 @@ def make(store_path: Path, reason: str) -> Backup | None:
     if not store_path.exists():
         return None
     folder = backup_dir(store_path)
-    folder.mkdir(mode=0o700, exist_ok=True)
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
     slug = re.sub(r"[^a-z0-9]+", "-", reason.lower()).strip("-")[:40] or "backup"
     target = folder / f"{stamp}--{slug}.json"
     try:
+        folder.mkdir(mode=0o700, exist_ok=True)
         tmp = target.with_suffix(".tmp")
         shutil.copyfile(store_path, tmp)
         os.chmod(tmp, 0o600)
@@ -88,6 +88,10 @@ def restore(store_path: Path, which: str | int) -> Backup:
         raise NotFound(f"no backup {which!r}; `finder restore` lists them")
     from finder.store import atomic_write_bytes
 
+    try:
+        data = chosen.path.read_bytes()  # before make() below can prune the oldest backup
+    except OSError as err:
+        raise StoreError(f"cannot read backup {chosen.path}: {err.strerror}") from err
     make(store_path, reason="before restore")
-    atomic_write_bytes(store_path, chosen.path.read_bytes())
+    atomic_write_bytes(store_path, data)
     return chosen

@@ -93,7 +93,7 @@ def parse_time(text: str) -> datetime:
         moment = datetime.strptime(raw, "%Y-%m-%d %H:%M")
     except ValueError:
         raise UsageError(
-            f"consultation time {text!r}: use \"YYYY-MM-DD HH:MM\", e.g. \"2025-03-14 15:30\""
+            f'consultation time {text!r}: use "YYYY-MM-DD HH:MM", e.g. "2025-03-14 15:30"'
         ) from None
     return moment
 
@@ -102,6 +102,22 @@ def _next_status(current: Status | None, proposed: Status) -> Status:
     if current is None or current not in _PROGRESS or proposed not in _PROGRESS:
         return proposed
     return current if _PROGRESS[proposed] < _PROGRESS[current] else proposed
+
+
+def advance(store: Store, profile: str, tid: int, proposed: Status) -> tuple[Status | None, Status]:
+    """Move a therapist's shortlist status to ``proposed`` unless that would move it back.
+
+    Returns the status before (None: was not on the shortlist) and after.
+    """
+    from finder import shortlist
+
+    with store.transaction():
+        entry = shortlist.get(store, profile, tid)
+        previous = entry.status if entry else None
+        status = _next_status(previous, proposed)
+        if status != previous:
+            shortlist.set_status(store, profile, tid, status)
+    return previous, status
 
 
 def log_contact(
@@ -118,7 +134,7 @@ def log_contact(
     now: str | None = None,
 ) -> Logged:
     """Record one attempt to reach a therapist and move the shortlist status with it."""
-    from finder import shortlist, therapists
+    from finder import therapists
     from finder.importing import now_iso
 
     if via not in VIAS:
@@ -130,7 +146,9 @@ def log_contact(
     today = today or date.today()
     day = on or today
     if day > today:
-        raise UsageError(f"contact date {day.isoformat()} is in the future: log it once it happened")
+        raise UsageError(
+            f"contact date {day.isoformat()} is in the future: log it once it happened"
+        )
     clean_note = " ".join(note.split()) if note else None
     doc: dict[str, Any] = {
         "profile": profile,
@@ -146,12 +164,8 @@ def log_contact(
     proposed = STATUS_FOR_OUTCOME[outcome]
     with store.transaction():
         therapists.get(store, tid)
-        entry = shortlist.get(store, profile, tid)
-        previous = entry.status if entry else None
-        status = _next_status(previous, proposed)
         store.contacts.insert(doc)
-        if status != previous:
-            shortlist.set_status(store, profile, tid, status)
+        previous, status = advance(store, profile, tid, proposed)
     return Logged(Contact.from_doc({**doc}), status, previous, proposed)
 
 

@@ -245,7 +245,7 @@ def import_url(
             # Importers name the file they read: name the URL instead of a temporary file.
             for path, label in labels.items():
                 message = message.replace(str(path), label).replace(path.name, label)
-            warn(message)
+            warn(message.replace(str(folder), url))
 
         report = run_import(
             store,
@@ -261,7 +261,11 @@ def import_url(
             net.close()
         shutil.rmtree(folder, ignore_errors=True)
     for result in report.files:
-        result.path = labels.get(Path(result.path), result.path)
+        if Path(result.path) in labels:
+            result.path = labels[Path(result.path)]
+        elif result.path.startswith(str(folder)):
+            # The pages of one search are read as one set (references join across them).
+            result.path = f"{url} ({fetched.pages} pages)"
     return report
 
 

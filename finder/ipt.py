@@ -162,14 +162,14 @@ def compile_rules(table: Mapping[str, Any]) -> _Rules:
             raise ValueError(
                 f"ipt_rules.toml: rule {name!r}: a pattern must match text and use (?:...) groups"
             )
-        if pattern.startswith("\\b"):
-            raise ValueError(
-                f"ipt_rules.toml: rule {name!r}: drop the leading \\b (rules start at words)"
-            )
         # Speed: the engine skips a branch that starts with a literal or a character set
         # with a one-character test, so each alternative of a rule becomes its own
         # branch, and the empty group naming the rule goes AFTER the pattern.
         for number, alternative in enumerate(_alternatives(pattern)):
+            if alternative.startswith("\\b"):
+                raise ValueError(
+                    f"ipt_rules.toml: rule {name!r}: drop the leading \\b (rules start at words)"
+                )
             group = f"r{index}_{number}"
             kinds[group] = kind
             labels[group] = name
@@ -298,7 +298,12 @@ def assess(fields: Mapping[str, Any]) -> IptEvidence:
         if not value:
             continue
         if isinstance(value, str):
-            present.append((rank, name, role, (value,), value))
+            if role != "text":
+                # A list field given as one string ("CBT, Interpersonal"): its items.
+                value = _LIST_SEPARATORS.split(value)
+                present.append((rank, name, role, value, "\n".join(value)))
+            else:
+                present.append((rank, name, role, (value,), value))
         elif isinstance(value, list | tuple):
             try:
                 present.append((rank, name, role, value, "\n".join(value)))
@@ -405,6 +410,7 @@ def _mentions(
     return out
 
 
+_LIST_SEPARATORS: Final = re.compile(r"\s*[,;|\n]\s*")
 _SENTENCE_END = re.compile(r"[.!?](?= )")
 
 
@@ -421,11 +427,16 @@ def _snippet(display: str, start: int, end: int, limit: int) -> str:
     m = _SENTENCE_END.search(display, end, hi)
     if m:
         hi = m.end()
+    if hi - lo <= limit:
+        return display[lo:hi].strip()
+    # Too long: the match with as much context either side as fits, cut at spaces, with
+    # "..." (counted in the limit) where text was left out.
+    limit -= 6
     if end - start >= limit:
         return display[start : start + limit].rstrip() + "..."
     room = limit - (end - start)
     left = max(lo, start - room // 2)
-    right = min(hi, end + (room - (start - left)))
+    right = min(hi, end + room - (start - left))
     left = max(lo, start - (room - (right - end)))
     prefix = suffix = ""
     if left > lo:

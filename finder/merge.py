@@ -343,22 +343,33 @@ class Outcome:
 
 def decide(store: Store, first: str, second: str, decision: str) -> Outcome:
     """Record that two records (or therapists) are the same clinician, or different ones."""
-    if decision not in ("same", "different"):
-        raise UsageError(f"decision must be 'same' or 'different', not {decision!r}")
+    return decide_many(store, [(first, second, decision)])[0]
+
+
+def decide_many(store: Store, decisions: Iterable[tuple[str, str, str]]) -> list[Outcome]:
+    """Several decisions, then one relink (a review session answers many pairs)."""
     with store.transaction():
         docs = store.records.all()
-        left, right = _resolve(store, first, docs), _resolve(store, second, docs)
-        if {d["rid"] for d in left} == {d["rid"] for d in right}:
-            raise UsageError(f"{first} and {second} are the same records; give two different ones")
-        if decision == "different":
+        sides: list[tuple[list[Doc], list[Doc]]] = []
+        for first, second, decision in decisions:
+            if decision not in ("same", "different"):
+                raise UsageError(f"decision must be 'same' or 'different', not {decision!r}")
+            left, right = _resolve(store, first, docs), _resolve(store, second, docs)
             left_rids = {d["rid"] for d in left}
-            right = [d for d in right if d["rid"] not in left_rids]
-        _record_decisions(store, left, right, decision)
+            if left_rids == {d["rid"] for d in right}:
+                raise UsageError(f"{first} and {second} are the same records; give two others")
+            if decision == "different":
+                right = [d for d in right if d["rid"] not in left_rids]
+            _record_decisions(store, left, right, decision)
+            sides.append((left, right))
         plan = relink(store)
-    return Outcome(
-        tuple(sorted({plan.tids[d["rid"]] for d in left})),
-        tuple(sorted({plan.tids[d["rid"]] for d in right})),
-    )
+    return [
+        Outcome(
+            tuple(sorted({plan.tids[d["rid"]] for d in left})),
+            tuple(sorted({plan.tids[d["rid"]] for d in right})),
+        )
+        for left, right in sides
+    ]
 
 
 def split(store: Store, tid: int, refs: Iterable[str] = ()) -> list[int]:

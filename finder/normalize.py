@@ -11,6 +11,7 @@ from __future__ import annotations
 import ast
 import re
 import unicodedata
+from functools import lru_cache
 from collections.abc import Iterable
 from typing import Any
 
@@ -81,6 +82,18 @@ def clean_text(value: Any) -> str | None:
         return None
     if not isinstance(value, str):
         value = str(value)
+    if len(value) < 200:
+        # Cities, states, plan names and list items repeat across thousands of rows.
+        return _clean_short(value)
+    return _clean(value)
+
+
+@lru_cache(maxsize=16384)
+def _clean_short(value: str) -> str | None:
+    return _clean(value)
+
+
+def _clean(value: str) -> str | None:
     if not value.isascii():
         value = unicodedata.normalize("NFKC", value)
     # str.split() collapses every Unicode space and is much faster than a regex here:
@@ -304,38 +317,48 @@ def split_list(raw: Any, separators: str = ";|\n,") -> list[str]:
     """A list cell -> list of clean strings.
 
     Handles real lists, JSON-ish and Python list literals (``"['CBT', 'Interpersonal']"``)
-    and comma / semicolon / pipe separated text. Duplicates are dropped, order kept.
+    and semicolon / pipe / newline / comma separated text (the first of these present wins,
+    so a semicolon list keeps its commas). Duplicates are dropped, order kept.
     """
     if raw is None:
         return []
-    items: list[Any]
+    if isinstance(raw, str):
+        if len(raw) < 2000:
+            return list(_split_text(raw, separators))
+        return list(_split_text.__wrapped__(raw, separators))
     if isinstance(raw, list | tuple | set):
-        items = list(raw)
-    else:
-        text = clean_text(raw)
-        if text is None:
-            return []
-        items = []
-        if text[0] in "[(" and text[-1] in "])":
-            try:
-                literal = ast.literal_eval(text)
-            except (ValueError, SyntaxError, MemoryError, RecursionError):
-                literal = None
-            if isinstance(literal, list | tuple):
-                items = list(literal)
-        if not items:
-            # Split on the strongest separator present: a semicolon list keeps its commas.
-            for sep in separators:
-                if sep in text:
-                    items = text.split(sep)
-                    break
-            else:
-                items = [text]
+        return _clean_items(list(raw), separators)
+    return list(_split_text(str(raw), separators))
+
+
+@lru_cache(maxsize=8192)
+def _split_text(raw: str, separators: str) -> tuple[str, ...]:
+    text = clean_text(raw)
+    if text is None:
+        return ()
+    items: list[Any] = []
+    if text[0] in "[(" and text[-1] in "])":
+        try:
+            literal = ast.literal_eval(text)
+        except (ValueError, SyntaxError, MemoryError, RecursionError, TypeError):
+            literal = None
+        if isinstance(literal, list | tuple):
+            items = list(literal)
+    if not items:
+        for sep in separators:
+            if sep in text:
+                items = text.split(sep)
+                break
+        else:
+            items = [text]
+    return tuple(_clean_items(items, separators))
+
+
+def _clean_items(items: list[Any], separators: str) -> list[str]:
     out: list[str] = []
     for item in items:
         if isinstance(item, list | tuple):
-            sub = split_list(list(item), separators)
-            out.extend(s for s in sub if s not in out)
+            out.extend(s for s in split_list(list(item), separators) if s not in out)
             continue
         value = clean_text(item)
         if value is not None:

@@ -115,8 +115,9 @@ class AtomicOrjsonStorage(Storage):  # type: ignore[misc]
 def atomic_write_bytes(path: Path, data: bytes) -> None:
     """Write ``data`` to ``path`` so that readers see the old or the new file, never a mix."""
     folder = path.parent
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
+    tmp = ""
     try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
         with os.fdopen(fd, "wb") as fh:
             os.fchmod(fh.fileno(), 0o600)
             fh.write(data)
@@ -124,16 +125,18 @@ def atomic_write_bytes(path: Path, data: bytes) -> None:
             os.fsync(fh.fileno())
         os.replace(tmp, path)
     except OSError as err:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
+        if tmp:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
         if err.errno == errno.ENOSPC:
             raise StoreError(f"disk full: could not save {path}; nothing was changed") from err
         if err.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
             raise StoreError(f"cannot write {folder}: {err.strerror}; nothing was changed") from err
         raise StoreError(f"could not save {path}: {err.strerror}; nothing was changed") from err
     except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
+        if tmp:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
         raise
     with contextlib.suppress(OSError):
         dir_fd = os.open(folder, os.O_RDONLY)
@@ -287,6 +290,7 @@ class Store:
             self._db = TinyDB(path, storage=AtomicOrjsonStorage)
         self._storage: AtomicOrjsonStorage | SnapshotMemoryStorage = self._db.storage
         self._checked_version = False
+        self._migrating = False
 
     # -- tables ---------------------------------------------------------------
 
@@ -320,34 +324,48 @@ class Store:
             meta.insert({"schema": SCHEMA_VERSION, **values})
 
     def _check_version(self) -> None:
-        if self._checked_version:
+        if self._checked_version or self._migrating:
             return
-        self._checked_version = True
         version = self.meta().get("schema")
-        if version is None:
-            return
-        if version > SCHEMA_VERSION:
+        if version is not None and version > SCHEMA_VERSION:
+            # Not marked as checked: every later access must be refused too.
             raise StoreError(
                 f"this data was written by a newer finder (schema {version}, this finder knows "
                 f"{SCHEMA_VERSION}); upgrade finder, nothing was changed"
             )
-        if version < SCHEMA_VERSION:
-            self._migrate(version)
+        if version is not None and version < SCHEMA_VERSION:
+            self._migrate()
+        self._checked_version = True
 
-    def _migrate(self, version: int) -> None:
+    def _migrate(self) -> None:
+        """Bring an older store up to date, once, under the lock, after a backup."""
         from finder import backup
 
-        if self.path is not None:
-            backup.make(self.path, reason=f"before migrating from schema {version}")
-        with self.transaction():
-            data = self._db.storage.read() or {}
-            for step in range(version, SCHEMA_VERSION):
-                data = MIGRATIONS[step](data)
-            data.setdefault("meta", {"1": {}})
-            for doc in data["meta"].values():
-                doc["schema"] = SCHEMA_VERSION
-            self._db.storage.write(data)
-            self._db.clear_cache()
+        self._migrating = True  # the transaction below checks the version again
+        try:
+            with self.transaction():
+                data = self._db.storage.read() or {}
+                metas = list((data.get("meta") or {}).values())
+                version = metas[0].get("schema") if metas else None
+                if version is None or version >= SCHEMA_VERSION:
+                    return  # another finder migrated it while we waited for the lock
+                if self.path is not None:
+                    backup.make(self.path, reason=f"before migrating from schema {version}")
+                try:
+                    for step in range(version, SCHEMA_VERSION):
+                        data = MIGRATIONS[step](data)
+                except Exception as err:
+                    raise StoreError(
+                        f"could not update the data from schema {version} "
+                        f"({type(err).__name__}); nothing was changed"
+                    ) from err
+                data.setdefault("meta", {"1": {}})
+                for doc in data["meta"].values():
+                    doc["schema"] = SCHEMA_VERSION
+                self._db.storage.write(data)
+                self._db.clear_cache()
+        finally:
+            self._migrating = False
 
     # -- transactions ---------------------------------------------------------
 
@@ -429,6 +447,15 @@ class Store:
                 time.sleep(delay)
                 delay = min(delay * 2, 0.1)
         self._lock_fd = fd
+        self._remove_stale_temp_files()
+
+    def _remove_stale_temp_files(self) -> None:
+        # Every write happens under this lock, so a temporary file seen now was left by a
+        # writer that was killed mid-write: the store itself is intact, the leftover is junk.
+        assert self.path is not None
+        for leftover in self.path.parent.glob(f".{self.path.name}.*.tmp"):
+            with contextlib.suppress(OSError):
+                leftover.unlink()
 
     def _release_lock(self) -> None:
         if self._lock_fd is not None:
@@ -447,5 +474,12 @@ def open_store(path: Path | None = None) -> Store:
 
     if path is None:
         path = paths.store_file()
-    paths.ensure_private_dir(path.parent)
+    try:
+        paths.ensure_private_dir(path.parent)
+    except OSError as err:
+        # A folder that exists but cannot be changed (read-only disk) can still be read.
+        if not path.parent.is_dir():
+            raise StoreError(
+                f"cannot create the data folder {path.parent}: {err.strerror}"
+            ) from err
     return Store(path)

@@ -5,8 +5,8 @@ from __future__ import annotations
 import socket
 import time
 from collections.abc import Iterator
-from email.utils import format_datetime
 from datetime import UTC, datetime, timedelta
+from email.utils import format_datetime
 from pathlib import Path
 
 import pytest
@@ -97,7 +97,9 @@ def test_slow_answer_times_out_quickly_with_one_line(server: LocalServer) -> Non
         c.get_json(server.url + "/slow")
     assert time.monotonic() - started < 1.2
     host = server.url.removeprefix("http://")
-    assert str(err.value) == f"{host} did not answer within 0.2s; try again later, nothing was changed"
+    assert (
+        str(err.value) == f"{host} did not answer within 0.2s; try again later, nothing was changed"
+    )
 
 
 def test_malformed_json_is_one_line(server: LocalServer) -> None:

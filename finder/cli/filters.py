@@ -91,7 +91,8 @@ def filter_options(func: F) -> F:
     options = [
         click.option("--ipt", "min_ipt", metavar="CLASS", callback=_ipt,
                      help="Minimum IPT evidence: listed, described or credential."),
-        click.option("--near", metavar="ZIP", callback=_zip, help="Measure distance from this ZIP."),
+        click.option("--near", metavar="ZIP", callback=_zip,
+                     help="Measure distance from this ZIP."),
         click.option("--radius", type=click.FloatRange(min=0), metavar="MILES",
                      help="Only within this many miles of --near (in person)."),
         click.option("--insurance", multiple=True, callback=_many(), metavar="PLAN",
@@ -118,4 +119,4 @@ def filter_options(func: F) -> F:
     result: Any = wrapper
     for option in reversed(options):
         result = option(result)
-    return result  # type: ignore[no-any-return]
+    return result

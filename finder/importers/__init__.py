@@ -88,11 +88,11 @@ def detect(path: Path, head: bytes | None = None) -> Importer:
     reason = error_page_reason(decode(head)) if len(head) < 20000 else None
     if reason:
         raise ImportRefused(path, reason)
-    if best is not None:
-        return best[1]
     for magic, what in _MAGIC.items():
         if head.startswith(magic) or (magic.startswith(b"\x00") and head[:12].find(b"ftyp") == 4):
             raise ImportRefused(path, f"this is {what}, not a therapist list; nothing imported")
+    if best is not None:  # a weak guess, but better than nothing once no signature matched
+        return best[1]
     raise ImportRefused(
         path,
         "not a format finder can read (see `finder import --list-formats`); nothing imported",

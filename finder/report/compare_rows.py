@@ -536,7 +536,9 @@ def _score_rows(candidates: Sequence[Candidate]) -> tuple[Row, ...]:
     for c in candidates:
         items: tuple[Item, ...] = ()
         if c.red_flags:
-            items = (Item("red_flag", f"{len(c.red_flags)} red flag(s): see below"),)
+            count = len(c.red_flags)
+            plural = "s" if count > 1 else ""
+            items = (Item("red_flag", f"{count} red flag{plural}: see below"),)
         headline.append(Cell(c.score.summary(), items))
         why.append(Cell(None, tuple(_part_item(p) for p in c.score.parts), empty="no criteria"))
     return (

@@ -29,7 +29,7 @@ def render(comparison: Comparison, width: int | None = None) -> str:
         "",
         f"Profile: {esc(comparison.profile)}. Date: {comparison.today.isoformat()}.",
         "",
-        esc(SCORE_NOTE),
+        SCORE_NOTE,
         "",
         esc(LEGEND),
     ]
@@ -54,7 +54,8 @@ def render(comparison: Comparison, width: int | None = None) -> str:
     if comparison.notes:
         out += ["", *(f"Note: {esc(note)}" for note in comparison.notes)]
     out += ["", "## Please note", ""]
-    out += [f"- {esc(line)}" for line in comparison.disclaimers]
+    # Our own fixed wording (finder.crisis) is trusted text: left unescaped so it reads cleanly.
+    out += [f"- {line}" for line in comparison.disclaimers]
     out += ["", "## If you are in crisis", ""]
-    out += [f"- {esc(line)}" for line in comparison.crisis]
+    out += [f"- {line}" for line in comparison.crisis]
     return "\n".join(out) + "\n"

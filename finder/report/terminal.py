@@ -19,8 +19,8 @@ if TYPE_CHECKING:
     from rich.console import RenderableType
     from rich.text import Text
 
-LABEL_WIDTH = 20
-MIN_COLUMN = 26
+LABEL_WIDTH = 18
+MIN_COLUMN = 24
 DEFAULT_WIDTH = 100
 
 STYLES = {
@@ -81,7 +81,11 @@ def renderables(comparison: Comparison, width: int | None = None) -> list[Render
     for chunk in chunks:
         if len(chunks) > 1:
             out.append(Text(""))
-            span = f"Candidates {chunk[0] + 1}-{chunk[-1] + 1} of {len(candidates)}"
+            first, last = chunk[0] + 1, chunk[-1] + 1
+            span = f"Candidate{'s' if last > first else ''} {first}" + (
+                f"-{last}" if last > first else ""
+            )
+            span += f" of {len(candidates)}"
             out.append(Text(span, style="bold"))
         table = Table(box=box.SQUARE, expand=True, width=width, show_header=True)
         table.add_column("", width=LABEL_WIDTH, overflow="fold")

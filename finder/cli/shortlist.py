@@ -1,0 +1,383 @@
+"""Commands for choosing: search, shortlist, and merge / split of records.
+
+`finder search` runs often, so this module imports nothing heavy at load time:
+its output is plain text (no rich), and the merge machinery (rapidfuzz) is
+loaded only by the merge commands. `finder profile` lives in finder.cli.profile.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import click
+
+from finder.cli.app import App, echo_json, output_options, pass_app, with_id_arg
+from finder.cli.filters import filter_options
+from finder.cli.profile import for_option, money, profile_group
+from finder.errors import UsageError
+
+TABLE_LIMIT = 25
+
+
+def table_lines(headers: list[str], rows: list[list[str]]) -> list[str]:
+    """A plain aligned table (two spaces between columns, no trailing blanks)."""
+    widths = [max([len(h)] + [len(r[i]) for r in rows]) for i, h in enumerate(headers)]
+    out = []
+    for cells in [headers, *rows]:
+        out.append("  ".join(c.ljust(w) for c, w in zip(cells, widths, strict=True)).rstrip())
+    return out
+
+
+def _cut(text: str, width: int) -> str:
+    return text if len(text) <= width else text[: width - 3] + "..."
+
+
+def _fee(t: Any) -> str:
+    low, high = t.best("fee"), t.best("fee_max")
+    if isinstance(low, int | float) and isinstance(high, int | float) and high > low:
+        return f"{money(low)}-{money(high)}"
+    return money(low)
+
+
+def _no_both(as_json: bool, as_csv: bool) -> None:
+    if as_json and as_csv:
+        raise UsageError("choose one of --json and --csv")
+
+
+# ------------------------------------------------------------------ search
+
+SEARCH_COLUMNS = [
+    "rank", "id", "name", "credentials", "license_type", "location", "zip", "phone",
+    "distance_miles", "fee", "ipt_class", "ipt_field", "ipt_evidence", "matches", "unknown", "why",
+]  # fmt: skip
+
+
+@click.command("search")
+@filter_options
+@click.option("--why", is_flag=True, help="Explain each rank in one line.")
+@click.option("--for", "label", metavar="LABEL", help="Whose needs to use (default: active).")
+@click.option("--no-profile", is_flag=True, help="Ignore the profile; use only these options.")
+@click.option("--limit", type=click.IntRange(min=1), help="Show at most this many.")
+@output_options
+@pass_app
+def search_cmd(
+    app: App,
+    filters: dict[str, Any],
+    why: bool,
+    label: str | None,
+    no_profile: bool,
+    limit: int | None,
+    as_json: bool,
+    as_csv: bool,
+) -> None:
+    """Find therapists that fit the profile, ranked by IPT evidence, fit and distance.
+
+    finder search --ipt described --near 02139 --radius 10 --why
+    """
+    from finder import profiles, search
+    from finder.cli.records import emit_rows, summary
+
+    _no_both(as_json, as_csv)
+    store = app.store
+    base = search.Query()
+    if not no_profile:
+        profile = profiles.get(store, label, create=False)
+        base = search.from_profile(profile)
+        if base != search.Query():
+            app.say(f"Using the needs of profile '{profile.label}' (--no-profile to ignore).")
+    query = search.override(base, **filters)
+    hits = search.find(store, query)
+    shown = hits[:limit] if limit else hits
+    if as_json or as_csv:
+        rows = [_search_row(h, summary) for h in shown]
+        emit_rows(rows, as_json, as_csv, SEARCH_COLUMNS)
+        return
+    if not hits:
+        app.say("No therapist fits. Try fewer filters" + (", or drop --strict." if query.strict
+                                                          else "."))  # fmt: skip
+        return
+    shown = hits[: limit or TABLE_LIMIT]
+    headers = ["#", "ID", "Name", "IPT", "Fee", "Location"]
+    if query.near:
+        headers.insert(4, "Distance")
+    lines = table_lines(headers, [_search_cells(h, bool(query.near)) for h in shown])
+    click.echo(lines[0])
+    for hit, line in zip(shown, lines[1:], strict=True):
+        click.echo(line)
+        if why:
+            click.echo(f"    why: {hit.why}")
+    more = f" (first {len(shown)} shown; --limit for more)" if len(shown) < len(hits) else ""
+    app.say(f"{len(hits)} therapist(s) fit{more}.")
+    if not query.strict and any(h.unknown for h in hits):
+        app.say("Unknown values (e.g. no fee listed) are not excluded; --strict excludes them.")
+    app.say("IPT classes show evidence, not verification: ask about IPT training on the call.")
+
+
+def _search_cells(hit: Any, with_distance: bool) -> list[str]:
+    t = hit.therapist
+    location = ", ".join(p for p in (t.best("city"), t.best("state")) if p) or "-"
+    cells = [str(hit.rank), str(t.tid), _cut(t.name, 32), t.ipt.level.label, _fee(t),
+             _cut(location, 24)]  # fmt: skip
+    if with_distance:
+        cells.insert(4, f"{hit.miles:.1f} mi" if hit.miles is not None else "?")
+    return cells
+
+
+def _search_row(hit: Any, summary: Any) -> dict[str, Any]:
+    row = summary(hit.therapist)
+    row.update(
+        rank=hit.rank,
+        distance_miles=round(hit.miles, 1) if hit.miles is not None else None,
+        fee=hit.therapist.best("fee"),
+        matches=list(hit.matched),
+        unknown=list(hit.unknown),
+        why=hit.why,
+    )
+    return row
+
+
+# ------------------------------------------------------------------ shortlist
+
+SHORTLIST_COLUMNS = ["id", "name", "status", "ipt_class", "phone", "added_at", "updated_at"]
+
+
+def _status(value: str) -> Any:
+    import re
+
+    from finder.shortlist import Status
+
+    key = re.sub(r"[\s_]+", "-", value.strip().lower())
+    try:
+        return Status(key)
+    except ValueError:
+        raise UsageError(
+            f"unknown status {value!r}; one of: {', '.join(s.label for s in Status)}"
+        ) from None
+
+
+@click.group("shortlist")
+def shortlist_group() -> None:
+    """The candidates this profile is pursuing, each with a status.
+
+    finder shortlist add 12 40
+    """
+
+
+@shortlist_group.command("add")
+@click.argument("tids", nargs=-1, required=True, metavar="ID...", type=click.IntRange(min=1))
+@click.option("--status", metavar="STATUS", help="Start at this status (default: to contact).")
+@for_option
+@pass_app
+def shortlist_add(app: App, tids: tuple[int, ...], status: str | None, label: str | None) -> None:
+    """Add therapists to the shortlist.
+
+    finder shortlist add 12 40 --for client-a
+    """
+    from finder import profiles, shortlist, therapists
+
+    store = app.store
+    who = profiles.resolve(store, label)
+    start = _status(status) if status else shortlist.Status.TO_CONTACT
+    for tid in dict.fromkeys(tids):
+        name = therapists.get(store, tid).name
+        if shortlist.add(store, who, tid, start):
+            app.say(f"Added {tid} {name} to the shortlist of '{who}' ({start.label}).")
+        else:
+            app.say(f"{tid} {name} is already on the shortlist of '{who}'.")
+
+
+@shortlist_group.command("remove")
+@with_id_arg
+@for_option
+@pass_app
+def shortlist_remove(app: App, tid: int, label: str | None) -> None:
+    """Take a therapist off the shortlist (contacts and answers are kept).
+
+    finder shortlist remove 12
+    """
+    from finder import profiles, shortlist, therapists
+
+    store = app.store
+    who = profiles.resolve(store, label)
+    name = therapists.get(store, tid).name
+    shortlist.remove(store, who, tid)
+    app.say(f"Removed {tid} {name} from the shortlist of '{who}'.")
+
+
+@shortlist_group.command("status")
+@with_id_arg
+@click.argument("status", nargs=-1, required=True)
+@for_option
+@pass_app
+def shortlist_status(app: App, tid: int, status: tuple[str, ...], label: str | None) -> None:
+    """Set where things stand with a therapist (added to the shortlist if needed).
+
+    STATUS: to contact, contacted, awaiting reply, consultation booked, consulted,
+    chosen, declined, no openings.
+
+      finder shortlist status 12 consultation booked
+    """
+    from finder import profiles, shortlist, therapists
+
+    store = app.store
+    who = profiles.resolve(store, label)
+    name = therapists.get(store, tid).name
+    entry = shortlist.set_status(store, who, tid, _status(" ".join(status)))
+    app.say(f"{tid} {name}: {entry.status.label} (shortlist of '{who}').")
+
+
+@shortlist_group.command("list")
+@for_option
+@output_options
+@pass_app
+def shortlist_list(app: App, label: str | None, as_json: bool, as_csv: bool) -> None:
+    """Show the shortlist with each status.
+
+    finder shortlist list
+    """
+    from finder import profiles, shortlist, therapists
+    from finder.cli.records import emit_rows
+
+    _no_both(as_json, as_csv)
+    store = app.store
+    who = profiles.resolve(store, label)
+    rows = []
+    for entry in shortlist.entries(store, who):
+        t = therapists.get(store, entry.tid)
+        rows.append({"id": t.tid, "name": t.name, "status": entry.status.value,
+                     "ipt_class": t.ipt.level.label, "phone": (t.best("phones") or [None])[0],
+                     "added_at": entry.added_at, "updated_at": entry.updated_at})  # fmt: skip
+    if emit_rows(rows, as_json, as_csv, SHORTLIST_COLUMNS):
+        return
+    if not rows:
+        app.say(f"The shortlist of '{who}' is empty. Add someone: finder shortlist add ID")
+        return
+    cells = [[str(r["id"]), _cut(r["name"], 32), r["status"].replace("-", " "), r["ipt_class"],
+              r["phone"] or "-", r["updated_at"][:10]] for r in rows]  # fmt: skip
+    for line in table_lines(["ID", "Name", "Status", "IPT", "Phone", "Updated"], cells):
+        click.echo(line)
+    app.say(f"{len(rows)} on the shortlist of '{who}'.")
+
+
+# ------------------------------------------------------------------ merge and split
+
+
+def _describe_record(doc: dict[str, Any]) -> str:
+    fields = doc["fields"]
+    name = fields.get("name", "?")
+    if fields.get("credentials"):
+        name += ", " + ", ".join(fields["credentials"])
+    place = " ".join(p for p in (fields.get("city"), fields.get("state"), fields.get("zip")) if p)
+    ids = "; ".join(f"{k.upper()} {fields[k]}" for k in ("npi",) if fields.get(k))
+    if fields.get("license_number"):
+        ids = "; ".join(x for x in (ids, f"licence {fields['license_number']}") if x)
+    source = doc["source"]
+    origin = Path(source["path"]).name if "://" not in source["path"] else source["path"]
+    bits = [name, place or "-", ids, f"({origin} {source['locator']})"]
+    return "  ".join(b for b in bits if b)
+
+
+@click.command("merge")
+@click.option("--review", is_flag=True, help="Go through the uncertain pairs one by one.")
+@click.option("--yes", "-y", is_flag=True, help="With --review: confirm every pair as the same.")
+@click.option("--same", nargs=2, metavar="A B", help="Records or therapist ids of one clinician.")
+@click.option("--different", nargs=2, metavar="A B", help="Records or ids of two clinicians.")
+@click.option("--json", "as_json", is_flag=True, help="List the pairs as JSON.")
+@pass_app
+def merge_cmd(
+    app: App,
+    review: bool,
+    yes: bool,
+    same: tuple[str, str] | None,
+    different: tuple[str, str] | None,
+    as_json: bool,
+) -> None:
+    """List records that may be one clinician; confirm them or keep them apart.
+
+    finder merge --review            (or: finder merge --same A B / --different A B)
+    """
+    from finder import merge
+
+    if sum(bool(x) for x in (review, same, different)) > 1:
+        raise UsageError("choose one of --review, --same and --different")
+    if yes and not review:
+        raise UsageError("--yes goes with --review")
+    store = app.store
+    for pair, decision in ((same, "same"), (different, "different")):
+        if pair:
+            outcome = merge.decide(store, pair[0], pair[1], decision)
+            _say_outcome(app, pair, decision, outcome)
+            return
+    candidates = merge.review(store)
+    records = {d["rid"]: d for d in store.records.all()}
+    if as_json:
+        echo_json([{"a": c.a, "b": c.b, "score": c.score, "reason": c.reason,
+                    "tid_a": records[c.a].get("tid"), "tid_b": records[c.b].get("tid")}
+                   for c in candidates])  # fmt: skip
+        return
+    if not candidates:
+        app.say("No uncertain pairs: nothing to review.")
+        return
+    if not review:
+        for n, cand in enumerate(candidates, 1):
+            _print_pair(n, len(candidates), cand, records)
+        app.say(f"{len(candidates)} pair(s) to review: finder merge --review, "
+                "or finder merge --same A B / --different A B.")  # fmt: skip
+        return
+    decisions: list[tuple[str, str, str]] = []
+    for n, cand in enumerate(candidates, 1):
+        _print_pair(n, len(candidates), cand, records)
+        if yes:
+            answer = "s"
+        else:
+            answer = click.prompt("Same clinician? [s]ame, [d]ifferent, [k]eep for later, [q]uit",
+                                  type=click.Choice(["s", "d", "k", "q"]), show_choices=False,
+                                  err=True)  # fmt: skip
+        if answer == "q":
+            break
+        if answer in ("s", "d"):
+            decisions.append((cand.a, cand.b, "same" if answer == "s" else "different"))
+    if decisions:
+        merge.decide_many(store, decisions)
+    together = sum(1 for d in decisions if d[2] == "same")
+    app.say(f"{together} pair(s) merged, {len(decisions) - together} kept apart, "
+            f"{len(candidates) - len(decisions)} left for later.")  # fmt: skip
+
+
+def _print_pair(n: int, total: int, cand: Any, records: dict[str, Any]) -> None:
+    click.echo(f"{n}/{total}  {cand.reason} (score {cand.score})")
+    for letter, rid in (("A", cand.a), ("B", cand.b)):
+        doc = records[rid]
+        click.echo(f"  {letter} {rid}  therapist {doc.get('tid')}  {_describe_record(doc)}")
+
+
+def _say_outcome(app: App, pair: tuple[str, str], decision: str, outcome: Any) -> None:
+    first = ", ".join(map(str, outcome.first))
+    second = ", ".join(map(str, outcome.second))
+    if decision == "same":
+        app.say(f"{pair[0]} and {pair[1]} are one therapist: {first}.")
+    else:
+        app.say(f"{pair[0]} and {pair[1]} are kept apart: therapists {first} and {second}.")
+
+
+@click.command("split")
+@with_id_arg
+@click.argument("refs", nargs=-1, metavar="[RECORD]...")
+@pass_app
+def split_cmd(app: App, tid: int, refs: tuple[str, ...]) -> None:
+    """Undo a merge: a therapist's records (or just those named) become separate therapists.
+
+    They are remembered as different clinicians; `finder merge --same` undoes this.
+
+      finder split 12
+    """
+    from finder import merge
+
+    tids = merge.split(app.store, tid, refs)
+    app.say(f"Therapist {tid} split into {', '.join(map(str, tids))}; "
+            "they stay apart from now on.")  # fmt: skip
+    click.echo(" ".join(map(str, tids)))
+
+
+__all__ = ["merge_cmd", "profile_group", "search_cmd", "shortlist_group", "split_cmd"]
