@@ -20,8 +20,7 @@ CITIES = [("Boston", "MA", "02115"), ("Cambridge", "MA", "02139"), ("Chicago", "
           ("Denver", "CO", "80202"), ("Austin", "TX", "78701"), ("Seattle", "WA", "98101")]  # fmt: skip
 ORIENTATIONS = ["CBT", "DBT", "Interpersonal", "Psychodynamic", "EMDR", "Family Systems",
                 "Interpersonal Psychotherapy (IPT)", "Mindfulness-Based", "Narrative"]  # fmt: skip
-WORDS = ("I help adults with depression anxiety grief and life transitions using warm "
-         "collaborative evidence based care role disputes relationships trauma work").split()  # fmt: skip
+WORDS = ["I", "help", "adults", "with", "depression", "anxiety", "grief", "and", "life", "transitions", "using", "warm", "collaborative", "evidence", "based", "care", "role", "disputes", "relationships", "trauma", "work"]  # fmt: skip
 
 
 def bio(rng: random.Random, length: int = 300) -> str:

@@ -59,7 +59,9 @@ def main() -> int:
         f"{ROWS} rows: finder import {elapsed:.2f} s, csv.DictReader {baseline:.2f} s",
     )
     peak_mib = peak_kib / 1024
-    print(f"import peak memory: {peak_mib:.0f} MiB (target < 1024 MiB) {'OK' if peak_mib < 1024 else 'MISSED'}")
+    print(
+        f"import peak memory: {peak_mib:.0f} MiB (target < 1024 MiB) {'OK' if peak_mib < 1024 else 'MISSED'}"
+    )
     return code or (0 if peak_mib < 1024 else 1)
 
 

@@ -224,6 +224,42 @@ def findings_for(store: Store, profile: str, tid: int) -> list[Finding]:
     return [finding for _, finding in recorded(store, profile, tid).findings]
 
 
+def insurer_parts(checklist: Checklist) -> tuple[Checklist, Checklist]:
+    """The insurer checklist as two: the plan's questions, and those about a clinician."""
+    from dataclasses import replace
+
+    def part(clinician: bool) -> Checklist:
+        questions = tuple(
+            q for q in checklist.questions if (q.category in PER_CLINICIAN_CATEGORIES) is clinician
+        )
+        used = {q.category for q in questions}
+        categories = tuple(c for c in checklist.categories if c[0] in used)
+        return replace(checklist, questions=questions, categories=categories)
+
+    return part(False), part(True)
+
+
+def save_insurer_answers(
+    store: Store, profile: str, plan: str, tids: Iterable[int], checklist: Checklist,
+    given: Mapping[str, Any],
+) -> tuple[int, int]:  # fmt: skip
+    """Answers from a file: the plan's under the plan, the clinician ones under each of ``tids``.
+
+    Returns how many plan answers and how many per-clinician answers (each) were saved.
+    """
+    tids = list(tids)
+    about_clinician = {q.id for q in insurer_parts(checklist)[1].questions}
+    mine = {k: v for k, v in given.items() if k in about_clinician}
+    if mine and not tids:
+        raise UsageError(f"answers about a clinician ({', '.join(sorted(mine))}) need an ID")
+    plan_given = {k: v for k, v in given.items() if k not in about_clinician}
+    with store.transaction():
+        count = save_answers(store, profile, None, INSURER, plan_given, plan=plan)
+        for tid in tids:
+            save_answers(store, profile, tid, INSURER, mine, plan=plan)
+    return count, len(mine)
+
+
 # --- notes ---------------------------------------------------------------------------------
 
 
@@ -334,7 +370,9 @@ class Summary:
             found = [(c, f) for c, f in self.findings if f.kind == kind]
             if found:
                 out += ["", title]
-                out += [f"  - {f.message}" + (" (insurer)" if c == INSURER else "") for c, f in found]
+                out += [
+                    f"  - {f.message}" + (" (insurer)" if c == INSURER else "") for c, f in found
+                ]
         if self.notes:
             out += ["", "Your notes"]
             out += [f"  {note.kind}: {note.text}" for note in self.notes]
@@ -351,8 +389,21 @@ def _rows(name: str, checklist: Checklist, given: Mapping[str, Any]) -> list[Ans
     ]
     known = {q.id for q in checklist.questions}
     # An answer whose question was removed from an edited checklist is kept, as it was.
-    rows += [AnswerRow(name, qid, None, None, given[qid], str(given[qid])) for qid in sorted(set(given) - known)]
+    rows += [
+        AnswerRow(name, qid, None, None, given[qid], _as_stored(given[qid]))
+        for qid in sorted(set(given) - known)
+    ]
     return rows
+
+
+def _as_stored(value: Any) -> str:
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, list):
+        return ", ".join(str(v) for v in value)
+    return str(value)
 
 
 def summary(store: Store, profile: str, tid: int) -> Summary:

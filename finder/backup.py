@@ -45,7 +45,9 @@ def make(store_path: Path, reason: str) -> Backup | None:
         os.chmod(tmp, 0o600)
         os.replace(tmp, target)
     except OSError as err:
-        raise StoreError(f"could not back up {store_path}: {err.strerror}; nothing changed") from err
+        raise StoreError(
+            f"could not back up {store_path}: {err.strerror}; nothing changed"
+        ) from err
     prune(store_path)
     return _describe(target)
 
@@ -53,7 +55,9 @@ def make(store_path: Path, reason: str) -> Backup | None:
 def _describe(path: Path) -> Backup:
     stamp, _, slug = path.stem.partition("--")
     created = datetime.strptime(stamp, "%Y%m%dT%H%M%S%fZ").replace(tzinfo=UTC)
-    return Backup(path, created.isoformat(timespec="seconds"), slug.replace("-", " "), path.stat().st_size)
+    return Backup(
+        path, created.isoformat(timespec="seconds"), slug.replace("-", " "), path.stat().st_size
+    )
 
 
 def list_backups(store_path: Path) -> list[Backup]:

@@ -15,6 +15,7 @@ file for the user's own calendar, and ``draft`` a first message to copy.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any, Final
@@ -310,13 +311,89 @@ def _moment(text: str | None) -> datetime | None:
         return None
 
 
+@dataclass(frozen=True)
+class Agenda:
+    """What `finder followups` shows: what is due by ``today``, and what waits."""
+
+    today: date
+    days: int
+    ahead: int
+    items: tuple[Followup, ...]  # everything pending (what the calendar file gets)
+
+    @property
+    def shown(self) -> list[Followup]:
+        horizon = self.today + timedelta(days=self.ahead)
+        return [
+            f
+            for f in self.items
+            if (f.kind == "chase" and f.due <= self.today)
+            or f.kind in ("waitlist", "record")
+            or (f.kind == "consultation" and (f.at is None or f.due <= horizon))
+        ]
+
+    @property
+    def waiting(self) -> list[Followup]:
+        """Messages still within their ``days``: not chased yet."""
+        return [f for f in self.items if f.kind == "chase" and f.due > self.today]
+
+    def lines(self) -> list[str]:
+        """The text view, grouped by what to do."""
+        shown = self.shown
+        sections = [
+            (f"Chase (no reply after {self.days} days):", "chase", self._chase),
+            ("Waitlists to re-check:", "waitlist", self._waitlist),
+            (f"Consultations in the next {self.ahead} days:", "consultation", self._booked),
+            ("Consultations to record:", "record", self._record),
+        ]
+        out: list[str] = []
+        for title, kind, line in sections:
+            rows = [f"  #{f.tid} {f.name}{', ' + f.phone if f.phone else ''}: {line(f)}"
+                    for f in shown if f.kind == kind]  # fmt: skip
+            if rows:
+                out += ([""] if out else []) + [title, *rows]
+        return out
+
+    def _chase(self, f: Followup) -> str:
+        if not f.via:
+            return f"awaiting a reply since {f.since}"
+        n = (self.today - f.since).days
+        ago = "today" if n == 0 else ("1 day ago" if n == 1 else f"{n} days ago")
+        return f"{(f.outcome or 'contacted').replace('-', ' ')} by {f.via} on {f.since}, {ago}"
+
+    def _waitlist(self, f: Followup) -> str:
+        when = "re-check now" if f.due <= self.today else f"re-check on {f.due}"
+        return f"waitlisted on {f.since}; {when}"
+
+    def _booked(self, f: Followup) -> str:
+        if f.at is not None:
+            return f"{f.at:%a %Y-%m-%d %H:%M}"
+        return (
+            f"booked on {f.since}, time not logged (finder contact {f.tid} --via phone "
+            '--outcome booked --at "YYYY-MM-DD HH:MM")'
+        )
+
+    def _record(self, f: Followup) -> str:
+        return f"consultation was on {f.due}; record it: finder consult {f.tid}"
+
+
+def agenda(
+    store: Store, profile: str, *, today: date | None = None, days: int | None = None,
+    ahead: int = 7,
+) -> Agenda:  # fmt: skip
+    """The follow-ups of a profile as `finder followups` shows them."""
+    today = today or date.today()
+    days = days if days is not None else followup_days(store)
+    items = followups(store, profile, today=today, days=days)
+    return Agenda(today, days, ahead, tuple(items))
+
+
 # --- iCalendar (RFC 5545) ------------------------------------------------------------------
 
 #: A consultation call usually takes 15 minutes; the event leaves room on either side.
 CONSULTATION_MINUTES: Final[int] = 30
 
 
-def to_ics(items: list[Followup], *, today: date, stamp: datetime, profile: str) -> str:
+def to_ics(items: Iterable[Followup], *, today: date, stamp: datetime, profile: str) -> str:
     """The follow-ups still ahead as an iCalendar file for the user's own calendar.
 
     Booked consultations with a known time become timed events (local time);

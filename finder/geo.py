@@ -36,7 +36,8 @@ def miles(a: tuple[float, float], b: tuple[float, float]) -> float:
     """Great-circle distance in miles (haversine)."""
     lat1, lon1 = map(math.radians, a)
     lat2, lon2 = map(math.radians, b)
-    h = math.sin((lat2 - lat1) / 2) ** 2 + math.cos(lat1) * math.cos(lat2) * math.sin(
-        (lon2 - lon1) / 2
-    ) ** 2
+    h = (
+        math.sin((lat2 - lat1) / 2) ** 2
+        + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
+    )
     return 2 * EARTH_RADIUS_MILES * math.asin(min(1.0, math.sqrt(h)))

@@ -182,7 +182,9 @@ def run_import(
                 continue
             if not records:
                 if not result.rejected:
-                    result.refused = "no therapist records recognised in this file; nothing imported"  # noqa: E501
+                    result.refused = (
+                        "no therapist records recognised in this file; nothing imported"
+                    )
                 else:
                     result.refused = (
                         f"none of its {len(result.rejected)} rows could be read; nothing imported"
@@ -278,9 +280,7 @@ def _store_records(
 ) -> None:
     from finder import merge
 
-    hashes = {
-        path: _sha256_many(members.get(path, [path])) for path in {p for p, _ in parsed}
-    }
+    hashes = {path: _sha256_many(members.get(path, [path])) for path in {p for p, _ in parsed}}
     with store.transaction():
         table = store.records
         existing: dict[str, Doc] = {d["rid"]: d for d in table.all() if "rid" in d}

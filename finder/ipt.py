@@ -3,7 +3,7 @@
 ``assess`` reads a record's canonical fields and returns an ``IptEvidence``: a
 class (``IptClass``, DOMAIN.md section 3) together with the field and the
 snippet of text that justifies it, so the user can always see *why*. No class
-means "verified": even a credential is a claim to confirm on the call.
+ever means "verified": even a credential is a claim to confirm on the call.
 
 The rules are data, in ``ipt_rules.toml`` beside this module: it is read once
 and compiled into one alternation per kind of field, so a record costs one
@@ -21,12 +21,13 @@ import tomllib
 import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from dataclasses import field as dataclass_field
 from enum import IntEnum
 from functools import cache
 from importlib import resources
 from typing import Any, Final
 
-__all__ = ["IptClass", "IptEvidence", "assess", "strongest"]
+__all__ = ["IptClass", "IptEvidence", "assess", "compile_rules", "rules", "strongest"]
 
 
 class IptClass(IntEnum):
@@ -116,6 +117,10 @@ _FIXED_LEVEL: Final = {
 }
 
 
+_Found = tuple[tuple[IptClass, int, int, tuple[str, ...]], ...]  # (level, start, end, supports)
+_MEMO_SIZE: Final = 4096
+
+
 @dataclass(frozen=True)
 class _Rules:
     text_regex: re.Pattern[str]  # every rule but the tick
@@ -127,6 +132,8 @@ class _Rules:
     reach: int
     window: int
     snippet_chars: int
+    # Scans of short list fields, by (role, folded text); bounded by _MEMO_SIZE.
+    memo: dict[tuple[str, str], _Found] = dataclass_field(default_factory=dict, compare=False)
 
 
 _FRAGMENT = re.compile(r"\{([a-z_]+)\}")
@@ -339,7 +346,15 @@ def assess(fields: Mapping[str, Any]) -> IptEvidence:
         # and supports only count within `window` of a mention: scan only that stretch.
         margin = table.reach + table.window
         span = (max(0, hits[0] - margin), hits[-1] + margin)
-        for mention in _mentions(table, rank, name, role, display, low, span):
+        if role == "text":
+            found = _scan(table, role, low, span)
+        else:
+            # The same few ticks ("Interpersonal") recur in thousands of records.
+            found = table.memo.get((role, low)) or _scan(table, role, low, span)
+            if len(table.memo) < _MEMO_SIZE:
+                table.memo[(role, low)] = found
+        for level, start, end, supports in found:
+            mention = _Mention(level, rank, name, display, start, end, supports)
             if best is None or mention.key() > best.key():
                 best = mention
     if best is None or best.level == IptClass.NONE:
@@ -364,15 +379,8 @@ def _keyword_hits(folded: str, prefilter: tuple[str, ...]) -> list[int]:
     return hits
 
 
-def _mentions(
-    table: _Rules,
-    rank: int,
-    name: str,
-    role: str,
-    display: str,
-    low: str,
-    span: tuple[int, int],
-) -> list[_Mention]:
+def _scan(table: _Rules, role: str, low: str, span: tuple[int, int]) -> _Found:
+    """The mentions in one field's folded text: one pass of one combined expression."""
     regex = table.list_regex if role == "ticks" else table.text_regex
     found: list[tuple[str, int, int]] = []  # (kind, start, end)
     support_spots: list[tuple[int, str]] = []
@@ -385,7 +393,7 @@ def _mentions(
         elif kind != "confusable":
             found.append((kind, m.start(), m.end()))
     own_text = role == "text"
-    out: list[_Mention] = []
+    out: list[tuple[IptClass, int, int, tuple[str, ...]]] = []
     for kind, start, end in found:
         supports: tuple[str, ...] = ()
         if own_text and support_spots:
@@ -406,8 +414,8 @@ def _mentions(
         if not own_text:
             # A directory's vocabulary is a tick whatever it says.
             level = min(level, IptClass.LISTED)
-        out.append(_Mention(level, rank, name, display, start, end, supports))
-    return out
+        out.append((level, start, end, supports))
+    return tuple(out)
 
 
 _LIST_SEPARATORS: Final = re.compile(r"\s*[,;|\n]\s*")

@@ -73,6 +73,9 @@ def licence_key(number: Any, state: Any, kind: Any = None) -> tuple[str, str] | 
     if not number or not state:
         return None
     digits = re.sub(r"[^0-9A-Z]", "", str(number).upper())
+    # "LIC-0118148" and "118148": within one state and licence type the letters and
+    # leading zeros are decoration.
+    digits = re.sub(r"^[A-Z]+(?=\d+$)", "", digits)
     if digits.isdigit():
         digits = digits.lstrip("0")
     # "1" or "00" is a placeholder somebody typed, not a licence number.

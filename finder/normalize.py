@@ -11,8 +11,8 @@ from __future__ import annotations
 import ast
 import re
 import unicodedata
-from functools import lru_cache
 from collections.abc import Iterable
+from functools import lru_cache
 from typing import Any
 
 from finder.models import FIELDS, TEXT_KEPT, Kind
@@ -21,40 +21,31 @@ _WS = re.compile(r"\s+")
 
 # Degrees and licence letters seen after clinicians' names. Upper-cased, dots removed.
 CREDENTIALS: frozenset[str] = frozenset(
-    """
-    LCSW LICSW LISW LISW-S LCSW-C LCSW-R LMSW LSW MSW CSW ACSW BCD DCSW LGSW LCSWA LCSW-A
-    LMFT LMFTA LMFT-A MFT AMFT MFTI LAMFT MFCC
-    LPC LPCC LMHC LCPC LPC-S LPCA LPC-A LPCI LCMHC LPCMH LCPCA LMHCA NCC CCMHC LAPC LPCC-S ALC
-    LCADC CADC LADC LCDC CASAC LAC LCAC MAC CAADC CSAC
-    PHD PSYD EDD MD DO MA MS MED MC MSED MFA BA BS MBA MPH MSN RN APRN NP PMHNP PMHNP-BC
-    FNP CNS PMHCNS DNP ARNP PA LP LLP LMHP LCP HSPP ABPP BCBA RPT RPT-S CGP CST CEDS ATR ATR-BC
-    MS-MFT MSC MSS LSCSW LCMFT PSYCHD PSYA LPA LSSP NCSP LCAS LCSW-S LMHP-CSW LPCMHSP LIMHP
-    """.split()
+    ["LCSW", "LICSW", "LISW", "LISW-S", "LCSW-C", "LCSW-R", "LMSW", "LSW", "MSW", "CSW", "ACSW", "BCD", "DCSW", "LGSW", "LCSWA", "LCSW-A", "LMFT", "LMFTA", "LMFT-A", "MFT", "AMFT", "MFTI", "LAMFT", "MFCC", "LPC", "LPCC", "LMHC", "LCPC", "LPC-S", "LPCA", "LPC-A", "LPCI", "LCMHC", "LPCMH", "LCPCA", "LMHCA", "NCC", "CCMHC", "LAPC", "LPCC-S", "ALC", "LCADC", "CADC", "LADC", "LCDC", "CASAC", "LAC", "LCAC", "MAC", "CAADC", "CSAC", "PHD", "PSYD", "EDD", "MD", "DO", "MA", "MS", "MED", "MC", "MSED", "MFA", "BA", "BS", "MBA", "MPH", "MSN", "RN", "APRN", "NP", "PMHNP", "PMHNP-BC", "FNP", "CNS", "PMHCNS", "DNP", "ARNP", "PA", "LP", "LLP", "LMHP", "LCP", "HSPP", "ABPP", "BCBA", "RPT", "RPT-S", "CGP", "CST", "CEDS", "ATR", "ATR-BC", "MS-MFT", "MSC", "MSS", "LSCSW", "LCMFT", "PSYCHD", "PSYA", "LPA", "LSSP", "NCSP", "LCAS", "LCSW-S", "LMHP-CSW", "LPCMHSP", "LIMHP"]
 )
 
 # Licence letters -> a canonical licence type (titles vary by state, DOMAIN.md s.6).
 LICENSE_TYPES: dict[str, str] = {
     **dict.fromkeys(
-        "LCSW LICSW LISW LISW-S LCSW-C LCSW-R LCSW-S LSCSW LGSW LMSW LSW LCSWA LCSW-A".split(),
+        ["LCSW", "LICSW", "LISW", "LISW-S", "LCSW-C", "LCSW-R", "LCSW-S", "LSCSW", "LGSW", "LMSW", "LSW", "LCSWA", "LCSW-A"],
         "LCSW",
     ),
-    **dict.fromkeys("LMFT LMFTA LMFT-A LAMFT AMFT MFT LCMFT MFCC".split(), "LMFT"),
+    **dict.fromkeys(["LMFT", "LMFTA", "LMFT-A", "LAMFT", "AMFT", "MFT", "LCMFT", "MFCC"], "LMFT"),
     **dict.fromkeys(
-        "LPC LPCC LMHC LCPC LPC-S LPCA LPC-A LCMHC LPCMH LCPCA LMHCA LAPC LPCC-S LIMHP".split(),
+        ["LPC", "LPCC", "LMHC", "LCPC", "LPC-S", "LPCA", "LPC-A", "LCMHC", "LPCMH", "LCPCA", "LMHCA", "LAPC", "LPCC-S", "LIMHP"],
         "LPC",
     ),
-    **dict.fromkeys("PHD PSYD EDD LP LLP LPA HSPP ABPP".split(), "Psychologist"),
+    **dict.fromkeys(["PHD", "PSYD", "EDD", "LP", "LLP", "LPA", "HSPP", "ABPP"], "Psychologist"),
     # MD/DO alone says physician, not psychiatrist; the NPPES/FHIR importers settle it from
     # the taxonomy code, and a title naming psychiatry settles it below.
-    **dict.fromkeys("MD DO".split(), "Physician"),
-    **dict.fromkeys("PMHNP PMHNP-BC".split(), "PMHNP"),
+    **dict.fromkeys(["MD", "DO"], "Physician"),
+    **dict.fromkeys(["PMHNP", "PMHNP-BC"], "PMHNP"),
 }
 
 _LICENSE_PRECEDENCE = ["Psychiatrist", "PMHNP", "Psychologist", "LCSW", "LMFT", "LPC", "Physician"]
 
 STATES: frozenset[str] = frozenset(
-    """AL AK AZ AR CA CO CT DE DC FL GA HI ID IL IN IA KS KY LA ME MD MA MI MN MS MO MT NE NV NH
-    NJ NM NY NC ND OH OK OR PA RI SC SD TN TX UT VT VA WA WV WI WY PR VI GU AS MP""".split()
+    ["AL", "AK", "AZ", "AR", "CA", "CO", "CT", "DE", "DC", "FL", "GA", "HI", "ID", "IL", "IN", "IA", "KS", "KY", "LA", "ME", "MD", "MA", "MI", "MN", "MS", "MO", "MT", "NE", "NV", "NH", "NJ", "NM", "NY", "NC", "ND", "OH", "OK", "OR", "PA", "RI", "SC", "SD", "TN", "TX", "UT", "VT", "VA", "WA", "WV", "WI", "WY", "PR", "VI", "GU", "AS", "MP"]
 )
 
 STATE_NAMES: dict[str, str] = {
@@ -539,8 +530,12 @@ _ORG_WORDS = re.compile(
 
 def looks_like_organization(name: str | None, title: str | None = None) -> bool:
     """A group practice or centre rather than a person, judged from its name and title."""
-    if title and re.search(r"\b(facility|center|centre|group practice|treatment program|"
-                           r"clinic|agency)\b", title, re.I):
+    if title and re.search(
+        r"\b(facility|center|centre|group practice|treatment program|"
+        r"clinic|agency)\b",
+        title,
+        re.I,
+    ):
         return True
     if not name:
         return False

@@ -77,8 +77,13 @@ def add(store: Store, profile: str, tid: int, status: Status = Status.TO_CONTACT
             return False
         now = _now()
         store.shortlist.insert(
-            {"profile": profile, "tid": tid, "status": status.value, "added_at": now,
-             "updated_at": now}  # fmt: skip
+            {
+                "profile": profile,
+                "tid": tid,
+                "status": status.value,
+                "added_at": now,
+                "updated_at": now,
+            }
         )
     return True
 

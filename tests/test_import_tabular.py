@@ -35,7 +35,11 @@ def test_csv_fields_are_normalised_with_provenance() -> None:
     assert dana.best("credentials") == ["LCSW"]
     assert dana.best("license_type") == "LCSW"
     assert dana.best("phones") == ["617-555-0101"]
-    assert (dana.best("fee"), dana.best("fee_max"), dana.best("fee_text")) == (150.0, 180.0, "$150 - $180")
+    assert (dana.best("fee"), dana.best("fee_max"), dana.best("fee_text")) == (
+        150.0,
+        180.0,
+        "$150 - $180",
+    )
     assert dana.best("sliding_scale") is True
     assert dana.best("accepting") is False
     assert dana.best("languages") == ["English", "Spanish"]
@@ -86,7 +90,10 @@ def test_encodings_line_endings_and_shapes(name: str, expected: dict[str, str | 
 def test_cp1252_text_is_read_right() -> None:
     run("import", str(FIX / "cp1252.csv"))
     (jose,) = therapists.load_all(open_store())
-    assert jose.best("statement") == "\u201cI offer interpersonal psychotherapy\u201d \u2013 12 sessions"
+    assert (
+        jose.best("statement")
+        == "\u201cI offer interpersonal psychotherapy\u201d \u2013 12 sessions"
+    )
 
 
 def test_semicolon_file_lists_and_credentials() -> None:

@@ -8,6 +8,8 @@ from importlib import resources
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from finder.ipt import IptClass, IptEvidence, assess, compile_rules, strongest
 
@@ -267,6 +269,55 @@ def test_dashes_and_widths_are_normalised_in_the_snippet() -> None:
     assert evidence == IptEvidence(
         IptClass.DESCRIBED, "statement", "Teens: IPT-A (12-16 weeks).", ("12-16 sessions",)
     )
+
+
+def test_letters_that_fold_to_two_keep_the_snippet_aligned() -> None:
+    # "ẞ" and "İ" case-fold to two characters; the snippet must still be the right text.
+    evidence = assess(
+        {"statement": "GROẞE Erfahrung. İch biete interpersonelle Psychotherapie (IPT)."}
+    )
+    assert evidence == IptEvidence(
+        IptClass.DESCRIBED, "statement", "İch biete interpersonelle Psychotherapie (IPT)."
+    )
+
+
+_WORDS = st.sampled_from(
+    [
+        "interpersonal",
+        "IPT",
+        "IPC",
+        "psychotherapy",
+        "therapy",
+        "process",
+        "(",
+        ")",
+        "-",
+        "\n",
+        "\u2013",
+        "\u00a0",
+        "group",
+        "level B",
+        "ISIPT",
+        "certified",
+        "Klerman",
+        "ẞ",
+        "İ",
+        ".",
+        ",",
+    ]
+)
+_TEXT = st.one_of(st.text(max_size=300), st.lists(_WORDS, max_size=40).map(" ".join))
+
+
+@settings(max_examples=300, deadline=None)
+@given(statement=_TEXT, ticks=st.lists(_TEXT, max_size=5), odd=st.one_of(st.none(), st.integers()))
+def test_any_text_gets_a_class_and_a_short_snippet(
+    statement: str, ticks: list[str], odd: int | None
+) -> None:
+    evidence = assess({"statement": statement, "orientations": [*ticks, odd], "issues": odd})
+    assert evidence.level in IptClass
+    assert (evidence.text is None) == (evidence.level is IptClass.NONE)
+    assert evidence.text is None or 0 < len(evidence.text) <= 200
 
 
 def test_no_class_reads_verified() -> None:

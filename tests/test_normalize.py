@@ -68,7 +68,7 @@ def test_yes_no(raw: object, expected: bool | None) -> None:
     ("raw", "expected"),
     [
         ("['CBT', 'Interpersonal']", ["CBT", "Interpersonal"]),
-        ('["Alzheimer\'s", \'Grief\']', ["Alzheimer's", "Grief"]),
+        ("[\"Alzheimer's\", 'Grief']", ["Alzheimer's", "Grief"]),
         ("CBT, DBT, CBT", ["CBT", "DBT"]),
         ("Depression; Anxiety, general", ["Depression", "Anxiety, general"]),
         ("English|Spanish", ["English", "Spanish"]),

@@ -48,14 +48,18 @@ def test_schema_version_recorded(store: Store) -> None:
     assert store.meta()["schema"] == SCHEMA_VERSION
 
 
-def test_file_is_private_and_one_write_per_transaction(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_file_is_private_and_one_write_per_transaction(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     path = tmp_path / "home" / "finder.json"
     store = open_store(path)
     from finder import store as store_module
 
     writes = []
     real = store_module.atomic_write_bytes
-    monkeypatch.setattr(store_module, "atomic_write_bytes", lambda p, d: (writes.append(p), real(p, d)))
+    monkeypatch.setattr(
+        store_module, "atomic_write_bytes", lambda p, d: (writes.append(p), real(p, d))
+    )
     with store.transaction():
         for i in range(50):
             store.records.insert({"rid": str(i)})
@@ -65,13 +69,18 @@ def test_file_is_private_and_one_write_per_transaction(tmp_path: Path, monkeypat
     assert len(orjson.loads(path.read_bytes())["records"]) == 50
 
 
-def test_second_writer_waits_then_fails_clearly(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_second_writer_waits_then_fails_clearly(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("FINDER_LOCK_TIMEOUT", "0.2")
     path = tmp_path / "finder.json"
     first, second = open_store(path), open_store(path)
-    with first.transaction():
-        with pytest.raises(StoreBusy, match="another finder is writing"), second.transaction():
-            pass
+    with (
+        first.transaction(),
+        pytest.raises(StoreBusy, match="another finder is writing"),
+        second.transaction(),
+    ):
+        pass
     with second.transaction():  # free again once the first is done
         second.records.insert({"rid": "ok"})
 
@@ -89,7 +98,7 @@ def test_writers_see_each_others_work(tmp_path: Path) -> None:
 def test_damaged_file_is_a_clear_error(tmp_path: Path) -> None:
     path = tmp_path / "finder.json"
     path.write_bytes(b'{"records": {"1": ')
-    with pytest.raises(StoreError, match="damaged.*finder restore"):
+    with pytest.raises(StoreError, match=r"damaged.*finder restore"):
         open_store(path).records.all()
 
 

@@ -37,7 +37,11 @@ def test_psychology_today_2017_tsv(realdata: Path) -> None:
     first = next(r for r in records if r["source"]["locator"] == "line 2")
     assert first["fields"]["name"] == "Kevin Ketchum"
     assert first["fields"]["city"] == "Brookline"
-    assert first["fields"]["orientations"] == ["Family / Marital", "Psychoanalytic", "Psychodynamic"]
+    assert first["fields"]["orientations"] == [
+        "Family / Marital",
+        "Psychoanalytic",
+        "Psychodynamic",
+    ]
     assert first["fields"]["credentials"] == ["MS", "MA"]
     assert first["fields"]["fee"] == 60.0
     life = next(r for r in records if r["fields"]["name"] == "Life Changes Group")

@@ -16,7 +16,7 @@ from typing import Any
 import click
 
 from finder import __version__
-from finder.cli.app import App, GUIDE, handle_errors
+from finder.cli.app import GUIDE, App, handle_errors
 
 # name -> (module:function, one-line help). Order here is the order of the help screen.
 COMMANDS: dict[str, tuple[str, str]] = {

@@ -28,7 +28,8 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 CRISIS_LINE = "In crisis? In the US call or text 988 (or chat at 988lifeline.org); `finder crisis` for other countries."
 
-GUIDE = """\
+GUIDE = (
+    """\
 finder helps you find a therapist trained in Interpersonal Psychotherapy (IPT).
 Everything stays on this computer.
 
@@ -42,7 +43,9 @@ Everything stays on this computer.
 Next: {next}
 All commands: finder --help
 
-""" + CRISIS_LINE
+"""
+    + CRISIS_LINE
+)
 
 
 class FinderClickError(click.ClickException):
@@ -148,8 +151,12 @@ pass_app = click.make_pass_decorator(App)
 
 def output_options(func: F) -> F:
     """``--json`` / ``--csv`` for machines, a table for people."""
-    func = click.option("--csv", "as_csv", is_flag=True, help="CSV on stdout (stable columns).")(func)
-    func = click.option("--json", "as_json", is_flag=True, help="JSON on stdout (sorted keys).")(func)
+    func = click.option("--csv", "as_csv", is_flag=True, help="CSV on stdout (stable columns).")(
+        func
+    )
+    func = click.option("--json", "as_json", is_flag=True, help="JSON on stdout (sorted keys).")(
+        func
+    )
     return func
 
 

@@ -8,6 +8,8 @@ saved the moment it is given.
 
 from __future__ import annotations
 
+import contextlib
+import sys
 from collections.abc import Callable
 from dataclasses import asdict
 from datetime import UTC, date, datetime
@@ -25,6 +27,7 @@ if TYPE_CHECKING:
     from finder.consult import WalkResult
 
 F = TypeVar("F", bound=Callable[..., Any])
+
 
 def for_option(func: F) -> F:
     return click.option(
@@ -63,10 +66,12 @@ def contact_cmd(
     app: App, tid: int, via: str | None, outcome: str | None, on: date | None, at: str | None,
     note: str | None, label: str | None, as_json: bool,
 ) -> None:  # fmt: skip
-    """Log a call, email or message; the shortlist status follows. Without options: the log.
+    """Log a call, email or message; the shortlist status follows.
 
-    finder contact 12 --via phone --outcome left-message
-    finder contact 12 --via email --outcome booked --at "2025-03-14 15:30"
+    Without --via and --outcome, shows the log of this therapist.
+
+      finder contact 12 --via phone --outcome left-message
+      finder contact 12 --via email --outcome booked --at "2025-03-14 15:30"
     """
     from finder import contacts, therapists
 
@@ -124,10 +129,10 @@ def followups_cmd(
 ) -> None:  # fmt: skip
     """Who to chase (no reply after N days), waitlists to re-check, consultations coming up.
 
-    finder followups --days 7 --ics ~/followups.ics
-    """
-    from datetime import timedelta
+    The calendar file holds names and phone numbers only.
 
+      finder followups --days 7 --ics ~/followups.ics
+    """
     from finder import contacts
 
     store = app.store
@@ -135,29 +140,23 @@ def followups_cmd(
     if set_days is not None:
         contacts.set_followup_days(store, set_days)
         app.say(f"Follow-ups now chase after {set_days} days without a reply.")
-    today = as_of or date.today()
-    days = days or contacts.followup_days(store)
-    items = contacts.followups(store, profile, today=today, days=days)
+    todo = contacts.agenda(store, profile, today=as_of, days=days, ahead=ahead)
     if ics_path is not None:
-        text = contacts.to_ics(items, today=today, stamp=datetime.now(UTC), profile=profile)
+        text = contacts.to_ics(
+            todo.items, today=todo.today, stamp=datetime.now(UTC), profile=profile
+        )
         _write_private(ics_path, text.encode("utf-8"))
         count = text.count("BEGIN:VEVENT")
         app.say(f"Wrote {count} event(s) to {ics_path} (names and phone numbers only).")
-    horizon = today + timedelta(days=ahead)
-    shown = [
-        f for f in items
-        if (f.kind == "chase" and f.due <= today) or f.kind in ("waitlist", "record")
-        or (f.kind == "consultation" and (f.at is None or f.due <= horizon))
-    ]  # fmt: skip
     if as_json:
-        echo_json([f.to_dict() for f in shown])
+        echo_json([f.to_dict() for f in todo.shown])
         return
-    for line in followup_lines(shown, today, days, ahead):
+    for line in todo.lines():
         click.echo(line)
-    waiting = [f for f in items if f.kind == "chase" and f.due > today]
-    if waiting:
-        app.say(f"{len(waiting)} more awaiting a reply, not due yet (next on {waiting[0].due}).")
-    if not shown:
+    if todo.waiting:
+        first = todo.waiting[0].due
+        app.say(f"{len(todo.waiting)} more awaiting a reply, not due yet (next on {first}).")
+    if not todo.shown:
         app.say("Nothing to follow up.")
 
 
@@ -180,7 +179,9 @@ def _write_private(path: Path, data: bytes) -> None:
 def draft_cmd(app: App, tid: int, voicemail: bool, label: str | None) -> None:
     """Print a first-contact message to copy, with your key questions; nothing is sent.
 
-    finder draft 12            finder draft 12 --voicemail
+    The message never carries your name: fill in [your name] yourself.
+
+      finder draft 12            finder draft 12 --voicemail
     """
     from finder import contacts, profiles, therapists
 
@@ -206,6 +207,9 @@ class _Terminal:
     def __init__(self) -> None:
         self.interrupted = False
         self.crisis_shown = False
+        if sys.stdin.isatty():
+            with contextlib.suppress(ImportError):
+                import readline  # noqa: F401  (line editing and history for input())
 
     def ask(self, hint: str) -> str:
         try:
@@ -241,8 +245,10 @@ def _summary(app: App, store: Any, profile: str, tid: int) -> None:
     from finder import answers
 
     found = [f.kind for _, f in answers.recorded(store, profile, tid).findings]
-    titles = answers.KIND_TITLES
-    counts = [f"{found.count(k)} {titles[k].lower()}" for k in titles if k in found]
+    words = {"red_flag": "red flag", "caution": "caution", "con": "con", "pro": "pro"}
+    counts = [
+        f"{found.count(k)} {w}{'s' * (found.count(k) > 1)}" for k, w in words.items() if k in found
+    ]
     if counts:
         app.say(f"Findings: {', '.join(counts)}: finder answers {tid}")
 
@@ -252,7 +258,7 @@ def _summary(app: App, store: Any, profile: str, tid: int) -> None:
 @click.option("--only", metavar="CATEGORY", help="Ask one part, e.g. money or training.")
 @click.option("--from", "start_at", metavar="QUESTION_ID", help="Start at this question.")
 @click.option("--answers", "answers_file", type=click.Path(dir_okay=False, path_type=Path),
-              help="Answers from a TOML or JSON file (question id = answer); no questions.")  # fmt: skip
+              help="Answers from a TOML or JSON file (id = answer); asks nothing.")  # fmt: skip
 @for_option
 @pass_app
 def consult_cmd(
@@ -303,21 +309,6 @@ def consult_cmd(
     _summary(app, store, profile, tid)
 
 
-def _split_insurer(checklist: Checklist) -> tuple[Checklist, Checklist]:
-    """The plan's questions and the per-clinician ones, as two checklists."""
-    from dataclasses import replace
-
-    from finder.answers import PER_CLINICIAN_CATEGORIES as PER
-
-    def part(clinician: bool) -> Checklist:
-        questions = tuple(q for q in checklist.questions if (q.category in PER) is clinician)
-        used = {q.category for q in questions}
-        categories = tuple(c for c in checklist.categories if c[0] in used)
-        return replace(checklist, questions=questions, categories=categories)
-
-    return part(False), part(True)
-
-
 @click.command("insurer-call", epilog=CRISIS_LINE)
 @click.argument("tids", nargs=-1, metavar="[ID]...", type=click.IntRange(min=1))
 @click.option("--plan", metavar="NAME", help="The plan (default: the profile's first insurance).")
@@ -332,7 +323,9 @@ def insurer_call_cmd(
 ) -> None:  # fmt: skip
     """Walk the checklist for the call to your insurer: the plan, then each clinician named.
 
-    finder insurer-call --plan "Aetna PPO" 12 15
+    Plan answers are kept per plan; network status per clinician and plan.
+
+      finder insurer-call --plan "Aetna PPO" 12 15
     """
     from finder import answers, checklists, profiles, therapists
     from finder.consult import answers_from_file, walk
@@ -342,12 +335,14 @@ def insurer_call_cmd(
     profile = person.label
     plan = (plan or "").strip() or next((p for p in person.insurance if p.strip()), None)
     if not plan:
-        raise UsageError('name the plan: finder insurer-call --plan "Aetna PPO" (or add insurance to the profile)')  # fmt: skip
+        raise UsageError(
+            'name the plan: finder insurer-call --plan "Aetna PPO" (or add it to the profile)'
+        )
     found = [therapists.get(store, tid) for tid in dict.fromkeys(tids)]
     checklist = checklists.load(answers.INSURER)
     plan_part: Checklist | None
     clinician_part: Checklist | None
-    plan_part, clinician_part = _split_insurer(checklist)
+    plan_part, clinician_part = answers.insurer_parts(checklist)
     if only:
         if checklist.category_id(only) in answers.PER_CLINICIAN_CATEGORIES:
             if not found:
@@ -357,25 +352,19 @@ def insurer_call_cmd(
             clinician_part = None
     if answers_file is not None:
         given = answers_from_file(checklist, answers_file)
-        mine = {q.id for q in clinician_part.questions} if clinician_part else set()
-        if mine & set(given) and not found:
-            raise UsageError(f"{answers_file}: answers about a clinician need an ID")
-        n = answers.save_answers(store, profile, None, answers.INSURER,
-                                 {k: v for k, v in given.items() if k not in mine}, plan=plan)  # fmt: skip
-        for t in found:
-            answers.save_answers(store, profile, t.tid, answers.INSURER,
-                                 {k: v for k, v in given.items() if k in mine}, plan=plan)  # fmt: skip
-        app.say(f"Saved {n} answer(s) about {plan}" + (
-            f" and {len(mine & set(given))} about each of {len(found)} clinician(s)." if found else "."))  # fmt: skip
+        tids_found = [t.tid for t in found]
+        n, each = answers.save_insurer_answers(store, profile, plan, tids_found, checklist, given)
+        about = f" and {each} about each clinician named" if found else ""
+        app.say(f"Saved {n} answer(s) about {plan}{about}.")
         return
     term = _Terminal()
     walks: list[tuple[str, Checklist, int | None]] = []
     if plan_part is not None:
         walks.append((f"Your plan: {plan}", plan_part, None))
-    for t in found if clinician_part is not None else []:
-        npi = t.best("npi")
-        walks.append((f"Clinician: {t.name} (therapist {t.tid})" + (f", NPI {npi}" if npi else ""),
-                      clinician_part, t.tid))  # fmt: skip
+    if clinician_part is not None:
+        for t in found:
+            npi = f", NPI {t.best('npi')}" if t.best("npi") else ""
+            walks.append((f"Clinician: {t.name} (therapist {t.tid}){npi}", clinician_part, t.tid))
     for heading, part, tid in walks:
         click.echo(heading)
 
@@ -403,6 +392,8 @@ def insurer_call_cmd(
 @pass_app
 def answers_cmd(app: App, tid: int, label: str | None, as_json: bool) -> None:
     """Show the answers recorded for a therapist, with red flags, cautions, pros and cons.
+
+    Findings come from the checklist's rules, judged with your profile.
 
       finder answers 12          finder answers 12 --json
     """
@@ -434,7 +425,9 @@ def note_cmd(
 ) -> None:  # fmt: skip
     """Add your own pros, cons and notes about a therapist; without options, list them.
 
-    finder note 12 --pro "warm, direct" --con "no evening slots"
+    They appear beside the derived ones in `finder answers` and `finder compare`.
+
+      finder note 12 --pro "warm, direct" --con "no evening slots"
     """
     from finder import answers, therapists
 
@@ -462,14 +455,21 @@ def note_cmd(
 def checklists_group() -> None:
     """List, show, copy and validate the checklists (TOML files you can edit).
 
-    finder checklists show consultation
+    A copy in your data folder (`finder checklists copy NAME`) wins over the shipped one.
+
+      finder checklists show consultation
     """
 
 
 @checklists_group.command("list")
 @pass_app
 def checklists_list(app: App) -> None:
-    """List the checklists, and whether yours or the shipped copy is used."""
+    """List the checklists, and whether yours or the shipped copy is used.
+
+    Edit your own copy: finder checklists copy NAME.
+
+      finder checklists list
+    """
     from finder import checklists
 
     mine = app.home / "checklists"
@@ -483,7 +483,9 @@ def checklists_list(app: App) -> None:
 def checklists_show(name: str) -> None:
     """Show a checklist's questions, answer types and rules.
 
-    finder checklists show insurer
+    Rules say when an answer is a red flag, a caution, a con or a pro.
+
+      finder checklists show insurer
     """
     from finder import checklists
 
@@ -521,13 +523,14 @@ def _condition(cond: Any) -> str:
 def checklists_copy(app: App, name: str, force: bool) -> None:
     """Copy a shipped checklist into your data folder to edit it; prints where.
 
-    finder checklists copy consultation
+    Answers stay tied to question ids, so an edited checklist keeps them.
+
+      finder checklists copy consultation
     """
+    import os
     import shutil
 
     from finder import checklists, paths
-
-    import os
 
     # A data folder that cannot exist, so only the shipped checklists are listed.
     shipped = {n: p for n, _, p in checklists.available(user_dir=Path(os.devnull))}
@@ -549,7 +552,9 @@ def checklists_copy(app: App, name: str, force: bool) -> None:
 def checklists_validate(path: Path) -> None:
     """Check a checklist file and list every problem.
 
-    finder checklists validate ~/my-questions.toml
+    Every problem is printed as FILE: question ID: problem.
+
+      finder checklists validate ~/my-questions.toml
     """
     from finder import checklists
 

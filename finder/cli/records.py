@@ -11,6 +11,7 @@ from typing import Any
 import click
 
 from finder.cli.app import App, echo_json, output_options, pass_app, with_id_arg
+from finder.cli.filters import filter_options
 from finder.errors import UsageError
 
 
@@ -30,7 +31,7 @@ def path_cmd(app: App) -> None:
 def crisis_cmd() -> None:
     """Crisis lines: where to get help now.
 
-      finder crisis
+    finder crisis
     """
     from finder.crisis import CRISIS_LINES, DISCLAIMERS
 
@@ -273,24 +274,26 @@ def _cell(value: Any) -> str:
 
 
 @click.command("list")
-@click.option("--ipt", "min_ipt", metavar="CLASS",
-              help="Minimum IPT class: listed, described or credential.")  # fmt: skip
+@filter_options
 @click.option("--limit", type=click.IntRange(min=1), help="Show at most this many.")
 @output_options
 @pass_app
-def list_cmd(app: App, min_ipt: str | None, limit: int | None, as_json: bool, as_csv: bool) -> None:
-    """List therapists with their IPT evidence class.
+def list_cmd(
+    app: App, filters: dict[str, Any], limit: int | None, as_json: bool, as_csv: bool
+) -> None:
+    """List therapists with their IPT evidence class (filters as in `finder search`).
 
-      finder list --ipt described
+    finder list --ipt described --near 02139 --radius 10
     """
-    from finder import ipt, therapists
+    from finder import search, therapists
 
     if as_json and as_csv:
         raise UsageError("choose one of --json and --csv")
-    level = ipt.IptClass.parse(min_ipt) if min_ipt else None
-    found = therapists.load_all(app.store)
-    if level is not None:
-        found = [t for t in found if t.ipt.level >= level]
+    query = search.override(search.Query(), **filters)
+    if query == search.Query():
+        found = therapists.load_all(app.store)
+    else:
+        found = [hit.therapist for hit in search.find(app.store, query, ranked=False)]
     if limit:
         found = found[:limit]
     rows = [summary(t) for t in found]
@@ -326,7 +329,7 @@ def list_cmd(app: App, min_ipt: str | None, limit: int | None, as_json: bool, as
 def show_cmd(app: App, tid: int, as_json: bool, show_extra: bool) -> None:
     """Show one therapist: every field, every source, conflicts and IPT evidence.
 
-      finder show 12
+    finder show 12
     """
     from finder import therapists
     from finder.cli.render import render_therapist, therapist_json
@@ -372,12 +375,12 @@ ADD_PROMPTS = [
 def add_cmd(app: App, yes: bool, **given: str | None) -> None:
     """Enter a therapist by hand: a referral from a friend or a doctor.
 
-      finder add --name "Dana Reyes, LCSW" --phone 617-555-0100 --referred-by "Dr. Kim"
+    finder add --name "Dana Reyes, LCSW" --phone 617-555-0100 --referred-by "Dr. Kim"
     """
     from finder import editing
 
     values: dict[str, Any] = {("zip" if k == "zip_" else k): v for k, v in given.items() if v}
-    interactive = not yes and sys.stdin.isatty() or (not yes and not values.get("name"))
+    interactive = (not yes and sys.stdin.isatty()) or (not yes and not values.get("name"))
     if interactive:
         for field, label in ADD_PROMPTS:
             if field not in values:
@@ -401,7 +404,7 @@ def add_cmd(app: App, yes: bool, **given: str | None) -> None:
 def edit_cmd(app: App, tid: int, field: str, value: str | None, clear: bool) -> None:
     """Correct one field; your value is kept beside imported ones and wins.
 
-      finder edit 12 phone "617-555-0100"
+    finder edit 12 phone "617-555-0100"
     """
     from finder import editing
 

@@ -56,7 +56,9 @@ def render_therapist(app: App, therapist: Therapist, show_extra: bool = False) -
             value = _field_display(name, claim)
             if name == "statement" and len(value) > 600:
                 value = value[:600] + "..."
-            table.add_row(name if index == 0 else "", escape(value), escape(claim.source.describe()))
+            table.add_row(
+                name if index == 0 else "", escape(value), escape(claim.source.describe())
+            )
     out.print(table)
 
     conflicts = therapist.conflicts()
@@ -71,10 +73,11 @@ def render_therapist(app: App, therapist: Therapist, show_extra: bool = False) -
         for name, value in unconfirmed.items():
             out.print(f"  {name}: {escape(display(value))}")
     from finder import verify
+    from finder.cli.verify import summary_lines
 
     checked = verify.latest(app.store, therapist.tid)
     if checked:
-        lines = verify.summary_lines(checked)
+        lines = summary_lines(checked)
         out.print(f"\n[bold]Verification[/bold]: {escape(lines[0])}")
         for line in [*lines[1:], *verify.NOTICE]:
             out.print(f"  {escape(line)}")

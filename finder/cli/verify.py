@@ -45,7 +45,10 @@ def verify_cmd(
 
     Sends only the NPI, or the name and state, of each therapist.
 
-      finder verify 12 15        finder verify --shortlist        finder verify 12 --pick 1234567893
+    \b
+      finder verify 12 15
+      finder verify --shortlist
+      finder verify 12 --pick 1234567893
     """
     from finder import verify
 
@@ -115,7 +118,7 @@ def _show(app: App, docs: list[dict[str, Any]], as_json: bool, kept: dict[int, A
 
     for doc in docs:
         name = therapists.get(app.store, doc["tid"]).name
-        lines = verify.summary_lines(doc)
+        lines = summary_lines(doc)
         click.echo(f"{doc['tid']} {name}: {lines[0]}")
         for line in lines[1:]:
             click.echo(f"  {line}")
@@ -156,3 +159,66 @@ def import_urls(
             say=app.say,
         )
         print_import_report(app, report)
+
+
+# --- words for people ------------------------------------------------------------------------
+
+
+def describe_candidate(found: dict[str, Any]) -> str:
+    """One line: NPI, name, credential, licence, place, status."""
+    parts = [f"NPI {found.get('npi')}", str(found.get("name") or "?")]
+    if found.get("credential"):
+        parts[-1] += f", {found['credential']}"
+    licence = " ".join(
+        str(p) for p in (found.get("license_type"), found.get("license_number")) if p
+    )
+    if found.get("license_state"):
+        licence += f" ({found['license_state']})"
+    if licence.strip():
+        parts.append(f"licence {licence.strip()}")
+    slots = found.get("taxonomies") or []
+    if slots:
+        parts.append(f"{slots[0].get('desc') or slots[0].get('code')}")
+    loc = found.get("location") or {}
+    place = ", ".join(str(p) for p in (loc.get("city"), loc.get("state")) if p)
+    if place:
+        parts.append(place)
+    parts.append(f"status {found.get('status') or 'unknown'}")
+    return "; ".join(parts)
+
+
+def summary_lines(doc: dict[str, Any]) -> list[str]:
+    """A stored verification as lines of text (`finder show`, `finder verify`)."""
+    from finder.verify import Status
+
+    status = Status(doc["status"])
+    lines = [f"{status.label} ({doc['checked_at'][:10]}, NPPES NPI Registry)"]
+    if status is Status.MATCHED:
+        how = "picked by you" if doc.get("picked") else f"by {doc['query']['by']}"
+        lines.append(f"{describe_candidate(doc['result'])} ({how})")
+        other = [
+            f"{t.get('license_type') or t.get('desc') or t.get('code')} "
+            f"{t.get('license') or ''} ({t.get('state') or '?'})".replace("  ", " ")
+            for t in (doc["result"].get("taxonomies") or [])[1:]
+        ]
+        if other:
+            lines.append("other taxonomies: " + "; ".join(other))
+        loc = doc["result"].get("location") or {}
+        where = ", ".join(
+            str(p) for p in (loc.get("address"), loc.get("city"), loc.get("state"), loc.get("zip"))
+            if p
+        )  # fmt: skip
+        if where:
+            lines.append(f"practice location: {where}")
+    if doc.get("message"):
+        lines.append(str(doc["message"]))
+    if status is Status.AMBIGUOUS:
+        for found in doc.get("candidates") or []:
+            lines.append(f"candidate: {describe_candidate(found)}")
+        lines.append(f"choose one: finder verify {doc['tid']} --pick NPI")
+    for m in doc.get("mismatches") or []:
+        lines.append(
+            f"disagrees: {m['field']}: sources say {m['claimed']}, registry says {m['registry']}"
+            f" ({m['note']})"
+        )
+    return lines

@@ -46,7 +46,9 @@ def _find_list(data: Any) -> tuple[list[Any], str] | None:
     if not isinstance(data, dict):
         return None
     candidates = [
-        (k, v) for k, v in data.items() if isinstance(v, list) and any(isinstance(x, dict) for x in v)
+        (k, v)
+        for k, v in data.items()
+        if isinstance(v, list) and any(isinstance(x, dict) for x in v)
     ]
     if not candidates:
         return None

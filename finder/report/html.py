@@ -65,7 +65,8 @@ tr.section th { background: #f4f4f4; text-transform: uppercase; letter-spacing: 
 .cards { display: none; }
 .card { border: 2px solid var(--ink); margin: 0 0 1rem; padding: .3rem .5rem; }
 .cardhead { margin: 0 0 .3rem; font-size: 1.05rem; }
-.cols { columns: 2; column-gap: 1.2rem; }
+/* A column width, not a count: two columns on portrait paper, three on landscape. */
+.cols { columns: 22em; column-gap: 1.2rem; }
 .block { break-inside: avoid; page-break-inside: avoid; margin: 0 0 .4rem; }
 .block h4 { margin: .2rem 0; font-size: .8rem; text-transform: uppercase; letter-spacing: .04em;
             border-bottom: 1px solid var(--line); }
