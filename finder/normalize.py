@@ -515,6 +515,11 @@ def build_fields(raw: dict[str, Any]) -> dict[str, Any]:
         fields["license_type"] = license_type([], fields["license_type"]) or fields["license_type"]
     else:
         kind = license_type(fields.get("credentials", []), fields.get("title"))
+        if kind == "Physician":
+            # MD/DO says physician; psychiatry named anywhere in the record settles it.
+            context = " ".join([fields.get("title") or "", *fields.get("specialties", [])])
+            if "psychiatr" in context.lower():
+                kind = "Psychiatrist"
         if kind:
             fields["license_type"] = kind
     return fields

@@ -116,5 +116,5 @@ def settle_license_type(fields: dict[str, object], codes: list[str]) -> None:
         if kind:
             fields["license_type"] = kind
             return
-    if codes and fields.get("license_type") == "Psychiatrist":
+    if codes and fields.get("license_type") in ("Psychiatrist", "Physician"):
         del fields["license_type"]

@@ -161,7 +161,10 @@ def _first_claim(therapist: Therapist, name: str) -> Any:
 
 def plan(therapist: Therapist) -> Query:
     """The lookup for ``therapist``: by NPI when a valid one is claimed, else by name and state."""
-    npi = next((n for n in (normalize.npi(v) for v in _claims(therapist, "npi")) if n), None)
+    # An NPI an earlier check matched (or the user picked) counts when no source gives one,
+    # so checking again does not fall back to a name search and lose the pick.
+    known = _claims(therapist, "npi") + [c.value for c in therapist.values("npi")]
+    npi = next((n for n in (normalize.npi(v) for v in known) if n), None)
     state = normalize.state(_first_claim(therapist, "license_state")) or normalize.state(
         _first_claim(therapist, "state")
     )

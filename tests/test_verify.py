@@ -238,6 +238,9 @@ def test_ambiguous_name_then_pick_offline(tmp_path: Path, server: LocalServer) -
     t = therapists.get(open_store(), 1)
     assert t.best("license_type") == "LPC"
     assert t.best("npi") == "1555000037"
+    [again] = check(open_store(), url, 1)  # checking again keeps to the picked NPI
+    assert server.seen[-1].query == {"version": ["2.1"], "number": ["1555000037"]}
+    assert (again.status, again.npi) == (verify.Status.MATCHED, "1555000037")
 
 
 def test_pick_refuses_what_it_cannot_pick(tmp_path: Path, server: LocalServer) -> None:

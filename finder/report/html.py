@@ -74,9 +74,9 @@ tr.section th { background: #f4f4f4; text-transform: uppercase; letter-spacing: 
 .kv .line { display: inline; }
 .kv .line + .line::before { content: " "; display: block; }
 footer { border-top: 2px solid var(--ink); margin-top: 1.5rem; padding-top: .5rem; }
-@page { margin: 12mm; }
+@page { margin: 10mm; }
 @media print {
-  body { font-size: 8.5pt; line-height: 1.3; margin: 0; color: #000; }
+  body { font-size: 8pt; line-height: 1.25; margin: 0; color: #000; }
   :root { --ink: #000; --muted: #333; --line: #000; --red: #000; --amber: #000;
           --green: #000; --con: #000; }
   thead th, tr.section th { background: none; }

@@ -1,0 +1,74 @@
+"""`finder consult` in a real terminal (a pseudo-terminal driven by pexpect), outside CliRunner.
+
+Answers two questions, presses Ctrl-C, and checks that the next run resumes at the
+third question with the first two answers stored.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+pexpect = pytest.importorskip("pexpect")
+
+TIMEOUT = 30
+
+
+def run_finder(home: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "finder", *args],
+        env=_env(home), capture_output=True, text=True, timeout=TIMEOUT, check=True,
+    )  # fmt: skip
+
+
+def _env(home: Path) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("FINDER_")}
+    env.update({"FINDER_HOME": str(home), "FINDER_NO_FIRST_RUN": "1", "TERM": "dumb"})
+    return env
+
+
+def spawn_consult(home: Path, tid: str) -> pexpect.spawn:
+    child = pexpect.spawn(
+        sys.executable, ["-m", "finder", "consult", tid],
+        env=_env(home), encoding="utf-8", timeout=TIMEOUT, dimensions=(40, 200),
+    )  # fmt: skip
+    return child
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="needs a POSIX pseudo-terminal")
+def test_ctrl_c_in_a_real_terminal_then_resume(finder_home: Path) -> None:
+    tid = run_finder(finder_home, "add", "--name", "Dana Reyes", "--yes").stdout.strip()
+
+    child = spawn_consult(finder_home, tid)
+    child.expect_exact("[1/55] Licence: Are you licensed to practise psychotherapy?")
+    child.expect_exact("(y/n) > ")
+    child.sendline("yes")
+    child.expect_exact("[2/55] Licence: What type of licence")
+    child.expect_exact("(text) > ")
+    child.sendline("LCSW 4471")
+    child.expect_exact("[3/55] Licence: Is your licence active in the state where I live?")
+    child.expect_exact("(y/n) > ")
+    child.sendintr()  # Ctrl-C at the prompt
+    child.expect_exact("Stopped. Your answers so far are saved.")
+    child.expect_exact("53 questions are still unanswered")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 130
+    assert "Traceback" not in (child.before or "")
+
+    child = spawn_consult(finder_home, tid)
+    child.expect_exact("[3/55] Licence: Is your licence active in the state where I live?")
+    child.expect_exact("(y/n) > ")
+    child.sendline("q")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0
+
+    shown = run_finder(finder_home, "answers", tid, "--json").stdout
+    recorded = {row["id"]: row["value"] for row in json.loads(shown)["answers"]}
+    assert recorded == {"licensed": True, "licence_type_number": "LCSW 4471"}
