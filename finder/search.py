@@ -270,18 +270,18 @@ CRITERIA: tuple[_Criterion, ...] = (
 # ------------------------------------------------------------------ the search
 
 
-def _groups(docs: Iterable[Doc]) -> dict[int, list[Doc]]:
-    out: dict[int, list[Doc]] = {}
-    for doc in docs:
+def _groups(raw: Iterable[tuple[int, Doc]]) -> dict[int, list[tuple[int, Doc]]]:
+    out: dict[int, list[tuple[int, Doc]]] = {}
+    for doc_id, doc in raw:
         tid = doc.get("tid")
         if tid is not None:
-            out.setdefault(tid, []).append(doc)
+            out.setdefault(tid, []).append((doc_id, doc))
     return out
 
 
-def _point(docs: list[Doc]) -> tuple[float, float] | None:
+def _point(docs: list[tuple[int, Doc]]) -> tuple[float, float] | None:
     # The same rule as Therapist.point, read from the raw documents.
-    for doc in docs:
+    for _doc_id, doc in docs:
         point = doc.get("geo")
         if point:
             return (float(point[0]), float(point[1]))
@@ -302,9 +302,11 @@ def find(store: Store, query: Query, *, ranked: bool = True) -> list[Hit]:
     limit = query.radius if query.radius is not None and query.telehealth is not True else None
     active = [c for c in CRITERIA if c[2](query)]
     hits: list[Hit] = []
-    for tid, docs in _groups(store.records.all()).items():
+    # Stored dicts are read without copies; only the therapists that pass the cheap
+    # tests (IPT class, distance) get copies and a Therapist.
+    for tid, docs in _groups(store.records.raw_docs()).items():
         if levels is not None and not any((d.get("ipt") or {}).get("level") in levels
-                                          for d in docs):  # fmt: skip
+                                          for _, d in docs):  # fmt: skip
             continue
         miles = None
         unknown: list[str] = []
@@ -318,7 +320,7 @@ def find(store: Store, query: Query, *, ranked: bool = True) -> list[Hit]:
                 unknown.append("distance unknown")
             if limit is not None and miles is not None and miles > limit:
                 continue
-        therapist = Therapist(tid, docs)
+        therapist = Therapist(tid, [{**d, "_id": doc_id} for doc_id, d in docs])
         matched: list[str] = []
         for name, unknown_text, _applies, judge in active:
             verdict = judge(therapist, query)

@@ -195,6 +195,11 @@ class Table:
     def all(self) -> list[Doc]:
         return [_with_id(d) for d in self._t.all()]
 
+    def raw_docs(self) -> Iterator[tuple[int, Doc]]:
+        """(doc id, stored dict) without copying, for read-only scans of big tables
+        (`finder search`). The dicts are the store's own: never modify them."""
+        return ((int(k), v) for k, v in self._t._read_table().items())
+
     def __len__(self) -> int:
         return len(self._t)
 

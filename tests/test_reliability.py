@@ -16,7 +16,8 @@ import orjson
 import pytest
 from click.testing import CliRunner
 
-from finder import backup, editing, store as store_module
+from finder import backup, editing
+from finder import store as store_module
 from finder.cli import cli
 from finder.store import SCHEMA_VERSION, open_store
 
@@ -53,7 +54,9 @@ def test_disk_full_is_one_line_and_keeps_the_store(
     monkeypatch.undo()
     assert code == 5
     assert out == ""
-    assert err == f"Error: disk full: could not save {finder_home}/finder.json; nothing was changed\n"
+    assert (
+        err == f"Error: disk full: could not save {finder_home}/finder.json; nothing was changed\n"
+    )
     assert (finder_home / "finder.json").read_bytes() == before
     assert leftovers(finder_home) == []
 
@@ -92,7 +95,9 @@ def test_data_folder_that_cannot_be_created(
     assert err == f"Error: cannot create the data folder {home}: Permission denied\n"
 
 
-def test_lock_file_that_cannot_be_opened(finder_home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_lock_file_that_cannot_be_opened(
+    finder_home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     before = seeded(finder_home)
     real_open = os.open
 
@@ -151,7 +156,9 @@ def test_real_full_disk(tiny_fs: Path) -> None:
             assert err.errno == errno.ENOSPC
     done = run_finder(home, "add", "--name", "Sam Okafor", "--statement", "x" * 20000, "--yes")
     assert done.returncode == 5
-    assert done.stderr == f"Error: disk full: could not save {home}/finder.json; nothing was changed\n"
+    assert (
+        done.stderr == f"Error: disk full: could not save {home}/finder.json; nothing was changed\n"
+    )
     assert (home / "finder.json").read_bytes() == before
     assert leftovers(home) == []
     filler.unlink()

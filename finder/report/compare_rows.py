@@ -82,11 +82,14 @@ def _mismatches(f: Facts) -> list[Any]:
 
 def _mismatch(value: Any) -> str:
     if isinstance(value, Mapping):
+        # finder.verify stores {field, claimed, registry, note} (see its docstring).
         name = value.get("field", "?")
-        ours, theirs = value.get("ours", value.get("record")), value.get("theirs", value.get("npi"))
+        ours, theirs = value.get("claimed"), value.get("registry")
         if ours is not None or theirs is not None:
-            return f"{name}: {_plain(ours)} here, {_plain(theirs)} in the registry"
-        return str(name)
+            text = f"{name}: {_plain(ours)} here, {_plain(theirs)} in the registry"
+            note = value.get("note")
+            return f"{text} ({note})" if note else text
+        return str(value.get("note") or name)
     return str(value)
 
 

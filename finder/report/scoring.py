@@ -213,6 +213,9 @@ def licence(f: Facts) -> Judged:
         return 0.0, "not licensed in your state (they said)", True
     check = f.verification
     if check is not None and check.get("status") == "matched":
+        record_status = (check.get("result") or {}).get("status")
+        if record_status and record_status != "active":
+            return 0.1, f"NPI record is {record_status} (check the state board)", True
         return 0.8, "found in the NPI registry (self-reported)", True
     if check is not None and check.get("status") == "not_found":
         return 0.2, "not found in the NPI registry", True
