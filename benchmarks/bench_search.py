@@ -29,7 +29,7 @@ import orjson
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from _common import FIRST, LAST, ORIENTATIONS, PYTHON, bio, report, time_command  # noqa: E402
+from _common import FIRST, LAST, ORIENTATIONS, PYTHON, bio, report, time_command
 
 LIMIT = 2.0
 ZIPS = ["02139", "02138", "02115", "02446", "02453", "01701", "02472", "10001", "60601",

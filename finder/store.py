@@ -41,7 +41,7 @@ MIGRATIONS: dict[int, Callable[[dict[str, Any]], dict[str, Any]]] = {}
 Doc = dict[str, Any]
 
 
-class AtomicOrjsonStorage(Storage):  # type: ignore[misc]
+class AtomicOrjsonStorage(Storage):
     """A TinyDB storage: orjson, private file, atomic replace, fsync.
 
     Reads are cached: TinyDB asks the storage for the whole database on every
@@ -146,7 +146,7 @@ def atomic_write_bytes(path: Path, data: bytes) -> None:
             os.close(dir_fd)
 
 
-class SnapshotMemoryStorage(Storage):  # type: ignore[misc]
+class SnapshotMemoryStorage(Storage):
     """In-memory storage with the file storage's commit/discard semantics (for tests)."""
 
     def __init__(self) -> None:
@@ -293,7 +293,9 @@ class Store:
             self._db = TinyDB(storage=SnapshotMemoryStorage)
         else:
             self._db = TinyDB(path, storage=AtomicOrjsonStorage)
-        self._storage: AtomicOrjsonStorage | SnapshotMemoryStorage = self._db.storage
+        storage = self._db.storage
+        assert isinstance(storage, AtomicOrjsonStorage | SnapshotMemoryStorage)
+        self._storage = storage
         self._checked_version = False
         self._migrating = False
 

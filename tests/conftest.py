@@ -64,7 +64,7 @@ def no_network(monkeypatch: pytest.MonkeyPatch) -> None:
 
     def getaddrinfo(host: object, *args: object, **kwargs: object) -> object:
         if host is not None and not _is_loopback(host):
-            raise NetworkBlocked(f"DNS lookup blocked in tests: {host}")
+            raise NetworkBlocked(f"network access blocked in tests: {host} (name lookup)")
         return real_getaddrinfo(host, *args, **kwargs)  # type: ignore[arg-type]
 
     monkeypatch.setattr(socket.socket, "connect", connect)

@@ -104,6 +104,8 @@ def test_contact_after_consultation_keeps_the_status() -> None:
         (["--via", "phone", "--outcome", "replied", "--for", "ghost"], 3,
          "Error: no profile 'ghost'; `finder profile list` shows them"),
         (["--note", "hello"], 2, "Error: give --via and --outcome to log a contact"),
+        (["--via", "phone", "--outcome", "replied", "--json"], 2,
+         "Error: --json shows the log: drop --via and --outcome"),
     ],
 )  # fmt: skip
 def test_contact_mistakes_are_one_line(args: list[str], code: int, message: str) -> None:
@@ -160,6 +162,8 @@ def test_followups_writes_a_private_calendar_file(tmp_path: Path) -> None:
     invoke("contact", str(tid), "--via", "email", "--outcome", "booked", "--on", "2025-03-05",
            "--at", "2025-03-12 09:00", "--note", "she sounded kind")  # fmt: skip
     target = tmp_path / "f.ics"
+    target.write_text("old")
+    target.chmod(0o644)
     code, _, err = invoke("followups", "--as-of", "2025-03-10", "--ics", str(target))
     assert code == 0
     assert f"Wrote 1 event(s) to {target} (names and phone numbers only).\n" in err

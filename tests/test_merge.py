@@ -22,8 +22,13 @@ def doc(rid: str, tid: int | None = None, **fields: Any) -> dict[str, Any]:
         "rid": rid,
         "tid": tid,
         "key": rid,
-        "source": {"path": f"/data/{rid}.csv", "format": "csv", "locator": "line 2",
-                   "imported_at": "2024-01-01T00:00:00+00:00", "kind": "import"},  # fmt: skip
+        "source": {
+            "path": f"/data/{rid}.csv",
+            "format": "csv",
+            "locator": "line 2",
+            "imported_at": "2024-01-01T00:00:00+00:00",
+            "kind": "import",
+        },
         "fields": fields,
         "extra": {},
         "warnings": [],

@@ -42,7 +42,9 @@ def test_profile_set_changes_only_what_is_given() -> None:
                  "--language", "Spanish", "--state", "massachusetts", "--sessions", "12")  # fmt: skip
     assert result.exit_code == 0, result.output
     assert result.stderr == "Saved profile 'me'.\n"
-    assert result.stdout == """\
+    assert (
+        result.stdout
+        == """\
 Profile me (active)
   ZIP               02139
   Radius            10 miles
@@ -57,6 +59,7 @@ Profile me (active)
   State             MA
   Planned sessions  12
 """
+    )
     run("profile", "set", "--telehealth", "required", "--clear", "budget", "--clear", "issue")
     doc = json.loads(run("profile", "--json").stdout)
     assert (doc["telehealth"], doc["budget"], doc["issues"], doc["zip"], doc["active"]) == (
@@ -93,7 +96,10 @@ def test_profiles_for_clients_under_labels() -> None:
     )
     used = run("profile", "use", "client-a")
     assert used.stderr == "Now using profile 'client-a'.\n"
-    assert run("profile").stdout.splitlines()[:2] == ["Profile client-a (active)", "  ZIP               60601"]
+    assert run("profile").stdout.splitlines()[:2] == [
+        "Profile client-a (active)",
+        "  ZIP               60601",
+    ]
     assert run("profile", "list").stdout.startswith("* client-a")
     bad = run("profile", "use", "Jane Doe!")
     assert bad.stderr == (
@@ -106,7 +112,9 @@ def test_profiles_for_clients_under_labels() -> None:
 
 def test_profile_weights_show_defaults_and_set() -> None:
     shown = run("profile", "weights")
-    assert shown.stdout == """\
+    assert (
+        shown.stdout
+        == """\
 Weights of profile me (0 = ignore, 5 = matters most):
   ipt_evidence  5
   cost          4
@@ -117,6 +125,7 @@ Weights of profile me (0 = ignore, 5 = matters most):
   comfort       5
   licence       3
 """
+    )
     changed = run("profile", "weights", "cost=5", "distance=0")
     assert changed.stderr == "Saved the weights of profile 'me'.\n"
     assert changed.stdout.splitlines()[2:5] == [

@@ -41,7 +41,9 @@ def test_search_table_with_why(imported: None) -> None:
 
 
 def test_search_uses_profile_and_options_override_it(imported: None) -> None:
-    assert run("profile", "set", "--zip", "02139", "--radius", "5", "--budget", "150").exit_code == 0
+    assert (
+        run("profile", "set", "--zip", "02139", "--radius", "5", "--budget", "150").exit_code == 0
+    )
     result = run("search", "--ipt", "described", "--why")
     assert result.stdout == (
         "#  ID  Name      IPT        Distance  Fee   Location\n"
@@ -122,11 +124,16 @@ def test_each_profile_has_its_own_shortlist(imported: None) -> None:
     run("shortlist", "add", "1")
     result = run("shortlist", "add", "2", "--for", "client-a", "--status", "awaiting reply")
     assert result.stderr == "Added 2 Ben Okafor to the shortlist of 'client-a' (awaiting reply).\n"
-    assert run("shortlist", "list", "--for", "client-a", "--csv").stdout.splitlines()[1].startswith(
-        "2,Ben Okafor,awaiting-reply,listed,617-555-0102,"
+    assert (
+        run("shortlist", "list", "--for", "client-a", "--csv")
+        .stdout.splitlines()[1]
+        .startswith("2,Ben Okafor,awaiting-reply,listed,617-555-0102,")
     )
     empty = run("shortlist", "list", "--for", "client-b")
-    assert empty.stderr == "The shortlist of 'client-b' is empty. Add someone: finder shortlist add ID\n"
+    assert (
+        empty.stderr
+        == "The shortlist of 'client-b' is empty. Add someone: finder shortlist add ID\n"
+    )
 
 
 def test_shortlist_mistakes_are_one_line(imported: None) -> None:

@@ -53,7 +53,8 @@ class FinderClickError(click.ClickException):
 
     def __init__(self, message: str, exit_code: int) -> None:
         super().__init__(message)
-        self.exit_code = exit_code
+        # click declares exit_code on the class; each error carries its own.
+        setattr(self, "exit_code", exit_code)  # noqa: B010
 
 
 @contextlib.contextmanager
@@ -65,6 +66,12 @@ def handle_errors() -> Iterator[None]:
         raise FinderClickError(str(err), err.exit_code) from None
     except (click.exceptions.Exit, click.ClickException, click.Abort, KeyboardInterrupt):
         raise
+    except BrokenPipeError:
+        # `finder list | head`: the reader left; that is not an error. Point stdout at
+        # devnull so the interpreter's final flush does not complain again.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        raise click.exceptions.Exit(0) from None
     except Exception as err:
         if os.environ.get("FINDER_DEBUG"):
             raise

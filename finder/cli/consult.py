@@ -94,6 +94,8 @@ def contact_cmd(
         return
     if via is None or outcome is None:
         raise UsageError("give both --via and --outcome, e.g. --via phone --outcome left-message")
+    if as_json:
+        raise UsageError("--json shows the log: drop --via and --outcome")
     moment = contacts.parse_time(at) if at else None
     logged = contacts.log_contact(store, profile, tid, via, outcome, on=on, note=note, at=moment)
     name = therapists.get(store, tid).name
@@ -165,6 +167,7 @@ def _write_private(path: Path, data: bytes) -> None:
 
     try:
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        os.fchmod(fd, 0o600)  # an existing file may have been readable by others
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
     except OSError as err:

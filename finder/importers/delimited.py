@@ -108,7 +108,7 @@ def parse(path: Path, ctx: ParseContext) -> Iterator[Record | RowError]:
         errors = "finder-cp1252"
     with open(path, "rb") as raw:
         stream = io.TextIOWrapper(raw, encoding=encoding, errors=errors, newline="")
-        lines = _LineCounter(stream, raw)  # type: ignore[arg-type]
+        lines = _LineCounter(stream, raw)
         reader = csv.reader(lines, delimiter=delimiter)
         try:
             header = next(reader)

@@ -86,9 +86,7 @@ def load(path: Path) -> dict[str, Any]:
         raise ImportRefused(path, 'not a finder export (no "format": "finder-export")')
     version = data.get("version")
     if not isinstance(version, int) or version > EXPORT_VERSION:
-        raise ImportRefused(
-            path, f"export version {version!r} is not one this finder reads"
-        )
+        raise ImportRefused(path, f"export version {version!r} is not one this finder reads")
     schema = data.get("schema")
     if isinstance(schema, int) and schema > SCHEMA_VERSION:
         raise ImportRefused(
