@@ -13,6 +13,7 @@ import re
 import unicodedata
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping
+from functools import lru_cache
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
@@ -35,11 +36,24 @@ _ORG_STOP = frozenset({"llc", "pllc", "inc", "ltd", "pc", "corp", "co", "the", "
 _TRACKING = re.compile(r"^(utm_\w+|ref|sid|source|trk|fbclid|gclid|tr)$", re.I)
 
 
+_WORD = re.compile(r"[a-z0-9]+")
+
+
+@lru_cache(maxsize=1 << 16)
+def _fold(text: str) -> tuple[str, ...]:
+    text = text.replace("'", "").replace("\u2019", "")
+    if not text.isascii():
+        text = unicodedata.normalize("NFKD", text)
+        text = "".join(c for c in text if not unicodedata.combining(c))
+    return tuple(_WORD.findall(text.casefold()))
+
+
 def fold(text: Any) -> list[str]:
-    """Accent-free, case-free word tokens: ``"O'Brien-Núñez"`` -> ``["obrien", "nunez"]``."""
-    text = unicodedata.normalize("NFKD", str(text)).replace("'", "").replace("\u2019", "")
-    text = "".join(c for c in text if not unicodedata.combining(c)).casefold()
-    return re.findall(r"[a-z0-9]+", text)
+    """Accent-free, case-free word tokens: ``"O'Brien-Núñez"`` -> ``["obrien", "nunez"]``.
+
+    Cached: names and cities repeat across a store, and this runs for every record.
+    """
+    return list(_fold(str(text)))
 
 
 def canonical_url(url: Any) -> str | None:

@@ -13,7 +13,6 @@ from click.testing import CliRunner
 from finder import backup, editing
 from finder.cli import cli
 from finder.store import open_store
-from tests.conftest import NetworkBlocked
 
 ROOT = Path(__file__).resolve().parent.parent
 SECRET = "client Jo said she has panic attacks since the divorce"
@@ -97,10 +96,15 @@ def test_crash_report_has_the_stack_but_no_personal_data(
 
 
 def test_socket_guard_blocks_the_network_but_not_loopback() -> None:
-    with pytest.raises(NetworkBlocked, match=r"network access blocked in tests: 93\.184\.216\.34"):
+    # NetworkBlocked is an OSError, so code under test treats it as the network being down.
+    with pytest.raises(OSError, match=r"network access blocked in tests: 93\.184\.216\.34"):
         socket.create_connection(("93.184.216.34", 80), timeout=1)
-    with pytest.raises(NetworkBlocked, match=r"network access blocked in tests: example\.org \(name lookup\)"):
+    with pytest.raises(OSError, match=r"blocked in tests: example\.org \(name lookup\)") as info:
         socket.getaddrinfo("example.org", 443)
+    assert type(info.value).__name__ == "NetworkBlocked"
+    raw = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    with raw, pytest.raises(OSError, match=r"blocked in tests: 198\.51\.100\.7"):
+        raw.connect(("198.51.100.7", 443))
     server = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     server.bind(("127.0.0.1", 0))
     server.listen(1)

@@ -380,7 +380,7 @@ def add_cmd(app: App, yes: bool, **given: str | None) -> None:
     from finder import editing
 
     values: dict[str, Any] = {("zip" if k == "zip_" else k): v for k, v in given.items() if v}
-    interactive = (not yes and sys.stdin.isatty()) or (not yes and not values.get("name"))
+    interactive = not yes and (sys.stdin.isatty() or not values.get("name"))
     if interactive:
         for field, label in ADD_PROMPTS:
             if field not in values:

@@ -114,10 +114,29 @@ def load_page(path: Path, max_bytes: int = MAX_BYTES) -> Page:
         ) from None
     if root is None:
         raise ImportRefused(path, "the saved page has no content; nothing imported")
+    if _too_deep(root):
+        # Real pages nest a few dozen levels; thousands are an attack on recursive readers.
+        raise ImportRefused(
+            path, f"elements are nested over {MAX_DEPTH} levels deep; not a real page"
+        )
     title = clean(root.findtext(".//title") or "")
     _refuse_error_page(path, root, title)
     jsonld = list(_jsonld_objects(root))
     return Page(path=path, root=root, url=_page_url(root, text, jsonld), title=title, jsonld=jsonld)
+
+
+MAX_DEPTH = 400
+
+
+def _too_deep(root: El) -> bool:
+    from lxml import etree
+
+    depth = 0
+    for event, _ in etree.iterwalk(root, events=("start", "end")):
+        depth += 1 if event == "start" else -1
+        if depth > MAX_DEPTH:
+            return True
+    return False
 
 
 _ERROR_TITLE = re.compile(
@@ -175,18 +194,27 @@ def visible_text(el: El, skip: frozenset[str] = _SKIP_TAGS) -> str:
 
 
 def _text_parts(el: El, skip: frozenset[str]) -> Iterator[str]:
-    tag = el.tag.lower() if isinstance(el.tag, str) else ""
-    if tag in _BLOCK_TAGS:
-        yield " "
-    if tag and tag not in skip:
-        if el.text:
-            yield el.text
-        for child in el:
-            yield from _text_parts(child, skip)
-            if child.tail:
-                yield child.tail
-    if tag in _BLOCK_TAGS:
-        yield " "
+    # A loop over a stack, not recursion: a hostile page can nest elements 100,000 deep.
+    todo: list[El | str] = [el]
+    while todo:
+        item = todo.pop()
+        if isinstance(item, str):
+            yield item
+            continue
+        tag = item.tag.lower() if isinstance(item.tag, str) else ""
+        if tag in _BLOCK_TAGS:
+            yield " "
+        after: list[El | str] = []
+        if tag and tag not in skip:
+            if item.text:
+                yield item.text
+            for child in item:
+                after.append(child)
+                if child.tail:
+                    after.append(str(child.tail))
+        if tag in _BLOCK_TAGS:
+            after.append(" ")
+        todo.extend(reversed(after))
 
 
 def lines(el: El) -> list[str]:

@@ -82,6 +82,8 @@ def _load(path: Path) -> list[Resource]:
     body = read_text(path).lstrip("\ufeff")
     try:
         values = [json.loads(body)]
+    except RecursionError:
+        raise ImportRefused(path, "JSON nested too deeply to be FHIR; nothing imported") from None
     except json.JSONDecodeError as err:
         lines = [line for line in body.splitlines() if line.strip()]
         if len(lines) < 2:
@@ -92,6 +94,8 @@ def _load(path: Path) -> list[Resource]:
         for n, line in enumerate(lines, start=1):
             try:
                 values.append(json.loads(line))
+            except RecursionError:
+                raise ImportRefused(path, f"line {n} is JSON nested too deeply") from None
             except json.JSONDecodeError as line_err:
                 raise ImportRefused(
                     path, f"line {n} is not valid JSON or NDJSON ({line_err.msg})"

@@ -216,6 +216,8 @@ def _responses(path: Path, body: str) -> Iterator[tuple[int, Any]]:
             return
         try:
             value, pos = decoder.raw_decode(body, pos)
+        except RecursionError:
+            raise ImportRefused(path, "JSON nested too deeply to be an NPPES response") from None
         except json.JSONDecodeError as err:
             where = f"line {err.lineno} column {err.colno}"
             if index == 0:
