@@ -30,10 +30,20 @@ def bio(rng: random.Random, length: int = 300) -> str:
     return " ".join(out)[:length]
 
 
+_SYLLABLES = ("al", "ber", "cas", "dor", "el", "fen", "gar", "hal", "is", "jor", "kel", "lin",
+              "mar", "nor", "ol", "per", "quin", "ros", "sal", "tor", "ul", "ver", "wes", "yan")  # fmt: skip
+
+
+def surname(rng: random.Random) -> str:
+    """~14,000 distinct family names, as a real list of thousands of clinicians has."""
+    return "".join(rng.choice(_SYLLABLES) for _ in range(3)).capitalize()
+
+
 def therapist_row(rng: random.Random, i: int) -> dict[str, str]:
     city, state, zip_code = rng.choice(CITIES)
+    first = rng.choice(FIRST) + rng.choice(["", "a", "e", "o", "i"])
     return {
-        "Name": f"{rng.choice(FIRST)} {rng.choice(LAST)}{i}, {rng.choice(['LCSW', 'LMFT', 'PhD', 'LPC'])}",
+        "Name": f"{first} {rng.choice(LAST)}-{surname(rng)}, {rng.choice(['LCSW', 'LMFT', 'PhD', 'LPC'])}",
         "Phone": f"({rng.randint(201, 989)}) {rng.randint(200, 999)}-{rng.randint(1000, 9999)}",
         "City": city,
         "State": state,

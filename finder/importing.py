@@ -330,6 +330,12 @@ def _store_records(
                 doc["tid"] = old.get("tid")
                 updates[old["_id"]] = doc
                 result.updated += 1
+        if (new_docs or updates) and existing and store.path is not None:
+            # An import can merge therapists that carry answers and notes: keep a copy of
+            # the file as it is (the transaction has not written yet).
+            from finder import backup
+
+            backup.make(store.path, reason="before import")
         if new_docs:
             table.insert_many(new_docs)
         if updates:

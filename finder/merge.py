@@ -362,6 +362,7 @@ def decide(store: Store, first: str, second: str, decision: str) -> Outcome:
 
 def decide_many(store: Store, decisions: Iterable[tuple[str, str, str]]) -> list[Outcome]:
     """Several decisions, then one relink (a review session answers many pairs)."""
+    _backup(store, "before merge decisions")
     with store.transaction():
         docs = store.records.all()
         sides: list[tuple[list[Doc], list[Doc]]] = []
@@ -392,6 +393,7 @@ def split(store: Store, tid: int, refs: Iterable[str] = ()) -> list[int]:
     The records are remembered as different, so no later import joins them again.
     Returns the therapist ids the records now have, smallest (the kept id) first.
     """
+    _backup(store, "before split")
     with store.transaction():
         docs = store.records.all()
         own = sorted((d for d in docs if d.get("tid") == tid and not d.get("pinned")),
@@ -415,6 +417,14 @@ def split(store: Store, tid: int, refs: Iterable[str] = ()) -> list[int]:
                               "different")  # fmt: skip
         plan = relink(store)
     return sorted({plan.tids[d["rid"]] for d in own})
+
+
+def _backup(store: Store, reason: str) -> None:
+    """Merges and splits move answers and notes between therapists: keep a copy first."""
+    if store.path is not None:
+        from finder import backup
+
+        backup.make(store.path, reason)
 
 
 def review(store: Store) -> list[Candidate]:

@@ -83,7 +83,9 @@ def realdata() -> Iterator[Path]:
     """The folder of real files written by others; skips the test when it is absent."""
     folder = realdata_dir()
     if folder is None:
-        pytest.skip("real data not found: set FINDER_REALDATA or put shared/realdata beside the project")
+        pytest.skip(
+            "real data not found: set FINDER_REALDATA or put shared/realdata beside the project"
+        )
     yield folder
 
 
