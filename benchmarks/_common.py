@@ -39,11 +39,25 @@ def surname(rng: random.Random) -> str:
     return "".join(rng.choice(_SYLLABLES) for _ in range(3)).capitalize()
 
 
+_PLACES: list[tuple[str, str, str]] = []
+
+
+def places() -> list[tuple[str, str, str]]:
+    """2,000 real US (city, state, ZIP) triples from the offline zipcodes table."""
+    if not _PLACES:
+        import zipcodes
+
+        rows = [r for r in zipcodes.list_all() if r.get("zip_code_type") == "STANDARD"]
+        rng = random.Random(11)
+        _PLACES.extend((r["city"], r["state"], r["zip_code"]) for r in rng.sample(rows, 2000))
+    return _PLACES
+
+
 def therapist_row(rng: random.Random, i: int) -> dict[str, str]:
-    city, state, zip_code = rng.choice(CITIES)
+    city, state, zip_code = rng.choice(places())
     first = rng.choice(FIRST) + rng.choice(["", "a", "e", "o", "i"])
     return {
-        "Name": f"{first} {rng.choice(LAST)}-{surname(rng)}, {rng.choice(['LCSW', 'LMFT', 'PhD', 'LPC'])}",
+        "Name": f"{first} {surname(rng)}, {rng.choice(['LCSW', 'LMFT', 'PhD', 'LPC'])}",
         "Phone": f"({rng.randint(201, 989)}) {rng.randint(200, 999)}-{rng.randint(1000, 9999)}",
         "City": city,
         "State": state,

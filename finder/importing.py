@@ -9,6 +9,7 @@ never prints: progress and warnings go to callbacks, the result is an
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import os
 from collections.abc import Callable, Iterable, Iterator
@@ -120,7 +121,23 @@ def _parse_group(
             yield path, value
 
 
-def run_import(
+def run_import(store: Store, paths: Iterable[Path], **options: Any) -> ImportReport:
+    """Import ``paths`` into ``store``; see ``_run_import`` for the options.
+
+    The cyclic garbage collector is paused meanwhile: an import allocates hundreds of
+    thousands of small dicts and no cycles, and each collection would rescan them all
+    (a third of the time of a 100,000-row import).
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return _run_import(store, paths, **options)
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def _run_import(
     store: Store,
     paths: Iterable[Path],
     *,
