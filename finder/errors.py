@@ -33,7 +33,8 @@ class ImportRefused(FinderError):
 
     def __init__(self, path: object, reason: str) -> None:
         self.path = str(path)
-        self.reason = reason
+        # One line, whatever the file put into the message (a header cell with newlines).
+        self.reason = one_line(reason)
         super().__init__(f"{self.path}: {reason}")
 
 
@@ -53,3 +54,9 @@ class NetworkError(FinderError):
     """An online command could not reach, or understand, the server."""
 
     exit_code = 7
+
+
+def one_line(text: str, limit: int = 300) -> str:
+    """Collapse whitespace (newlines included) and cut long text: messages are one line."""
+    flat = " ".join(str(text).split())
+    return flat if len(flat) <= limit else flat[: limit - 3] + "..."

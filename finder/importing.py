@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from finder import importers
-from finder.errors import FinderError, ImportRefused
+from finder.errors import FinderError, ImportRefused, one_line
 from finder.importers.base import ParseContext, read_head
 from finder.models import Record, RowError, Source, SourceKind
 from finder.store import Doc, Store
@@ -259,7 +259,7 @@ def _parse_unit(
         result.refused = err.reason
         return []
     except FinderError as err:
-        result.refused = str(err)
+        result.refused = one_line(str(err))
         return []
     except OSError as err:
         result.refused = f"cannot read: {err.strerror}"

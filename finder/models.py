@@ -170,5 +170,11 @@ class RowError:
     locator: str
     reason: str
 
+    def __post_init__(self) -> None:
+        from finder.errors import one_line
+
+        object.__setattr__(self, "locator", one_line(self.locator, 120))
+        object.__setattr__(self, "reason", one_line(self.reason))
+
     def __str__(self) -> str:
         return f"{self.locator}: {self.reason}"

@@ -92,3 +92,12 @@ def realdata() -> Iterator[Path]:
 @pytest.fixture
 def fixtures() -> Path:
     return FIXTURES
+
+
+# CI runs are a gate: the same examples every time there (derandomize); on a developer's
+# machine hypothesis explores new inputs each run and keeps failures in its database.
+from hypothesis import settings as _hypothesis_settings  # noqa: E402
+
+_hypothesis_settings.register_profile("ci", derandomize=True, print_blob=True)
+if os.environ.get("CI"):
+    _hypothesis_settings.load_profile("ci")

@@ -322,7 +322,11 @@ def canonical_profile_url(url: str | None) -> str | None:
         pt = _psychology_today_url(host, path, parts.query)
         if pt:
             return pt
-    port = f":{parts.port}" if parts.port and parts.port not in (80, 443) else ""
+    try:
+        port_number = parts.port
+    except ValueError:  # "https://w:w.example.org/": a mangled link, not a profile address
+        return None
+    port = f":{port_number}" if port_number and port_number not in (80, 443) else ""
     return f"https://{host}{port}{path.rstrip('/')}"
 
 

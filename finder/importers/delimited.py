@@ -121,7 +121,7 @@ def parse(path: Path, ctx: ParseContext) -> Iterator[Record | RowError]:
         if not any(f in ("name", "first_name", "last_name") for f in mapping.values()):
             raise ImportRefused(
                 path,
-                f"no column holds therapist names (columns: {', '.join(headers[:8])}); "
+                f"no column holds therapist names (columns: {', '.join(h[:30] for h in headers[:8])}); "
                 "use --map COLUMN=name",
             )
         glued = 0
