@@ -101,3 +101,20 @@ from hypothesis import settings as _hypothesis_settings  # noqa: E402
 _hypothesis_settings.register_profile("ci", derandomize=True, print_blob=True)
 if os.environ.get("CI"):
     _hypothesis_settings.load_profile("ci")
+
+
+@pytest.fixture
+def server() -> Iterator[object]:
+    """A real HTTP server on 127.0.0.1 (tests/httpserver.py), stopped after the test."""
+    from httpserver import LocalServer
+
+    with LocalServer() as s:
+        yield s
+
+
+@pytest.fixture
+def fast_network(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Short timeouts and backoff so the online tests' retries take milliseconds."""
+    monkeypatch.setenv("FINDER_HTTP_TIMEOUT", "2")
+    monkeypatch.setenv("FINDER_HTTP_BACKOFF", "0.01")
+    monkeypatch.setenv("FINDER_HTTP_INTERVAL", "0")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -16,21 +15,10 @@ from finder.cli import cli
 from finder.net import Client, Settings
 from finder.store import open_store
 
+pytestmark = pytest.mark.usefixtures("fast_network")
+
 PLANNET = Path(__file__).parent / "fixtures" / "plannet"
 SEARCH = "/fhir/PractitionerRole?specialty=1041C0700X&_include=PractitionerRole:practitioner"
-
-
-@pytest.fixture
-def server() -> Iterator[LocalServer]:
-    with LocalServer() as s:
-        yield s
-
-
-@pytest.fixture(autouse=True)
-def fast_network(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("FINDER_HTTP_TIMEOUT", "2")
-    monkeypatch.setenv("FINDER_HTTP_BACKOFF", "0.01")
-    monkeypatch.setenv("FINDER_HTTP_INTERVAL", "0")
 
 
 def plannet_pages(server: LocalServer, edit: dict[str, str] | None = None) -> None:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import socket
 import time
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
 from pathlib import Path
@@ -14,12 +13,6 @@ from httpserver import LocalServer, Reply
 
 from finder.errors import NetworkError
 from finder.net import USER_AGENT, Client, Settings, retry_after
-
-
-@pytest.fixture
-def server() -> Iterator[LocalServer]:
-    with LocalServer() as s:
-        yield s
 
 
 class Sleeps(list[float]):

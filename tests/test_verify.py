@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -18,21 +17,10 @@ from finder.importing import run_import
 from finder.net import Client, Settings
 from finder.store import Store, open_store
 
+pytestmark = pytest.mark.usefixtures("fast_network")
+
 FIX = Path(__file__).parent / "fixtures" / "nppes_api"
 HEADER = "name,credentials,npi,city,state,zip,license_type,license_state,license_number\n"
-
-
-@pytest.fixture
-def server() -> Iterator[LocalServer]:
-    with LocalServer() as s:
-        yield s
-
-
-@pytest.fixture(autouse=True)
-def fast_network(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("FINDER_HTTP_TIMEOUT", "2")
-    monkeypatch.setenv("FINDER_HTTP_BACKOFF", "0.01")
-    monkeypatch.setenv("FINDER_HTTP_INTERVAL", "0")
 
 
 def registry(*files: Path) -> Responder:
