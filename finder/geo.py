@@ -12,24 +12,39 @@ EARTH_RADIUS_MILES = 3958.8
 def zip_point(zip_code: str) -> tuple[float, float] | None:
     """The centroid of a 5-digit US ZIP, or ``None`` when it is unknown.
 
-    Memoised: a list of thousands of therapists names far fewer ZIPs, and each
-    look-up in the zipcodes package costs about half a millisecond.
+    Memoised: a list of thousands of therapists names far fewer ZIPs.
     """
-    import zipcodes
-
     code = zip_code[:5]
     if len(code) != 5 or not code.isdigit():
         return None
-    try:
-        rows = zipcodes.matching(code)
-    except (ValueError, TypeError):
-        return None
-    for row in rows:
+    return _centroids().get(code)
+
+
+def load() -> None:
+    """Read the ZIP table now (before a second process starts, so both share it)."""
+    _centroids()
+
+
+@cache
+def _centroids() -> dict[str, tuple[float, float]]:
+    """Every ZIP's centroid, read from the zipcodes table in one pass.
+
+    Loading the table is most of the cost of the first look-up anyway, and each
+    later ``zipcodes.matching`` scans it again (about a millisecond): an import
+    naming 2,000 ZIPs would spend seconds there.
+    """
+    import zipcodes
+
+    points: dict[str, tuple[float, float]] = {}
+    for row in zipcodes.list_all():
+        code = row.get("zip_code")
+        if not isinstance(code, str) or code in points:
+            continue
         try:
-            return (float(row["lat"]), float(row["long"]))
+            points[code] = (float(row["lat"]), float(row["long"]))
         except (KeyError, TypeError, ValueError):
             continue
-    return None
+    return points
 
 
 def miles(a: tuple[float, float], b: tuple[float, float]) -> float:

@@ -12,16 +12,17 @@ from __future__ import annotations
 import gc
 import hashlib
 import os
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from finder import importers
+from finder import geo, importers, ipt
 from finder.errors import FinderError, ImportRefused, one_line
+from finder.importers._columns import map_in_halves
 from finder.importers.base import ParseContext, read_head
-from finder.models import Record, RowError, Source, SourceKind
+from finder.models import Record, RowError, SourceKind
 from finder.store import Doc, Store
 
 ProgressFn = Callable[[str, int, int], None]  # (path, bytes done, bytes total)
@@ -87,8 +88,6 @@ def expand_paths(paths: Iterable[Path]) -> list[Path]:
 
 def enrich(fields: dict[str, Any]) -> dict[str, Any]:
     """What finder works out once per record at import: IPT evidence and coordinates."""
-    from finder import geo, ipt
-
     extra: dict[str, Any] = {"ipt": ipt.assess(fields).to_dict()}
     if fields.get("lat") is None and fields.get("zip"):
         point = geo.zip_point(fields["zip"])
@@ -287,6 +286,13 @@ def _restore(
         result.restored = done.counts
 
 
+_IMPORT_KIND = SourceKind.IMPORT.value
+
+
+def _enrich_all(many_fields: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
+    return [enrich(fields) for fields in many_fields]
+
+
 def _store_records(
     store: Store,
     parsed: list[tuple[Path, Record]],
@@ -298,15 +304,21 @@ def _store_records(
     from finder import merge
 
     hashes = {path: _sha256_many(members.get(path, [path])) for path in {p for p, _ in parsed}}
+    source_paths = {path: source_label or str(path.resolve()) for path in hashes}
     with store.transaction():
         table = store.records
-        existing: dict[str, Doc] = {d["rid"]: d for d in table.all() if "rid" in d}
+        # The stored dicts themselves (no copies): only read here, and an update replaces
+        # a whole document.
+        existing: dict[str, tuple[int, Doc]] = {
+            d["rid"]: (doc_id, d) for doc_id, d in table.raw_docs() if "rid" in d
+        }
         new_docs: list[Doc] = []
         updates: dict[int, Doc] = {}
         changed: set[str] = set()
         seen: set[str] = set()
+        stored: list[tuple[Doc, tuple[int, Doc] | None, FileResult]] = []
         for path, record in parsed:
-            source_path = source_label or str(path.resolve())
+            source_path = source_paths[path]
             result = results[path]
             identity = record.identity
             rid = record_id(source_path, identity)
@@ -318,34 +330,43 @@ def _store_records(
                 rid = record_id(source_path, f"{identity}#{occurrence}")
             seen.add(rid)
             fields = record.fields
-            old = existing.get(rid)
+            found = existing.get(rid)
+            old = found[1] if found is not None else None
             if old is not None and old["fields"] == fields and old.get("extra") == record.extra:
                 result.unchanged += 1
                 continue
-            source = Source(
-                path=source_path,
-                format=result.format or "?",
-                locator=record.locator,
-                imported_at=stamp,
-                kind=SourceKind.IMPORT,
-            )
+            # Source(...).to_dict(), written out: this runs for every imported record.
+            source = {
+                "path": source_path,
+                "format": result.format or "?",
+                "locator": record.locator,
+                "imported_at": stamp,
+                "kind": _IMPORT_KIND,
+            }
             doc: Doc = {
                 "rid": rid,
-                "source": source.to_dict(),
-                "key": record.identity,
+                "source": source,
+                "key": identity,
                 "fields": fields,
                 "extra": record.extra,
                 "warnings": record.warnings,
-                **enrich(fields),
             }
-            changed.add(rid)
-            if old is None:
+            stored.append((doc, found, result))
+        # Classifying and geocoding is the same pure work for every record: a big import
+        # shares it with a second process (which inherits the ZIP table loaded here).
+        if any(doc["fields"].get("zip") for doc, _, _ in stored[:100]):
+            geo.load()
+        enriched = map_in_halves(_enrich_all, [doc["fields"] for doc, _, _ in stored])
+        for (doc, found, result), extra in zip(stored, enriched, strict=True):
+            doc.update(extra)
+            changed.add(doc["rid"])
+            if found is None:
                 doc["tid"] = None
                 new_docs.append(doc)
                 result.imported += 1
             else:
-                doc["tid"] = old.get("tid")
-                updates[old["_id"]] = doc
+                doc["tid"] = found[1].get("tid")
+                updates[found[0]] = doc
                 result.updated += 1
         if (new_docs or updates) and existing and store.path is not None:
             # An import can merge therapists that carry answers and notes: keep a copy of

@@ -70,7 +70,7 @@ class IptEvidence:
 
     def to_dict(self) -> dict[str, Any]:
         return {
-            "level": self.level.label,
+            "level": _LABELS[self.level],
             "field": self.field,
             "text": self.text,
             "supports": list(self.supports),
@@ -90,6 +90,8 @@ class IptEvidence:
 
 
 NO_EVIDENCE: Final = IptEvidence(IptClass.NONE)
+# ``IptClass.label`` for every member (an enum's ``name`` is slow to reach per record).
+_LABELS: Final = {member: member.label for member in IptClass}
 
 
 def strongest(evidences: Iterable[IptEvidence]) -> IptEvidence:
@@ -132,8 +134,10 @@ class _Rules:
     reach: int
     window: int
     snippet_chars: int
-    # Scans of short list fields, by (role, folded text); bounded by _MEMO_SIZE.
-    memo: dict[tuple[str, str], _Found] = dataclass_field(default_factory=dict, compare=False)
+    # The strongest mention in a list field, by (role, items); bounded by _MEMO_SIZE.
+    memo: dict[tuple[str, tuple[str, ...]], Any] = dataclass_field(
+        default_factory=dict, compare=False
+    )
 
 
 _FRAGMENT = re.compile(r"\{([a-z_]+)\}")
@@ -274,97 +278,109 @@ def _fold(display: str) -> str:
 # ---------------------------------------------------------------- assessing a record
 
 
-@dataclass(frozen=True)
-class _Mention:
-    level: IptClass
-    field_rank: int
-    field: str
-    display: str
-    start: int
-    end: int
-    supports: tuple[str, ...]
-
-    def key(self) -> tuple[int, int, int, int]:
-        return (self.level, -self.field_rank, len(self.supports), -self.start)
-
-
-def _folded(text: str) -> str:
-    """What the prefilter looks at: case-folded, and NFKC for non-ASCII text."""
-    if text.isascii():
-        return text.lower()
-    return _unodd(text).casefold()
-
-
 def assess(fields: Mapping[str, Any]) -> IptEvidence:
     """The IPT evidence in one record's canonical fields (see ``finder.models.FIELDS``)."""
     table = rules()
     prefilter = table.prefilter
-    present: list[tuple[int, str, str, Sequence[str], str]] = []
+    quick = _quick_prefilter(prefilter)
+    memo = table.memo
+    best_key: tuple[int, int, int, int] | None = None
+    best: tuple[str, _Best] | None = None
     for rank, (name, role) in enumerate(table.fields):
         value = fields.get(name)
         if not value:
             continue
+        texts: Sequence[str]
         if isinstance(value, str):
             if role != "text":
                 # A list field given as one string ("CBT, Interpersonal"): its items.
-                value = _LIST_SEPARATORS.split(value)
-                present.append((rank, name, role, value, "\n".join(value)))
+                texts = _LIST_SEPARATORS.split(value)
+                joined = "\n".join(texts)
             else:
-                present.append((rank, name, role, (value,), value))
+                texts = (value,)
+                joined = value
         elif isinstance(value, list | tuple):
             try:
-                present.append((rank, name, role, value, "\n".join(value)))
+                joined = "\n".join(value)
+                texts = value
             except TypeError:
-                strings = [item for item in value if isinstance(item, str)]
-                present.append((rank, name, role, strings, "\n".join(strings)))
-    # This runs on every imported record: one cheap substring look at the whole record
-    # first, and most records stop here without any regular expression.
-    blob = _folded("\n".join(p[4] for p in present))
-    if not any(map(blob.__contains__, prefilter)):
-        return NO_EVIDENCE
-
-    best: _Mention | None = None
-    for rank, name, role, texts, joined in present:
-        folded = _folded(joined)
-        hits = _keyword_hits(folded, prefilter)
-        if not hits:
-            continue
-        if role == "text":
-            display = " ".join(normalise(text) for text in texts)
+                texts = [item for item in value if isinstance(item, str)]
+                joined = "\n".join(texts)
         else:
-            if folded.count("\n") == len(texts) - 1:
-                # Only the items holding a keyword: a long list of ticks costs one short scan.
-                texts = [texts[i] for i in sorted({folded.count("\n", 0, k) for k in hits})]
-            # Whitespace is collapsed inside an item, so a newline separates items and no
-            # rule reaches across two of them.
-            display = "\n".join(filter(None, map(normalise, texts)))
-        low = _fold(display)
-        hits = _keyword_hits(low, prefilter)
-        if not hits:
             continue
-        # Every mention holds a keyword and starts at most `reach` characters before it,
-        # and supports only count within `window` of a mention: scan only that stretch.
-        margin = table.reach + table.window
-        span = (max(0, hits[0] - margin), hits[-1] + margin)
+        # This runs on every imported record: a cheap look for the prefilter's keywords
+        # in each field first (case-folded, NFKC for non-ASCII text), and most fields
+        # stop here without the rules' expression.
+        folded = joined.lower() if joined.isascii() else _unodd(joined).casefold()
+        if len(folded) < 100:
+            if quick.search(folded) is None:
+                continue
+        elif not any(map(folded.__contains__, prefilter)):
+            continue
         if role == "text":
-            found = _scan(table, role, low, span)
+            found = _field_best(table, role, texts, folded)
         else:
             # The same few ticks ("Interpersonal") recur in thousands of records.
-            found = table.memo.get((role, low)) or _scan(table, role, low, span)
-            if len(table.memo) < _MEMO_SIZE:
-                table.memo[(role, low)] = found
-        for level, start, end, supports in found:
-            mention = _Mention(level, rank, name, display, start, end, supports)
-            if best is None or mention.key() > best.key():
-                best = mention
-    if best is None or best.level == IptClass.NONE:
+            key = (role, tuple(texts))
+            found = memo.get(key, _UNSEEN)
+            if found is _UNSEEN:
+                found = _field_best(table, role, texts, folded)
+                if len(memo) < _MEMO_SIZE:
+                    memo[key] = found
+        if found is not None:
+            # The strongest mention wins, then the preferred field, then the one with
+            # more supports, then the earliest.
+            order = (found[0], -rank, len(found[3]), -found[1])
+            if best_key is None or order > best_key:
+                best_key = order
+                best = (name, found)
+    if best is None:
         return NO_EVIDENCE
-    return IptEvidence(
-        level=best.level,
-        field=best.field,
-        text=_snippet(best.display, best.start, best.end, table.snippet_chars),
-        supports=best.supports,
-    )
+    name, (level, _start, snippet, supports) = best
+    return IptEvidence(level=level, field=name, text=snippet, supports=supports)
+
+
+_UNSEEN: Final = object()
+_Best = tuple[IptClass, int, str, tuple[str, ...]]  # (level, start, snippet, supports)
+
+
+@cache
+def _quick_prefilter(prefilter: tuple[str, ...]) -> re.Pattern[str]:
+    """The prefilter keywords as one expression: faster than ``in`` on short text."""
+    return re.compile("|".join(map(re.escape, prefilter)) or "(?!)")
+
+
+def _field_best(table: _Rules, role: str, texts: Sequence[str], folded: str) -> _Best | None:
+    """The strongest mention in one field, with its snippet."""
+    prefilter = table.prefilter
+    if role == "text":
+        display = " ".join(normalise(text) for text in texts)
+    else:
+        if folded.count("\n") == len(texts) - 1:
+            # Only the items holding a keyword: a long list of ticks costs one short scan.
+            hits = _keyword_hits(folded, prefilter)
+            texts = [texts[i] for i in sorted({folded.count("\n", 0, k) for k in hits})]
+        # Whitespace is collapsed inside an item, so a newline separates items and no
+        # rule reaches across two of them.
+        display = "\n".join(filter(None, map(normalise, texts)))
+    low = _fold(display)
+    hits = _keyword_hits(low, prefilter)
+    if not hits:
+        return None
+    # Every mention holds a keyword and starts at most `reach` characters before it,
+    # and supports only count within `window` of a mention: scan only that stretch.
+    margin = table.reach + table.window
+    span = (max(0, hits[0] - margin), hits[-1] + margin)
+    best: tuple[IptClass, int, int, tuple[str, ...]] | None = None
+    # One field's mentions: the strongest wins, then the one with more supports, then
+    # the earliest.
+    for level, start, end, supports in _scan(table, role, low, span):
+        if best is None or (level, len(supports), -start) > (best[0], len(best[3]), -best[1]):
+            best = (level, start, end, supports)
+    if best is None or best[0] == IptClass.NONE:
+        return None
+    level, start, end, supports = best
+    return level, start, _snippet(display, start, end, table.snippet_chars), supports
 
 
 def _keyword_hits(folded: str, prefilter: tuple[str, ...]) -> list[int]:

@@ -102,30 +102,55 @@ class Rec:
     __slots__ = ("city", "doc_id", "family", "given", "label", "lic", "npi", "org", "phones",
                  "rid", "states", "tid", "url", "zip")  # fmt: skip
 
-    def __init__(self, doc: Doc) -> None:
+    def __init__(self, doc: Doc, doc_id: int | None = None) -> None:
+        # Runs for every record of the store on every relink: the cached ``_fold`` tuples
+        # are used as they are, and identifiers a record lacks cost no call. ``doc_id``
+        # stands in for ``doc["_id"]`` when the dict is the store's own.
         fields: Mapping[str, Any] = doc.get("fields") or {}
-        self.rid = str(doc.get("rid") or f"doc-{doc.get('_id')}")
-        self.doc_id = int(doc.get("_id") or 0)
+        get = fields.get
+        if doc_id is None:
+            doc_id = doc.get("_id")
+        self.rid = str(doc.get("rid") or f"doc-{doc_id}")
+        self.doc_id = int(doc_id or 0)
         self.tid: int | None = doc.get("tid")
-        self.org = bool(fields.get("is_organization"))
-        self.npi = fields.get("npi") or None
-        self.url = canonical_url(fields.get("profile_url"))
-        state = fields.get("state")
-        lic_state = fields.get("license_state") or state
-        self.lic = licence_key(fields.get("license_number"), lic_state, fields.get("license_type"))
-        self.states = {s for s in (state, fields.get("license_state")) if s}
-        self.zip = fields.get("zip") or None
-        city = fold(fields.get("city") or "")
-        self.city = " ".join(city) or None
-        self.phones = [p for p in (fields.get("phones") or []) if isinstance(p, str)]
-        tokens = [t for t in fold(fields.get("name") or "") if t not in _SUFFIXES]
+        self.org = bool(get("is_organization"))
+        self.npi = get("npi") or None
+        profile_url = get("profile_url")
+        self.url = canonical_url(profile_url) if profile_url else None
+        state = get("state")
+        license_state = get("license_state")
+        number = get("license_number")
+        self.lic = (
+            licence_key(number, license_state or state, get("license_type")) if number else None
+        )
+        if license_state and license_state != state:
+            self.states = {state, license_state} if state else {license_state}
+        else:
+            self.states = {state} if state else set()
+        self.zip = get("zip") or None
+        city = get("city")
+        self.city = (" ".join(_fold(str(city))) or None) if city else None
+        phones = get("phones")
+        if not phones:
+            self.phones = []
+        elif len(phones) == 1 and type(phones[0]) is str:
+            self.phones = [phones[0]]
+        else:
+            self.phones = [p for p in phones if isinstance(p, str)]
         if self.org:
             self.given = ""
             self.family = ""
+            tokens = _name_tokens(get("name"))
             self.label = " ".join(t for t in tokens if t not in _ORG_STOP)
         else:
-            first = fold(fields.get("first_name") or "")
-            last = [t for t in fold(fields.get("last_name") or "") if t not in _SUFFIXES]
+            first_name = get("first_name")
+            last_name = get("last_name")
+            first = _fold(str(first_name)) if first_name else ()
+            last = _fold(str(last_name)) if last_name else ()
+            if last and not _SUFFIXES.isdisjoint(last):
+                last = tuple(t for t in last if t not in _SUFFIXES)
+            # The full name only matters when a given or family name is missing.
+            tokens = _name_tokens(get("name")) if not first or not last else []
             self.given = first[0] if first else (tokens[0] if len(tokens) > 1 else "")
             self.family = "".join(last) if last else (tokens[-1] if tokens else "")
             self.label = f"{self.given} {self.family}".strip()
@@ -139,6 +164,10 @@ class Rec:
         if not self.family or not self.given:
             return []
         return [f"p:{self.family[:3]}", f"p:{self.given[:1]}{self.family[-3:]}"]
+
+
+def _name_tokens(name: Any) -> list[str]:
+    return [t for t in _fold(str(name)) if t not in _SUFFIXES] if name else []
 
 
 def given_match(a: str, b: str) -> str | None:
@@ -166,12 +195,16 @@ class Clusters:
         self.size = [1] * n
         self.org = [r.org for r in recs]
         self.npis: list[set[str] | None] = [{r.npi} if r.npi else None for r in recs]
-        self.states: list[set[str] | None] = [set(r.states) or None for r in recs]
+        # A record's own set stands for its cluster until a link makes a new one (links
+        # never change a set in place), so the records' sets are not copied.
+        self.states: list[set[str] | None] = [r.states or None for r in recs]
         self.lics: list[dict[str, set[str]] | None] = [
             {r.lic[0]: {r.lic[1]}} if r.lic else None for r in recs
         ]
-        self.forbid: list[set[int] | None] = [set(forbidden[i]) if i in forbidden else None
-                                              for i in range(n)]  # fmt: skip
+        self.forbid: list[set[int] | None] = [None] * n
+        for i, others in forbidden.items():
+            if 0 <= i < n:
+                self.forbid[i] = set(others)
         self.comparisons = 0
 
     def find(self, i: int) -> int:
@@ -217,11 +250,11 @@ class Clusters:
             ra, rb = rb, ra
         self.parent[rb] = ra
         self.size[ra] += self.size[rb]
-        for attr in ("npis", "states", "forbid"):
-            values: list[Any] = getattr(self, attr)
+        groups: tuple[list[Any], ...] = (self.npis, self.states, self.forbid)
+        for values in groups:
             if values[rb]:
                 if values[ra]:
-                    values[ra] |= values[rb]
+                    values[ra] = values[ra] | values[rb]
                 else:
                     values[ra] = values[rb]
         if self.lics[rb]:
@@ -251,6 +284,33 @@ def blocks(recs: list[Rec], keys: Callable[[Rec], Iterable[Any]]) -> dict[Any, l
         for key in keys(rec):
             out[key].append(i)
     return out
+
+
+def shared_blocks(recs: list[Rec], keys: Callable[[Rec], Iterable[Any]]) -> dict[Any, list[int]]:
+    """``blocks`` without the keys only one record has, in the same order.
+
+    Nearly every key of a large store belongs to one record, and a block of one
+    compares nothing: this skips making a list for each of them.
+    """
+    first: dict[Any, int] = {}  # key -> the order in which it first came
+    owners: list[int] = []  # that order -> the record it came with
+    shared: dict[Any, list[int]] = {}
+    count = 0
+    for i, rec in enumerate(recs):
+        for key in keys(rec):
+            order = first.setdefault(key, count)
+            if order == count:
+                owners.append(i)
+                count += 1
+            else:
+                members = shared.get(key)
+                if members is None:
+                    shared[key] = [owners[order], i]
+                else:
+                    members.append(i)
+    if len(shared) < 2:
+        return shared
+    return {key: shared[key] for key in sorted(shared, key=first.__getitem__)}
 
 
 def link_identical(

@@ -27,8 +27,9 @@ from __future__ import annotations
 
 import gc
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from operator import attrgetter
 from typing import Any
 
 from finder.errors import NotFound, UsageError
@@ -41,12 +42,12 @@ from finder.linkage import (
     WEAK,
     Clusters,
     Rec,
-    blocks,
     given_match,
     link_identical,
     name_score,
     names_agree,
     pairs,
+    shared_blocks,
 )
 from finder.store import Doc, Store
 
@@ -96,17 +97,20 @@ def make_plan(docs: Iterable[Doc], decisions: Iterable[Doc] = (), next_tid: int 
     enabled = gc.isenabled()
     gc.disable()
     try:
-        return _make_plan(docs, decisions, next_tid)
+        return _make_plan([(d.get("_id"), d) for d in docs], decisions, next_tid)
     finally:
         if enabled:
             gc.enable()
 
 
-def _make_plan(docs: Iterable[Doc], decisions: Iterable[Doc], next_tid: int) -> Plan:
-    all_docs = list(docs)
-    pinned = [d for d in all_docs if d.get("pinned") and d.get("tid") is not None]
-    recs = sorted((Rec(d) for d in all_docs if not (d.get("pinned") and d.get("tid") is not None)),
-                  key=lambda r: r.rid)  # fmt: skip
+def _make_plan(
+    docs: Sequence[tuple[int | None, Doc]], decisions: Iterable[Doc], next_tid: int
+) -> Plan:
+    """``make_plan`` of (doc id, document) pairs: the store's own dicts need no copies."""
+    pinned = [d for _, d in docs if d.get("pinned") and d.get("tid") is not None]
+    recs = [Rec(d, doc_id) for doc_id, d in docs
+            if not (d.get("pinned") and d.get("tid") is not None)]  # fmt: skip
+    recs.sort(key=attrgetter("rid"))
     index = {r.rid: i for i, r in enumerate(recs)}
     decided = _latest_decisions(decisions)
     forbidden: dict[int, set[int]] = defaultdict(set)
@@ -118,18 +122,19 @@ def _make_plan(docs: Iterable[Doc], decisions: Iterable[Doc], next_tid: int) -> 
     for (ra, rb), decision in decided.items():
         if decision == "same" and ra in index and rb in index:
             uf.link(index[ra], index[rb], USER)
-    link_identical(uf, blocks(recs, lambda r: [r.npi] if r.npi else []))
-    link_identical(uf, blocks(recs, lambda r: [r.url] if r.url else []))
+    # Blocks of one record compare nothing: only shared keys are collected.
+    link_identical(uf, shared_blocks(recs, lambda r: [r.npi] if r.npi else ()))
+    link_identical(uf, shared_blocks(recs, lambda r: [r.url] if r.url else ()))
     link_identical(
         uf,
-        blocks(recs, lambda r: [r.lic] if r.lic else []),
+        shared_blocks(recs, lambda r: [r.lic] if r.lic else ()),
         lambda x, y: names_agree(recs[x], recs[y]),
     )
-    phone_blocks = blocks(
-        recs, lambda r: [] if r.org or not r.family else [(p, r.family) for p in r.phones]
+    phone_blocks = shared_blocks(
+        recs, lambda r: () if r.org or not r.family else [(p, r.family) for p in r.phones]
     )
     for members in phone_blocks.values():
-        for x, y in pairs(members, recs):
+        for x, y in pairs(members, recs) if len(members) > 2 else (members,):
             if given_match(recs[x].given, recs[y].given) is not None:
                 uf.link(x, y, WEAK)
     review = _link_close_names(uf, recs)
@@ -143,20 +148,23 @@ _THRESHOLDS = {False: (AUTO_SCORE, REVIEW_SCORE), True: (ORG_AUTO_SCORE, ORG_REV
 
 
 def _place_keys(r: Rec) -> list[tuple[str, str, str]]:
-    places = [("z", r.zip)] if r.zip else []
+    names = r.name_keys()
+    if not names:
+        return []
+    keys = [("z", r.zip, name) for name in names] if r.zip else []
     if r.city:
-        places.append(("c", r.city))
-    return [(kind, place, name) for kind, place in places for name in r.name_keys()]
+        keys.extend([("c", r.city, name) for name in names])
+    return keys
 
 
 def _link_close_names(uf: Clusters, recs: list[Rec]) -> dict[tuple[int, int], Candidate]:
     """Rule 4: close names in the same ZIP or city; the unsure ones become candidates."""
     review: dict[tuple[int, int], Candidate] = {}
     seen: set[tuple[int, int]] = set()
-    for (kind, _place, _name), members in blocks(recs, _place_keys).items():
-        for x, y in pairs(members, recs):
+    for (kind, _place, _name), members in shared_blocks(recs, _place_keys).items():
+        for x, y in pairs(members, recs) if len(members) > 2 else (members,):
             a, b = recs[x], recs[y]
-            if (x, y) in seen or a.org != b.org:
+            if a.org != b.org or (x, y) in seen:
                 continue
             seen.add((x, y))
             uf.comparisons += 1
@@ -179,12 +187,14 @@ def _same_name_in_state(
     """The same name in one state but not one place: a second office, or a namesake."""
 
     def keys(r: Rec) -> list[tuple[str, str, str]]:
-        if r.org or not r.given or not r.family:
+        if r.org or not r.given or not r.family or not r.states:
             return []
+        if len(r.states) == 1:
+            return [(s, r.given, r.family) for s in r.states]
         return [(s, r.given, r.family) for s in sorted(r.states)]
 
-    for (state, _given, _family), members in blocks(recs, keys).items():
-        for x, y in pairs(members, recs):
+    for (state, _given, _family), members in shared_blocks(recs, keys).items():
+        for x, y in pairs(members, recs) if len(members) > 2 else (members,):
             uf.comparisons += 1
             if (x, y) not in review and uf.find(x) != uf.find(y):
                 reason = f"same name, both in {state}"
@@ -213,10 +223,19 @@ def _assign(
     recs: list[Rec], uf: Clusters, pinned: list[Doc], next_tid: int
 ) -> tuple[dict[str, int], dict[int, int], int]:
     """Therapist ids for clusters: old ids kept (smallest first), new ones in store order."""
-    clusters: dict[int, list[int]] = defaultdict(list)
+    clusters: dict[int, list[int]] = {}
+    parent = uf.parent
     for i in range(len(recs)):
-        clusters[uf.find(i)].append(i)
-    first_doc = {root: min(recs[i].doc_id for i in members) for root, members in clusters.items()}
+        root = i if parent[i] == i else uf.find(i)
+        members = clusters.get(root)
+        if members is None:
+            clusters[root] = [i]
+        else:
+            members.append(i)
+    first_doc = {
+        root: recs[members[0]].doc_id if len(members) == 1 else min(recs[i].doc_id for i in members)
+        for root, members in clusters.items()
+    }
     holders: dict[int, Counter[int]] = defaultdict(Counter)
     for root, members in clusters.items():
         for i in members:
@@ -264,13 +283,23 @@ def relink(store: Store, changed_rids: Iterable[str] = ()) -> Plan:
     planned: one new record can join two therapists that existed before.
     """
     with store.transaction():
-        docs = store.records.all()
-        plan = make_plan(docs, store.merge_decisions.all(), int(store.meta().get("next_tid", 1)))
+        # The stored dicts themselves: planning only reads them, and a whole relink of a
+        # big store would otherwise begin by copying every record.
+        docs = list(store.records.raw_docs())
+        decisions = store.merge_decisions.all()
+        next_tid = int(store.meta().get("next_tid", 1))
+        enabled = gc.isenabled()
+        gc.disable()  # as in make_plan
+        try:
+            plan = _make_plan(docs, decisions, next_tid)
+        finally:
+            if enabled:
+                gc.enable()
         updates = {}
-        for doc in docs:
-            tid = plan.tids.get(str(doc.get("rid") or f"doc-{doc['_id']}"))
+        for doc_id, doc in docs:
+            tid = plan.tids.get(str(doc.get("rid") or f"doc-{doc_id}"))
             if tid is not None and doc.get("tid") != tid:
-                updates[doc["_id"]] = {"tid": tid}
+                updates[doc_id] = {"tid": tid}
         store.records.update_many(updates)
         if plan.absorbed:
             move_therapist_data(store, plan.absorbed)

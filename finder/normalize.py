@@ -11,7 +11,7 @@ from __future__ import annotations
 import ast
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from functools import lru_cache
 from typing import Any
 
@@ -282,8 +282,18 @@ def _clean(value: str) -> str | None:
     if not value.isascii():
         value = unicodedata.normalize("NFKC", value)
     # str.split() collapses every Unicode space and is much faster than a regex here:
-    # this function runs a couple of dozen times per imported row.
-    text = " ".join(value.split())
+    # this function runs a couple of dozen times per imported row. Most ASCII text is
+    # clean already (printable ASCII has no whitespace but " "): then it is kept as is.
+    if (
+        value.isascii()
+        and value.isprintable()
+        and "  " not in value
+        and value[:1] != " "
+        and value[-1:] != " "
+    ):
+        text = value
+    else:
+        text = " ".join(value.split())
     if not text or (len(text) <= 4 and text.upper() in _PLACEHOLDERS):
         return None
     return text
@@ -294,7 +304,17 @@ def _cred_token(token: str) -> str:
 
 
 def is_credential(token: str) -> bool:
-    return _cred_token(token) in CREDENTIALS
+    # The same few dozen tokens (credentials, given names) are asked about for every row.
+    known = _CREDENTIAL_MEMO.get(token)
+    if known is None:
+        known = _cred_token(token) in CREDENTIALS
+        if len(_CREDENTIAL_MEMO) < _MEMO_LIMIT:
+            _CREDENTIAL_MEMO[token] = known
+    return known
+
+
+_MEMO_LIMIT = 1 << 16
+_CREDENTIAL_MEMO: dict[str, bool] = {}
 
 
 _HONORIFIC = re.compile(r"^(dr\.?|mr\.?|mrs\.?|ms\.?|mx\.?)\s+", re.I)
@@ -311,16 +331,19 @@ def split_name(raw: Any) -> tuple[str | None, list[str]]:
     text = clean_text(raw)
     if text is None:
         return None, []
-    text = _HONORIFIC.sub("", text)
+    if text[0] in "dDmM":  # every honorific starts with one of these
+        text = _HONORIFIC.sub("", text)
     creds: list[str] = []
-    parts = _COMMA.split(text)
-    head = parts[0]
-    for part in parts[1:]:
-        tokens = part.split()
-        if tokens and all(is_credential(t) for t in tokens):
-            creds.extend(tokens)
-        else:
-            head = f"{head}, {part}"
+    head = text
+    if "," in text:
+        parts = _COMMA.split(text)
+        head = parts[0]
+        for part in parts[1:]:
+            tokens = part.split()
+            if tokens and all(is_credential(t) for t in tokens):
+                creds.extend(tokens)
+            else:
+                head = f"{head}, {part}"
     words = head.split()
     while len(words) > 2 and is_credential(words[-1]):
         creds.insert(0, words.pop())
@@ -328,16 +351,22 @@ def split_name(raw: Any) -> tuple[str | None, list[str]]:
     return (name or None), [_pretty_cred(c) for c in creds]
 
 
+_PRETTY = {"PHD": "PhD", "PSYD": "PsyD", "EDD": "EdD", "MED": "MEd", "MSED": "MSEd"}
+
+
 def _pretty_cred(token: str) -> str:
     t = _cred_token(token)
-    return {"PHD": "PhD", "PSYD": "PsyD", "EDD": "EdD", "MED": "MEd", "MSED": "MSEd"}.get(t, t)
+    return _PRETTY.get(t, t)
+
+
+_CRED_SEPARATORS = re.compile(r"[\s/]+")
 
 
 def credentials(raw: Any) -> list[str]:
     """A credentials cell (``"ms, ma"``, ``"LCSW; PhD"``, ``['LPC']``) -> ``["MS", "MA"]``."""
     out: list[str] = []
     for item in split_list(raw):
-        for token in re.split(r"[\s/]+", item):
+        for token in _CRED_SEPARATORS.split(item):
             token = token.strip(" ,;()")
             if token and is_credential(token):
                 pretty = _pretty_cred(token)
@@ -373,10 +402,17 @@ def license_type(creds: Iterable[str], text: str | None = None) -> str | None:
 
 _PHONE_DIGITS = re.compile(r"\d")
 _EXT = re.compile(r"(?:x|ext\.?|extension|#)\s*(\d{1,6})\s*$", re.I)
+# The shape nearly every export writes ("(650) 273-9927", "650.273.9927"): read in one
+# match, with the same result the general path below gives it.
+_PLAIN_PHONE = re.compile(r"\(?([2-9][0-9][0-9])\)?[ .-]?([0-9]{3})[ .-]?([0-9]{4})")
 
 
 def phone(raw: Any) -> str | None:
     """``"(650) 273-9927 x3"`` -> ``"650-273-9927 x3"``; ``None`` unless 10 US digits."""
+    if type(raw) is str:
+        plain = _PLAIN_PHONE.fullmatch(raw.strip())
+        if plain is not None:
+            return "-".join(plain.groups())
     text = clean_text(raw)
     if text is None:
         return None
@@ -413,6 +449,10 @@ def _phone_fallback(text: str, ext: str | None) -> str | None:
 
 
 def phones(raw: Any) -> list[str]:
+    if type(raw) is str:
+        plain = _PLAIN_PHONE.fullmatch(raw.strip())
+        if plain is not None:
+            return ["-".join(plain.groups())]
     out: list[str] = []
     for item in split_list(raw, separators=";|/\n") if not isinstance(raw, list) else raw:
         p = phone(item)
@@ -619,38 +659,127 @@ def email(raw: Any) -> str | None:
     return text if re.fullmatch(r"[^@\s]+@[^@\s]+\.[A-Za-z]{2,}", text) else None
 
 
+def _profile_url(raw: Any) -> str | None:
+    from finder.importers._html import canonical_profile_url
+
+    return canonical_profile_url(url(raw))
+
+
+def _list_or_none(raw: Any) -> list[str] | None:
+    return split_list(raw) or None
+
+
+def _credentials_or_none(raw: Any) -> list[str] | None:
+    return credentials(raw) or None
+
+
+def _phones_or_none(raw: Any) -> list[str] | None:
+    return phones(raw) or None
+
+
+def _lowest_fee(raw: Any) -> float | None:
+    return money(raw)[0]
+
+
+_BY_NAME: dict[str, Callable[[Any], Any]] = {
+    "credentials": _credentials_or_none,
+    "zip": zip_code,
+    "state": state,
+    "license_state": state,
+    "npi": npi,
+    "profile_url": _profile_url,
+    "website": url,
+    "email": email,
+}
+_BY_KIND: dict[Kind, Callable[[Any], Any]] = {
+    Kind.LIST: _list_or_none,
+    Kind.PHONES: _phones_or_none,
+    Kind.BOOL: yes_no,
+    Kind.MONEY: _lowest_fee,
+    Kind.NUMBER: number,
+    Kind.LONGTEXT: clean_text,
+    Kind.TEXT: clean_text,
+}
+#: Canonical field -> its normaliser, decided once instead of per value.
+NORMALISERS: dict[str, Callable[[Any], Any]] = {
+    name: _BY_NAME.get(name) or _BY_KIND[kind] for name, (kind, _meaning) in FIELDS.items()
+}
+
+
 def field_value(name: str, raw: Any) -> Any:
     """Normalise ``raw`` as the canonical field ``name`` by its kind."""
-    kind = FIELDS[name][0]
-    if name == "credentials":
-        return credentials(raw) or None
-    if name == "zip":
-        return zip_code(raw)
-    if name in ("state", "license_state"):
-        return state(raw)
-    if name == "npi":
-        return npi(raw)
-    if name == "profile_url":
-        from finder.importers._html import canonical_profile_url
+    return NORMALISERS[name](raw)
 
-        return canonical_profile_url(url(raw))
-    if name == "website":
-        return url(raw)
-    if name == "email":
-        return email(raw)
-    if kind is Kind.LIST:
-        return split_list(raw) or None
-    if kind is Kind.PHONES:
-        return phones(raw) or None
-    if kind is Kind.BOOL:
-        return yes_no(raw)
-    if kind is Kind.MONEY:
-        return money(raw)[0]
-    if kind is Kind.NUMBER:
-        return number(raw)
-    if kind is Kind.LONGTEXT:
-        return clean_text(raw)
-    return clean_text(raw)
+
+# Short cell values (cities, states, ZIPs, fees, plan and orientation lists, yes/no) repeat
+# across thousands of rows of one export: each field remembers what its values became.
+# Values that are unique to a row (names, phones, addresses, links, statements) are not
+# worth remembering.
+_NOT_MEMOISED = frozenset(
+    {"name", "first_name", "last_name", "phones", "email", "website", "profile_url", "npi",
+     "license_number", "address", "statement", "lat", "lon"}
+)  # fmt: skip
+_MEMO_CHARS = 200
+_VALUE_MEMO: dict[str, dict[str, Any]] = {
+    name: {} for name in FIELDS if name not in _NOT_MEMOISED and name not in TEXT_KEPT
+}
+_MONEY_MEMO: dict[str, tuple[float | None, float | None]] = {}
+_MISSING = object()
+
+
+def _normalised(name: str, value: Any) -> Any:
+    memo = _VALUE_MEMO.get(name)
+    if memo is None or type(value) is not str or len(value) >= _MEMO_CHARS:
+        return NORMALISERS[name](value)
+    found = memo.get(value, _MISSING)
+    if found is _MISSING:
+        found = NORMALISERS[name](value)
+        if len(memo) >= _MEMO_LIMIT:
+            memo.clear()
+        # Lists are remembered as tuples: every record gets a list of its own.
+        memo[value] = tuple(found) if type(found) is list else found
+        return found
+    return list(found) if type(found) is tuple else found
+
+
+def _money(value: Any) -> tuple[float | None, float | None]:
+    if type(value) is not str or len(value) >= _MEMO_CHARS:
+        return money(value)
+    found = _MONEY_MEMO.get(value)
+    if found is None:
+        found = money(value)
+        if len(_MONEY_MEMO) >= _MEMO_LIMIT:
+            _MONEY_MEMO.clear()
+        _MONEY_MEMO[value] = found
+    return found
+
+
+_CREDENTIALS_MEMO: dict[tuple[str, ...], tuple[str, ...]] = {}
+_LICENSE_MEMO: dict[tuple[tuple[str, ...], str | None], str | None] = {}
+
+
+def _name_credentials(creds: list[str]) -> tuple[str, ...]:
+    key = tuple(creds)
+    found = _CREDENTIALS_MEMO.get(key)
+    if found is None:
+        found = tuple(credentials(creds))
+        if len(_CREDENTIALS_MEMO) >= _MEMO_LIMIT:
+            _CREDENTIALS_MEMO.clear()
+        _CREDENTIALS_MEMO[key] = found
+    return found
+
+
+def _license_kind(creds: list[str], title: str | None) -> str | None:
+    if title is not None and type(title) is not str:
+        return license_type(creds, title)
+    key = (tuple(creds), title)
+    found = _LICENSE_MEMO.get(key, _MISSING)
+    if found is _MISSING:
+        found = license_type(creds, title)
+        if len(_LICENSE_MEMO) >= _MEMO_LIMIT:
+            _LICENSE_MEMO.clear()
+        _LICENSE_MEMO[key] = found
+    return found  # type: ignore[return-value]
 
 
 def build_fields(raw: dict[str, Any]) -> dict[str, Any]:
@@ -662,8 +791,22 @@ def build_fields(raw: dict[str, Any]) -> dict[str, Any]:
     """
     fields: dict[str, Any] = {}
     creds: list[str] = []
+    memos = _VALUE_MEMO
     for name, value in raw.items():
-        if value is None or value == "" or value == []:
+        if value is None:
+            continue
+        if type(value) is str:
+            if not value:
+                continue
+            # The common case first: a short value this field has seen before.
+            memo = memos.get(name)
+            if memo is not None and len(value) < _MEMO_CHARS:
+                found = memo.get(value, _MISSING)
+                if found is not _MISSING:
+                    if found is not None:
+                        fields[name] = list(found) if type(found) is tuple else found
+                    continue
+        elif value == "" or value == []:
             continue
         if name == "name":
             full, from_name = split_name(value)
@@ -671,8 +814,8 @@ def build_fields(raw: dict[str, Any]) -> dict[str, Any]:
                 fields["name"] = full
             creds.extend(from_name)
             continue
-        if name in ("fee", "fee_max"):
-            low, high = money(value)
+        if name == "fee" or name == "fee_max":
+            low, high = _money(value)
             if low is not None:
                 if name == "fee":
                     fields["fee"] = low
@@ -684,13 +827,14 @@ def build_fields(raw: dict[str, Any]) -> dict[str, Any]:
             continue
         if name in TEXT_KEPT:
             continue
-        normalised = field_value(name, value)
+        normalised = _normalised(name, value)
         if normalised is not None:
             fields[name] = normalised
-    for c in credentials(creds):
-        fields.setdefault("credentials", [])
-        if c not in fields["credentials"]:
-            fields["credentials"].append(c)
+    if creds:
+        for c in _name_credentials(creds):
+            fields.setdefault("credentials", [])
+            if c not in fields["credentials"]:
+                fields["credentials"].append(c)
     if "name" not in fields:
         first = fields.get("first_name")
         last = fields.get("last_name")
@@ -708,7 +852,7 @@ def build_fields(raw: dict[str, Any]) -> dict[str, Any]:
     if "license_type" in fields:
         fields["license_type"] = license_type([], fields["license_type"]) or fields["license_type"]
     else:
-        kind = license_type(fields.get("credentials", []), fields.get("title"))
+        kind = _license_kind(fields.get("credentials", []), fields.get("title"))
         if kind == "Physician":
             # MD/DO says physician; psychiatry named anywhere in the record settles it.
             context = " ".join([fields.get("title") or "", *fields.get("specialties", [])])

@@ -6,8 +6,14 @@ below is the one place to teach finder a new export's header names.
 
 from __future__ import annotations
 
+import contextlib
+import marshal
+import os
+import pickle
 import re
-from collections.abc import Mapping
+import signal
+import sys
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
 import orjson
@@ -231,62 +237,157 @@ def _location(value: str, raw: dict[str, Any]) -> None:
             raw.setdefault("zip", m.group(3))
 
 
+# How a column's cells are read, decided once per file (see ``RowReader``).
+_EXTRA, _PLAIN, _LIST, _INSURANCE, _TEXT_OR_URL, _LICENSE, _COORDS, _PLACE = range(8)
+_PSEUDO_ACTIONS = {LICENSE_COMBINED: _LICENSE, COORDINATES: _COORDS, LOCATION: _PLACE}
+
+
+class RowReader:
+    """``row_to_record`` for one mapping, with each column's handling worked out once.
+
+    A file has a handful of columns and may have a hundred thousand rows: the
+    column -> field decision, the field's kind and the column's name as extra
+    data are looked up per column, not per cell.
+    """
+
+    def __init__(self, mapping: Mapping[str, str | None]) -> None:
+        self.mapping = mapping
+        self._actions: dict[Any, tuple[int, str, str]] = {}
+        self._accepts: dict[str, bool | None] = {}  # insurance cell -> yes/no, if it is one
+
+    def _action(self, column: Any) -> tuple[int, str, str]:
+        field = self.mapping.get(column)
+        name = str(column)
+        if field is None:
+            action = (_EXTRA, "", name if name.strip() else "")
+        elif field in _PSEUDO_ACTIONS:
+            action = (_PSEUDO_ACTIONS[field], field, name)
+        elif field == "insurance":
+            action = (_INSURANCE, field, name)
+        elif field in ("statement", "profile_url", "website"):
+            action = (_TEXT_OR_URL, field, name)
+        else:
+            action = (_LIST if _is_list(field) else _PLAIN, field, name)
+        self._actions[column] = action
+        return action
+
+    def _insurance_flag(self, value: Any) -> bool | None:
+        if type(value) is not str or len(value) > 200:
+            return normalize.yes_no(value)
+        if value not in self._accepts:
+            self._accepts[value] = normalize.yes_no(value)
+        return self._accepts[value]
+
+    def __call__(self, row: Mapping[str, Any], locator: str) -> Record | RowError:
+        return self._read(row.items(), locator, lambda: row)
+
+    def from_cells(self, headers: list[str], cells: list[str], locator: str) -> Record | RowError:
+        """The same as calling it with ``dict(zip(headers, cells))``; the header names
+        must be distinct (with a repeated name the dict keeps only its last cell)."""
+        return self._read(
+            zip(headers, cells, strict=False),
+            locator,
+            lambda: dict(zip(headers, cells, strict=False)),
+        )
+
+    def _read(
+        self,
+        items: Iterable[tuple[Any, Any]],
+        locator: str,
+        whole_row: Callable[[], Mapping[Any, Any]],
+    ) -> Record | RowError:
+        raw: dict[str, Any] = {}
+        extra: dict[str, Any] = {}
+        actions = self._actions
+        for column, value in items:
+            if (not value and (value is None or value == "")) or column is None:
+                continue
+            action = actions.get(column) or self._action(column)
+            code, field, name = action
+            if code == _EXTRA:
+                if name:
+                    extra[name] = value
+                continue
+            if isinstance(value, str) and value[0] in _JSON_START:
+                # Only a cell that starts with "{" (once stripped) can hold a JSON object.
+                nested = _cell_json(value.strip())
+                if isinstance(nested, dict):
+                    _absorb_json(nested, field, raw, extra, column)
+                    continue
+            if code == _PLAIN:
+                if field in raw:
+                    extra[name] = value
+                else:
+                    raw[field] = value
+            elif code == _LIST:
+                if field in raw:
+                    raw[field] = normalize.split_list(raw[field]) + normalize.split_list(value)
+                else:
+                    raw[field] = value
+            elif code == _TEXT_OR_URL:
+                if isinstance(value, str):
+                    _text_or_url(field, value, raw, extra, column)
+                elif field in raw:
+                    extra[name] = value
+                else:
+                    raw[field] = value
+            elif code == _INSURANCE:
+                accepts = self._insurance_flag(value)
+                if accepts is not None:
+                    raw["accepts_insurance"] = accepts
+                elif field in raw:
+                    raw[field] = normalize.split_list(raw[field]) + normalize.split_list(value)
+                else:
+                    raw[field] = value
+            elif code == _LICENSE:
+                if isinstance(value, str) and normalize.clean_text(value):
+                    _license_combined(value, raw)
+                extra[name] = value
+            elif code == _COORDS:
+                coords = normalize.split_list(value)
+                if len(coords) == 2:
+                    raw.setdefault("lat", coords[0])
+                    raw.setdefault("lon", coords[1])
+            else:  # _PLACE
+                if isinstance(value, str):
+                    _location(value, raw)
+                extra[name] = value
+        fields = normalize.build_fields(raw)
+        if "lat" in fields or "lon" in fields:
+            for coord in ("lat", "lon"):
+                value = fields.get(coord)
+                if value is not None and not (-180.0 <= float(value) <= 180.0):
+                    del fields[coord]
+        if not fields.get("name"):
+            row = whole_row()
+            original = next(
+                (
+                    row.get(c)
+                    for c, f in self.mapping.items()
+                    if f in ("name", "first_name", "last_name")
+                ),
+                None,
+            )
+            shown = (
+                f" (the cell holds {str(original)[:30]!r})" if original not in (None, "") else ""
+            )
+            return RowError(locator, f"no therapist name{shown}; row skipped")
+        key = fields.get("profile_url") or fields.get("npi")
+        return Record(fields=fields, locator=locator, key=key, extra=extra)
+
+
+# What a cell holding a JSON object can start with: "{", or whitespace before it.
+_JSON_START = frozenset("{" + "".join(c for c in map(chr, range(0x3000 + 1)) if c.isspace()))
+
+
 def row_to_record(
     row: Mapping[str, Any], mapping: Mapping[str, str | None], locator: str
 ) -> Record | RowError:
-    """One row (column -> cell) through the mapping into a normalised Record."""
-    raw: dict[str, Any] = {}
-    extra: dict[str, Any] = {}
-    for column, value in row.items():
-        if value is None or value == "" or column is None:
-            continue
-        field = mapping.get(column)
-        if field is None:
-            if str(column).strip():
-                extra[str(column)] = value
-            continue
-        if isinstance(value, str):
-            nested = _cell_json(value.strip())
-            if isinstance(nested, dict):
-                _absorb_json(nested, field, raw, extra, column)
-                continue
-        if field == LICENSE_COMBINED:
-            if isinstance(value, str) and normalize.clean_text(value):
-                _license_combined(value, raw)
-            extra[str(column)] = value
-        elif field == COORDINATES:
-            coords = normalize.split_list(value)
-            if len(coords) == 2:
-                raw.setdefault("lat", coords[0])
-                raw.setdefault("lon", coords[1])
-        elif field == LOCATION:
-            if isinstance(value, str):
-                _location(value, raw)
-            extra[str(column)] = value
-        elif field == "insurance" and normalize.yes_no(value) is not None:
-            raw["accepts_insurance"] = normalize.yes_no(value)
-        elif field in ("statement", "profile_url", "website") and isinstance(value, str):
-            _text_or_url(field, value, raw, extra, column)
-        elif field in raw and _is_list(field):
-            raw[field] = normalize.split_list(raw[field]) + normalize.split_list(value)
-        elif field in raw:
-            extra[str(column)] = value
-        else:
-            raw[field] = value
-    fields = normalize.build_fields(raw)
-    for coord in ("lat", "lon"):
-        value = fields.get(coord)
-        if value is not None and not (-180.0 <= float(value) <= 180.0):
-            del fields[coord]
-    if not fields.get("name"):
-        original = next(
-            (row.get(c) for c, f in mapping.items() if f in ("name", "first_name", "last_name")),
-            None,
-        )
-        shown = f" (the cell holds {str(original)[:30]!r})" if original not in (None, "") else ""
-        return RowError(locator, f"no therapist name{shown}; row skipped")
-    key = fields.get("profile_url") or fields.get("npi")
-    return Record(fields=fields, locator=locator, key=key, extra=extra)
+    """One row (column -> cell) through the mapping into a normalised Record.
+
+    Importers reading many rows with one mapping use a ``RowReader`` instead.
+    """
+    return RowReader(mapping)(row, locator)
 
 
 def _text_or_url(
@@ -294,7 +395,7 @@ def _text_or_url(
 ) -> None:
     """A "profile" column holds a URL in one export and a statement in another: look."""
     text = value.strip()
-    is_url = normalize.url(text) is not None and " " not in text
+    is_url = " " not in text and normalize.url(text) is not None
     if field == "statement" and is_url:
         field = "profile_url"
     elif field != "statement" and not is_url and len(text) > 40 and " " in text:
@@ -320,3 +421,74 @@ def _absorb_json(
         elif sub and normalize.clean_text(value if not isinstance(value, list) else "x"):
             raw.setdefault(sub, value)
     extra[str(column)] = nested
+
+
+# ---------------------------------------------------------------- two cores for big files
+
+#: Below this many items the second process costs more than it saves.
+PARALLEL_MIN_ITEMS = 20_000
+
+
+def _second_core() -> bool:
+    # A forked child shares the parent's memory for free; fork is only safe to rely on
+    # for plain Python work like this on Linux.
+    if sys.platform != "linux" or not hasattr(os, "fork"):
+        return False
+    try:
+        return len(os.sched_getaffinity(0)) > 1
+    except OSError:
+        return False
+
+
+def map_in_halves(
+    work: Callable[[Sequence[Any]], list[Any]],
+    items: Sequence[Any],
+    to_plain: Callable[[Any], Any] = lambda value: value,
+    from_plain: Callable[[Any], Any] = lambda value: value,
+) -> list[Any]:
+    """``work(items)``, the second half computed by a forked child process meanwhile.
+
+    ``work`` must be pure: the result is exactly ``work(items)``, in order. The child
+    sends its results back as ``to_plain`` values (dicts, lists, tuples, strings,
+    numbers) and ``from_plain`` rebuilds them. Whatever goes wrong in the child (an
+    exception, a crash, a kill), the parent computes that half itself, so an error
+    surfaces exactly as it would have without the child.
+    """
+    if len(items) < PARALLEL_MIN_ITEMS or not _second_core():
+        return work(items)
+    half = len(items) // 2
+    read_end, write_end = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: compute, send, and leave without running any cleanup
+        status = 1
+        try:
+            os.close(read_end)
+            plain = [to_plain(value) for value in work(items[half:])]
+            try:
+                payload = b"M" + marshal.dumps(plain)
+            except ValueError:  # a type marshal does not know
+                payload = b"P" + pickle.dumps(plain, protocol=pickle.HIGHEST_PROTOCOL)
+            with os.fdopen(write_end, "wb") as out:
+                out.write(payload)
+            status = 0
+        finally:
+            os._exit(status)
+    os.close(write_end)
+    try:
+        first = work(items[:half])
+        with os.fdopen(read_end, "rb") as received:
+            payload = received.read()
+        _, status = os.waitpid(pid, 0)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.kill(pid, signal.SIGKILL)
+            os.waitpid(pid, 0)
+        raise
+    second: list[Any] | None = None
+    if status == 0 and payload[:1] in (b"M", b"P"):
+        with contextlib.suppress(Exception):
+            plain = marshal.loads(payload[1:]) if payload[:1] == b"M" else pickle.loads(payload[1:])
+            second = [from_plain(value) for value in plain]
+    if second is None or len(second) != len(items) - half:
+        second = work(items[half:])
+    return first + second

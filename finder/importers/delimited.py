@@ -11,9 +11,11 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import os
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
+from typing import Any
 
 from finder.errors import ImportRefused
 from finder.importers import _columns
@@ -79,25 +81,6 @@ def sniff(path: Path, head: bytes) -> float:
     return 0.6 if known else 0.4
 
 
-class _LineCounter:
-    """Iterates text lines and remembers how many it handed out and the bytes consumed."""
-
-    def __init__(self, stream: io.TextIOWrapper, raw: io.BufferedReader) -> None:
-        self.stream = stream
-        self.raw = raw
-        self.lines = 0
-
-    def __iter__(self) -> _LineCounter:
-        return self
-
-    def __next__(self) -> str:
-        line = self.stream.readline()
-        if not line:
-            raise StopIteration
-        self.lines += 1
-        return line
-
-
 def parse(path: Path, ctx: ParseContext) -> Iterator[Record | RowError]:
     check_size(path, MAX_BYTES)
     head = read_head(path)
@@ -108,8 +91,8 @@ def parse(path: Path, ctx: ParseContext) -> Iterator[Record | RowError]:
         errors = "finder-cp1252"
     with open(path, "rb") as raw:
         stream = io.TextIOWrapper(raw, encoding=encoding, errors=errors, newline="")
-        lines = _LineCounter(stream, raw)
-        reader = csv.reader(lines, delimiter=delimiter)
+        # reader.line_num counts the physical lines it has taken from the stream.
+        reader = csv.reader(stream, delimiter=delimiter)
         try:
             header = next(reader)
         except StopIteration:
@@ -124,9 +107,15 @@ def parse(path: Path, ctx: ParseContext) -> Iterator[Record | RowError]:
                 f"no column holds therapist names (columns: {', '.join(h[:30] for h in headers[:8])}); "
                 "use --map COLUMN=name",
             )
+        convert = _Converter(_columns.RowReader(mapping), headers, ctx)
         glued = 0
-        last_line = lines.lines
-        row_count = 0
+        last_line = reader.line_num
+        width = len(headers)
+        glued_width = 2 * len(header) - 1
+        # Rows are read ahead in batches and turned into records a batch at a time, so a
+        # big file can use a second core (``_columns.map_in_halves``).
+        pending: list[tuple[int, list[str]] | RowError] = []
+        batch_start = raw.tell()
         while True:
             start = last_line + 1
             try:
@@ -134,34 +123,96 @@ def parse(path: Path, ctx: ParseContext) -> Iterator[Record | RowError]:
             except StopIteration:
                 break
             except csv.Error as err:
-                last_line = lines.lines
-                yield RowError(f"line {start}", f"cannot read this row ({err})")
+                last_line = reader.line_num
+                pending.append(RowError(f"line {start}", f"cannot read this row ({err})"))
                 continue
-            last_line = lines.lines
-            row_count += 1
-            if row_count % 2000 == 0:
-                ctx.progress(raw.tell())
-            if not any(c.strip() for c in cells):
+            last_line = reader.line_num
+            if not "".join(cells).strip():
                 continue
             if cells == header:
                 glued += 1
                 continue
-            cells, was_glued = _unglue_header(cells, header)
-            glued += was_glued
-            if len(cells) > len(headers) and any(c.strip() for c in cells[len(headers) :]):
-                yield RowError(
-                    f"line {start}",
-                    f"{len(cells)} cells where the header has {len(headers)}; row skipped",
+            if len(cells) == glued_width:
+                cells, was_glued = _unglue_header(cells, header)
+                glued += was_glued
+            if len(cells) > width and any(c.strip() for c in cells[width:]):
+                pending.append(
+                    RowError(
+                        f"line {start}",
+                        f"{len(cells)} cells where the header has {width}; row skipped",
+                    )
                 )
                 continue
-            row = dict(zip(headers, cells, strict=False))
-            yield _columns.row_to_record(row, mapping, f"line {start}")
+            pending.append((start, cells))
+            if len(pending) >= BATCH_ROWS:
+                yield from convert(pending, batch_start, raw.tell())
+                pending = []
+                batch_start = raw.tell()
+        yield from convert(pending, batch_start, raw.tell())
         ctx.progress(raw.tell())
         if glued:
             ctx.warn(
                 f"{path}: the header row is repeated {glued} times inside the data "
                 "(a scraper bug); those copies were removed"
             )
+
+
+#: Rows read ahead before they are turned into records.
+BATCH_ROWS = 200_000
+_PROGRESS_EVERY = 2000
+
+
+class _Converter:
+    """Turns a batch of read rows into records, in two processes when it is big."""
+
+    def __init__(self, to_record: _columns.RowReader, headers: list[str], ctx: ParseContext):
+        self.to_record = to_record
+        self.headers = headers
+        self.distinct = len(set(headers)) == len(headers)
+        self.ctx = ctx
+
+    def __call__(
+        self, batch: list[tuple[int, list[str]] | RowError], first_byte: int, last_byte: int
+    ) -> list[Record | RowError]:
+        parent = os.getpid()
+        # The parent reports progress for its share; with a second process at work on
+        # the other half, each of its rows stands for two.
+        share = 2 if len(batch) >= _columns.PARALLEL_MIN_ITEMS else 1
+        span = last_byte - first_byte
+
+        def work(rows: Sequence[tuple[int, list[str]] | RowError]) -> list[Record | RowError]:
+            report = os.getpid() == parent
+            to_record = self.to_record
+            headers = self.headers
+            out: list[Record | RowError] = []
+            for index, row in enumerate(rows):
+                if report and index % _PROGRESS_EVERY == 0 and index:
+                    done = min(1.0, share * index / len(batch))
+                    self.ctx.progress(first_byte + int(span * done))
+                if isinstance(row, RowError):
+                    out.append(row)
+                    continue
+                start, cells = row
+                if self.distinct:
+                    out.append(to_record.from_cells(headers, cells, f"line {start}"))
+                else:
+                    out.append(to_record(dict(zip(headers, cells, strict=False)), f"line {start}"))
+            return out
+
+        return _columns.map_in_halves(work, batch, _plain, _from_plain)
+
+
+def _plain(value: Record | RowError) -> tuple[Any, ...]:
+    if isinstance(value, RowError):
+        return (value.locator, value.reason)
+    return (value.fields, value.locator, value.key, value.extra, value.warnings)
+
+
+def _from_plain(value: tuple[Any, ...]) -> Record | RowError:
+    if len(value) == 2:
+        return RowError(*value)
+    fields, locator, key, extra, warnings = value
+    return Record(fields=fields, locator=locator, key=key, extra=extra, warnings=warnings)
 
 
 def describe_mapping(path: Path, ctx: ParseContext) -> dict[str, str | None]:
