@@ -53,7 +53,9 @@ def make_docs(count: int, seed: int = 4) -> list[dict[str, Any]]:
     # 100,000 records): with a fixed pool, doubling the records would double every block
     # and measure namesake crowding, not how the merge scales.
     n_places = max(1500, count * 15 // 1000)
-    places = [(f"City{c}", STATES[c % len(STATES)], f"{10000 + c * 7:05d}") for c in range(n_places)]
+    places = [
+        (f"City{c}", STATES[c % len(STATES)], f"{10000 + c * 7:05d}") for c in range(n_places)
+    ]
     docs: list[dict[str, Any]] = []
 
     def add(fields: dict[str, Any]) -> None:
