@@ -167,6 +167,13 @@ def output_options(func: F) -> F:
     return func
 
 
+def output_file_option(help: str) -> Callable[[F], F]:
+    """``-o/--output FILE``, shared by the commands that can write a file instead of stdout."""
+    return click.option(
+        "-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help=help
+    )
+
+
 def with_id_arg(func: F) -> F:
     return click.argument("tid", metavar="ID", type=click.IntRange(min=1))(func)
 

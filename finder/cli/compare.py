@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from finder.cli.app import App, output_options, pass_app
+from finder.cli.app import App, output_file_option, output_options, pass_app
 from finder.errors import UsageError
 
 if TYPE_CHECKING:
@@ -27,10 +27,7 @@ FORMAT_CHOICES = ("terminal", "md", "html", "csv", "json")
     "--format", "fmt", type=click.Choice(FORMAT_CHOICES), default=None,
     help="Output format (default: terminal table, or from the -o file name).",
 )  # fmt: skip
-@click.option(
-    "-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
-    help="Write the report to FILE instead of the screen.",
-)  # fmt: skip
+@output_file_option("Write the report to FILE instead of the screen.")
 @output_options
 @pass_app
 def compare_cmd(

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from finder.cli.app import App, echo_json, pass_app
+from finder.cli.app import App, echo_json, output_file_option, pass_app
 from finder.errors import UsageError
 
 
@@ -16,10 +16,7 @@ from finder.errors import UsageError
     "--format", "fmt", type=click.Choice(["json", "md"]), default="json", show_default=True,
     help="json: loadable (finder import restores it); md: for reading.",
 )  # fmt: skip
-@click.option(
-    "-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
-    help="Write to this file (private, 0600) instead of stdout.",
-)  # fmt: skip
+@output_file_option("Write to this file (private, 0600) instead of stdout.")
 @pass_app
 def export_cmd(app: App, fmt: str, output: Path | None) -> None:
     """Write everything finder holds (records, answers, notes, contacts, profiles) to one file.
