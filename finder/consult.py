@@ -203,6 +203,9 @@ def answers_from_file(checklist: Checklist, path: str | Path) -> dict[str, Any]:
             problems.append(f"{path}: question {qid}: {err}")
     if problems:
         raise ChecklistError(problems)
+    if not result:
+        # An empty file would otherwise mark the consultation done with nothing recorded.
+        raise ChecklistError([f"{path}: no answers in it (write lines like comfort = 4)"])
     return result
 
 

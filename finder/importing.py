@@ -75,10 +75,15 @@ def expand_paths(paths: Iterable[Path]) -> list[Path]:
     out: list[Path] = []
     for path in paths:
         if path.is_dir():
-            for child in sorted(path.rglob("*")):
-                rel = child.relative_to(path)
-                if child.is_file() and not any(p.startswith(".") for p in rel.parts):
-                    out.append(child)
+            found = [
+                child
+                for child in sorted(path.rglob("*"))
+                if child.is_file()
+                and not any(p.startswith(".") for p in child.relative_to(path).parts)
+            ]
+            if not found:
+                raise ImportRefused(path, "folder holds no files to import; nothing imported")
+            out.extend(found)
         elif path.exists():
             out.append(path)
         else:

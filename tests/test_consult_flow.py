@@ -283,3 +283,11 @@ def test_unreadable_answers_file(
     assert (
         str(err.value) == f"{tmp_path / 'absent.toml'}: cannot be read (No such file or directory)"
     )
+
+
+def test_an_empty_answers_file_is_refused(mini: Checklist, tmp_path: Path) -> None:
+    path = tmp_path / "answers.toml"
+    path.write_text("# nothing answered yet\n")
+    with pytest.raises(ChecklistError) as err:
+        answers_from_file(mini, path)
+    assert str(err.value) == f"{path}: no answers in it (write lines like comfort = 4)"

@@ -199,3 +199,13 @@ def test_list_formats() -> None:
     assert code == 0
     for name in ("csv", "json", "xlsx"):
         assert any(line.startswith(name + " ") for line in out.splitlines())
+
+
+def test_an_empty_folder_is_refused(tmp_path: Path) -> None:
+    (tmp_path / "empty").mkdir()
+    code, _, err = run("import", str(tmp_path / "empty"))
+    assert code == 4
+    assert (
+        err.strip()
+        == f"Error: {tmp_path / 'empty'}: folder holds no files to import; nothing imported"
+    )
