@@ -117,8 +117,14 @@ class Source:
     def describe(self) -> str:
         if self.kind is SourceKind.USER:
             return f"entered by you ({self.imported_at[:10]})"
-        name = self.path if "://" in self.path else self.path.rsplit("/", 1)[-1]
-        return f"{name} {self.locator} ({self.format}, {self.imported_at[:10]})"
+        return f"{self.short_path} {self.locator} ({self.format}, {self.imported_at[:10]})"
+
+    @property
+    def short_path(self) -> str:
+        """The file name (a URL stays whole): what a person recognises in a table."""
+        if self.kind is SourceKind.USER:
+            return "entered by you"
+        return self.path if "://" in self.path else self.path.rsplit("/", 1)[-1]
 
     def to_dict(self) -> dict[str, str]:
         return {

@@ -19,118 +19,14 @@ from finder.models import FIELDS, TEXT_KEPT, Kind
 
 _WS = re.compile(r"\s+")
 
-# Degrees and licence letters seen after clinicians' names. Upper-cased, dots removed.
-CREDENTIALS: frozenset[str] = frozenset(
-    [
-        "LCSW",
-        "LICSW",
-        "LISW",
-        "LISW-S",
-        "LCSW-C",
-        "LCSW-R",
-        "LMSW",
-        "LSW",
-        "MSW",
-        "CSW",
-        "ACSW",
-        "BCD",
-        "DCSW",
-        "LGSW",
-        "LCSWA",
-        "LCSW-A",
-        "LMFT",
-        "LMFTA",
-        "LMFT-A",
-        "MFT",
-        "AMFT",
-        "MFTI",
-        "LAMFT",
-        "MFCC",
-        "LPC",
-        "LPCC",
-        "LMHC",
-        "LCPC",
-        "LPC-S",
-        "LPCA",
-        "LPC-A",
-        "LPCI",
-        "LCMHC",
-        "LPCMH",
-        "LCPCA",
-        "LMHCA",
-        "NCC",
-        "CCMHC",
-        "LAPC",
-        "LPCC-S",
-        "ALC",
-        "LCADC",
-        "CADC",
-        "LADC",
-        "LCDC",
-        "CASAC",
-        "LAC",
-        "LCAC",
-        "MAC",
-        "CAADC",
-        "CSAC",
-        "PHD",
-        "PSYD",
-        "EDD",
-        "MD",
-        "DO",
-        "MA",
-        "MS",
-        "MED",
-        "MC",
-        "MSED",
-        "MFA",
-        "BA",
-        "BS",
-        "MBA",
-        "MPH",
-        "MSN",
-        "RN",
-        "APRN",
-        "NP",
-        "PMHNP",
-        "PMHNP-BC",
-        "FNP",
-        "CNS",
-        "PMHCNS",
-        "DNP",
-        "ARNP",
-        "PA",
-        "LP",
-        "LLP",
-        "LMHP",
-        "LCP",
-        "HSPP",
-        "ABPP",
-        "BCBA",
-        "RPT",
-        "RPT-S",
-        "CGP",
-        "CST",
-        "CEDS",
-        "ATR",
-        "ATR-BC",
-        "MS-MFT",
-        "MSC",
-        "MSS",
-        "LSCSW",
-        "LCMFT",
-        "PSYCHD",
-        "PSYA",
-        "LPA",
-        "LSSP",
-        "NCSP",
-        "LCAS",
-        "LCSW-S",
-        "LMHP-CSW",
-        "LPCMHSP",
-        "LIMHP",
-    ]
-)
+# Degrees and other letters seen after clinicians' names that name no licence type here.
+# Upper-cased, dots removed; every key of LICENSE_TYPES is a credential too.
+_OTHER_CREDENTIALS = """
+    ACSW ALC APRN ARNP ATR ATR-BC BA BCBA BCD BS CAADC CADC CASAC CCMHC CEDS CGP CNS CSAC
+    CST CSW DCSW DNP FNP LAC LADC LCAC LCADC LCAS LCDC LCP LMHP LMHP-CSW LPCI LPCMHSP LSSP
+    MA MAC MBA MC MED MFA MFTI MPH MS MS-MFT MSC MSED MSN MSS MSW NCC NCSP NP PA PMHCNS PSYA
+    PSYCHD RN RPT RPT-S
+""".split()
 
 # Licence letters -> a canonical licence type (titles vary by state, DOMAIN.md s.6).
 LICENSE_TYPES: dict[str, str] = {
@@ -178,6 +74,8 @@ LICENSE_TYPES: dict[str, str] = {
     **dict.fromkeys(["MD", "DO"], "Physician"),
     **dict.fromkeys(["PMHNP", "PMHNP-BC"], "PMHNP"),
 }
+
+CREDENTIALS: frozenset[str] = frozenset(_OTHER_CREDENTIALS) | frozenset(LICENSE_TYPES)
 
 _LICENSE_PRECEDENCE = ["Psychiatrist", "PMHNP", "Psychologist", "LCSW", "LMFT", "LPC", "Physician"]
 

@@ -122,3 +122,13 @@ def test_user_errors_are_one_line_not_tracebacks() -> None:
     assert err.strip() == "Error: no therapist 7; `finder list` shows the ids"
     code, _, err = invoke("import", "/nonexistent/file.csv")
     assert code == 4 and "no such file or folder" in err and "Traceback" not in err
+
+
+def test_show_names_disagreeing_sources_by_file(tmp_path: Path) -> None:
+    first, second = tmp_path / "first.csv", tmp_path / "second.csv"
+    first.write_text("name,npi,fee\nDana Reyes,1234567893,$150\n")
+    second.write_text("name,npi,fee\nDana Reyes,1234567893,$130\n")
+    assert invoke("import", str(first), str(second))[0] == 0
+    code, out, _ = invoke("show", "1")
+    assert code == 0
+    assert "  fee: $150 (first.csv); $130 (second.csv)" in out

@@ -509,3 +509,11 @@ def test_cli_usage_errors(tmp_path: Path, args: list[str], message: str) -> None
     assert result.exit_code != 0
     assert result.stderr.splitlines()[-1].startswith(message)
     assert len(open_store().verifications) == 0
+
+
+def test_nothing_to_look_up_fails_without_going_online(server: LocalServer) -> None:
+    run_cli("add", "--name", "Ann", "--yes")  # one word: no first and last name to send
+    result = run_cli("verify", "1", "--yes", "--base-url", f"{server.url}/api/")
+    assert result.exit_code == NetworkError.exit_code
+    assert "nothing to look up: no NPI and no first and last name" in result.stdout
+    assert server.seen == []

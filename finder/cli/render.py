@@ -65,7 +65,7 @@ def render_therapist(app: App, therapist: Therapist, show_extra: bool = False) -
     if conflicts:
         out.print("\n[bold]Sources disagree[/bold] (ask on the call):")
         for name, claims in conflicts.items():
-            values = "; ".join(f"{_field_display(name, c)} ({c.source.path})" for c in claims)
+            values = "; ".join(f"{_field_display(name, c)} ({c.source.short_path})" for c in claims)
             out.print(f"  {name}: {escape(values)}")
     unconfirmed = therapist.unconfirmed()
     if unconfirmed:

@@ -12,7 +12,7 @@ from typing import Any
 import click
 
 from finder.cli.app import App, echo_json, pass_app
-from finder.errors import UsageError
+from finder.errors import NetworkError, UsageError
 
 
 @click.command("verify")
@@ -81,6 +81,9 @@ def verify_cmd(
         if r.status is verify.Status.ERROR and before.get(r.tid) is not None
     }
     _show(app, [r.to_doc() for r in results], as_json, kept)
+    if results and all(r.status is verify.Status.ERROR for r in results):
+        # Nothing could be checked (offline, or nothing to look up): say so to scripts too.
+        raise click.exceptions.Exit(NetworkError.exit_code)
 
 
 def _shortlisted(app: App, label: str | None) -> list[int]:
