@@ -4,6 +4,10 @@ from __future__ import annotations
 
 import math
 from functools import cache
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from finder.parallel import Background
 
 EARTH_RADIUS_MILES = 3958.8
 
@@ -20,18 +24,36 @@ def zip_point(zip_code: str) -> tuple[float, float] | None:
     return _centroids().get(code)
 
 
-def load() -> None:
-    """Read the ZIP table now (before a second process starts, so both share it)."""
-    _centroids()
+_POINTS: dict[str, tuple[float, float]] | None = None
 
 
-@cache
+def load(table: Background[dict[str, tuple[float, float]]] | None = None) -> None:
+    """Have the ZIP table in memory now (before a second process starts, so both
+    share it); from ``table`` when a background load of ``read_table`` was started."""
+    global _POINTS
+    if _POINTS is None:
+        _POINTS = table.result() if table is not None else read_table()
+    elif table is not None:
+        table.cancel()
+
+
 def _centroids() -> dict[str, tuple[float, float]]:
-    """Every ZIP's centroid, read from the zipcodes table in one pass.
+    if _POINTS is None:
+        load()
+    assert _POINTS is not None
+    return _POINTS
+
+
+def loaded() -> bool:
+    return _POINTS is not None
+
+
+def read_table() -> dict[str, tuple[float, float]]:
+    """Every ZIP's centroid, read from the zipcodes table in one pass (about half a second).
 
     Loading the table is most of the cost of the first look-up anyway, and each
-    later ``zipcodes.matching`` scans it again (about a millisecond): an import
-    naming 2,000 ZIPs would spend seconds there.
+    later ``zipcodes.matching`` scans it again (about half a millisecond): an
+    import naming 2,000 ZIPs would spend a second there.
     """
     import zipcodes
 

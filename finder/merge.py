@@ -147,13 +147,24 @@ def _make_plan(
 _THRESHOLDS = {False: (AUTO_SCORE, REVIEW_SCORE), True: (ORG_AUTO_SCORE, ORG_REVIEW_SCORE)}
 
 
-def _place_keys(r: Rec) -> list[tuple[str, str, str]]:
+def _place_keys(r: Rec, open_cities: set[str]) -> list[tuple[str, ...]]:
+    """Blocking keys of rule 4: a name key in the record's ZIP and in its city.
+
+    A city is a city in a state: Portland, OR and Portland, ME are never compared
+    (records in two states never join on a name). A record that names no state is
+    compared with every record of its city, so those records also get a key of the
+    city alone, when some record without a state names that city (``open_cities``).
+    """
     names = r.name_keys()
     if not names:
         return []
-    keys = [("z", r.zip, name) for name in names] if r.zip else []
-    if r.city:
-        keys.extend([("c", r.city, name) for name in names])
+    keys: list[tuple[str, ...]] = [("z", r.zip, name) for name in names] if r.zip else []
+    city = r.city
+    if city:
+        if not r.states or city in open_cities:
+            keys.extend([("c", city, name) for name in names])
+        for state in r.states:
+            keys.extend([("s", state, city, name) for name in names])
     return keys
 
 
@@ -161,7 +172,9 @@ def _link_close_names(uf: Clusters, recs: list[Rec]) -> dict[tuple[int, int], Ca
     """Rule 4: close names in the same ZIP or city; the unsure ones become candidates."""
     review: dict[tuple[int, int], Candidate] = {}
     seen: set[tuple[int, int]] = set()
-    for (kind, _place, _name), members in shared_blocks(recs, _place_keys).items():
+    open_cities = {r.city for r in recs if r.city and not r.states}
+    blocks = shared_blocks(recs, lambda r: _place_keys(r, open_cities))
+    for key, members in blocks.items():
         for x, y in pairs(members, recs) if len(members) > 2 else (members,):
             a, b = recs[x], recs[y]
             if a.org != b.org or (x, y) in seen:
@@ -176,7 +189,7 @@ def _link_close_names(uf: Clusters, recs: list[Rec]) -> dict[tuple[int, int], Ca
             if score >= auto:
                 uf.link(x, y, WEAK)
             elif score >= floor:
-                where = f"same ZIP {a.zip}" if kind == "z" else "same city"
+                where = f"same ZIP {a.zip}" if key[0] == "z" else "same city"
                 review[(x, y)] = Candidate(a.rid, b.rid, round(score), f"{how}, {where}")
     return review
 

@@ -163,6 +163,7 @@ class Record:
     key: str | None = None
     extra: dict[str, Any] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
+    derived: dict[str, Any] | None = None  # ParseContext.derive's result, when it ran
 
     @property
     def identity(self) -> str:

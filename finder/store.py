@@ -227,19 +227,24 @@ class Table:
         self._store._require_tx()
         return int(self._t.insert(_strip_id(doc)))
 
-    def insert_many(self, docs: Iterable[Mapping[str, Any]]) -> list[int]:
+    def insert_many(
+        self, docs: Iterable[Mapping[str, Any]], *, hand_over: bool = False
+    ) -> list[int]:
+        """Insert documents; ``hand_over=True`` stores the given dicts themselves (the
+        caller made them for this and never touches them again) instead of copies."""
         self._store._require_tx()
         table = self._t
         ids: list[int] = []
 
-        def updater(stored: dict[int, Any]) -> None:
-            # TinyDB's insert_multiple, with one copy of each document instead of two.
+        def insert(stored: dict[str, Any]) -> None:
             for doc in docs:
                 doc_id = table._get_next_id()
-                stored[doc_id] = _strip_id(doc)
+                stored[str(doc_id)] = (
+                    doc if hand_over and "_id" not in doc and type(doc) is dict else _strip_id(doc)
+                )
                 ids.append(doc_id)
 
-        table._update_table(updater)
+        self._change_raw(insert)
         return ids
 
     def update(self, doc_id: int, changes: Mapping[str, Any]) -> None:
@@ -257,15 +262,29 @@ class Table:
         if not changes:
             return
         self._store._require_tx()
-        table = self._t
-        pending = {int(k): _strip_id(v) for k, v in changes.items()}
 
-        def updater(docs: dict[int, dict[str, Any]]) -> None:
-            for doc_id, change in pending.items():
-                if doc_id in docs:
-                    docs[doc_id].update(change)
+        def update(stored: dict[str, Any]) -> None:
+            for doc_id, change in changes.items():
+                doc = stored.get(str(doc_id))
+                if doc is not None:
+                    doc.update(change)
+                    doc.pop("_id", None)
 
-        table._update_table(updater)
+        self._change_raw(update)
+
+    def _change_raw(self, change: Callable[[dict[str, Any]], None]) -> None:
+        """TinyDB's ``_update_table`` on the stored table itself (keys are strings).
+
+        TinyDB copies a whole table twice per change (to integer keys and back); for
+        bulk changes to a big table inside a transaction that is most of the cost.
+        """
+        storage = self._store._storage
+        tables = storage.read()
+        if tables is None:
+            tables = {}
+        change(tables.setdefault(self.name, {}))
+        storage.write(tables)
+        self._t.clear_cache()
 
     def remove(self, doc_ids: Iterable[int]) -> None:
         ids = list(doc_ids)

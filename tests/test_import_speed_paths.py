@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from finder import geo, merge
-from finder.importers import _columns, delimited
+from finder import geo, merge, parallel
+from finder.importers import delimited
 from finder.importers.base import ParseContext
 from finder.importing import run_import
 from finder.models import Record, RowError
@@ -49,10 +49,10 @@ def test_rows_read_in_two_processes_equal_rows_read_in_one(
 ) -> None:
     path = write_list(tmp_path / "list.csv", 60)
     serial = list(delimited.parse(path, ParseContext()))
-    monkeypatch.setattr(_columns, "PARALLEL_MIN_ITEMS", 4)
+    monkeypatch.setattr(parallel, "PARALLEL_MIN_ITEMS", 4)
     monkeypatch.setattr(delimited, "BATCH_ROWS", 25)
-    parallel = list(delimited.parse(path, ParseContext()))
-    assert shown(parallel) == shown(serial)
+    in_two = list(delimited.parse(path, ParseContext()))
+    assert shown(in_two) == shown(serial)
     assert str(serial[7]) == "line 9: no therapist name; row skipped"
     assert str(serial[11]) == "line 13: 10 cells where the header has 8; row skipped"
     assert len(serial) == 60
@@ -61,7 +61,7 @@ def test_rows_read_in_two_processes_equal_rows_read_in_one(
 def test_a_failing_second_process_leaves_the_result_unchanged(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setattr(_columns, "PARALLEL_MIN_ITEMS", 2)
+    monkeypatch.setattr(parallel, "PARALLEL_MIN_ITEMS", 2)
     parent = os.getpid()
 
     def work(items: list[int]) -> list[int]:
@@ -69,13 +69,13 @@ def test_a_failing_second_process_leaves_the_result_unchanged(
             raise RuntimeError("the child fails")
         return [i * i for i in items]
 
-    assert _columns.map_in_halves(work, list(range(10))) == [i * i for i in range(10)]
+    assert parallel.map_in_halves(work, list(range(10))) == [i * i for i in range(10)]
 
 
 def test_an_error_in_the_work_is_raised_as_without_a_second_process(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setattr(_columns, "PARALLEL_MIN_ITEMS", 2)
+    monkeypatch.setattr(parallel, "PARALLEL_MIN_ITEMS", 2)
 
     def work(items: list[int]) -> list[int]:
         if 8 in items:
@@ -83,7 +83,7 @@ def test_an_error_in_the_work_is_raised_as_without_a_second_process(
         return list(items)
 
     with pytest.raises(ValueError, match="row 8"):
-        _columns.map_in_halves(work, list(range(10)))
+        parallel.map_in_halves(work, list(range(10)))
 
 
 def test_big_import_stores_what_a_small_one_stores(
@@ -100,7 +100,7 @@ def test_big_import_stores_what_a_small_one_stores(
         return [report.total("imported"), report.total("rejected"), docs]
 
     plain = stored()
-    monkeypatch.setattr(_columns, "PARALLEL_MIN_ITEMS", 4)
+    monkeypatch.setattr(parallel, "PARALLEL_MIN_ITEMS", 4)
     assert stored() == plain
     assert plain[:2] == [38, 2]
     first = plain[2][0]  # type: ignore[index]

@@ -138,6 +138,17 @@ def test_namesakes_in_different_states_are_never_merged() -> None:
              doc("b", name="Dana Reyes", city="Portland", state="ME"))  # fmt: skip
     assert not together(p, "a", "b")
     assert p.review == []
+    assert p.comparisons == 0  # a city is a city in a state: they are not even compared
+
+
+def test_a_record_without_a_state_is_compared_across_its_city() -> None:
+    p = plan(doc("a", name="Dana Reyes", city="Portland", state="OR"),
+             doc("b", name="Dana Reyes", city="Portland", state="ME"),
+             doc("c", name="Dana Reyes", city="Portland"))  # fmt: skip
+    assert not together(p, "a", "b")
+    # c joins the first namesake it is compared with; then b is in another state.
+    assert together(p, "a", "c")
+    assert not together(p, "b", "c")
 
 
 def test_namesakes_with_different_npis_are_never_merged() -> None:

@@ -33,6 +33,27 @@ def test_insert_find_update_remove(store: Store) -> None:
     assert [d["rid"] for d in store.records.all()] == ["b"]
 
 
+def test_bulk_changes_keep_ids_and_reach_the_file(store: Store) -> None:
+    with store.transaction():
+        store.records.insert({"rid": "first"})
+        handed = [{"rid": "a", "n": 1}, {"rid": "b", "n": 2}]
+        copied = {"rid": "c", "n": 3}
+        ids = store.records.insert_many(handed, hand_over=True)
+        ids += store.records.insert_many([copied])
+        copied["n"] = 99  # the caller's dict was copied: the store keeps 3
+        store.records.update_many({ids[0]: {"n": 10, "_id": 555}, str(ids[1]): {"n": 20}})
+        store.records.insert({"rid": "d"})
+    assert ids == [2, 3, 4]
+    docs = {d["rid"]: d for d in store.records.all()}
+    assert [docs[r]["_id"] for r in "abcd"] == [2, 3, 4, 5]
+    assert [docs[r].get("n") for r in "abcd"] == [10, 20, 3, None]
+    assert store.records.first(n=20)["rid"] == "b"  # the query cache saw the change
+    if store.path is not None:  # and so does the next process
+        other = open_store(store.path)
+        assert sorted(d.get("n", 0) for d in other.records.all()) == [0, 0, 3, 10, 20]
+        other.close()
+
+
 def test_failed_transaction_changes_nothing(store: Store) -> None:
     with store.transaction():
         store.records.insert({"rid": "kept"})

@@ -91,6 +91,7 @@ class App:
         if home is not None:
             paths.set_home_override(home)
         self._store: Store | None = None
+        self._closed_store: Store | None = None
 
     @property
     def home(self) -> Path:
@@ -109,7 +110,9 @@ class App:
     def close(self) -> None:
         if self._store is not None:
             self._store.close()
-            self._store = None
+            # Held, closed, as long as the App: freeing a big store object by object is
+            # work the console script's exit skips (see ``finder.cli.entry``).
+            self._closed_store, self._store = self._store, None
 
     @functools.cached_property
     def err(self) -> Console:

@@ -6,14 +6,8 @@ below is the one place to teach finder a new export's header names.
 
 from __future__ import annotations
 
-import contextlib
-import marshal
-import os
-import pickle
 import re
-import signal
-import sys
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 import orjson
@@ -421,74 +415,3 @@ def _absorb_json(
         elif sub and normalize.clean_text(value if not isinstance(value, list) else "x"):
             raw.setdefault(sub, value)
     extra[str(column)] = nested
-
-
-# ---------------------------------------------------------------- two cores for big files
-
-#: Below this many items the second process costs more than it saves.
-PARALLEL_MIN_ITEMS = 20_000
-
-
-def _second_core() -> bool:
-    # A forked child shares the parent's memory for free; fork is only safe to rely on
-    # for plain Python work like this on Linux.
-    if sys.platform != "linux" or not hasattr(os, "fork"):
-        return False
-    try:
-        return len(os.sched_getaffinity(0)) > 1
-    except OSError:
-        return False
-
-
-def map_in_halves(
-    work: Callable[[Sequence[Any]], list[Any]],
-    items: Sequence[Any],
-    to_plain: Callable[[Any], Any] = lambda value: value,
-    from_plain: Callable[[Any], Any] = lambda value: value,
-) -> list[Any]:
-    """``work(items)``, the second half computed by a forked child process meanwhile.
-
-    ``work`` must be pure: the result is exactly ``work(items)``, in order. The child
-    sends its results back as ``to_plain`` values (dicts, lists, tuples, strings,
-    numbers) and ``from_plain`` rebuilds them. Whatever goes wrong in the child (an
-    exception, a crash, a kill), the parent computes that half itself, so an error
-    surfaces exactly as it would have without the child.
-    """
-    if len(items) < PARALLEL_MIN_ITEMS or not _second_core():
-        return work(items)
-    half = len(items) // 2
-    read_end, write_end = os.pipe()
-    pid = os.fork()
-    if pid == 0:  # the child: compute, send, and leave without running any cleanup
-        status = 1
-        try:
-            os.close(read_end)
-            plain = [to_plain(value) for value in work(items[half:])]
-            try:
-                payload = b"M" + marshal.dumps(plain)
-            except ValueError:  # a type marshal does not know
-                payload = b"P" + pickle.dumps(plain, protocol=pickle.HIGHEST_PROTOCOL)
-            with os.fdopen(write_end, "wb") as out:
-                out.write(payload)
-            status = 0
-        finally:
-            os._exit(status)
-    os.close(write_end)
-    try:
-        first = work(items[:half])
-        with os.fdopen(read_end, "rb") as received:
-            payload = received.read()
-        _, status = os.waitpid(pid, 0)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.kill(pid, signal.SIGKILL)
-            os.waitpid(pid, 0)
-        raise
-    second: list[Any] | None = None
-    if status == 0 and payload[:1] in (b"M", b"P"):
-        with contextlib.suppress(Exception):
-            plain = marshal.loads(payload[1:]) if payload[:1] == b"M" else pickle.loads(payload[1:])
-            second = [from_plain(value) for value in plain]
-    if second is None or len(second) != len(items) - half:
-        second = work(items[half:])
-    return first + second

@@ -19,6 +19,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from finder.errors import ImportRefused
 
@@ -37,6 +38,12 @@ class ParseContext:
     warn: Callable[[str], None] = lambda message: None  # a file-level warning for stderr
     progress: Callable[[int], None] = lambda nbytes: None  # bytes consumed so far
     source_label: str | None = None  # a URL when the file was fetched
+    # What the import works out from each record's fields (IPT evidence, coordinates).
+    # An importer that makes records in two processes calls it there, after
+    # ``prepare`` (which loads what it needs, so both processes share it), and keeps
+    # the result on ``Record.derived``; otherwise the import calls it later.
+    derive: Callable[[dict[str, Any]], dict[str, Any]] | None = None
+    prepare: Callable[[], None] = lambda: None
 
 
 def read_head(path: Path, size: int = HEAD_BYTES) -> bytes:

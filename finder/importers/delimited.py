@@ -17,6 +17,7 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
+from finder import parallel
 from finder.errors import ImportRefused
 from finder.importers import _columns
 from finder.importers.base import (
@@ -113,7 +114,7 @@ def parse(path: Path, ctx: ParseContext) -> Iterator[Record | RowError]:
         width = len(headers)
         glued_width = 2 * len(header) - 1
         # Rows are read ahead in batches and turned into records a batch at a time, so a
-        # big file can use a second core (``_columns.map_in_halves``).
+        # big file can use a second core (``finder.parallel``).
         pending: list[tuple[int, list[str]] | RowError] = []
         batch_start = raw.tell()
         while True:
@@ -177,8 +178,10 @@ class _Converter:
         parent = os.getpid()
         # The parent reports progress for its share; with a second process at work on
         # the other half, each of its rows stands for two.
-        share = 2 if len(batch) >= _columns.PARALLEL_MIN_ITEMS else 1
+        share = 2 if len(batch) >= parallel.PARALLEL_MIN_ITEMS else 1
         span = last_byte - first_byte
+
+        derive = self.ctx.derive
 
         def work(rows: Sequence[tuple[int, list[str]] | RowError]) -> list[Record | RowError]:
             report = os.getpid() == parent
@@ -194,25 +197,32 @@ class _Converter:
                     continue
                 start, cells = row
                 if self.distinct:
-                    out.append(to_record.from_cells(headers, cells, f"line {start}"))
+                    made = to_record.from_cells(headers, cells, f"line {start}")
                 else:
-                    out.append(to_record(dict(zip(headers, cells, strict=False)), f"line {start}"))
+                    made = to_record(dict(zip(headers, cells, strict=False)), f"line {start}")
+                if derive is not None and type(made) is Record:
+                    made.derived = derive(made.fields)
+                out.append(made)
             return out
 
-        return _columns.map_in_halves(work, batch, _plain, _from_plain)
+        if derive is not None:
+            self.ctx.prepare()
+        return parallel.map_in_halves(work, batch, _plain, _from_plain)
 
 
 def _plain(value: Record | RowError) -> tuple[Any, ...]:
     if isinstance(value, RowError):
         return (value.locator, value.reason)
-    return (value.fields, value.locator, value.key, value.extra, value.warnings)
+    return (value.fields, value.locator, value.key, value.extra, value.warnings, value.derived)
 
 
 def _from_plain(value: tuple[Any, ...]) -> Record | RowError:
     if len(value) == 2:
         return RowError(*value)
-    fields, locator, key, extra, warnings = value
-    return Record(fields=fields, locator=locator, key=key, extra=extra, warnings=warnings)
+    fields, locator, key, extra, warnings, derived = value
+    return Record(
+        fields=fields, locator=locator, key=key, extra=extra, warnings=warnings, derived=derived
+    )
 
 
 def describe_mapping(path: Path, ctx: ParseContext) -> dict[str, str | None]:
