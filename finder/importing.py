@@ -169,8 +169,14 @@ class _Enrichment:
             self._table = Background(geo.read_table)
 
     def prepare(self) -> None:
+        """Have the ZIP table in memory (before a second process starts, so both share it)."""
         table, self._table = self._table, None
         geo.load(table)
+
+    def derive(self, fields: dict[str, Any]) -> dict[str, Any]:
+        if self._table is not None and fields.get("zip"):
+            self.prepare()  # the table being read in the background, rather than again
+        return enrich(fields)
 
     def close(self) -> None:
         if self._table is not None:
@@ -297,7 +303,7 @@ def _parse_unit(
         warn=file_warn,
         progress=file_progress,
         source_label=source_label,
-        derive=enrich if enrichment.active else None,
+        derive=enrichment.derive if enrichment.active else None,
         prepare=enrichment.prepare,
     )
     records: list[Record] = []

@@ -135,3 +135,14 @@ def test_console_script_reader_leaving_early_is_not_an_error(tmp_path: Path) -> 
     err = proc.stderr.read()
     assert proc.wait(timeout=60) == 0
     assert "Traceback" not in err and "Exception ignored" not in err
+
+
+def test_a_list_without_zips_does_not_read_the_zip_table(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "list.csv"
+    path.write_text("Name,City\nDana Reyes,Cambridge\nAna Chen,Boston\n", encoding="utf-8")
+    forget_zip_table(monkeypatch)
+    store = Store(None)
+    assert run_import(store, [path]).total("imported") == 2
+    assert not geo.loaded()  # half a second a small import has no need to spend

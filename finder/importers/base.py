@@ -39,9 +39,9 @@ class ParseContext:
     progress: Callable[[int], None] = lambda nbytes: None  # bytes consumed so far
     source_label: str | None = None  # a URL when the file was fetched
     # What the import works out from each record's fields (IPT evidence, coordinates).
-    # An importer that makes records in two processes calls it there, after
-    # ``prepare`` (which loads what it needs, so both processes share it), and keeps
-    # the result on ``Record.derived``; otherwise the import calls it later.
+    # An importer may call it where it makes each record and keep the result on
+    # ``Record.derived`` (otherwise the import calls it later); one that makes records
+    # in two processes calls ``prepare`` first, so that both share what it loads.
     derive: Callable[[dict[str, Any]], dict[str, Any]] | None = None
     prepare: Callable[[], None] = lambda: None
 

@@ -205,7 +205,7 @@ class _Converter:
                 out.append(made)
             return out
 
-        if derive is not None:
+        if derive is not None and len(batch) >= parallel.PARALLEL_MIN_ITEMS:
             self.ctx.prepare()
         return parallel.map_in_halves(work, batch, _plain, _from_plain)
 
