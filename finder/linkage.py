@@ -317,15 +317,24 @@ def link_identical(
     uf: Clusters,
     blocks: dict[Any, list[int]],
     agree: Callable[[int, int], bool] | None = None,
-) -> None:
-    """Records sharing an identifier: join each to the first cluster that accepts it."""
-    for members in blocks.values():
+) -> list[tuple[Any, int, int]]:
+    """Records sharing an identifier: join each to the first cluster that accepts it.
+
+    Returns (key, head, record) for each record that ``agree`` kept from every head
+    it shares the key with: one identifier, two names that are clearly two people.
+    """
+    refused: list[tuple[Any, int, int]] = []
+    for key, members in blocks.items():
         heads = [members[0]]
         for i in members[1:]:
-            if any((agree is None or agree(h, i)) and uf.link(h, i, STRONG) for h in heads):
+            agreed = [h for h in heads if agree is None or agree(h, i)]
+            if any(uf.link(h, i, STRONG) for h in agreed):
                 continue
+            if not agreed:
+                refused.append((key, heads[0], i))
             if len(heads) < 4:
                 heads.append(i)
+    return refused
 
 
 def names_agree(a: Rec, b: Rec) -> bool:

@@ -122,14 +122,23 @@ def _make_plan(
     for (ra, rb), decision in decided.items():
         if decision == "same" and ra in index and rb in index:
             uf.link(index[ra], index[rb], USER)
+
     # Blocks of one record compare nothing: only shared keys are collected.
-    link_identical(uf, shared_blocks(recs, lambda r: [r.npi] if r.npi else ()))
-    link_identical(uf, shared_blocks(recs, lambda r: [r.url] if r.url else ()))
-    link_identical(
-        uf,
-        shared_blocks(recs, lambda r: [r.lic] if r.lic else ()),
-        lambda x, y: names_agree(recs[x], recs[y]),
-    )
+    # An identifier shared by two names that are clearly two people is a directory's
+    # mistake (a group's NPI on each clinician, a scraper's reused URL): not a link, but
+    # a pair for the user to look at.
+    def agree(x: int, y: int) -> bool:
+        return names_agree(recs[x], recs[y])
+
+    refused = [
+        (f"same {what} {key}", x, y)
+        for what, keys in (
+            ("NPI", lambda r: [r.npi] if r.npi else ()),
+            ("profile URL", lambda r: [r.url] if r.url else ()),
+        )
+        for key, x, y in link_identical(uf, shared_blocks(recs, keys), agree)
+    ]
+    link_identical(uf, shared_blocks(recs, lambda r: [r.lic] if r.lic else ()), agree)
     phone_blocks = shared_blocks(
         recs, lambda r: () if r.org or not r.family else [(p, r.family) for p in r.phones]
     )
@@ -139,6 +148,15 @@ def _make_plan(
                 uf.link(x, y, WEAK)
     review = _link_close_names(uf, recs)
     _same_name_in_state(uf, recs, review)
+    if refused:
+        from rapidfuzz.fuzz import ratio
+
+        for reason, x, y in refused:
+            a, b = recs[x], recs[y]
+            candidate = Candidate(
+                a.rid, b.rid, round(ratio(a.label, b.label)), f"{reason}, names differ"
+            )
+            review.setdefault((x, y), candidate)
     candidates = _open_candidates(uf, review, decided)
     tids, absorbed, next_tid = _assign(recs, uf, pinned, next_tid)
     return Plan(tids, absorbed, candidates, uf.comparisons, next_tid)

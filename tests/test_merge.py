@@ -65,6 +65,27 @@ def test_same_npi_is_one_therapist_even_with_other_names() -> None:
     assert together(p, "a", "b")
 
 
+def test_one_npi_on_two_clearly_different_people_is_a_pair_to_review() -> None:
+    # Payer directories put a group's NPI on each of its clinicians; the Plan-Net
+    # examples give three practitioners one NPI. Two unrelated names are two people.
+    p = plan(doc("a", name="Susie Smith", npi="9941339100", state="IL"),
+             doc("b", name="Hans Solo", npi="9941339100", state="IL"))  # fmt: skip
+    assert not together(p, "a", "b")
+    assert [(c.a, c.b, c.reason) for c in p.review] == [
+        ("a", "b", "same NPI 9941339100, names differ")
+    ]
+
+
+def test_one_profile_url_on_two_clearly_different_people_is_a_pair_to_review() -> None:
+    url = "https://www.psychologytoday.com/us/therapists/x/123456"
+    p = plan(doc("a", name="Dana Reyes", profile_url=url),
+             doc("b", name="Omar Patel", profile_url=url))  # fmt: skip
+    assert not together(p, "a", "b")
+    assert [c.reason for c in p.review] == [
+        "same profile URL psychologytoday.com/profile/123456, names differ"
+    ]
+
+
 def test_licence_number_and_state_equal_is_one_therapist() -> None:
     p = plan(doc("a", name="Dana Reyes", license_number="LIC-0118148", license_state="MA",
                  license_type="LCSW"),
