@@ -196,3 +196,148 @@ def test_same_practitioner_on_two_pages_is_one_record(tmp_path: Path) -> None:
     records, errors, _ = run_many(sorted(tmp_path.glob("*.json")))
     assert errors == []
     assert [(r.key, r.fields["name"]) for r in records] == [("Practitioner/7", "Rae Ito-Lund")]
+
+
+# --- shapes seen in real payer directories (files written here, mimicking them) -----------
+
+
+def test_contained_practitioner_and_location_are_joined(tmp_path: Path) -> None:
+    path = tmp_path / "role.json"
+    path.write_text(
+        '{"resourceType": "PractitionerRole", "id": "pr1", "contained": ['
+        '{"resourceType": "Practitioner", "id": "p", "name": [{"family": "Quist", '
+        '"given": ["Nora"], "suffix": ["LMHC"]}]},'
+        '{"resourceType": "Location", "id": "loc", "address": {"line": ["5 Pine St"], '
+        '"city": "Salem", "state": "MA", "postalCode": "01970"}}],'
+        '"practitioner": {"reference": "#p"}, "location": [{"reference": "#loc"}],'
+        '"specialty": [{"coding": [{"system": "http://nucc.org/provider-taxonomy", '
+        '"code": "101YM0800X"}]}], "telecom": [{"system": "phone", "value": "978-555-0100"}]}'
+    )
+    records, errors, warnings = run_many([path])
+    assert errors == [] and warnings == []
+    (nora,) = records
+    assert nora.key == "PractitionerRole/pr1#p"
+    assert nora.fields["name"] == "Nora Quist"
+    assert nora.fields["license_type"] == "LPC"
+    assert nora.fields["phones"] == ["978-555-0100"]
+    assert (nora.fields["address"], nora.fields["city"]) == ("5 Pine St", "Salem")
+
+
+def test_older_plan_net_names_capitals_own_address_and_licence(tmp_path: Path) -> None:
+    """STU1 extension URLs, "FAMILY, GIVEN" in capitals, the licence in qualification."""
+    base = "http://hl7.org/fhir/us/davinci-pdex-plan-net/StructureDefinition/"
+    prac = (
+        '{"resourceType": "Practitioner", "id": "d1", "name": [{"text": "DYKE, MARA L", '
+        '"family": "DYKE", "given": ["MARA", "L"]}], "address": [{"use": "work", '
+        '"line": ["610 OAK ST"], "city": "OREGON CITY", "state": "OR", "postalCode": '
+        '"97045-2329"}], "qualification": [{"extension": [{"url": '
+        '"http://hl7.org/fhir/uv/vhdir/StructureDefinition/practitioner-qualification", '
+        '"extension": [{"url": "whereValid", "valueCodeableConcept": {"coding": '
+        '[{"code": "OR"}]}}]}], "identifier": [{"value": "PSY-1234"}], "code": {"coding": '
+        '[{"system": "http://nucc.org/provider-taxonomy", "code": "103T00000X"}]}}]}'
+    )
+    role = (
+        '{"resourceType": "PractitionerRole", "id": "r1", "practitioner": {"reference": '
+        '"Practitioner/d1"}, "extension": [{"url": "' + base + "plannet-Network-reference-"
+        'extension", "valueReference": {"reference": "Organization/n1", "display": '
+        '"Cascade PPO"}}, {"url": "' + base + 'plannet-NewPatients-extension", "extension": '
+        '[{"url": "acceptingPatients", "valueCodeableConcept": {"coding": [{"code": '
+        '"newpt"}]}}]}], "specialty": [{"coding": [{"system": '
+        '"http://nucc.org/provider-taxonomy", "code": "103T00000X", "display": '
+        '"Psychologist"}]}], "availableTime": [{"daysOfWeek": ["mon", "tue"], '
+        '"availableStartTime": "09:00:00", "availableEndTime": "12:00:00"}]}'
+    )
+    path = tmp_path / "directory.ndjson"
+    path.write_text(prac + "\n" + role + "\n")
+    records, errors, warnings = run_many([path])
+    assert errors == []
+    assert warnings == [
+        "directory.ndjson: PractitionerRole/r1 refers to Organization/n1, which is not in "
+        "the imported files"
+    ]
+    (mara,) = records
+    f = mara.fields
+    assert f["name"] == "Mara L Dyke"
+    assert (f["first_name"], f["last_name"]) == ("Mara", "Dyke")
+    assert f["license_type"] == "Psychologist"
+    assert (f["license_number"], f["license_state"]) == ("PSY-1234", "OR")
+    assert f["title"] == "Psychologist"
+    assert (f["address"], f["city"], f["state"], f["zip"]) == (
+        "610 OAK ST",
+        "Oregon City",
+        "OR",
+        "97045",
+    )
+    assert f["networks"] == ["Cascade PPO"]
+    assert f["accepting"] is True
+    assert mara.extra["roles"][0]["hours"] == ["mon, tue 09:00-12:00"]
+
+
+def test_entries_without_ids_keep_their_own_identity(tmp_path: Path) -> None:
+    path = tmp_path / "transaction.json"
+    path.write_text(
+        '{"resourceType": "Bundle", "type": "transaction", "entry": ['
+        '{"fullUrl": "urn:uuid:1", "resource": {"resourceType": "Practitioner", '
+        '"name": [{"family": "Vance", "given": ["Iris"]}]}},'
+        '{"fullUrl": "urn:uuid:2", "resource": {"resourceType": "Location", '
+        '"address": {"city": "Lowell", "state": "MA"}}},'
+        '{"resource": {"resourceType": "PractitionerRole", "practitioner": '
+        '{"reference": "urn:uuid:1"}, "location": [{"reference": "urn:uuid:2"}]}},'
+        '{"resource": {"resourceType": "Practitioner", "name": [{"family": "Lind"}]}},'
+        '{"resource": {"resourceType": "Practitioner", "name": [{"family": "Moss"}]}}]}'
+    )
+    records, errors, warnings = run_many([path])
+    assert errors == [] and warnings == []
+    assert [r.fields["name"] for r in records] == ["Iris Vance", "Lind", "Moss"]
+    assert records[0].fields["city"] == "Lowell"
+    keys = [r.key for r in records]
+    assert keys[0] == "urn:uuid:1"
+    assert len(set(keys)) == 3
+    assert records[1].locator == "Practitioner (no id)"
+
+
+def test_roles_without_their_practitioners_warn_briefly_and_say_why(tmp_path: Path) -> None:
+    path = tmp_path / "PractitionerRole.ndjson"
+    path.write_text(
+        "".join(
+            f'{{"resourceType": "PractitionerRole", "id": "r{i}", '
+            f'"practitioner": {{"reference": "Practitioner/p{i}"}}}}\n'
+            for i in range(30)
+        )
+    )
+    warnings: list[str] = []
+    with pytest.raises(ImportRefused) as err:
+        list(fhir.parse(path, ParseContext(warn=warnings.append)))
+    assert len(warnings) == 21
+    assert warnings[-1] == (
+        "PractitionerRole.ndjson: 10 more reference(s) to resources that are not in the "
+        "imported files"
+    )
+    assert err.value.reason == (
+        "no practitioners found in these FHIR resources (it holds PractitionerRole); the "
+        "practitioners its roles name are not among the files: import them together, or "
+        "save the search with _include=PractitionerRole:practitioner"
+    )
+
+
+def test_roles_contained_in_a_practitioner_and_a_bundle_without_resource_type(
+    tmp_path: Path,
+) -> None:
+    """A $graph-style export: the role sits inside the practitioner, "Practitioner/#id"."""
+    path = tmp_path / "graph.json"
+    path.write_text(
+        '{"entry": [{"resource": {"resourceType": "Practitioner", "id": "77", '
+        '"name": [{"family": "Adair", "given": ["June"]}], "contained": [{"resourceType": '
+        '"PractitionerRole", "id": "r", "practitioner": {"reference": "Practitioner/#77"}, '
+        '"extension": [{"url": "http://hl7.org/fhir/us/davinci-pdex-plan-net/'
+        'StructureDefinition/newpatients", "extension": [{"url": "acceptingPatients", '
+        '"valueCodeableConcept": {"coding": [{"code": "newpt"}]}}]}], "telecom": '
+        '[{"system": "phone", "value": "410-555-0199"}]}]}}]}'
+    )
+    records, errors, warnings = run_many([path])
+    assert errors == [] and warnings == []
+    (june,) = records
+    assert june.key == "Practitioner/77"
+    assert june.fields["name"] == "June Adair"
+    assert june.fields["phones"] == ["410-555-0199"]
+    assert june.fields["accepting"] is True

@@ -33,6 +33,7 @@ from typing import Any
 from finder import normalize, taxonomy
 from finder.errors import ImportRefused
 from finder.importers.base import ParseContext, read_text
+from finder.importers.nppes_json import proper
 from finder.models import Record, RowError
 
 NAME = "fhir"
@@ -121,23 +122,33 @@ def _flatten(value: Any) -> Iterator[Resource]:
                     yield from _flatten(resource)
         else:
             yield value
+    elif isinstance(value, dict) and isinstance(value.get("entry"), list):
+        # Some servers and tools save a Bundle without its "resourceType".
+        yield from _flatten({**value, "resourceType": "Bundle"})
 
 
 class _Directory:
     """All resources of a set of files, indexed for reference lookups."""
+
+    #: "not in the imported files" warnings per file before they are only counted
+    WARN_LIMIT = 20
 
     def __init__(self, ctx: ParseContext) -> None:
         self.ctx = ctx
         self.resources: dict[str, Resource] = {}  # "Type/id" -> the last copy read
         self.by_ref: dict[str, str] = {}  # "Type/id" or a Bundle fullUrl -> "Type/id"
         self.origin: dict[int, str] = {}  # id(resource) -> file name, for messages
+        self.key_of: dict[int, str] = {}  # id(resource) -> its key in ``resources``
+        self.container: dict[int, str] = {}  # id(contained resource) -> its container's key
         self.warned: set[tuple[str, str]] = set()
+        self.shown: dict[str, int] = defaultdict(int)  # file -> warnings shown
+        self.unwarned: dict[str, int] = defaultdict(int)  # file -> warnings not shown
 
     def add(self, path: Path, resource: Resource) -> None:
         self.origin[id(resource)] = path.name
         rid = resource.get("id")
         full_url = resource.get("_fullUrl")
-        if isinstance(rid, str | int):
+        if isinstance(rid, str | int) and not isinstance(rid, bool):
             key = f"{resource['resourceType']}/{rid}"
         elif isinstance(full_url, str):
             key = full_url
@@ -145,31 +156,78 @@ class _Directory:
             key = f"{resource['resourceType']}/#{len(self.origin)}"
         # The same resource on two search pages is one resource, not two people.
         self.resources[key] = resource
+        self.key_of[id(resource)] = key
         self.by_ref[key] = key
         if isinstance(full_url, str):
             self.by_ref[full_url] = key
+        # Contained resources ("#id" references) live inside their container.
+        for inner in resource.get("contained") or []:
+            if not (isinstance(inner, dict) and isinstance(inner.get("resourceType"), str)):
+                continue
+            inner_id = inner.get("id")
+            if not isinstance(inner_id, str | int) or isinstance(inner_id, bool):
+                continue
+            inner_key = f"{key}#{inner_id}"
+            self.resources[inner_key] = inner
+            self.by_ref[inner_key] = inner_key
+            self.origin[id(inner)] = path.name
+            self.key_of[id(inner)] = inner_key
+            self.container[id(inner)] = key
 
     def of_type(self, kind: str) -> list[Resource]:
         return [r for r in self.resources.values() if r["resourceType"] == kind]
+
+    def key(self, resource: Resource) -> str:
+        """The identity of a resource read from the files ("Practitioner/7")."""
+        return self.key_of.get(id(resource)) or locator(resource)
 
     def resolve(self, owner: Resource, ref: Any) -> Resource | None:
         """The resource ``ref`` points at; warns once per file and reference when absent."""
         target = ref.get("reference") if isinstance(ref, dict) else None
         if not isinstance(target, str) or not target:
             return None
-        if target in self.by_ref:
+        if target.startswith("#"):  # a contained resource: in the owner or beside it
+            base = self.container.get(id(owner)) or self.key_of.get(id(owner), "")
+            inner = f"{base}{target}"
+            if inner in self.by_ref:
+                return self.resources[inner]
+        elif target in self.by_ref:
             return self.resources[self.by_ref[target]]
-        parts = target.split("/_history/")[0].rstrip("/").split("/")
-        key = "/".join(parts[-2:])
-        if key in self.by_ref:
-            return self.resources[self.by_ref[key]]
+        else:
+            parts = target.split("/_history/")[0].rstrip("/").split("/")
+            key = "/".join(parts[-2:])
+            for candidate in (key, key.replace("/#", "/")):  # "Practitioner/#7" seen too
+                if candidate in self.by_ref:
+                    return self.resources[self.by_ref[candidate]]
         where = self.origin.get(id(owner), "?")
         if (where, target) not in self.warned:
             self.warned.add((where, target))
-            self.ctx.warn(
-                f"{where}: {locator(owner)} refers to {target}, which is not in the imported files"
-            )
+            if self.shown[where] >= self.WARN_LIMIT:
+                self.unwarned[where] += 1
+            else:
+                self.shown[where] += 1
+                self.ctx.warn(
+                    f"{where}: {self.locator(owner)} refers to {target}, "
+                    "which is not in the imported files"
+                )
         return None
+
+    def finish(self) -> None:
+        """Say how many missing references were not listed one by one."""
+        for where, count in self.unwarned.items():
+            self.ctx.warn(
+                f"{where}: {count:,} more reference(s) to resources that are not in the "
+                "imported files"
+            )
+
+    def locator(self, resource: Resource) -> str:
+        """Where a resource is, for messages: "Practitioner/7", "Bundle entry ... ", ..."""
+        if isinstance(resource.get("id"), str | int) and id(resource) not in self.container:
+            return locator(resource)
+        key = self.key_of.get(id(resource))
+        if key is None or "/#" in key:
+            return f"{resource.get('resourceType')} (no id)"
+        return key
 
     def name_of(self, owner: Resource, ref: Any) -> str | None:
         """A referenced resource's name, else the reference's display, else its id."""
@@ -211,12 +269,25 @@ def _codes(concepts: Any) -> Iterator[tuple[str | None, str | None, str | None]]
             yield None, None, _text(concept.get("text"))
 
 
+def _extension_name(url: Any) -> str:
+    """An extension URL's last segment, spelt the same across Plan-Net versions.
+
+    STU1 wrote ``plannet-NewPatients-extension`` and ``plannet-Network-reference-extension``
+    where 1.x writes ``newpatients`` and ``network-reference``.
+    """
+    name = str(url).rstrip("/").rsplit("/", 1)[-1].lower()
+    name = name.removeprefix("plannet-").removesuffix("-extension")
+    return name.replace("-", "").replace("_", "")
+
+
 def _extensions(resource: Resource, name: str) -> list[Resource]:
-    return [
-        e
-        for e in resource.get("extension") or []
-        if isinstance(e, dict) and str(e.get("url", "")).rstrip("/").endswith("/" + name)
-    ]
+    wanted = _extension_name(name)
+    found = []
+    for e in resource.get("extension") or []:
+        url = e.get("url") if isinstance(e, dict) else None
+        if isinstance(url, str) and "/" in url and _extension_name(url) == wanted:
+            found.append(e)
+    return found
 
 
 def _sub(ext: Resource, name: str) -> list[Resource]:
@@ -232,13 +303,14 @@ def _is_network(org: Resource) -> bool:
 
 def _address(addr: Any) -> dict[str, Any]:
     if isinstance(addr, list):
-        addr = next((a for a in addr if isinstance(a, dict)), None)
+        usable = [a for a in addr if isinstance(a, dict)]
+        addr = next((a for a in usable if a.get("use") not in ("old", "home")), None)
     if not isinstance(addr, dict):
         return {}
     lines = [_text(x) for x in addr.get("line") or []]
     return {
         "address": ", ".join(x for x in lines if x) or _text(addr.get("text")),
-        "city": _text(addr.get("city")),
+        "city": proper(_text(addr.get("city"))),
         "state": _text(addr.get("state")),
         "zip": _text(addr.get("postalCode")),
     }
@@ -279,7 +351,10 @@ class _Collector:
             if norm and (system in (None, NUCC_SYSTEM) or system.endswith("provider-taxonomy")):
                 if norm not in self.codes:
                     self.codes.append(norm)
-                self.code_names.setdefault(norm, display or taxonomy.name(norm) or norm)
+                name = display or taxonomy.name(norm)
+                if name and self.code_names.get(norm, norm) == norm:
+                    self.code_names[norm] = name
+                self.code_names.setdefault(norm, norm)
 
     def service(self, service: Resource) -> None:
         """A HealthcareService's specialties and delivery methods (virtual / physical)."""
@@ -377,7 +452,25 @@ def _role(d: _Directory, role: Resource, col: _Collector, plans: dict[str, list[
         _newpatients(d, service, col, only_net)
     if nets:
         summary["networks"] = nets
+    hours = [h for h in (_hours(t) for t in role.get("availableTime") or []) if h]
+    if hours:
+        summary["hours"] = hours
     return summary
+
+
+def _hours(slot: Any) -> str | None:
+    """One ``availableTime`` entry as text: "mon, tue 09:00-12:00" or "all day sat"."""
+    if not isinstance(slot, dict):
+        return None
+    days = ", ".join(str(d) for d in slot.get("daysOfWeek") or [] if isinstance(d, str))
+    start, end = _text(slot.get("availableStartTime")), _text(slot.get("availableEndTime"))
+    if slot.get("allDay") is True:
+        span = "all day"
+    elif start or end:
+        span = f"{(start or '?')[:5]}-{(end or '?')[:5]}"
+    else:
+        span = ""
+    return " ".join(x for x in (days, span) if x) or None
 
 
 def _ref_key(ref: Any) -> str:
@@ -391,14 +484,8 @@ def _practitioner(d: _Directory, prac: Resource, roles: list[Resource], plans: d
     extra: dict[str, Any] = {}
     names = [n for n in prac.get("name") or [] if isinstance(n, dict)]
     if names:
-        n = names[0]
-        given = " ".join(str(g) for g in n.get("given") or [] if isinstance(g, str))
-        raw["name"] = _text(n.get("text")) or " ".join(
-            x for x in (given, _text(n.get("family"))) if x
-        )
-        raw["first_name"] = given.split()[0] if given else None
-        raw["last_name"] = _text(n.get("family"))
-        raw["credentials"] = [s for s in n.get("suffix") or [] if isinstance(s, str)]
+        n = next((x for x in names if x.get("use") in (None, "official", "usual")), names[0])
+        raw.update(_person_name(n))
     for ident in prac.get("identifier") or []:
         if isinstance(ident, dict) and ident.get("system") == NPI_SYSTEM:
             raw["npi"] = _text(ident.get("value"))
@@ -406,6 +493,7 @@ def _practitioner(d: _Directory, prac: Resource, roles: list[Resource], plans: d
     raw["gender"] = gender.capitalize() if gender else None
     col.telecom(prac)
     quals = []
+    licences: list[dict[str, str | None]] = []
     for q in prac.get("qualification") or []:
         if not isinstance(q, dict):
             continue
@@ -414,10 +502,22 @@ def _practitioner(d: _Directory, prac: Resource, roles: list[Resource], plans: d
                 raw["credentials"] = [*raw.get("credentials", []), code]
             quals.append(display or code)
         col.specialties(q.get("code"))
+        state = None
         for ext in _extensions(q, "practitioner-qualification"):
             for sub in _sub(ext, "whereValid"):
                 state = next((c for _, c, _ in _codes(sub.get("valueCodeableConcept")) if c), None)
                 raw.setdefault("license_state", state)
+        for ident in q.get("identifier") or []:
+            number = _text(ident.get("value")) if isinstance(ident, dict) else None
+            if number:
+                licences.append({"license": number, "state": state})
+    if licences:
+        # The first licence is the one the record shows; the rest stay visible in extra.
+        raw["license_number"] = licences[0]["license"]
+        if licences[0]["state"]:
+            raw["license_state"] = licences[0]["state"]
+        if len(licences) > 1:
+            extra["other_licenses"] = licences[1:]
     if quals:
         extra["qualifications"] = quals
     languages = []
@@ -429,12 +529,33 @@ def _practitioner(d: _Directory, prac: Resource, roles: list[Resource], plans: d
     raw["languages"] = languages
     if roles:
         extra["roles"] = [_role(d, role, col, plans) for role in roles]
+    if not col.places:  # no role says where: the practitioner's own (work) address
+        place = _address(prac.get("address"))
+        if place.get("address") or place.get("city"):
+            col.places.append(place)
     fields, more = col.fields(raw)
     extra.update(more)
     if raw.get("npi") and "npi" not in fields:
         extra["npi_unreadable"] = raw["npi"]
     fields["is_organization"] = False
-    return Record(fields=fields, locator=locator(prac), key=locator(prac), extra=extra)
+    return Record(fields=fields, locator=d.locator(prac), key=d.key(prac), extra=extra)
+
+
+def _person_name(n: Resource) -> dict[str, Any]:
+    """A HumanName as name fields; directories often write "FAMILY, GIVEN M" in capitals."""
+    given_parts = [proper(_text(g)) for g in n.get("given") or [] if isinstance(g, str)]
+    given = " ".join(g for g in given_parts if g)
+    family = proper(_text(n.get("family")))
+    text = _text(n.get("text"))
+    from_parts = " ".join(x for x in (given, family) if x)
+    if text and family and re.match(re.escape(family) + r"\s*,", text, re.IGNORECASE):
+        text = None  # "DYKSTRA, MICHELLE L": family first, the parts say it better
+    return {
+        "name": proper(text) or from_parts or None,
+        "first_name": given.split()[0] if given else None,
+        "last_name": family,
+        "credentials": [s for s in n.get("suffix") or [] if isinstance(s, str)],
+    }
 
 
 def _organization(d: _Directory, org: Resource, services: list[Resource], plans: dict) -> Record:
@@ -457,7 +578,7 @@ def _organization(d: _Directory, org: Resource, services: list[Resource], plans:
                 for plan in plans.get(_ref_key(ref), []):
                     col.add(col.plans, plan)
     fields, extra = col.fields(raw)
-    return Record(fields=fields, locator=locator(org), key=locator(org), extra=extra)
+    return Record(fields=fields, locator=d.locator(org), key=d.key(org), extra=extra)
 
 
 def _is_behavioral_service(service: Resource) -> bool:
@@ -506,7 +627,7 @@ def parse_many(paths: Iterable[Path], ctx: ParseContext) -> Iterator[Record | Ro
     roles_of: dict[int, list[Resource]] = defaultdict(list)
     for role in d.of_type("PractitionerRole"):
         if not isinstance(role.get("practitioner"), dict):
-            yield RowError(locator(role), "names no practitioner; skipped")
+            yield RowError(d.locator(role), "names no practitioner; skipped")
             continue
         prac = d.resolve(role, role["practitioner"])
         if prac is not None:
@@ -527,12 +648,18 @@ def parse_many(paths: Iterable[Path], ctx: ParseContext) -> Iterator[Record | Ro
         if not _is_network(org) and services_of.get(locator(org)):
             count += 1
             yield _organization(d, org, services_of[locator(org)], plans)
+    d.finish()
     if loaded == 0 and len(paths) > 1:
         raise ImportRefused(paths[0].parent, f"none of the {len(paths)} FHIR files could be read")
     if count == 0 and loaded:
         where = paths[0] if len(paths) == 1 else paths[0].parent
         kinds = sorted({r["resourceType"] for r in d.resources.values()})
         held = f" (it holds {', '.join(kinds)})" if kinds else ""
+        if "PractitionerRole" in kinds:
+            held += (
+                "; the practitioners its roles name are not among the files: import them "
+                "together, or save the search with _include=PractitionerRole:practitioner"
+            )
         raise ImportRefused(where, f"no practitioners found in these FHIR resources{held}")
 
 
