@@ -276,6 +276,148 @@ def test_plain_page_is_refused(html: Path) -> None:
         records(path)
 
 
+def _page(tmp_path: Path, name: str, head: str, body: str) -> Path:
+    path = tmp_path / name
+    path.write_text(
+        f'<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">{head}</head>'
+        f"<body>{body}</body></html>",
+        encoding="utf-8",
+    )
+    return path
+
+
+def test_own_site_with_a_directory_badge_is_not_the_directorys_page(tmp_path: Path) -> None:
+    # A clinician's own site showing "verified by Psychology Today" / GoodTherapy badges:
+    # one link each to the directory does not make it a directory page, and nothing on it
+    # ("Contact Clay", "My Approach") may become a Psychology Today result.
+    badges = (
+        '<a title="verified by Psychology Today" href="https://therapists.psychologytoday.com'
+        '/rms/prof_detail.php?profid=35335&amp;tr=Ext_Verify"><img alt="verified"></a>'
+        '<a href="https://www.goodtherapy.org/therapists/profile/clay-cooper-20190101">'
+        '<img alt="GoodTherapy member"></a>'
+    )
+    path = _page(
+        tmp_path,
+        "about.html",
+        "<title>About Clay | Clay Cooper Counseling</title>"
+        '<link rel="canonical" href="https://claycooper.example/about/">',
+        "<main><h1>About Clay</h1><h4>Contact Clay</h4>"
+        '<a href="tel:+15035550111">(503) 555-0111</a>'
+        f"<div>{badges}</div><h4>My Approach</h4><p>I use IPT for depression.</p></main>",
+    )
+    assert detect(path).name == "schema-org"
+    with pytest.raises(ImportRefused, match=r"no therapist records recognised in about\.html"):
+        records(path)
+    # With schema.org markup the same page gives the clinician, read by the generic importer.
+    person = (
+        '<script type="application/ld+json">{"@context": "https://schema.org",'
+        ' "@type": "Person", "name": "Clay Cooper, LMFT", "telephone": "503-555-0111"}</script>'
+    )
+    path.write_text(path.read_text().replace("</head>", person + "</head>"), encoding="utf-8")
+    assert detect(path).name == "schema-org"
+    (clay,) = records(path)
+    assert (clay.fields["name"], clay.fields["phones"]) == ("Clay Cooper", ["503-555-0111"])
+
+
+def test_profile_page_jsonld_reads_place_phone_and_street_lines(tmp_path: Path) -> None:
+    profile = {
+        "@context": "https://schema.org",
+        "@type": "ProfilePage",
+        "mainEntity": {
+            "@type": "Person",
+            "name": "Ana Ruiz, PsyD",
+            "workLocation": {
+                "@type": "Place",
+                "telephone": "(512) 555-0175",
+                "address": {
+                    "@type": "PostalAddress",
+                    "streetAddress": ["1100 S Lamar Blvd", "Suite 210"],
+                    "addressLocality": "Austin",
+                    "addressRegion": "TX",
+                    "postalCode": "78704",
+                },
+            },
+        },
+    }
+    import json
+
+    similar = (
+        '<section class="similar-therapists"><h3>Similar therapists</h3>'
+        '<div itemscope itemtype="https://schema.org/Person">'
+        '<span itemprop="name">Bob Lee, LPC</span></div></section>'
+    )
+    path = _page(
+        tmp_path,
+        "ana.html",
+        f'<script type="application/ld+json">{json.dumps(profile)}</script>',
+        f"<h1>Ana Ruiz, PsyD</h1>{similar}",
+    )
+    (ana,) = records(path)  # Bob Lee, a "similar therapist", is not a record
+    assert ana.fields["name"] == "Ana Ruiz"
+    assert ana.fields["phones"] == ["512-555-0175"]
+    assert ana.fields["address"] == "1100 S Lamar Blvd, Suite 210"
+    assert (ana.fields["city"], ana.fields["state"], ana.fields["zip"]) == ("Austin", "TX", "78704")
+
+
+def test_similar_therapists_microdata_block_is_skipped_without_profile_page(
+    tmp_path: Path,
+) -> None:
+    path = _page(
+        tmp_path,
+        "p.html",
+        "<title>Sam Hart</title>",
+        '<div itemscope itemtype="https://schema.org/Person"><h1 itemprop="name">Sam Hart</h1>'
+        '<span itemprop="telephone">503-555-0190</span></div>'
+        '<aside-like class="related-providers"><div class="vcard"><span class="fn">Other One'
+        "</span></div></aside-like>",
+    )
+    assert [r.fields["name"] for r in records(path)] == ["Sam Hart"]
+
+
+def test_blog_post_byline_is_not_a_therapist(tmp_path: Path) -> None:
+    graph = (
+        '{"@context":"https://schema.org","@graph":[{"@type":"Article","@id":"https://x.example/'
+        'post/#article","author":{"name":"webadmin","@id":"https://x.example/#/schema/person/9f"},'
+        '"headline":"5 Signs Grief Has Become Complicated"},{"@type":"Person","@id":'
+        '"https://x.example/#/schema/person/9f","name":"webadmin","url":'
+        '"https://x.example/author/webadmin/"}]}'
+    )
+    path = _page(
+        tmp_path,
+        "post.html",
+        f'<script type="application/ld+json">{graph}</script>',
+        "<article><h1>5 Signs Grief Has Become Complicated</h1><p>IPT treats grief.</p></article>",
+    )
+    with pytest.raises(ImportRefused, match="no therapist records recognised"):
+        records(path)
+
+
+def test_profile_without_microdata_takes_its_own_tel_link_not_nearby_cards(
+    tmp_path: Path,
+) -> None:
+    path = _page(
+        tmp_path,
+        "jane.html",
+        "<title>Jane Q. Doe, Clinical Social Work/Therapist, Evanston, IL | Psychology Today"
+        "</title><link rel=canonical "
+        'href="https://www.psychologytoday.com/us/therapists/jane-q-doe-evanston-il/1012345">',
+        '<header><a href="tel:+18005550100">Member help line</a></header><main>'
+        "<h1>Jane Q. Doe</h1><div>Clinical Social Work/Therapist, LCSW</div>"
+        '<a href="tel:+18475550142">(847) 555-0142</a>'
+        "<h2>Types of Therapy</h2><ul><li>Cognitive Behavioral (CBT)</li></ul>"
+        '<section class="nearby-profiles"><h2>Nearby therapists</h2><div>'
+        '<a href="https://www.psychologytoday.com/us/therapists/mark-roe-evanston-il/777777">'
+        "<h3>Mark Roe</h3></a><h3>Types of Therapy</h3><ul><li>Interpersonal Psychotherapy (IPT)"
+        '</li></ul><a href="tel:+18475550199">(847) 555-0199</a></div></section></main>',
+    )
+    (jane,) = records(path)
+    assert jane.fields["name"] == "Jane Q. Doe"
+    assert jane.fields["phones"] == ["847-555-0142"]
+    assert jane.fields["orientations"] == ["Cognitive Behavioral (CBT)"]
+    dumped = repr(jane.fields) + repr(jane.extra)
+    assert "Mark Roe" not in dumped and "Interpersonal" not in dumped and "0199" not in dumped
+
+
 # --- helpers --------------------------------------------------------------------------
 
 

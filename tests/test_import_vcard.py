@@ -95,3 +95,23 @@ def test_organisation_card(tmp_path: Path) -> None:
     assert isinstance(card, Record)
     assert card.fields["name"] == "Lakeside Family Therapy"
     assert card.fields["is_organization"] is True
+
+
+def test_apple_escapes_and_repeated_org_title(tmp_path: Path) -> None:
+    # macOS Contacts writes \" and \:; a FullContact export repeats ORG and TITLE.
+    path = tmp_path / "mac.vcf"
+    path.write_text(
+        "BEGIN:VCARD\nVERSION:3.0\nFN:Ruth Gold\nORG:Bay Family Therapy;Adult\n"
+        "ORG:County Clinic;Outpatient\nTITLE:Therapist\nTITLE:Clinical Supervisor\n"
+        'NOTE:Trained in \\"IPT\\"\\nWebsite\\: ruthgold.example\n'
+        "item1.URL:http\\://ruthgold.example\nEND:VCARD\n",
+        encoding="utf-8",
+    )
+    (card,) = parse(path)
+    assert isinstance(card, Record)
+    assert card.fields["organization"] == "Bay Family Therapy"  # the first one, not the last
+    assert card.fields["title"] == "Therapist"
+    assert card.extra["other_organizations"] == "County Clinic, Outpatient"
+    assert card.extra["other_titles"] == "Clinical Supervisor"
+    assert card.fields["statement"] == 'Trained in "IPT" Website: ruthgold.example'
+    assert card.fields["website"] == "http://ruthgold.example"

@@ -51,6 +51,26 @@ def is_html(head: bytes) -> bool:
     return bool(HTML_SNIFF.search(head[:4096])) or bool(re.search(rb"<html[\s>]", head, re.I))
 
 
+_HEAD_TAG = re.compile(rb"<(?:link|meta)\b[^>]*>", re.I)
+#: A directory's own page links to its own site dozens of times (menus, footers);
+#: a clinician's own site links to it once or twice ("verified by ..." badges).
+MIN_SITE_LINKS = 5
+
+
+def site_page_score(head: bytes, host: re.Pattern[bytes], strong: re.Pattern[bytes]) -> float:
+    """How sure it is that ``head`` is a page saved from the site ``host`` names.
+
+    The site's own address in a ``<link>``/``<meta>`` tag (canonical, og:url) or a
+    ``strong`` marker (its title, its asset host, "saved from url=") settles it;
+    otherwise only a page that links to the site many times is the site's.
+    A clinician's own website with a directory's badge on it is not the directory's page.
+    """
+    if strong.search(head) or any(host.search(tag) for tag in _HEAD_TAG.findall(head)):
+        return 0.95
+    links = re.findall(rb"""href\s*=\s*["']https?://""" + host.pattern, head, re.I)
+    return 0.9 if len(links) >= MIN_SITE_LINKS else 0.0
+
+
 # --- loading ----------------------------------------------------------------------------
 
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9._:-]+)""", re.I)
@@ -272,6 +292,19 @@ def in_chrome(el: El) -> bool:
         if anc.get("role", "").lower() in {"dialog", "navigation", "banner", "contentinfo"}:
             return True
     return False
+
+
+_RELATED = re.compile(r"similar|related|nearby")
+
+
+def is_related_block(el: El) -> bool:
+    """True for a "similar therapists" / "nearby providers" block: other clinicians."""
+    return bool(_RELATED.search(classes(el)))
+
+
+def in_related(el: El) -> bool:
+    """True when ``el`` sits inside a block about other clinicians (see ``is_related_block``)."""
+    return any(is_related_block(anc) for anc in el.iterancestors())
 
 
 def slug(label: str) -> str:

@@ -79,7 +79,11 @@ def profile_record(
     raw["phones"] = [first_text_prop(props, "telephone") or _schema.text_value(ld.get("telephone"))]
     raw["email"] = first_text_prop(props, "email") or _schema.text_value(ld.get("email"))
     _addresses(scope, ld, raw, extra)
-    not_statement: Callable[[El], bool] = lambda el: _html.class_has(el, "statement")  # noqa: E731
+    if not any(raw["phones"]):
+        raw["phones"] = _tel_links(scope)
+    not_statement: Callable[[El], bool] = lambda el: (  # noqa: E731
+        _html.class_has(el, "statement") or _html.is_related_block(el)
+    )
     statement = statement_text(scope)
     sections = _html.read_sections(scope, skip=not_statement)
     paragraphs = apply_sections(sections, raw, extra)
@@ -99,6 +103,17 @@ def profile_record(
     if page.url and page.url != key:
         extra["page_url"] = page.url
     return make_record(raw, extra, "profile", key)
+
+
+def _tel_links(scope: El) -> list[str]:
+    """The page's own ``tel:`` links: not site chrome, not "nearby therapists" cards."""
+    return [
+        _html.visible_text(a) or a.get("href", "")[4:]
+        for a in scope.iter("a")
+        if a.get("href", "").lower().startswith("tel:")
+        and not _html.in_chrome(a)
+        and not _html.in_related(a)
+    ][:3]
 
 
 def _main(root: El) -> El:

@@ -143,8 +143,11 @@ def address_fields(addr: Any) -> dict[str, Any]:
                 return t
         return None
 
+    street = lower.get("streetaddress")
+    if isinstance(street, list):  # ["1100 S Lamar Blvd", "Suite 210"]: every line counts
+        street = ", ".join(t for t in (text_value(x) for x in street) if t)
     return {
-        "address": get("streetAddress"),
+        "address": text_value(street),
         "city": get("addressLocality"),
         "state": get("addressRegion"),
         "zip": get("postalCode"),

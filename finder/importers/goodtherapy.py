@@ -27,11 +27,8 @@ from finder.models import Record, RowError
 NAME = "goodtherapy"
 DESCRIPTION = "GoodTherapy profile or search-results page saved from a browser"
 
-_MARKERS = re.compile(
-    rb"""(?:href|content)\s*=\s*["']https?://(?:www\.)?goodtherapy\.org"""
-    rb"""|saved from url=\(\d+\)https?://(?:www\.)?goodtherapy\.org""",
-    re.I,
-)
+_HOST = re.compile(rb"(?:www\.)?goodtherapy\.org", re.I)
+_MARKERS = re.compile(rb"saved from url=\(\d+\)https?://(?:www\.)?goodtherapy\.org", re.I)
 # Profile slugs end in the listing's date or number; "treatment-centers/join-us" is an ad.
 _PROFILE = re.compile(
     r"^https://(?:www\.)?goodtherapy\.org/(therapists/profile|treatment-centers?)/[\w-]*\d$"
@@ -41,7 +38,7 @@ _PROFILE = re.compile(
 def sniff(path: Path, head: bytes) -> float:
     if not _html.is_html(head):
         return 0.0
-    return 0.95 if _MARKERS.search(head) else 0.0
+    return _html.site_page_score(head, _HOST, _MARKERS)
 
 
 def _key(href: str) -> str | None:

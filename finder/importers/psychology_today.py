@@ -36,9 +36,9 @@ from finder.models import Record, RowError
 NAME = "psychology-today"
 DESCRIPTION = "Psychology Today profile or search-results page saved from a browser"
 
+_HOST = re.compile(rb"[\w.]*psychologytoday\.com", re.I)
 _MARKERS = re.compile(
-    rb"""(?:href|content)\s*=\s*["']https?://[\w.]*psychologytoday\.com"""
-    rb"""|saved from url=\(\d+\)https?://[\w.]*psychologytoday\.com"""
+    rb"""saved from url=\(\d+\)https?://[\w.]*psychologytoday\.com"""
     rb"""|<title>[^<]{0,200}psychology today\s*</title>"""
     rb"""|resources\.psychologytoday\.com""",
     re.I,
@@ -49,7 +49,7 @@ _PROFILE_URL = re.compile(r"^https://www\.psychologytoday\.com/[a-z]{2}/[\w-]+/\
 def sniff(path: Path, head: bytes) -> float:
     if not _html.is_html(head):
         return 0.0
-    return 0.95 if _MARKERS.search(head) else 0.0
+    return _html.site_page_score(head, _HOST, _MARKERS)
 
 
 def parse(path: Path, ctx: ParseContext) -> Iterator[Record | RowError]:

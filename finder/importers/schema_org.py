@@ -63,12 +63,22 @@ def parse(path: Path, ctx: ParseContext) -> Iterator[Record | RowError]:
     seen: set[tuple[str, str]] = set()
     n = 0
     candidates: list[tuple[dict[str, Any], dict[str, Any]]] = []
-    for obj in _schema.jsonld_entities(page.jsonld, lambda t: bool(t & _WANTED)):
-        candidates.append(_from_jsonld(obj, host))
-    for el, props in _schema.microdata_items(page.root, lambda t: bool(t & _WANTED)):
-        candidates.append(_from_microdata(el, props, host))
-    for card in _hcards(page.root):
-        candidates.append(_from_hcard(card, host))
+    main = _profile_page_entity(page.jsonld)
+    if main is not None:
+        # A profile page says whom it is about: "similar therapists" on it are not records.
+        candidates.append(_from_jsonld(main, host))
+    else:
+        bylines = _byline_ids(page.jsonld)
+        for obj in _schema.jsonld_entities(page.jsonld, lambda t: bool(t & _WANTED)):
+            if _is_byline(obj, bylines):
+                continue
+            candidates.append(_from_jsonld(obj, host))
+        for el, props in _schema.microdata_items(page.root, lambda t: bool(t & _WANTED)):
+            if not _html.in_related(el):
+                candidates.append(_from_microdata(el, props, host))
+        for card in _hcards(page.root):
+            if not _html.in_related(card):
+                candidates.append(_from_hcard(card, host))
     for raw, extra in candidates:
         name = _html.clean(raw.get("name"))
         if not name:
@@ -85,6 +95,48 @@ def parse(path: Path, ctx: ParseContext) -> Iterator[Record | RowError]:
             f"no therapist records recognised in {path.name} (no schema.org Person or practice "
             "entries and no hCards); nothing imported",
         )
+
+
+def _profile_page_entity(objects: list[Any]) -> dict[str, Any] | None:
+    """The person or practice a ``ProfilePage`` (or ``AboutPage``) JSON-LD says it is about."""
+    for page in _schema.jsonld_entities(objects, lambda t: bool(t & {"ProfilePage", "AboutPage"})):
+        main = page.get("mainEntity")
+        if isinstance(main, dict) and _schema.schema_types(main) & _WANTED:
+            return main
+    return None
+
+
+_BYLINE_KEYS = ("author", "creator", "editor", "contributor", "reviewedBy")
+
+
+def _byline_ids(objects: list[Any]) -> set[str]:
+    """``@id``s that articles and pages name as their author: a byline, not a listing."""
+    found: set[str] = set()
+
+    def visit(obj: Any, depth: int) -> None:
+        if depth > 8:
+            return
+        if isinstance(obj, list):
+            for item in obj:
+                visit(item, depth + 1)
+        elif isinstance(obj, dict):
+            for key, value in obj.items():
+                if key in _BYLINE_KEYS:
+                    for ref in value if isinstance(value, list) else [value]:
+                        if isinstance(ref, dict) and isinstance(ref.get("@id"), str):
+                            found.add(ref["@id"])
+                visit(value, depth + 1)
+
+    visit(objects, 0)
+    return found
+
+
+def _is_byline(obj: dict[str, Any], bylines: set[str]) -> bool:
+    """A blog post's author ("webadmin") with no contact details of its own is not a record."""
+    if obj.get("@id") not in bylines:
+        return False
+    contact = ("telephone", "address", "email", "workLocation", "location", "jobTitle")
+    return not any(obj.get(key) for key in contact)
 
 
 def _host(url: str | None) -> str:
@@ -134,6 +186,12 @@ def _from_jsonld(obj: dict[str, Any], host: str) -> tuple[dict[str, Any], dict[s
     if isinstance(place, dict) and "address" in place:
         place = place["address"]
     raw.update(_schema.address_fields(place))
+    where = obj.get("workLocation") or obj.get("location")
+    if isinstance(where, list):
+        where = next((w for w in where if isinstance(w, dict)), None)
+    if isinstance(where, dict):  # a Place carries the office phone more often than the person
+        raw["phones"] = raw["phones"] or t(where.get("telephone"))
+        raw["email"] = raw["email"] or t(where.get("email"))
     geo = obj.get("geo") if isinstance(obj.get("geo"), dict) else None
     if geo:
         raw["lat"], raw["lon"] = geo.get("latitude"), geo.get("longitude")

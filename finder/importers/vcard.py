@@ -76,7 +76,8 @@ def _split(value: str, sep: str = ";") -> list[str]:
 
 
 def _unescape(value: str) -> str:
-    return re.sub(r"\\([nN,;:\\])", lambda m: "\n" if m.group(1) in "nN" else m.group(1), value)
+    # RFC 6350 escapes \\ \, \; \n; Apple also writes \" and \: ("AS IS\", "http\://").
+    return re.sub(r'\\([nN,;:"\\])', lambda m: "\n" if m.group(1) in "nN" else m.group(1), value)
 
 
 def _cards(text: str) -> Iterator[tuple[int, list[str], bool]]:
@@ -176,12 +177,17 @@ def _card(number: int, lines: list[str], complete: bool) -> Record | RowError:
                 extra["name_prefix"] = prefix
         elif name == "ORG":
             parts = [p for p in _split(value) if p]
-            if parts:
+            if parts and "organization" not in raw:  # the first ORG is the card's own
                 raw["organization"] = parts[0]
                 if parts[1:]:
                     extra["org_unit"] = ", ".join(parts[1:])
+            elif parts:
+                _add(extra, "other_organizations", ", ".join(parts))
         elif name == "TITLE":
-            raw["title"] = _unescape(value)
+            if "title" in raw:
+                _add(extra, "other_titles", _unescape(value))
+            else:
+                raw["title"] = _unescape(value)
         elif name == "TEL":
             kinds = prop.types | {labels.get(prop.group or "", "").upper()}
             number_text = _phone(prop)
