@@ -209,3 +209,124 @@ def test_an_empty_folder_is_refused(tmp_path: Path) -> None:
         err.strip()
         == f"Error: {tmp_path / 'empty'}: folder holds no files to import; nothing imported"
     )
+
+
+def test_excel_sep_line_names_the_delimiter(tmp_path: Path) -> None:
+    # Excel writes "sep=;" above the header so that it opens in the right columns.
+    f = tmp_path / "excel.csv"
+    f.write_bytes(b"sep=;\r\nName;City;Phone\r\nAnn Lee;Salem;617-555-0101\r\n;Lynn;\r\n")
+    code, _, err = run("import", str(f))
+    assert code == 0, err
+    assert "line 4: no therapist name" in err  # line numbers count the sep= line
+    assert [(r["name"], r["location"], r["phone"]) for r in listed()] == [
+        ("Ann Lee", "Salem", "617-555-0101")
+    ]
+
+
+def test_repeated_and_numbered_columns_are_all_kept(tmp_path: Path) -> None:
+    f = tmp_path / "dups.csv"
+    f.write_text(
+        "Name,Phone,Phone,Specialty 1,Specialty 2,City,City\n"
+        "Ann Lee,617-555-0101,617-555-0199 ext 2,Anxiety,Grief,Salem,Lynn\n"
+    )
+    code, out, _ = run("import", "--dry-run", str(f))
+    assert code == 0
+    assert "Phone (2)                    -> phones" in out
+    assert "Specialty 2                  -> specialties" in out
+    assert run("import", str(f))[0] == 0
+    (ann,) = therapists.load_all(open_store())
+    assert ann.best("phones") == ["617-555-0101", "617-555-0199 x2"]
+    assert ann.best("specialties") == ["Anxiety", "Grief"]
+    assert ann.best("city") == "Salem"
+    assert ann.records[0]["extra"] == {"City (2)": "Lynn"}
+
+
+def test_repeated_columns_in_a_workbook_are_all_kept(tmp_path: Path) -> None:
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["Provider Name", "Phone", "Phone"])
+    sheet.append(["Bo Chan", 6175550102, None])
+    path = tmp_path / "dups.xlsx"
+    book.save(path)
+    assert run("import", str(path))[0] == 0
+    (bo,) = therapists.load_all(open_store())
+    assert bo.best("phones") == ["617-555-0102"]
+
+
+def test_licence_board_export_surname_first_and_prefixed_columns(tmp_path: Path) -> None:
+    # Boards and insurers list people as "Last, First" and prefix their column names.
+    f = tmp_path / "board.txt"
+    f.write_text(
+        "lic_number\tprc_last_name\tprc_first_name\tba_city\tba_state\tlst_description\n"
+        "2010001\tOkafor\tSam\tSt. Louis\tMO\tActive\n"
+    )
+    g = tmp_path / "board2.csv"
+    g.write_text(
+        '"Name","License Number","License Type","Expiration"\n'
+        '"Smith, Jane A","LPC123","Licensed Professional Counselor","12/31/2026"\n'
+        '"Van Buren, Martin, LCSW","9","","06/30/2025"\n'
+        '"Age Wise, LLC","","",""\n'
+        '"Kim Lee, Youth Therapist","","",""\n'
+    )
+    code, _, err = run("import", str(f), str(g))
+    assert code == 0, err
+    people = {t.name: t for t in therapists.load_all(open_store())}
+    assert set(people) == {"Sam Okafor", "Jane A Smith", "Martin Van Buren", "Age Wise, LLC",
+                           "Kim Lee, Youth Therapist"}  # fmt: skip
+    sam = people["Sam Okafor"]
+    assert (sam.best("city"), sam.best("state"), sam.best("license_number")) == (
+        "St. Louis", "MO", "2010001",
+    )  # fmt: skip
+    assert sam.records[0]["extra"] == {"lst_description": "Active"}
+    jane = people["Jane A Smith"]
+    assert (jane.best("first_name"), jane.best("last_name")) == ("Jane", "Smith")
+    assert jane.best("license_type") == "LPC"
+    martin = people["Martin Van Buren"]
+    assert (martin.best("last_name"), martin.best("credentials")) == ("Van Buren", ["LCSW"])
+
+
+def test_more_header_names_real_exports_use(tmp_path: Path) -> None:
+    f = tmp_path / "doctors.csv"
+    f.write_text(
+        "doctor_name,credentials,City/State,CredentialNumber,clientConcerns\n"
+        'ANA SILVA,MD,"Aurora, IL 60504",MD.123,"Grief, Anxiety"\n'
+    )
+    code, _, err = run("import", str(f))
+    assert code == 0, err
+    (ana,) = therapists.load_all(open_store())
+    assert ana.name == "ANA SILVA"
+    assert (ana.best("city"), ana.best("state"), ana.best("zip")) == ("Aurora", "IL", "60504")
+    assert ana.best("license_number") == "MD.123"
+    assert ana.best("issues") == ["Grief", "Anxiety"]
+
+
+@pytest.mark.parametrize(
+    ("content", "locator"),
+    [
+        # Python's json.dump writes NaN for an empty number (a pandas frame's empty cell).
+        ('[{"name": "Ann Lee", "fee": NaN, "city": "Salem"}, {"name": "Bo"}]', "element 1"),
+        ('{"name": "Ann Lee", "fee": NaN, "city": "Salem"}\n{"name": "Bo"}\n', "line 1"),
+        # The list one level further in.
+        ('{"status": "ok", "data": {"providers": [{"name": "Ann Lee", "city": "Salem"}, '
+         '{"name": "Bo"}]}}', "data.providers[] 1"),
+        # People keyed by id.
+        ('{"p1": {"name": "Ann Lee", "city": "Salem"}, "p2": {"name": "Bo"}}', "key 'p1'"),
+        # A spreadsheet's values: a header row, then rows.
+        ('{"range": "A1:B3", "values": [["Name", "City"], ["Ann Lee", "Salem"], ["Bo"]]}',
+         "values[] row 2"),
+        ('{"columns": ["name", "city"], "data": [["Ann Lee", "Salem"], ["Bo", null]]}',
+         "data[] 1"),
+    ],
+)  # fmt: skip
+def test_json_shapes_real_tools_write(tmp_path: Path, content: str, locator: str) -> None:
+    f = tmp_path / "list.json"
+    f.write_text(content)
+    code, _, err = run("import", str(f))
+    assert code == 0, err
+    people = {t.name: t for t in therapists.load_all(open_store())}
+    assert set(people) == {"Ann Lee", "Bo"}
+    ann = people["Ann Lee"]
+    assert ann.best("city") == "Salem" and ann.best("fee") is None
+    assert ann.values("name")[0].source.locator == locator

@@ -25,18 +25,20 @@ PSEUDO_FIELDS = {LICENSE_COMBINED, COORDINATES, LOCATION}
 SYNONYMS: dict[str, tuple[str, ...]] = {
     "name": ("name", "full name", "provider name", "therapist", "therapist name", "clinician",
              "clinician name", "provider", "practitioner", "practitioner name", "display name",
-             "counselor", "counsellor"),
+             "counselor", "counsellor", "doctor", "doctor name", "physician name", "licensee", "licensee name", "individual name",
+             "provider full name", "practitioner full name", "therapist full name"),
     "first_name": ("first name", "firstname", "given name", "fname", "first", "provider first name"),
     "last_name": ("last name", "lastname", "surname", "family name", "lname", "last",
                   "provider last name"),
     "credentials": ("credentials", "credential", "degrees", "degree", "suffix", "letters"),
     "title": ("title", "profession", "professional title", "provider type", "job title", "role"),
     "license_type": ("license type", "licence type", "licenses", "licences", "licensure",
-                     "license", "licence"),
+                     "license", "licence", "credential type", "lic type"),
     LICENSE_COMBINED: ("statelicense", "state license", "state licence", "license and state",
                        "license info"),
     "license_number": ("license number", "licence number", "license no", "license num",
-                       "license id", "licence no"),
+                       "license id", "licence no", "license #", "licence #", "lic number",
+                       "lic no", "lic #", "credential number"),
     "license_state": ("license state", "licence state", "state of licensure", "licensed in"),
     "npi": ("npi", "npi number", "national provider identifier", "npi id"),
     "phones": ("phone", "phone number", "telephone", "tel", "mobile", "cell", "office phone",
@@ -54,7 +56,8 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "lat": ("latitude", "lat"),
     "lon": ("longitude", "lon", "lng", "long"),
     COORDINATES: ("coordinates", "coords", "latlng", "lat lon", "geo"),
-    LOCATION: ("location", "locations", "office location"),
+    LOCATION: ("location", "locations", "office location", "city state", "city and state",
+               "city st", "area postal"),
     "insurance": ("insurance", "insurances", "insurance accepted", "accepted insurance",
                   "accepts insurance", "plans", "payers", "insurance plans", "in network",
                   "networks accepted"),
@@ -71,7 +74,7 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "specialties": ("specialties", "specialities", "specialty", "speciality", "top specialties",
                     "focus areas", "additional focus areas", "expertise", "areas of focus"),
     "issues": ("issues", "issues treated", "concerns", "conditions", "mentalhealth",
-               "mental health", "clinical issues", "treats"),
+               "mental health", "clinical issues", "treats", "client concerns"),
     "ages": ("ages", "age groups", "age", "client ages", "age group", "ages served",
              "client age"),
     "languages": ("languages", "language", "spoken languages", "languages spoken"),
@@ -109,11 +112,60 @@ for _field, _names in SYNONYMS.items():
         _LOOKUP.setdefault(header_key(_name).replace(" ", ""), _field)
 
 
-def guess_field(header: str) -> str | None:
+def guess_field(header: str, loose: bool = False) -> str | None:
+    """The field a column's name means; ``loose`` also reads names a board or a
+    spreadsheet decorated: ``"Phone 2"`` / ``"Specialty.1"`` (a numbered list column) and
+    ``"prc_first_name"`` / ``"ba_city"`` / ``"Practice City"`` (a one-word prefix before a
+    name, address or contact column)."""
     key = header_key(header)
     if not key:
         return None
-    return _LOOKUP.get(key) or _LOOKUP.get(key.replace(" ", ""))
+    found = _LOOKUP.get(key) or _LOOKUP.get(key.replace(" ", ""))
+    if found or not loose:
+        return found
+    numbered = _NUMBERED.fullmatch(key)
+    if numbered:
+        base = _LOOKUP.get(numbered.group(1)) or _LOOKUP.get(numbered.group(1).replace(" ", ""))
+        if base and _multi(base):
+            return base
+    head, _, rest = key.partition(" ")
+    if rest and head.isalpha() and head not in _OTHER_PEOPLE:
+        base = _LOOKUP.get(rest) or _LOOKUP.get(rest.replace(" ", ""))
+        if base in _PREFIXABLE:
+            return base
+    return None
+
+
+_NUMBERED = re.compile(r"(.+?) ?\d{1,2}")
+# Fields a column keeps when its name carries a prefix ("prc_last_name", "ba_zip").
+_PREFIXABLE = frozenset(
+    {"first_name", "last_name", "address", "city", "state", "zip", "phones", "email",
+     "license_number", "license_type", "license_state"}
+)  # fmt: skip
+# Prefixes naming someone other than the therapist ("Supervisor Last Name").
+_OTHER_PEOPLE = frozenset(
+    {"supervisor", "supervising", "spouse", "emergency", "parent", "guardian", "referrer",
+     "referring", "owner", "manager", "assistant", "admin", "contact"}
+)  # fmt: skip
+
+
+def unique_headers(headers: list[str]) -> list[str]:
+    """``["Phone", "Phone"]`` -> ``["Phone", "Phone (2)"]``: a row keyed by header name
+    would otherwise keep only the last of the repeated columns' cells."""
+    if len(set(headers)) == len(headers):
+        return headers
+    given = set(headers)
+    used: set[str] = set()
+    counts: dict[str, int] = {}  # the last number tried per name: linear in the header's width
+    out: list[str] = []
+    for header in headers:
+        name = header
+        while name in used or (name != header and name in given):
+            counts[header] = counts.get(header, 1) + 1
+            name = f"{header} ({counts[header]})"
+        used.add(name)
+        out.append(name)
+    return out
 
 
 def parse_map_option(items: tuple[str, ...] | list[str]) -> dict[str, str]:
@@ -150,21 +202,30 @@ def build_mapping(headers: list[str], overrides: Mapping[str, str]) -> dict[str,
             mapping[header] = None if forced == "-" else forced
             if forced != "-":
                 taken.add(forced)
-    for header in headers:
-        if header in mapping:
-            continue
-        field = guess_field(header)
-        if field is None or (field in taken and not _is_list(field)):
-            mapping[header] = None
-        else:
-            mapping[header] = field
-            taken.add(field)
-    return mapping
+    # Plain names first, so that "Last Name" wins over a later "Supervisor Last Name".
+    for loose in (False, True):
+        for header in headers:
+            if header in mapping:
+                continue
+            field = guess_field(header, loose=loose)
+            if field is None and not loose:
+                continue
+            if field is None or (field in taken and not _multi(field)):
+                mapping[header] = None
+            else:
+                mapping[header] = field
+                taken.add(field)
+    return {header: mapping[header] for header in headers}
 
 
 def _is_list(field: str) -> bool:
     # Several columns may feed one list field ("treatmentapproach" and "treatmentorientation").
     return field in FIELDS and FIELDS[field][0] is Kind.LIST
+
+
+def _multi(field: str) -> bool:
+    # ... and several phone columns ("Phone", "Phone 2", "Mobile") feed ``phones``.
+    return _is_list(field) or field == "phones"
 
 
 def _cell_json(value: str) -> Any:
@@ -231,8 +292,63 @@ def _location(value: str, raw: dict[str, Any]) -> None:
             raw.setdefault("zip", m.group(3))
 
 
+_NAME_WORD = re.compile(r"[^\W\d_](?:[^\W\d_]|['\u2019.-])*")
+_SURNAME_PARTICLES = frozenset(
+    {"de", "del", "della", "der", "di", "da", "dos", "du", "la", "le", "van", "von", "st", "st.",
+     "mac", "ben", "bin", "al", "el"}
+)  # fmt: skip
+_NOT_A_PERSON = re.compile(
+    r"therap|counsel|psycholog|psychiatr|coach|clinic|social|worker|practice|services|health|"
+    r"wellness|cent(?:er|re)|group|associates|\b(?:llc|pllc|inc|ltd|pc|pa|lp)\b",
+    re.I,
+)
+
+
+def surname_first(value: str) -> tuple[str, tuple[str, str]] | None:
+    """``"Smith, Jane A"`` (how licence boards and insurers list people) ->
+    ``("Jane A Smith", ("Jane", "Smith"))``; ``None`` for any other shape.
+
+    Only a one-word family name (or one behind particles: "Van Buren", "de la Cruz")
+    before the comma and one to three given names after it qualify, so "Jane Doe, LCSW",
+    "Age Wise, LLC" and "Kim Lee, Youth Therapist" are left as they are. Credentials
+    after a second comma are kept: "Smith, Jane, LCSW" -> "Jane Smith, LCSW".
+    """
+    if "," not in value or len(value) > 80:
+        return None
+    # The common case first, cheaply: a first and a last name before the comma.
+    before = value[: value.index(",")].split()
+    if len(before) > 1 and before[0].lower() not in _SURNAME_PARTICLES:
+        return None
+    parts = [p.strip() for p in value.split(",")]
+    creds: list[str] = []
+    while (
+        len(parts) > 2 and parts[-1] and all(normalize.is_credential(t) for t in parts[-1].split())
+    ):
+        creds.insert(0, parts.pop())
+    if len(parts) != 2 or _NOT_A_PERSON.search(value):
+        return None
+    surname, given = parts[0].split(), parts[1].split()
+    while len(given) > 1 and normalize.is_credential(given[-1]):
+        creds.insert(0, given.pop())
+    if not surname or not given or len(given) > 3:
+        return None
+    if any(w.lower() not in _SURNAME_PARTICLES for w in surname[:-1]):
+        return None
+    words = surname + given
+    if not all(_NAME_WORD.fullmatch(w) for w in words):
+        return None
+    if any(normalize.is_credential(w) and len(w) > 1 for w in given):
+        return None
+    if len(given) == 1 and given[0].rstrip(".").lower() in ("dr", "mr", "mrs", "ms", "mx"):
+        return None
+    name = " ".join(given + surname) + (", " + ", ".join(creds) if creds else "")
+    return name, (given[0], " ".join(surname))
+
+
 # How a column's cells are read, decided once per file (see ``RowReader``).
-_EXTRA, _PLAIN, _LIST, _INSURANCE, _TEXT_OR_URL, _LICENSE, _COORDS, _PLACE = range(8)
+_EXTRA, _PLAIN, _LIST, _INSURANCE, _TEXT_OR_URL, _LICENSE, _COORDS, _PLACE, _PHONES, _NAME = range(
+    10
+)
 _PSEUDO_ACTIONS = {LICENSE_COMBINED: _LICENSE, COORDINATES: _COORDS, LOCATION: _PLACE}
 
 
@@ -260,6 +376,10 @@ class RowReader:
             action = (_INSURANCE, field, name)
         elif field in ("statement", "profile_url", "website"):
             action = (_TEXT_OR_URL, field, name)
+        elif field == "phones":
+            action = (_PHONES, field, name)
+        elif field == "name":
+            action = (_NAME, field, name)
         else:
             action = (_LIST if _is_list(field) else _PLAIN, field, name)
         self._actions[column] = action
@@ -292,6 +412,7 @@ class RowReader:
     ) -> Record | RowError:
         raw: dict[str, Any] = {}
         extra: dict[str, Any] = {}
+        given_surname: tuple[str, str] | None = None
         actions = self._actions
         for column, value in items:
             if (not value and (value is None or value == "")) or column is None:
@@ -311,6 +432,21 @@ class RowReader:
             if code == _PLAIN:
                 if field in raw:
                     extra[name] = value
+                else:
+                    raw[field] = value
+            elif code == _NAME:
+                if field in raw:
+                    extra[name] = value
+                else:
+                    reordered = surname_first(value) if isinstance(value, str) else None
+                    if reordered is None:
+                        raw[field] = value
+                    else:
+                        raw[field], given_surname = reordered
+            elif code == _PHONES:
+                if field in raw:
+                    before = raw[field]
+                    raw[field] = [*(before if isinstance(before, list) else [before]), value]
                 else:
                     raw[field] = value
             elif code == _LIST:
@@ -346,6 +482,9 @@ class RowReader:
                 if isinstance(value, str):
                     _location(value, raw)
                 extra[name] = value
+        if given_surname is not None:
+            raw.setdefault("first_name", given_surname[0])
+            raw.setdefault("last_name", given_surname[1])
         fields = normalize.build_fields(raw)
         if "lat" in fields or "lon" in fields:
             for coord in ("lat", "lon"):

@@ -12,6 +12,7 @@ import codecs
 import csv
 import io
 import os
+import re
 import sys
 from collections.abc import Iterator, Sequence
 from pathlib import Path
@@ -58,7 +59,24 @@ def _first_line(text: str) -> str:
     return text
 
 
+def _excel_sep(text: str) -> tuple[str | None, str]:
+    """Excel's ``sep=;`` first line: the delimiter it names, and the text after that line."""
+    line = _first_line(text)
+    named = _SEP_LINE.fullmatch(line)
+    if named is None:
+        return None, text
+    rest = text[len(line) :]
+    rest = rest[2:] if rest.startswith("\r\n") else rest[1:]
+    return named.group(1), rest.lstrip("\ufeff")
+
+
+_SEP_LINE = re.compile(r"\ufeff?sep=(.) *", re.I)
+
+
 def sniff_delimiter(text: str) -> str:
+    named, text = _excel_sep(text)
+    if named is not None:
+        return named
     header = _first_line(text)
     counts = {d: header.count(d) for d in _DELIMITERS}
     best = max(_DELIMITERS, key=lambda d: counts[d])
@@ -74,8 +92,8 @@ def sniff(path: Path, head: bytes) -> float:
     text = decode(head, encoding).lstrip("\ufeff").lstrip()
     if not text or text[0] in "<{[" or text.startswith(("BEGIN:VCARD", "%PDF")):
         return 0.0
-    header = _first_line(text)
     delimiter = sniff_delimiter(text)
+    header = _first_line(_excel_sep(text)[1])
     if header.count(delimiter) == 0:
         return 0.1
     known = sum(1 for cell in header.split(delimiter) if _columns.guess_field(cell.strip('"')))
@@ -86,12 +104,17 @@ def parse(path: Path, ctx: ParseContext) -> Iterator[Record | RowError]:
     check_size(path, MAX_BYTES)
     head = read_head(path)
     encoding = detect_encoding(head)
-    delimiter = sniff_delimiter(decode(head, encoding).lstrip("\ufeff"))
+    head_text = decode(head, encoding).lstrip("\ufeff")
+    delimiter = sniff_delimiter(head_text)
+    # Lines before the header (Excel's "sep=," line), for the line numbers reported.
+    skipped = 1 if _excel_sep(head_text)[0] is not None else 0
     errors = "finder-utf8-cp1252" if encoding.startswith("utf-8") else "replace"
     if encoding == "cp1252":
         errors = "finder-cp1252"
     with open(path, "rb") as raw:
         stream = io.TextIOWrapper(raw, encoding=encoding, errors=errors, newline="")
+        if skipped:
+            stream.readline()
         # reader.line_num counts the physical lines it has taken from the stream.
         reader = csv.reader(stream, delimiter=delimiter)
         try:
@@ -99,8 +122,10 @@ def parse(path: Path, ctx: ParseContext) -> Iterator[Record | RowError]:
         except StopIteration:
             raise ImportRefused(path, "file is empty; nothing imported") from None
         except csv.Error as err:
-            raise ImportRefused(path, f"line 1: cannot read the header ({err})") from None
-        headers = [_header_name(h, i) for i, h in enumerate(header)]
+            raise ImportRefused(
+                path, f"line {1 + skipped}: cannot read the header ({err})"
+            ) from None
+        headers = _columns.unique_headers([_header_name(h, i) for i, h in enumerate(header)])
         mapping = _columns.build_mapping(headers, ctx.column_map)
         if not any(f in ("name", "first_name", "last_name") for f in mapping.values()):
             raise ImportRefused(
@@ -110,7 +135,7 @@ def parse(path: Path, ctx: ParseContext) -> Iterator[Record | RowError]:
             )
         convert = _Converter(_columns.RowReader(mapping), headers, ctx)
         glued = 0
-        last_line = reader.line_num
+        last_line = reader.line_num + skipped
         width = len(headers)
         glued_width = 2 * len(header) - 1
         # Rows are read ahead in batches and turned into records a batch at a time, so a
@@ -124,10 +149,10 @@ def parse(path: Path, ctx: ParseContext) -> Iterator[Record | RowError]:
             except StopIteration:
                 break
             except csv.Error as err:
-                last_line = reader.line_num
+                last_line = reader.line_num + skipped
                 pending.append(RowError(f"line {start}", f"cannot read this row ({err})"))
                 continue
-            last_line = reader.line_num
+            last_line = reader.line_num + skipped
             if not "".join(cells).strip():
                 continue
             if cells == header:
@@ -228,8 +253,9 @@ def _from_plain(value: tuple[Any, ...]) -> Record | RowError:
 def describe_mapping(path: Path, ctx: ParseContext) -> dict[str, str | None]:
     """Column -> field as `--dry-run` shows it."""
     text = decode(read_head(path)).lstrip("\ufeff")
-    header = next(csv.reader([_first_line(text)], delimiter=sniff_delimiter(text)), [])
-    headers = [_header_name(h, i) for i, h in enumerate(header)]
+    delimiter = sniff_delimiter(text)
+    header = next(csv.reader([_first_line(_excel_sep(text)[1])], delimiter=delimiter), [])
+    headers = _columns.unique_headers([_header_name(h, i) for i, h in enumerate(header)])
     return _columns.build_mapping(headers, ctx.column_map)
 
 

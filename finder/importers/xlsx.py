@@ -92,7 +92,7 @@ def _find_header(
         cells = [str(v).strip() if v is not None else "" for v in values]
         if not any(cells):
             continue
-        headers = [c or f"column {i + 1}" for i, c in enumerate(cells)]
+        headers = _columns.unique_headers([c or f"column {i + 1}" for i, c in enumerate(cells)])
         mapping = _columns.build_mapping(headers, ctx.column_map)
         if any(f in ("name", "first_name", "last_name") for f in mapping.values()):
             return number, headers, mapping
