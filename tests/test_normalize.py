@@ -49,7 +49,14 @@ def test_zip(raw: object, expected: str | None) -> None:
 @pytest.mark.parametrize(
     ("raw", "expected"),
     [("$150 - $200", (150.0, 200.0)), ("150", (150.0, 150.0)), ("$1,200.50", (1200.5, 1200.5)),
-     ("Free consultation", (0.0, 0.0)), ("call", (None, None)), (90, (90.0, 90.0))],
+     ("Free", (0.0, 0.0)), ("pro bono", (0.0, 0.0)), ("call", (None, None)), (90, (90.0, 90.0)),
+     # A free consultation says nothing about what a session costs.
+     ("Free consultation", (None, None)), ("$150; free 15 min consult", (150.0, 150.0)),
+     # Durations and counts next to a fee are not money.
+     ("$150 per 50-minute session", (150.0, 150.0)), ("$150/50 min", (150.0, 150.0)),
+     ("2 sessions $300", (300.0, 300.0)), ("$140 - 160", (140.0, 160.0)),
+     # A decimal comma, as European lists write it.
+     ("120,50", (120.5, 120.5)), ("1.200,00", (1200.0, 1200.0)), ("$1,200", (1200.0, 1200.0))],
 )  # fmt: skip
 def test_money(raw: object, expected: tuple[float | None, float | None]) -> None:
     assert normalize.money(raw) == expected
@@ -73,6 +80,10 @@ def test_yes_no(raw: object, expected: bool | None) -> None:
         ("Depression; Anxiety, general", ["Depression", "Anxiety, general"]),
         ("English|Spanish", ["English", "Spanish"]),
         ("[unclosed", ["[unclosed"]),
+        # Scraped from a page's list: the items stand apart by runs of spaces or tabs.
+        ("  Depression   Anxiety   Grief  ", ["Depression", "Anxiety", "Grief"]),
+        ("Couples\tFamily", ["Couples", "Family"]),
+        ("Family  Therapy", ["Family Therapy"]),
         (None, []),
     ],
 )
