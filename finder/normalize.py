@@ -398,6 +398,13 @@ _RANGE_GAP = re.compile(r"\s*(?:-|\u2013|\u2014|to)\s*", re.I)
 _FREE = re.compile(r"\bfree\b|\bno (?:cost|charge)\b|\bpro bono\b", re.I)
 
 
+def proper(value: str | None) -> str | None:
+    """Names and cities a registry wrote in capitals, as people write them ("McDonald")."""
+    if value is None or not value.isupper():
+        return value
+    return re.sub(r"\bMc([a-z])", lambda m: "Mc" + m.group(1).upper(), value.title())
+
+
 def money(raw: Any) -> tuple[float | None, float | None]:
     """A fee text -> (lowest, highest). ``"$150 - $200"`` -> (150.0, 200.0); ``"free"`` -> (0, 0).
 

@@ -33,7 +33,6 @@ from typing import Any
 from finder import normalize, taxonomy
 from finder.errors import ImportRefused
 from finder.importers.base import ParseContext, read_text
-from finder.importers.nppes_json import proper
 from finder.models import Record, RowError
 
 NAME = "fhir"
@@ -310,7 +309,7 @@ def _address(addr: Any) -> dict[str, Any]:
     lines = [_text(x) for x in addr.get("line") or []]
     return {
         "address": ", ".join(x for x in lines if x) or _text(addr.get("text")),
-        "city": proper(_text(addr.get("city"))),
+        "city": normalize.proper(_text(addr.get("city"))),
         "state": _text(addr.get("state")),
         "zip": _text(addr.get("postalCode")),
     }
@@ -543,15 +542,15 @@ def _practitioner(d: _Directory, prac: Resource, roles: list[Resource], plans: d
 
 def _person_name(n: Resource) -> dict[str, Any]:
     """A HumanName as name fields; directories often write "FAMILY, GIVEN M" in capitals."""
-    given_parts = [proper(_text(g)) for g in n.get("given") or [] if isinstance(g, str)]
+    given_parts = [normalize.proper(_text(g)) for g in n.get("given") or [] if isinstance(g, str)]
     given = " ".join(g for g in given_parts if g)
-    family = proper(_text(n.get("family")))
+    family = normalize.proper(_text(n.get("family")))
     text = _text(n.get("text"))
     from_parts = " ".join(x for x in (given, family) if x)
     if text and family and re.match(re.escape(family) + r"\s*,", text, re.IGNORECASE):
         text = None  # "DYKSTRA, MICHELLE L": family first, the parts say it better
     return {
-        "name": proper(text) or from_parts or None,
+        "name": normalize.proper(text) or from_parts or None,
         "first_name": given.split()[0] if given else None,
         "last_name": family,
         "credentials": [s for s in n.get("suffix") or [] if isinstance(s, str)],

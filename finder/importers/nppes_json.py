@@ -74,13 +74,6 @@ def text(value: Any) -> str | None:
     return None if out is None or out in _PLACEHOLDERS else out
 
 
-def proper(value: str | None) -> str | None:
-    """NPPES writes names and cities in capitals; show them as people write them."""
-    if value is None or not value.isupper():
-        return value
-    return re.sub(r"\bMc([a-z])", lambda m: "Mc" + m.group(1).upper(), value.title())
-
-
 def primary_first(slots: list[Slot]) -> list[Slot]:
     """The primary taxonomy first, the rest in the registry's order (a stable sort)."""
     return sorted(slots, key=lambda s: not s.primary)
@@ -102,9 +95,9 @@ def build_record(entry: NpiEntry, locator: str) -> Record | RowError:
         raw["organization"] = raw["name"]
     else:
         first, middle, last = (
-            proper(text(entry.first_name)),
-            proper(text(entry.middle_name)),
-            proper(text(entry.last_name)),
+            normalize.proper(text(entry.first_name)),
+            normalize.proper(text(entry.middle_name)),
+            normalize.proper(text(entry.last_name)),
         )
         raw["first_name"], raw["last_name"] = first, last
         raw["name"] = " ".join(p for p in (first, middle, last) if p) or None
@@ -151,7 +144,7 @@ def build_record(entry: NpiEntry, locator: str) -> Record | RowError:
 
     loc = entry.location
     raw["address"] = _address(loc)
-    raw["city"] = proper(text(loc.get("city")))
+    raw["city"] = normalize.proper(text(loc.get("city")))
     raw["state"] = text(loc.get("state"))
     raw["zip"] = text(loc.get("postal_code"))
     raw["phones"] = [text(loc.get("telephone_number"))] if text(loc.get("telephone_number")) else []
@@ -164,7 +157,7 @@ def build_record(entry: NpiEntry, locator: str) -> Record | RowError:
             p
             for p in (
                 _address(entry.mailing),
-                proper(text(entry.mailing.get("city"))),
+                normalize.proper(text(entry.mailing.get("city"))),
                 text(entry.mailing.get("state")),
                 normalize.zip_code(entry.mailing.get("postal_code")),
             )
