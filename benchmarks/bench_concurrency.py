@@ -32,7 +32,10 @@ from _common import PYTHON, ROOT, therapist_row
 WORKER = r"""
 import json, sys, time
 from pathlib import Path
-from finder import answers, shortlist, store as store_module, therapists
+from finder.storage import store as store_module
+from finder.pursue import answers
+from finder.pursue import shortlist
+from finder.judge import therapists
 
 name, ops, go = sys.argv[1], int(sys.argv[2]), Path(sys.argv[3])
 waits = []

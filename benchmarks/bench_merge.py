@@ -23,8 +23,8 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from finder import merge
-from finder.normalize import npi_checksum_ok
+from finder.judge import merge
+from finder.records.normalize import npi_checksum_ok
 
 LIMIT = 2.3
 PER_RECORD = 20

@@ -208,7 +208,7 @@ import resource, sys
 from pathlib import Path
 from finder.importers import nppes_csv
 from finder.importers.base import ParseContext
-from finder.models import Record
+from finder.records.models import Record
 warnings = []
 kept = sum(isinstance(r, Record) for r in nppes_csv.parse(Path(sys.argv[1]),
            ParseContext(warn=warnings.append)))

@@ -39,7 +39,7 @@ ISSUES = ["Depression", "Anxiety", "Trauma and PTSD", "Grief", "Pregnancy, Prena
 
 
 def make_store(path: Path, count: int, seed: int = 20) -> None:
-    from finder import geo
+    from finder.records import geo
 
     rng = random.Random(seed)
     points = {z: geo.zip_point(z) for z in ZIPS}

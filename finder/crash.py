@@ -13,7 +13,8 @@ import traceback
 from datetime import UTC, datetime
 from pathlib import Path
 
-from finder import __version__, paths
+from finder import __version__
+from finder.storage import paths
 
 
 def format_report(err: BaseException) -> str:

@@ -20,7 +20,7 @@ def finder_home(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.Mo
     monkeypatch.delenv("FINDER_NPPES_URL", raising=False)
     monkeypatch.setenv("FINDER_NO_FIRST_RUN", "1")
     monkeypatch.setenv("COLUMNS", "120")
-    from finder import paths
+    from finder.storage import paths
 
     paths.set_home_override(None)
     return home

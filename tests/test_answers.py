@@ -7,11 +7,12 @@ from pathlib import Path
 
 import pytest
 
-from finder import answers, checklists, editing, profiles
-from finder.answers import CONSULTATION, INSURER
 from finder.errors import NotFound, UsageError
-from finder.profiles import Profile
-from finder.store import Store, open_store
+from finder.ingest import editing
+from finder.pursue import answers, checklists, profiles
+from finder.pursue.answers import CONSULTATION, INSURER
+from finder.pursue.profiles import Profile
+from finder.storage.store import Store, open_store
 
 
 @pytest.fixture(params=["memory", "file"])

@@ -8,8 +8,9 @@ from typing import Any
 
 import pytest
 
-from finder import checklists
-from finder.checklists import (
+from finder.errors import NotFound, UsageError
+from finder.pursue import checklists
+from finder.pursue.checklists import (
     AnswerType,
     ChecklistError,
     Finding,
@@ -18,7 +19,6 @@ from finder.checklists import (
     format_answer,
     parse_answer,
 )
-from finder.errors import NotFound, UsageError
 
 SHIPPED = ("consultation", "insurer")
 

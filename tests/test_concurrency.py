@@ -18,8 +18,8 @@ ROOT = Path(__file__).resolve().parent.parent
 WORKER = """
 import os, sys, time
 from pathlib import Path
-from finder.store import open_store
-from finder import answers
+from finder.storage.store import open_store
+from finder.pursue import answers
 name, count, go = sys.argv[1], int(sys.argv[2]), Path(sys.argv[3])
 while not go.exists():
     time.sleep(0.001)

@@ -11,11 +11,11 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 
-from finder import answers, profiles, shortlist
 from finder.cli import cli
 from finder.crisis import CRISIS_SHORT
-from finder.profiles import Profile
-from finder.store import open_store
+from finder.pursue import answers, profiles, shortlist
+from finder.pursue.profiles import Profile
+from finder.storage.store import open_store
 
 CONSULT_COUNT = 55  # questions in the shipped consultation checklist
 

@@ -8,11 +8,11 @@ from typing import Any
 
 import pytest
 
-from finder import checklists
-from finder.checklists import Checklist, ChecklistError
-from finder.consult import COMMANDS_HELP, answers_from_file, walk
 from finder.crisis import CRISIS_SHORT
 from finder.errors import UsageError
+from finder.pursue import checklists
+from finder.pursue.checklists import Checklist, ChecklistError
+from finder.pursue.consult import COMMANDS_HELP, answers_from_file, walk
 
 
 class Session:

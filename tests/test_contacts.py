@@ -7,11 +7,13 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from finder import answers, contacts, editing, profiles, shortlist, therapists
 from finder.errors import NotFound, UsageError
-from finder.profiles import Profile
-from finder.shortlist import Status
-from finder.store import Store
+from finder.ingest import editing
+from finder.judge import therapists
+from finder.pursue import answers, contacts, profiles, shortlist
+from finder.pursue.profiles import Profile
+from finder.pursue.shortlist import Status
+from finder.storage.store import Store
 
 TODAY = date(2025, 3, 10)
 STAMP = datetime(2025, 3, 10, 8, 30, tzinfo=UTC)

@@ -10,10 +10,10 @@ import orjson
 import pytest
 from click.testing import CliRunner
 
-from finder import editing
 from finder.cli import cli
-from finder.export import ExportFormat, collect, render
-from finder.store import Store, open_store
+from finder.ingest import editing
+from finder.storage.export import ExportFormat, collect, render
+from finder.storage.store import Store, open_store
 
 
 def invoke(*args: str, input: str | None = None) -> tuple[int, str, str]:

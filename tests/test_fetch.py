@@ -10,10 +10,11 @@ import pytest
 from click.testing import CliRunner
 from httpserver import LocalServer, Reply, Seen
 
-from finder import fetch, therapists
 from finder.cli import cli
-from finder.net import Client, Settings
-from finder.store import open_store
+from finder.ingest import fetch
+from finder.judge import therapists
+from finder.online.net import Client, Settings
+from finder.storage.store import open_store
 
 pytestmark = pytest.mark.usefixtures("fast_network")
 
@@ -226,7 +227,7 @@ def test_http_errors_and_server_error_pages(server: LocalServer) -> None:
 def test_real_plannet_resources_served_as_a_paged_search(
     server: LocalServer, realdata: Path, tmp_path: Path
 ) -> None:
-    from finder.importing import run_import
+    from finder.ingest.pipeline import run_import
 
     files = sorted((realdata / "fhir_plannet").glob("*.json"))
     resources = [json.loads(p.read_text(encoding="utf-8")) for p in files]
@@ -254,7 +255,7 @@ def test_real_plannet_resources_served_as_a_paged_search(
 
     from_url = rows(open_store())
     # The same resources imported from the folder give the same records.
-    from finder.store import Store
+    from finder.storage.store import Store
 
     store = Store(tmp_path / "other.json")
     report = run_import(store, [realdata / "fhir_plannet"])

@@ -37,9 +37,9 @@ from hypothesis import strategies as st
 from finder import importers
 from finder.errors import FinderError
 from finder.importers.base import ParseContext
-from finder.importing import run_import
-from finder.models import Record, RowError
-from finder.store import Store
+from finder.ingest.pipeline import run_import
+from finder.records.models import Record, RowError
+from finder.storage.store import Store
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
@@ -119,8 +119,8 @@ def _xlsx_seed() -> bytes:
 
 
 def _export_seed() -> bytes:
-    from finder import editing
-    from finder.export import ExportFormat, collect, render
+    from finder.ingest import editing
+    from finder.storage.export import ExportFormat, collect, render
 
     store = Store(None)
     editing.add_therapist(store, {"name": "Dana Reyes", "statement": "IPT trained"})

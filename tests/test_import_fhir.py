@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from finder.errors import ImportRefused
 from finder.importers import detect, fhir
 from finder.importers.base import ParseContext
-from finder.models import Record, RowError
+from finder.records.models import Record, RowError
 
 
 def run_many(paths: list[Path]) -> tuple[list[Record], list[RowError], list[str]]:

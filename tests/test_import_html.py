@@ -10,10 +10,11 @@ from hypothesis import strategies as st
 
 from finder.errors import ImportRefused
 from finder.importers import detect
-from finder.importers._html import canonical_profile_url, declared_charset
-from finder.importers._html_fields import license_parts, split_subtitle
 from finder.importers.base import ParseContext
-from finder.models import Record, RowError
+from finder.importers.html.fields import license_parts, split_subtitle
+from finder.importers.html.page import declared_charset
+from finder.records.models import Record, RowError
+from finder.records.normalize import canonical_profile_url
 
 
 def records(path: Path) -> list[Record]:

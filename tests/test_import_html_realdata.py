@@ -11,9 +11,9 @@ import pytest
 
 from finder.errors import ImportRefused
 from finder.importers import detect
-from finder.importers._html import canonical_profile_url
 from finder.importers.base import ParseContext
-from finder.models import Record, RowError
+from finder.records.models import Record, RowError
+from finder.records.normalize import canonical_profile_url
 
 pytestmark = pytest.mark.realdata
 

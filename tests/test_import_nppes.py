@@ -7,11 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from finder import taxonomy
 from finder.errors import ImportRefused
 from finder.importers import detect, nppes_csv, nppes_json
 from finder.importers.base import ParseContext
-from finder.models import Record, RowError
+from finder.records import taxonomy
+from finder.records.models import Record, RowError
 
 
 def run(module, path: Path, **options) -> tuple[list[Record], list[RowError], list[str]]:

@@ -8,12 +8,14 @@ from pathlib import Path
 
 import pytest
 
-from finder import geo, merge, parallel
 from finder.importers import delimited
 from finder.importers.base import ParseContext
-from finder.importing import run_import
-from finder.models import Record, RowError
-from finder.store import Store
+from finder.ingest import parallel
+from finder.ingest.pipeline import run_import
+from finder.judge import merge
+from finder.records import geo
+from finder.records.models import Record, RowError
+from finder.storage.store import Store
 
 HEADER = ["Name", "Phone", "City", "State", "Zip", "Fee", "Types of Therapy", "Bio"]
 

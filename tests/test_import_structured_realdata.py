@@ -10,11 +10,11 @@ from pathlib import Path
 
 import pytest
 
-from finder import taxonomy
 from finder.errors import ImportRefused
 from finder.importers import detect, fhir, nppes_json, vcard
 from finder.importers.base import ParseContext
-from finder.models import Record, RowError
+from finder.records import taxonomy
+from finder.records.models import Record, RowError
 
 pytestmark = pytest.mark.realdata
 

@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from finder import therapists
 from finder.cli import cli
-from finder.store import open_store
+from finder.judge import therapists
+from finder.storage.store import open_store
 
 FIX = Path(__file__).parent / "fixtures" / "tabular"
 

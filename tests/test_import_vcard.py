@@ -9,7 +9,7 @@ import pytest
 from finder.errors import ImportRefused
 from finder.importers import detect, vcard
 from finder.importers.base import ParseContext
-from finder.models import Record, RowError
+from finder.records.models import Record, RowError
 
 
 def parse(path: Path) -> list[Record | RowError]:

@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from finder.ipt import IptClass, IptEvidence, assess, compile_rules, strongest
+from finder.judge.ipt import IptClass, IptEvidence, assess, compile_rules, strongest
 
 # (text of a therapist's own statement, expected class). Written for these tests.
 STATEMENTS: list[tuple[str, str]] = [
@@ -415,7 +415,7 @@ def test_strongest() -> None:
 
 
 def _table() -> dict[str, Any]:
-    text = resources.files("finder").joinpath("ipt_rules.toml").read_text(encoding="utf-8")
+    text = resources.files("finder.judge").joinpath("ipt_rules.toml").read_text(encoding="utf-8")
     return tomllib.loads(text)
 
 

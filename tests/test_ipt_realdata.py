@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 
 from finder.importers.base import decode
-from finder.ipt import IptClass, IptEvidence, assess
+from finder.judge.ipt import IptClass, IptEvidence, assess
 
 pytestmark = pytest.mark.realdata
 
@@ -182,7 +182,7 @@ def test_psychology_today_profiles(
     pytest.importorskip("finder.importers.psychology_today")
     from finder.importers import detect
     from finder.importers.base import ParseContext
-    from finder.models import Record
+    from finder.records.models import Record
 
     path = realdata / "psychology_today_html" / page
     parsed = list(detect(path).module.parse(path, ParseContext()))

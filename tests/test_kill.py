@@ -101,8 +101,8 @@ def seeded(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, Path]:
     home = base / "seed"
     assert finder(home, "import", str(first)).returncode == 0
     script = (
-        "from finder.store import open_store\n"
-        "from finder import answers, shortlist\n"
+        "from finder.storage.store import open_store\n"
+        "from finder.pursue import answers, shortlist\n"
         "s = open_store()\n"
         "for tid in range(1, 1001, 50):\n"
         "    shortlist.add(s, 'me', tid)\n"
@@ -166,8 +166,8 @@ def test_sigkill_during_a_consultation_loses_only_the_answer_being_saved(tmp_pat
     assert finder(home, "add", "--name", "Dana Reyes", "--yes").returncode == 0
     script = (
         "import sys\n"
-        "from finder.store import open_store\n"
-        "from finder import answers\n"
+        "from finder.storage.store import open_store\n"
+        "from finder.pursue import answers\n"
         "s = open_store()\n"
         "for i in range(100000):\n"
         "    answers.save_answer(s, 'me', 1, 'consultation', f'q{i:05d}', f'answer {i}')\n"

@@ -7,10 +7,10 @@ from typing import Any
 
 import pytest
 
-from finder import merge
 from finder.errors import NotFound, UsageError
-from finder.linkage import canonical_url, licence_key
-from finder.store import Store
+from finder.judge import merge
+from finder.judge.linkage import canonical_url, licence_key
+from finder.storage.store import Store
 
 
 def doc(rid: str, tid: int | None = None, **fields: Any) -> dict[str, Any]:

@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from finder import therapists
-from finder.importing import run_import
-from finder.linkage import canonical_url
-from finder.store import open_store
+from finder.ingest.pipeline import run_import
+from finder.judge import therapists
+from finder.judge.linkage import canonical_url
+from finder.storage.store import open_store
 
 pytestmark = pytest.mark.realdata
 

@@ -12,7 +12,7 @@ import pytest
 from httpserver import LocalServer, Reply
 
 from finder.errors import NetworkError
-from finder.net import USER_AGENT, Client, Settings, retry_after
+from finder.online.net import USER_AGENT, Client, Settings, retry_after
 
 
 class Sleeps(list[float]):

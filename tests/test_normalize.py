@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from finder import normalize
+from finder.records import normalize
 
 
 @pytest.mark.parametrize(

@@ -9,9 +9,11 @@ from pathlib import Path
 
 import pytest
 
-from finder import __version__, geo, importing, parallel
-from finder.importing import run_import
-from finder.store import Store
+from finder import __version__
+from finder.ingest import parallel, pipeline
+from finder.ingest.pipeline import run_import
+from finder.records import geo
+from finder.storage.store import Store
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -82,8 +84,8 @@ def test_zip_table_read_in_the_background_gives_the_same_coordinates(
         started.append(fn)
         return real(fn)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(importing, "Background", spy)
-    monkeypatch.setattr(importing, "BACKGROUND_ZIP_BYTES", 0)
+    monkeypatch.setattr(pipeline, "Background", spy)
+    monkeypatch.setattr(pipeline, "BACKGROUND_ZIP_BYTES", 0)
     monkeypatch.setattr(parallel, "PARALLEL_MIN_ITEMS", 4)
     forget_zip_table(monkeypatch)
     assert stored_geo(path) == plain
@@ -104,7 +106,7 @@ def test_zip_table_child_failing_still_gives_coordinates(
         return real()
 
     monkeypatch.setattr(geo, "read_table", flaky)
-    monkeypatch.setattr(importing, "BACKGROUND_ZIP_BYTES", 0)
+    monkeypatch.setattr(pipeline, "BACKGROUND_ZIP_BYTES", 0)
     forget_zip_table(monkeypatch)
     assert stored_geo(path)[0] == ("Dana Reyes0", [42.3647, -71.1042, "zip"])
 

@@ -10,9 +10,10 @@ import orjson
 import pytest
 from click.testing import CliRunner
 
-from finder import backup, editing
 from finder.cli import cli
-from finder.store import open_store
+from finder.ingest import editing
+from finder.storage import backup
+from finder.storage.store import open_store
 
 ROOT = Path(__file__).resolve().parent.parent
 SECRET = "client Jo said she has panic attacks since the divorce"
@@ -64,7 +65,7 @@ def test_crash_report_has_the_stack_but_no_personal_data(
     finder_home: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     editing.add_therapist(open_store(), {"name": "Dana Reyes", "statement": SECRET})
-    from finder import therapists
+    from finder.judge import therapists
 
     def broken(store: object) -> list[object]:
         note = SECRET  # a local holding sensitive text must not reach the report

@@ -16,10 +16,11 @@ import orjson
 import pytest
 from click.testing import CliRunner
 
-from finder import backup, editing
-from finder import store as store_module
 from finder.cli import cli
-from finder.store import SCHEMA_VERSION, open_store
+from finder.ingest import editing
+from finder.storage import backup
+from finder.storage import store as store_module
+from finder.storage.store import SCHEMA_VERSION, open_store
 
 ROOT = Path(__file__).resolve().parent.parent
 

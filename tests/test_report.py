@@ -10,11 +10,12 @@ from datetime import date
 import pytest
 from test_report_store import FIXTURES, STAMP, answer, base_profile, full_store, pin_time
 
-from finder import editing, profiles, shortlist
 from finder.errors import NotFound, UsageError
+from finder.ingest import editing
+from finder.pursue import profiles, shortlist
 from finder.report.compare import build, render
 from finder.report.formats import ReportFormat, to_format
-from finder.store import Store
+from finder.storage.store import Store
 
 TODAY = date(2025, 1, 15)
 

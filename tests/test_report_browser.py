@@ -15,10 +15,11 @@ from pathlib import Path
 import pytest
 from test_report_store import full_store, note, pin_time
 
-from finder import editing, shortlist
+from finder.ingest import editing
+from finder.pursue import shortlist
 from finder.report.compare import build, render
 from finder.report.formats import ReportFormat
-from finder.store import Store
+from finder.storage.store import Store
 
 pytestmark = pytest.mark.browser
 

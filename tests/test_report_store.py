@@ -13,20 +13,20 @@ from typing import Any
 
 import pytest
 
-from finder import profiles, shortlist
-from finder.importing import run_import
-from finder.store import Store
+from finder.ingest.pipeline import run_import
+from finder.pursue import profiles, shortlist
+from finder.storage.store import Store
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "report"
 STAMP = "2025-01-02T09:00:00+00:00"
 
 
 def pin_time(monkeypatch: pytest.MonkeyPatch) -> None:
-    import finder.editing
-    import finder.importing
+    import finder.ingest.editing
+    import finder.ingest.pipeline
 
-    monkeypatch.setattr(finder.importing, "now_iso", lambda: STAMP)
-    monkeypatch.setattr(finder.editing, "now_iso", lambda: STAMP)
+    monkeypatch.setattr(finder.ingest.pipeline, "now_iso", lambda: STAMP)
+    monkeypatch.setattr(finder.ingest.editing, "now_iso", lambda: STAMP)
 
 
 def answer(

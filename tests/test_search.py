@@ -6,12 +6,12 @@ from typing import Any
 
 import pytest
 
-from finder import merge, search
 from finder.errors import UsageError
-from finder.importing import enrich
-from finder.ipt import IptClass
-from finder.normalize import build_fields
-from finder.store import Store
+from finder.ingest.pipeline import enrich
+from finder.judge import merge, search
+from finder.judge.ipt import IptClass
+from finder.records.normalize import build_fields
+from finder.storage.store import Store
 
 IPT_TEXT = "I am trained in Interpersonal Psychotherapy (IPT) for depression."
 
@@ -144,7 +144,7 @@ def test_rank_and_why_line(store: Store) -> None:
 
 
 def test_profile_defaults_and_overrides() -> None:
-    from finder.profiles import Profile
+    from finder.pursue.profiles import Profile
 
     profile = Profile(zip="02139", radius_miles=10, telehealth="required", insurance=["Aetna"],
                       budget=150, age_group="adult")  # fmt: skip

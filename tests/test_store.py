@@ -11,7 +11,7 @@ import orjson
 import pytest
 
 from finder.errors import StoreBusy, StoreError
-from finder.store import SCHEMA_VERSION, Store, open_store
+from finder.storage.store import SCHEMA_VERSION, Store, open_store
 
 
 @pytest.fixture(params=["memory", "file"])
@@ -74,7 +74,7 @@ def test_file_is_private_and_one_write_per_transaction(
 ) -> None:
     path = tmp_path / "home" / "finder.json"
     store = open_store(path)
-    from finder import store as store_module
+    from finder.storage import store as store_module
 
     writes = []
     real = store_module.atomic_write_bytes

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from finder import therapists
-from finder.importing import run_import
-from finder.store import Store
+from finder.ingest.pipeline import run_import
+from finder.judge import therapists
+from finder.storage.store import Store
 
 pytestmark = pytest.mark.realdata
 

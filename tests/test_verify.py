@@ -10,12 +10,12 @@ import pytest
 from click.testing import CliRunner
 from httpserver import LocalServer, Reply, Responder, Seen
 
-from finder import therapists, verify
 from finder.cli import cli
 from finder.errors import NetworkError, NotFound, UsageError
-from finder.importing import run_import
-from finder.net import Client, Settings
-from finder.store import Store, open_store
+from finder.ingest.pipeline import run_import
+from finder.judge import therapists, verify
+from finder.online.net import Client, Settings
+from finder.storage.store import Store, open_store
 
 pytestmark = pytest.mark.usefixtures("fast_network")
 
@@ -481,7 +481,7 @@ def test_cli_offline_is_one_line_and_changes_nothing(tmp_path: Path) -> None:
 
 
 def test_cli_shortlist(tmp_path: Path, server: LocalServer) -> None:
-    from finder import profiles, shortlist
+    from finder.pursue import profiles, shortlist
 
     url = stock(server)
     store = load(tmp_path, WHITFIELD + "Jo Davis,LISW,,Albuquerque,NM,87102,,,\n")

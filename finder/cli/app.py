@@ -16,13 +16,13 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
-from finder import paths
 from finder.errors import FinderError
+from finder.storage import paths
 
 if TYPE_CHECKING:
     from rich.console import Console
 
-    from finder.store import Store
+    from finder.storage.store import Store
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -100,8 +100,8 @@ class App:
     @property
     def store(self) -> Store:
         if self._store is None:
-            from finder import privacy
-            from finder.store import open_store
+            from finder.storage import privacy
+            from finder.storage.store import open_store
 
             privacy.check_permissions(self.home, warn=self.warn)
             self._store = open_store()

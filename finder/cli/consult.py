@@ -19,12 +19,12 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import click
 
 from finder.cli.app import CRISIS_LINE, App, echo_json, pass_app, with_id_arg
-from finder.contacts import OUTCOMES, VIAS
 from finder.errors import FinderError, UsageError
+from finder.pursue.contacts import OUTCOMES, VIAS
 
 if TYPE_CHECKING:
-    from finder.checklists import Checklist
-    from finder.consult import WalkResult
+    from finder.pursue.checklists import Checklist
+    from finder.pursue.consult import WalkResult
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -36,13 +36,13 @@ def for_option(func: F) -> F:
 
 
 def _label(app: App, label: str | None) -> str:
-    from finder import profiles
+    from finder.pursue import profiles
 
     return profiles.get(app.store, label, create=False).label
 
 
 def _day_option(_ctx: click.Context, param: click.Parameter, value: str | None) -> date | None:
-    from finder.contacts import parse_day
+    from finder.pursue.contacts import parse_day
 
     return None if value is None else parse_day(value, f"--{param.name}".replace("_", "-"))
 
@@ -73,7 +73,8 @@ def contact_cmd(
       finder contact 12 --via phone --outcome left-message
       finder contact 12 --via email --outcome booked --at "2025-03-14 15:30"
     """
-    from finder import contacts, therapists
+    from finder.judge import therapists
+    from finder.pursue import contacts
 
     store = app.store
     profile = _label(app, label)
@@ -135,7 +136,7 @@ def followups_cmd(
 
       finder followups --days 7 --ics ~/followups.ics
     """
-    from finder import contacts
+    from finder.pursue import contacts
 
     store = app.store
     profile = _label(app, label)
@@ -186,7 +187,8 @@ def draft_cmd(app: App, tid: int, voicemail: bool, label: str | None) -> None:
 
       finder draft 12            finder draft 12 --voicemail
     """
-    from finder import contacts, profiles, therapists
+    from finder.judge import therapists
+    from finder.pursue import contacts, profiles
 
     store = app.store
     profile = profiles.get(store, label, create=False)
@@ -245,7 +247,7 @@ class _Terminal:
 
 
 def _summary(app: App, store: Any, profile: str, tid: int) -> None:
-    from finder import answers
+    from finder.pursue import answers
 
     found = [f.kind for _, f in answers.recorded(store, profile, tid).findings]
     words = {"red_flag": "red flag", "caution": "caution", "con": "con", "pro": "pro"}
@@ -274,10 +276,11 @@ def consult_cmd(
 
       finder consult 12          finder consult 12 --only money
     """
-    from finder import answers, checklists, therapists
-    from finder.consult import answers_from_file, walk
-    from finder.contacts import advance
-    from finder.shortlist import Status
+    from finder.judge import therapists
+    from finder.pursue import answers, checklists
+    from finder.pursue.consult import answers_from_file, walk
+    from finder.pursue.contacts import advance
+    from finder.pursue.shortlist import Status
 
     store = app.store
     profile = _label(app, label)
@@ -330,8 +333,9 @@ def insurer_call_cmd(
 
       finder insurer-call --plan "Aetna PPO" 12 15
     """
-    from finder import answers, checklists, profiles, therapists
-    from finder.consult import answers_from_file, walk
+    from finder.judge import therapists
+    from finder.pursue import answers, checklists, profiles
+    from finder.pursue.consult import answers_from_file, walk
 
     store = app.store
     person = profiles.get(store, label, create=False)
@@ -400,7 +404,7 @@ def answers_cmd(app: App, tid: int, label: str | None, as_json: bool) -> None:
 
       finder answers 12          finder answers 12 --json
     """
-    from finder import answers
+    from finder.pursue import answers
 
     summary = answers.summary(app.store, _label(app, label), tid)
     if as_json:
@@ -432,7 +436,8 @@ def note_cmd(
 
       finder note 12 --pro "warm, direct" --con "no evening slots"
     """
-    from finder import answers, therapists
+    from finder.judge import therapists
+    from finder.pursue import answers
 
     store = app.store
     profile = _label(app, label)
@@ -473,7 +478,7 @@ def checklists_list(app: App) -> None:
 
       finder checklists list
     """
-    from finder import checklists
+    from finder.pursue import checklists
 
     mine = app.home / "checklists"
     for name, title, path in checklists.available():
@@ -490,7 +495,7 @@ def checklists_show(name: str) -> None:
 
       finder checklists show insurer
     """
-    from finder import checklists
+    from finder.pursue import checklists
 
     checklist = checklists.load(name)
     click.echo(f"{checklist.title}\n{checklist.description}\nFile: {checklist.path}")
@@ -533,7 +538,8 @@ def checklists_copy(app: App, name: str, force: bool) -> None:
     import os
     import shutil
 
-    from finder import checklists, paths
+    from finder.pursue import checklists
+    from finder.storage import paths
 
     # A data folder that cannot exist, so only the shipped checklists are listed.
     shipped = {n: p for n, _, p in checklists.available(user_dir=Path(os.devnull))}
@@ -559,7 +565,7 @@ def checklists_validate(path: Path) -> None:
 
       finder checklists validate ~/my-questions.toml
     """
-    from finder import checklists
+    from finder.pursue import checklists
 
     problems = checklists.validate_file(path)
     for problem in problems:

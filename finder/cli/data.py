@@ -23,7 +23,7 @@ def export_cmd(app: App, fmt: str, output: Path | None) -> None:
 
     finder export -o ~/finder-backup.json      (restore with: finder import ~/finder-backup.json)
     """
-    from finder.export import ExportFormat, write
+    from finder.storage.export import ExportFormat, write
 
     payload, counts = write(app.store, ExportFormat(fmt), output)
     if output is None:
@@ -49,8 +49,8 @@ def restore_cmd(app: App, which: str | None, yes: bool, as_json: bool) -> None:
     finder restore        (list; 1 is the newest)
     finder restore 2
     """
-    from finder import backup, paths
     from finder.errors import NotFound
+    from finder.storage import backup, paths
 
     store_path = paths.store_file()
     found = backup.list_backups(store_path)
@@ -99,7 +99,7 @@ def wipe_cmd(app: App, yes: bool) -> None:
 
     finder export -o ~/keep.json && finder wipe
     """
-    from finder import privacy
+    from finder.storage import privacy
 
     plan = privacy.plan_wipe(app.home)
     if not plan.delete:

@@ -35,7 +35,7 @@ def _split(values: tuple[str, ...]) -> tuple[str, ...]:
 def _ipt(ctx: click.Context, param: click.Parameter, value: str | None) -> Any:
     if value is None:
         return None
-    from finder.ipt import IptClass
+    from finder.judge.ipt import IptClass
 
     try:
         return IptClass.parse(value)
@@ -69,13 +69,13 @@ def _many(normalise: Callable[[str], str] | None = None) -> Callable[..., tuple[
 
 
 def _format(value: str) -> str:
-    from finder.search import normalise_format
+    from finder.judge.search import normalise_format
 
     return normalise_format(value)
 
 
 def _age(value: str) -> str:
-    from finder.search import normalise_age
+    from finder.judge.search import normalise_age
 
     return normalise_age(value)
 

@@ -43,7 +43,7 @@ def _profile_value(name: str, value: Any) -> str:
 
 
 def _print_profile(app: App, profile: Any) -> None:
-    from finder import profiles
+    from finder.pursue import profiles
 
     active = profiles.active_label(app.store) == profile.label
     click.echo(f"Profile {profile.label}" + (" (active)" if active else ""))
@@ -72,7 +72,7 @@ def profile_group(ctx: click.Context, label: str | None, as_json: bool) -> None:
     """
     if ctx.invoked_subcommand is not None:
         return
-    from finder import profiles
+    from finder.pursue import profiles
 
     app = ctx.find_object(App)
     assert app is not None
@@ -115,8 +115,10 @@ def profile_set(app: App, label: str | None, clear: tuple[str, ...], **given: An
     """
     from dataclasses import replace
 
-    from finder import normalize, profiles, search
     from finder.cli.filters import _split
+    from finder.judge import search
+    from finder.pursue import profiles
+    from finder.records import normalize
 
     store = app.store
     profile = profiles.get(store, label)
@@ -173,7 +175,7 @@ def profile_list(app: App) -> None:
 
     finder profile list
     """
-    from finder import profiles
+    from finder.pursue import profiles
 
     store = app.store
     active = profiles.active_label(store)
@@ -199,7 +201,7 @@ def profile_use(app: App, label: str) -> None:
 
     finder profile use client-a
     """
-    from finder import profiles
+    from finder.pursue import profiles
 
     profile = profiles.use(app.store, label)
     app.say(f"Now using profile '{profile.label}'.")
@@ -217,7 +219,7 @@ def profile_weights(app: App, settings: tuple[str, ...], reset: bool, label: str
     """
     from dataclasses import replace
 
-    from finder import profiles
+    from finder.pursue import profiles
 
     store = app.store
     profile = profiles.get(store, label)

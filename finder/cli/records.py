@@ -86,7 +86,7 @@ def import_cmd(
       finder import ~/Downloads/therapists.csv saved-pages/
     """
     from finder import importers
-    from finder.importers._columns import parse_map_option
+    from finder.importers.tabular.columns import parse_map_option
 
     if not sources:
         raise UsageError("give at least one file or folder: finder import PATH...")
@@ -112,7 +112,7 @@ def _import_files(
     all_taxonomies: bool,
     source_label: str | None = None,
 ) -> None:
-    from finder.importing import run_import
+    from finder.ingest.pipeline import run_import
 
     with _progress(app) as progress:
         report = run_import(
@@ -285,7 +285,7 @@ def list_cmd(
 
     finder list --ipt described --near 02139 --radius 10
     """
-    from finder import search, therapists
+    from finder.judge import search, therapists
 
     if as_json and as_csv:
         raise UsageError("choose one of --json and --csv")
@@ -331,8 +331,8 @@ def show_cmd(app: App, tid: int, as_json: bool, show_extra: bool) -> None:
 
     finder show 12
     """
-    from finder import therapists
     from finder.cli.render import render_therapist, therapist_json
+    from finder.judge import therapists
 
     therapist = therapists.get(app.store, tid)
     if as_json:
@@ -377,7 +377,7 @@ def add_cmd(app: App, yes: bool, **given: str | None) -> None:
 
     finder add --name "Dana Reyes, LCSW" --phone 617-555-0100 --referred-by "Dr. Kim"
     """
-    from finder import editing
+    from finder.ingest import editing
 
     values: dict[str, Any] = {("zip" if k == "zip_" else k): v for k, v in given.items() if v}
     interactive = not yes and (sys.stdin.isatty() or not values.get("name"))
@@ -406,7 +406,7 @@ def edit_cmd(app: App, tid: int, field: str, value: str | None, clear: bool) -> 
 
     finder edit 12 phone "617-555-0100"
     """
-    from finder import editing
+    from finder.ingest import editing
 
     if clear == (value is not None):
         raise UsageError("give a VALUE, or --clear to drop your correction")

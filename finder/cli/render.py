@@ -5,9 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from finder.cli.app import App
-from finder.models import FIELDS
-from finder.store import Store
-from finder.therapists import Claim, Therapist
+from finder.judge.therapists import Claim, Therapist
+from finder.records.models import FIELDS
+from finder.storage.store import Store
 
 
 def display(value: Any) -> str:
@@ -72,8 +72,8 @@ def render_therapist(app: App, therapist: Therapist, show_extra: bool = False) -
         out.print("\n[bold]Directory claims to confirm[/bold] on the call or with the insurer:")
         for name, value in unconfirmed.items():
             out.print(f"  {name}: {escape(display(value))}")
-    from finder import verify
     from finder.cli.verify import summary_lines
+    from finder.judge import verify
 
     checked = verify.latest(app.store, therapist.tid)
     if checked:
@@ -123,6 +123,6 @@ def therapist_json(store: Store, therapist: Therapist) -> dict[str, Any]:
 
 
 def _verification(store: Store, tid: int) -> dict[str, Any] | None:
-    from finder import verify
+    from finder.judge import verify
 
     return verify.latest(store, tid)

@@ -75,8 +75,9 @@ def search_cmd(
 
     finder search --ipt described --near 02139 --radius 10 --why
     """
-    from finder import profiles, search
     from finder.cli.records import emit_rows, summary
+    from finder.judge import search
+    from finder.pursue import profiles
 
     _no_both(as_json, as_csv)
     store = app.store
@@ -145,7 +146,7 @@ SHORTLIST_COLUMNS = ["id", "name", "status", "ipt_class", "phone", "added_at", "
 def _status(value: str) -> Any:
     import re
 
-    from finder.shortlist import Status
+    from finder.pursue.shortlist import Status
 
     key = re.sub(r"[\s_]+", "-", value.strip().lower())
     try:
@@ -174,7 +175,8 @@ def shortlist_add(app: App, tids: tuple[int, ...], status: str | None, label: st
 
     finder shortlist add 12 40 --for client-a
     """
-    from finder import profiles, shortlist, therapists
+    from finder.judge import therapists
+    from finder.pursue import profiles, shortlist
 
     store = app.store
     who = profiles.resolve(store, label)
@@ -196,7 +198,8 @@ def shortlist_remove(app: App, tid: int, label: str | None) -> None:
 
     finder shortlist remove 12
     """
-    from finder import profiles, shortlist, therapists
+    from finder.judge import therapists
+    from finder.pursue import profiles, shortlist
 
     store = app.store
     who = profiles.resolve(store, label)
@@ -218,7 +221,8 @@ def shortlist_status(app: App, tid: int, status: tuple[str, ...], label: str | N
 
       finder shortlist status 12 consultation booked
     """
-    from finder import profiles, shortlist, therapists
+    from finder.judge import therapists
+    from finder.pursue import profiles, shortlist
 
     store = app.store
     who = profiles.resolve(store, label)
@@ -236,8 +240,9 @@ def shortlist_list(app: App, label: str | None, as_json: bool, as_csv: bool) -> 
 
     finder shortlist list
     """
-    from finder import profiles, shortlist, therapists
     from finder.cli.records import emit_rows
+    from finder.judge import therapists
+    from finder.pursue import profiles, shortlist
 
     _no_both(as_json, as_csv)
     store = app.store
@@ -297,7 +302,7 @@ def merge_cmd(
 
     finder merge --review            (or: finder merge --same A B / --different A B)
     """
-    from finder import merge
+    from finder.judge import merge
 
     if sum(bool(x) for x in (review, same, different)) > 1:
         raise UsageError("choose one of --review, --same and --different")
@@ -372,7 +377,7 @@ def split_cmd(app: App, tid: int, refs: tuple[str, ...]) -> None:
 
       finder split 12
     """
-    from finder import merge
+    from finder.judge import merge
 
     tids = merge.split(app.store, tid, refs)
     app.say(f"Therapist {tid} split into {', '.join(map(str, tids))}; "

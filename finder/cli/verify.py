@@ -50,7 +50,7 @@ def verify_cmd(
       finder verify --shortlist
       finder verify 12 --pick 1234567893
     """
-    from finder import verify
+    from finder.judge import verify
 
     if pick is not None:
         if use_shortlist or len(tids) != 1:
@@ -87,7 +87,7 @@ def verify_cmd(
 
 
 def _shortlisted(app: App, label: str | None) -> list[int]:
-    from finder import profiles, shortlist
+    from finder.pursue import profiles, shortlist
 
     who = profiles.resolve(app.store, label)
     ids = [entry.tid for entry in shortlist.entries(app.store, who)]
@@ -97,7 +97,7 @@ def _shortlisted(app: App, label: str | None) -> list[int]:
 
 
 def _announce(app: App, registry: str, queries: list[Any]) -> None:
-    from finder.net import host_of
+    from finder.online.net import host_of
 
     online = [q for q in queries if q.by]
     app.say(
@@ -110,14 +110,14 @@ def _announce(app: App, registry: str, queries: list[Any]) -> None:
 
 
 def _show(app: App, docs: list[dict[str, Any]], as_json: bool, kept: dict[int, Any]) -> None:
-    from finder import verify
+    from finder.judge import verify
 
     if as_json:
         echo_json(docs)
         for line in verify.NOTICE:
             app.say(line)
         return
-    from finder import therapists
+    from finder.judge import therapists
 
     for doc in docs:
         name = therapists.get(app.store, doc["tid"]).name
@@ -145,8 +145,8 @@ def import_urls(
     max_pages: int,
 ) -> None:
     """`finder import URL...`: fetch each URL (online) and import it like a saved file."""
-    from finder import fetch
     from finder.cli.records import print_import_report
+    from finder.ingest import fetch
 
     checked = [fetch.check_url(url) for url in urls]  # refuse bad URLs before any request
     for url in checked:
@@ -192,7 +192,7 @@ def describe_candidate(found: dict[str, Any]) -> str:
 
 def summary_lines(doc: dict[str, Any]) -> list[str]:
     """A stored verification as lines of text (`finder show`, `finder verify`)."""
-    from finder.verify import Status
+    from finder.judge.verify import Status
 
     status = Status(doc["status"])
     lines = [f"{status.label} ({doc['checked_at'][:10]}, NPPES NPI Registry)"]

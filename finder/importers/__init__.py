@@ -32,7 +32,7 @@ class Importer:
 def all_importers() -> list[Importer]:
     found = []
     for info in pkgutil.iter_modules(__path__):
-        if info.name in _NOT_IMPORTERS or info.name.startswith("_"):
+        if info.ispkg or info.name in _NOT_IMPORTERS or info.name.startswith("_"):
             continue
         module = importlib.import_module(f"{__name__}.{info.name}")
         found.append(Importer(module.NAME, module.DESCRIPTION, module))

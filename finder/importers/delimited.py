@@ -18,9 +18,7 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
-from finder import parallel
 from finder.errors import ImportRefused
-from finder.importers import _columns
 from finder.importers.base import (
     DEFAULT_MAX_BYTES,
     ParseContext,
@@ -29,7 +27,9 @@ from finder.importers.base import (
     detect_encoding,
     read_head,
 )
-from finder.models import Record, RowError
+from finder.importers.tabular import columns as _columns
+from finder.ingest import parallel
+from finder.records.models import Record, RowError
 
 NAME = "csv"
 DESCRIPTION = "CSV or TSV therapist list (delimiter, encoding and line endings detected)"
@@ -139,7 +139,7 @@ def parse(path: Path, ctx: ParseContext) -> Iterator[Record | RowError]:
         width = len(headers)
         glued_width = 2 * len(header) - 1
         # Rows are read ahead in batches and turned into records a batch at a time, so a
-        # big file can use a second core (``finder.parallel``).
+        # big file can use a second core (``finder.ingest.parallel``).
         pending: list[tuple[int, list[str]] | RowError] = []
         batch_start = raw.tell()
         while True:

@@ -30,10 +30,10 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
-from finder import normalize, taxonomy
 from finder.errors import ImportRefused
 from finder.importers.base import ParseContext, read_text
-from finder.models import Record, RowError
+from finder.records import normalize, taxonomy
+from finder.records.models import Record, RowError
 
 NAME = "fhir"
 DESCRIPTION = "FHIR R4 provider directory (Da Vinci Plan-Net): resources, Bundles, NDJSON"

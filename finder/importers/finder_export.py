@@ -23,8 +23,8 @@ import orjson
 
 from finder.errors import ImportRefused
 from finder.importers.base import ParseContext, check_size
-from finder.models import FIELDS, TEXT_KEPT, Kind, Record, RowError, SourceKind
-from finder.store import Doc, Store
+from finder.records.models import FIELDS, TEXT_KEPT, Kind, Record, RowError, SourceKind
+from finder.storage.store import Doc, Store
 
 NAME = "finder-export"
 DESCRIPTION = "finder's own export (finder export --format json): restores everything"
@@ -44,7 +44,7 @@ _SOURCE_KEYS = ("path", "format", "locator", "imported_at")
 
 
 def sniff(path: Path, head: bytes) -> float:
-    from finder.export import EXPORT_FORMAT, MARKDOWN_MARKER
+    from finder.storage.export import EXPORT_FORMAT, MARKDOWN_MARKER
 
     text = head.lstrip()
     if text.startswith(MARKDOWN_MARKER.encode()):
@@ -67,8 +67,8 @@ class Restored:
 
 def load(path: Path) -> dict[str, Any]:
     """Read and check the export's outer shape; refuse anything else with a clear reason."""
-    from finder.export import EXPORT_FORMAT, EXPORT_VERSION, MARKDOWN_MARKER
-    from finder.store import SCHEMA_VERSION
+    from finder.storage.export import EXPORT_FORMAT, EXPORT_VERSION, MARKDOWN_MARKER
+    from finder.storage.store import SCHEMA_VERSION
 
     check_size(path, MAX_BYTES)
     raw = path.read_bytes()
@@ -174,9 +174,10 @@ def _key(table: str, doc: Doc) -> Any:
 
 def restore(store: Store, path: Path, ctx: ParseContext) -> Restored:
     """Add everything in the export to ``store`` in one transaction (a backup first)."""
-    from finder import backup, merge
-    from finder.export import TABLES
-    from finder.importing import enrich
+    from finder.ingest.pipeline import enrich
+    from finder.judge import merge
+    from finder.storage import backup
+    from finder.storage.export import TABLES
 
     data = load(path)
     tables: dict[str, list[Any]] = data["tables"]

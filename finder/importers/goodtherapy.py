@@ -17,12 +17,13 @@ from pathlib import Path
 from typing import Any
 
 from finder.errors import ImportRefused
-from finder.importers import _html
-from finder.importers import _html_schema as _schema
-from finder.importers._html_fields import make_record, row_fields
-from finder.importers._html_profile import main_items, profile_record
 from finder.importers.base import ParseContext
-from finder.models import Record, RowError
+from finder.importers.html import page as _html
+from finder.importers.html import schema as _schema
+from finder.importers.html.fields import make_record, row_fields
+from finder.importers.html.profile import main_items, profile_record
+from finder.records.models import Record, RowError
+from finder.records.normalize.urls import canonical_profile_url
 
 NAME = "goodtherapy"
 DESCRIPTION = "GoodTherapy profile or search-results page saved from a browser"
@@ -44,7 +45,7 @@ def sniff(path: Path, head: bytes) -> float:
 def _key(href: str) -> str | None:
     if "goodtherapy.org" not in href:
         return None
-    url = _html.canonical_profile_url(href)
+    url = canonical_profile_url(href)
     return url if url and _PROFILE.match(url) else None
 
 

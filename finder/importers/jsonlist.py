@@ -9,9 +9,9 @@ from typing import Any
 import orjson
 
 from finder.errors import ImportRefused
-from finder.importers import _columns
 from finder.importers.base import ParseContext, decode, read_text
-from finder.models import Record, RowError
+from finder.importers.tabular import columns as _columns
+from finder.records.models import Record, RowError
 
 NAME = "json"
 DESCRIPTION = "JSON list of therapists: an array, an object holding an array, or JSON Lines"

@@ -9,7 +9,7 @@ file holds about 9 million rows (over 10 GB), so it is read one row at a time
 in constant memory: nothing is kept between rows but counters.
 
 By default only providers with at least one behavioural-health taxonomy are
-kept (``finder.taxonomy.is_behavioral``); ``ctx.all_taxonomies`` keeps all.
+kept (``finder.records.taxonomy.is_behavioral``); ``ctx.all_taxonomies`` keeps all.
 How many were skipped is reported through ``ctx.warn``. Columns are found by
 name, not position, so older layouts ("Provider Gender Code") and newer ones
 ("Provider Sex Code", "Certification Date", the longer v2 name fields) read
@@ -27,11 +27,11 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from finder import taxonomy
 from finder.errors import ImportRefused
 from finder.importers.base import ParseContext, decode, detect_encoding, read_head
 from finder.importers.nppes_json import NpiEntry, Slot, build_record, text
-from finder.models import Record, RowError
+from finder.records import taxonomy
+from finder.records.models import Record, RowError
 
 NAME = "nppes-csv"
 DESCRIPTION = "NPPES bulk data dissemination file (npidata_pfile CSV, 15 taxonomy slots)"

@@ -24,10 +24,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from finder import normalize, taxonomy
 from finder.errors import ImportRefused
 from finder.importers.base import ParseContext, read_text
-from finder.models import Record, RowError
+from finder.records import normalize, taxonomy
+from finder.records.models import Record, RowError
 
 NAME = "nppes-json"
 DESCRIPTION = "NPPES NPI Registry API v2.1 responses (one, several concatenated, or an array)"

@@ -25,13 +25,14 @@ from pathlib import Path
 from typing import Any
 
 from finder.errors import ImportRefused
-from finder.importers import _html
-from finder.importers import _html_schema as _schema
-from finder.importers._html import Page
-from finder.importers._html_fields import make_record, row_fields
-from finder.importers._html_profile import ORG_TYPES, PERSON_TYPES, main_items, profile_record
 from finder.importers.base import ParseContext
-from finder.models import Record, RowError
+from finder.importers.html import page as _html
+from finder.importers.html import schema as _schema
+from finder.importers.html.fields import make_record, row_fields
+from finder.importers.html.page import Page
+from finder.importers.html.profile import ORG_TYPES, PERSON_TYPES, main_items, profile_record
+from finder.records.models import Record, RowError
+from finder.records.normalize.urls import canonical_profile_url
 
 NAME = "psychology-today"
 DESCRIPTION = "Psychology Today profile or search-results page saved from a browser"
@@ -70,7 +71,7 @@ def parse(path: Path, ctx: ParseContext) -> Iterator[Record | RowError]:
 
 
 def _profile_key(url: str | None) -> str | None:
-    canonical = _html.canonical_profile_url(url)
+    canonical = canonical_profile_url(url)
     return canonical if canonical and _PROFILE_URL.match(canonical) else None
 
 
@@ -88,11 +89,7 @@ def _listing(page: Page) -> bool:
 
 
 def _row_key(href: str) -> str | None:
-    url = (
-        _html.canonical_profile_url(href)
-        if "psychologytoday" in href or href.startswith("/")
-        else None
-    )
+    url = canonical_profile_url(href) if "psychologytoday" in href or href.startswith("/") else None
     return url if url and _PROFILE_URL.match(url) else None
 
 

@@ -17,13 +17,14 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from finder.errors import ImportRefused
-from finder.importers import _html
-from finder.importers import _html_schema as _schema
-from finder.importers._html import El
-from finder.importers._html_fields import make_record, postal_address
 from finder.importers.base import ParseContext
-from finder.models import Record, RowError
-from finder.normalize import split_name
+from finder.importers.html import page as _html
+from finder.importers.html import schema as _schema
+from finder.importers.html.fields import make_record, postal_address
+from finder.importers.html.page import El
+from finder.records.models import Record, RowError
+from finder.records.normalize import split_name
+from finder.records.normalize.urls import canonical_profile_url
 
 NAME = "schema-org"
 DESCRIPTION = "any saved web page with schema.org (JSON-LD, microdata) or hCard clinician entries"
@@ -148,7 +149,7 @@ def _host(url: str | None) -> str:
 
 def _place_url(url: str | None, host: str, raw: dict[str, Any]) -> None:
     """A URL on the page's own site is a directory profile; elsewhere, the clinician's site."""
-    canonical = _html.canonical_profile_url(url)
+    canonical = canonical_profile_url(url)
     if not canonical:
         return
     if host and _host(canonical) == host:

@@ -23,11 +23,11 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from finder import normalize
 from finder.errors import ImportRefused
 from finder.importers.base import ParseContext, decode, read_text
 from finder.importers.fhir import language_name
-from finder.models import Record, RowError
+from finder.records import normalize
+from finder.records.models import Record, RowError
 
 NAME = "vcard"
 DESCRIPTION = "vCard contacts (.vcf, versions 2.1, 3.0 and 4.0, several cards per file)"

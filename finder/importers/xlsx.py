@@ -8,9 +8,9 @@ from pathlib import Path
 from typing import Any
 
 from finder.errors import ImportRefused
-from finder.importers import _columns
 from finder.importers.base import ParseContext, check_size
-from finder.models import Record, RowError
+from finder.importers.tabular import columns as _columns
+from finder.records.models import Record, RowError
 
 NAME = "xlsx"
 DESCRIPTION = "Excel workbook (.xlsx), first sheet with a header row"

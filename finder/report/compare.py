@@ -21,9 +21,9 @@ from datetime import date
 from typing import TYPE_CHECKING, Any, Final
 
 from finder.errors import FinderError, UsageError
-from finder.profiles import Profile
-from finder.store import Doc, Store
-from finder.therapists import Therapist
+from finder.judge.therapists import Therapist
+from finder.pursue.profiles import Profile
+from finder.storage.store import Doc, Store
 
 if TYPE_CHECKING:
     from finder.report.formats import ReportFormat
@@ -274,8 +274,9 @@ def build(
     today: date | None = None,
 ) -> Comparison:
     """The comparison of ``tids`` (default: the profile's shortlist) for one profile."""
-    from finder import profiles, shortlist, therapists
     from finder.crisis import CRISIS_LINES, DISCLAIMERS
+    from finder.judge import therapists
+    from finder.pursue import profiles, shortlist
     from finder.report import compare_rows
 
     profile = profiles.get(store, profile_label, create=False)
@@ -309,7 +310,7 @@ def build(
 
 
 def _checklists(notes: list[str]) -> dict[str, Any]:
-    from finder import checklists
+    from finder.pursue import checklists
 
     out: dict[str, Any] = {}
     for name in (CONSULTATION, INSURER):
@@ -335,8 +336,8 @@ def _facts(
     checklists: Mapping[str, Any],
     today: date,
 ) -> Facts:
-    from finder import checklists as cl
-    from finder import geo
+    from finder.pursue import checklists as cl
+    from finder.records import geo
 
     label = profile.label
     tid = therapist.tid

@@ -82,7 +82,7 @@ def _mismatches(f: Facts) -> list[Any]:
 
 def _mismatch(value: Any) -> str:
     if isinstance(value, Mapping):
-        # finder.verify stores {field, claimed, registry, note} (see its docstring).
+        # finder.judge.verify stores {field, claimed, registry, note} (see its docstring).
         name = value.get("field", "?")
         ours, theirs = value.get("claimed"), value.get("registry")
         if ours is not None or theirs is not None:
@@ -522,7 +522,7 @@ def _answer_rows(checklists: Mapping[str, Any]) -> dict[str, list[tuple[str, str
 
 
 def _answer_cell(f: Facts, checklist: str, question: Any) -> Cell:
-    from finder.checklists import format_answer
+    from finder.pursue.checklists import format_answer
 
     answers = f.consult if checklist == CONSULTATION else f.insurer
     value = answers.get(question.id)

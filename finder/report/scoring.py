@@ -1,6 +1,6 @@
 """The comparison score: the user's weights applied to what is known, each criterion explained.
 
-Each criterion of ``finder.profiles.DEFAULT_WEIGHTS`` gives a value from 0 to
+Each criterion of ``finder.pursue.profiles.DEFAULT_WEIGHTS`` gives a value from 0 to
 1 and the reason for it, or ``None`` (unknown) with what is missing. The
 score is the weighted mean over the known criteria only, so an unanswered
 question never counts as a zero; the report always says how many criteria
@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, Final
 
-from finder.ipt import IptClass
+from finder.judge.ipt import IptClass
 from finder.report.compare import Facts, Score, ScorePart, money
 
 LABELS: Final[dict[str, str]] = {

@@ -1,0 +1,578 @@
+"""What the saved-web-page importers share: loading a page, and reading what carries meaning.
+
+A saved directory page is mostly chrome: navigation, filter sidebars, "similar
+therapists", modals, scripts. Class names change every redesign, so the
+readers here lean on what survives redesigns: schema.org microdata and
+JSON-LD, ``rel=canonical``, ``tel:`` links, headings that label sections
+("Types of Therapy", "Finances"), "Label: value" pairs, and the fact that a
+result row is the largest block that links to one profile and no other.
+
+Parsing uses lxml's libxml2 HTML parser directly (plain ``etree`` elements): a
+1 MB results page parses in milliseconds, where BeautifulSoup with ``html.parser``
+takes a large multiple of that. lxml is imported lazily so ``finder --help``
+stays fast.
+"""
+
+from __future__ import annotations
+
+import codecs
+import json
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from finder.errors import ImportRefused
+from finder.importers.base import check_size, decode, detect_encoding, error_page_reason
+
+#: An lxml element; lxml ships no type information.
+El = Any
+
+MAX_BYTES = 30 * 1024 * 1024
+HTML_SNIFF = re.compile(rb"<!doctype\s+html|<html[\s>]|<head[\s>]|<body[\s>]|<meta\s", re.I)
+
+# Subtrees that are never part of a record: scripts, icons, forms, dialogs, site chrome.
+_SKIP_TAGS = frozenset(
+    {"script", "style", "noscript", "template", "svg", "select", "option", "textarea", "button",
+     "iframe", "nav", "header", "footer", "aside", "form", "head"}
+)  # fmt: skip
+_BLOCK_TAGS = frozenset(
+    {"p", "div", "li", "ul", "ol", "dl", "dt", "dd", "h1", "h2", "h3", "h4", "h5", "h6",
+     "section", "article", "table", "tr", "td", "th", "br", "address", "blockquote", "figure",
+     "figcaption", "main"}
+)  # fmt: skip
+_WS = re.compile(r"\s+")
+
+
+def is_html(head: bytes) -> bool:
+    return bool(HTML_SNIFF.search(head[:4096])) or bool(re.search(rb"<html[\s>]", head, re.I))
+
+
+_HEAD_TAG = re.compile(rb"<(?:link|meta)\b[^>]*>", re.I)
+#: A directory's own page links to its own site dozens of times (menus, footers);
+#: a clinician's own site links to it once or twice ("verified by ..." badges).
+MIN_SITE_LINKS = 5
+
+
+def site_page_score(head: bytes, host: re.Pattern[bytes], strong: re.Pattern[bytes]) -> float:
+    """How sure it is that ``head`` is a page saved from the site ``host`` names.
+
+    The site's own address in a ``<link>``/``<meta>`` tag (canonical, og:url) or a
+    ``strong`` marker (its title, its asset host, "saved from url=") settles it;
+    otherwise only a page that links to the site many times is the site's.
+    A clinician's own website with a directory's badge on it is not the directory's page.
+    """
+    if strong.search(head) or any(host.search(tag) for tag in _HEAD_TAG.findall(head)):
+        return 0.95
+    links = re.findall(rb"""href\s*=\s*["']https?://""" + host.pattern, head, re.I)
+    return 0.9 if len(links) >= MIN_SITE_LINKS else 0.0
+
+
+# --- loading ----------------------------------------------------------------------------
+
+_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9._:-]+)""", re.I)
+_SAVED_FROM = re.compile(r"<!--\s*saved from url=\(\d+\)\s*(\S+?)\s*-->", re.I)
+
+
+def declared_charset(data: bytes) -> str | None:
+    """The charset a page declares in a ``<meta>`` near its top, as a Python codec name.
+
+    ISO-8859-1 and ASCII are read as Windows-1252, as browsers do (WHATWG): pages
+    that declare Latin-1 routinely contain curly quotes in the 0x80-0x9F range.
+    """
+    m = _META_CHARSET.search(data[:8192])
+    if not m:
+        return None
+    label = m.group(1).decode("ascii", "replace").lower()
+    try:
+        name = codecs.lookup(label).name
+    except LookupError:
+        return None
+    if name in {"latin-1", "iso8859-1", "ascii", "cp1252", "windows-1252"}:
+        return "cp1252"
+    if name.startswith("utf-16"):
+        return None  # a page that says UTF-16 in ASCII bytes is really not UTF-16
+    return name
+
+
+@dataclass
+class Page:
+    """A parsed saved page."""
+
+    path: Path
+    root: El
+    url: str | None  # the page's own address: canonical, og:url or "saved from url"
+    title: str
+    jsonld: list[Any] = field(default_factory=list)
+
+
+def load_page(path: Path, max_bytes: int = MAX_BYTES) -> Page:
+    """Read, decode and parse ``path``; refuse empty files and saved error pages."""
+    from lxml import etree  # type: ignore[import-untyped]
+
+    check_size(path, max_bytes)
+    data = path.read_bytes()
+    if not data.strip():
+        raise ImportRefused(path, "file is empty; nothing imported")
+    encoding = None if data[:3] == codecs.BOM_UTF8 else declared_charset(data)
+    text = decode(data, encoding or detect_encoding(data[:200_000]))
+    text = text.lstrip("\ufeff")
+    if not is_html(text[:4096].encode("utf-8", "replace")):
+        reason = error_page_reason(text) if len(text) < 20000 else None
+        raise ImportRefused(
+            path, reason or "not a saved web page (no HTML found); nothing imported"
+        )
+    parser = etree.HTMLParser(encoding="utf-8", huge_tree=True)
+    try:
+        root = etree.fromstring(text.encode("utf-8", "replace"), parser=parser)
+    except Exception as err:  # lxml raises several types for hopeless input
+        raise ImportRefused(
+            path, f"the page could not be parsed as HTML ({err}); nothing imported"
+        ) from None
+    if root is None:
+        raise ImportRefused(path, "the saved page has no content; nothing imported")
+    if _too_deep(root):
+        # Real pages nest a few dozen levels; thousands are an attack on recursive readers.
+        raise ImportRefused(
+            path, f"elements are nested over {MAX_DEPTH} levels deep; not a real page"
+        )
+    title = clean(root.findtext(".//title") or "")
+    _refuse_error_page(path, root, title)
+    jsonld = list(_jsonld_objects(root))
+    return Page(path=path, root=root, url=_page_url(root, text, jsonld), title=title, jsonld=jsonld)
+
+
+MAX_DEPTH = 400
+
+
+def _too_deep(root: El) -> bool:
+    from lxml import etree
+
+    depth = 0
+    for event, _ in etree.iterwalk(root, events=("start", "end")):
+        depth += 1 if event == "start" else -1
+        if depth > MAX_DEPTH:
+            return True
+    return False
+
+
+_ERROR_TITLE = re.compile(
+    r"^(?:\d{3}\b|error\b|page not found|not found|access denied|forbidden|attention required"
+    r"|just a moment|site maintenance|service unavailable|are you a robot|security check)",
+    re.I,
+)
+
+
+def _refuse_error_page(path: Path, root: El, title: str) -> None:
+    if _ERROR_TITLE.search(title):
+        raise ImportRefused(
+            path,
+            f"this is a saved error page (title {title[:60]!r}), not a therapist page; "
+            "nothing imported",
+        )
+    body = root.find("body")
+    # An error page is short: a sample of the visible text is enough, and cheap on 1 MB pages.
+    parts: list[str] = []
+    size = 0
+    for part in _text_parts(body if body is not None else root, _SKIP_TAGS):
+        parts.append(part)
+        size += len(part)
+        if size > 25000:
+            break
+    visible = clean("".join(parts))
+    if not visible:
+        raise ImportRefused(path, "the saved page has no visible text; nothing imported")
+    reason = error_page_reason(visible[:20000])
+    if reason:
+        raise ImportRefused(path, reason)
+
+
+def _page_url(root: El, text: str, jsonld: list[Any]) -> str | None:
+    for link in root.iterfind(".//link[@rel]"):
+        if "canonical" in link.get("rel", "").lower().split() and link.get("href"):
+            return str(link.get("href")).strip()
+    for meta in root.iterfind(".//meta[@property]"):
+        if meta.get("property", "").lower() == "og:url" and meta.get("content"):
+            return str(meta.get("content")).strip()
+    m = _SAVED_FROM.search(text[:4096])
+    return m.group(1) if m else None
+
+
+# --- text -------------------------------------------------------------------------------
+
+
+def clean(text: str | None) -> str:
+    return _WS.sub(" ", text or "").strip()
+
+
+def visible_text(el: El, skip: frozenset[str] = _SKIP_TAGS) -> str:
+    """The text a reader sees in ``el``: no scripts, icons, forms or chrome; blocks spaced."""
+    return clean("".join(_text_parts(el, skip)))
+
+
+def _text_parts(el: El, skip: frozenset[str]) -> Iterator[str]:
+    # A loop over a stack, not recursion: a hostile page can nest elements 100,000 deep.
+    todo: list[El | str] = [el]
+    while todo:
+        item = todo.pop()
+        if isinstance(item, str):
+            yield item
+            continue
+        tag = item.tag.lower() if isinstance(item.tag, str) else ""
+        if tag in _BLOCK_TAGS:
+            yield " "
+        after: list[El | str] = []
+        if tag and tag not in skip:
+            if item.text:
+                yield item.text
+            for child in item:
+                after.append(child)
+                if child.tail:
+                    after.append(str(child.tail))
+        if tag in _BLOCK_TAGS:
+            after.append(" ")
+        todo.extend(reversed(after))
+
+
+def lines(el: El) -> list[str]:
+    """``el``'s visible text cut at ``<br>`` and block boundaries (an address, a badge list)."""
+    out: list[str] = []
+    current: list[str] = []
+
+    def walk(node: El) -> None:
+        tag = node.tag.lower() if isinstance(node.tag, str) else ""
+        if not tag or tag in _SKIP_TAGS:
+            return
+        block = tag in _BLOCK_TAGS
+        if block or tag == "br":
+            flush()
+        if node.text:
+            current.append(node.text)
+        for child in node:
+            walk(child)
+            if child.tail:
+                current.append(child.tail)
+        if block:
+            flush()
+
+    def flush() -> None:
+        text = clean("".join(current))
+        current.clear()
+        if text:
+            out.append(text)
+
+    walk(el)
+    flush()
+    return out
+
+
+def classes(el: El) -> str:
+    cls = el.get("class")
+    ident = el.get("id")
+    if not cls and not ident:
+        return "  "
+    return f" {(cls or '').lower()} {(ident or '').lower()} "
+
+
+def class_has(el: El, *words: str) -> bool:
+    """True when a class or id of ``el`` contains one of ``words`` (a semantic hint)."""
+    names = classes(el)
+    return any(w in names for w in words)
+
+
+def in_chrome(el: El) -> bool:
+    """True when ``el`` sits in navigation, a header/footer, a sidebar or a dialog."""
+    for anc in el.iterancestors():
+        tag = anc.tag.lower() if isinstance(anc.tag, str) else ""
+        if tag in {"nav", "header", "footer", "aside", "form", "select"}:
+            return True
+        if anc.get("role", "").lower() in {"dialog", "navigation", "banner", "contentinfo"}:
+            return True
+    return False
+
+
+_RELATED = re.compile(r"similar|related|nearby")
+
+
+def is_related_block(el: El) -> bool:
+    """True for a "similar therapists" / "nearby providers" block: other clinicians."""
+    return bool(_RELATED.search(classes(el)))
+
+
+def in_related(el: El) -> bool:
+    """True when ``el`` sits inside a block about other clinicians (see ``is_related_block``)."""
+    return any(is_related_block(anc) for anc in el.iterancestors())
+
+
+def slug(label: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "_", label.lower()).strip("_")[:60] or "unlabelled"
+
+
+# --- profile URLs -----------------------------------------------------------------------
+
+
+# --- result rows ------------------------------------------------------------------------
+
+
+def result_rows(root: El, profile_key: Callable[[str], str | None]) -> list[tuple[str, El, El]]:
+    """``(key, row, link)`` for every profile linked from a results list, in page order.
+
+    A row is the largest element that links to one profile and to no other:
+    this holds for every generation of every directory we have seen, whatever
+    the classes are called. Links in navigation, sidebars and dialogs are not rows.
+    """
+    owners: dict[El, set[str]] = {}
+    first: dict[str, El] = {}
+    for a in root.iter("a"):
+        key = profile_key(a.get("href", ""))
+        if key is None or in_chrome(a):
+            continue
+        first.setdefault(key, a)
+        for anc in a.iterancestors():
+            owners.setdefault(anc, set()).add(key)
+    rows = []
+    for key, link in first.items():
+        row = link
+        for anc in link.iterancestors():
+            if owners.get(anc) != {key}:
+                break
+            row = anc
+        rows.append((key, row, link))
+    return rows
+
+
+# --- labelled sections ------------------------------------------------------------------
+
+
+@dataclass
+class Sections:
+    """What a profile says under its headings.
+
+    ``items`` maps a heading path (outermost first) to the list entries under it;
+    ``pairs`` are "Label: value" lines; ``paragraphs`` are ``<p>`` texts under a
+    heading path. Lists made only of links are navigation and are left out.
+    """
+
+    items: list[tuple[tuple[str, ...], str]] = field(default_factory=list)
+    pairs: list[tuple[tuple[str, ...], str, str]] = field(default_factory=list)
+    paragraphs: list[tuple[tuple[str, ...], str]] = field(default_factory=list)
+
+
+_HEADINGS = {"h1": 1, "h2": 2, "h3": 3, "h4": 4, "h5": 5, "h6": 6}
+_LABEL_TAGS = frozenset({"strong", "b", "dt", "th"})
+
+
+def read_sections(scope: El, skip: Callable[[El], bool] = lambda el: False) -> Sections:
+    out = Sections()
+    stack: list[tuple[int, str]] = []
+
+    def path() -> tuple[str, ...]:
+        return tuple(text for _, text in stack)
+
+    def push(level: int, text: str) -> None:
+        while stack and stack[-1][0] >= level:
+            stack.pop()
+        stack.append((level, text.rstrip(":").strip()))
+
+    def walk(el: El) -> None:
+        for child in el:
+            tag = child.tag.lower() if isinstance(child.tag, str) else ""
+            if not tag or tag in _SKIP_TAGS or skip(child):
+                continue
+            if child.get("role", "").lower() == "dialog" or class_has(child, " modal "):
+                continue
+            if tag in _HEADINGS:
+                text = visible_text(child)
+                if text:
+                    push(_HEADINGS[tag], text)
+                continue
+            if tag in _LABEL_TAGS and _is_label(child):
+                value = _label_value(child)
+                label = visible_text(child).rstrip(":").strip()
+                if value:
+                    out.pairs.append((path(), label, value))
+                elif not label.endswith(":") and len(label) < 60:
+                    push(7, label)  # a bold line standing alone is a sub-heading
+                continue
+            if tag == "li":
+                _read_item(child, path(), out)
+                continue
+            if tag in {"ul", "ol"} and len(child) == 0 and clean(child.text):
+                for part in clean(child.text).split(","):
+                    if part.strip():
+                        out.items.append((path(), part.strip()))
+                continue
+            if tag == "p":
+                text = visible_text(child)
+                # a short line with a link ("See other therapists in Denver") is navigation
+                linked = any(True for _ in child.iter("a")) and len(text) < 120
+                if text and not linked and not _links_only(child):
+                    out.paragraphs.append((path(), text))
+                continue
+            walk(child)
+
+    walk(scope)
+    return out
+
+
+def _is_label(el: El) -> bool:
+    """``<strong>Label:</strong> value``, a ``<dt>``/``<th>``, or a bold line standing alone."""
+    if el.tag in {"dt", "th"}:
+        return True
+    if visible_text(el).endswith(":"):
+        return True
+    parent = el.getparent()
+    if parent is None or clean(el.tail):
+        return False
+    before = el.getprevious()
+    if before is None:
+        alone_before = not clean(parent.text)
+    else:
+        alone_before = not clean(before.tail) and (
+            not isinstance(before.tag, str) or before.tag.lower() in _BLOCK_TAGS
+        )
+    after = el.getnext()
+    alone_after = after is None or (isinstance(after.tag, str) and after.tag.lower() in _BLOCK_TAGS)
+    return alone_before and alone_after
+
+
+def _label_value(label: El) -> str:
+    parts: list[str] = []
+    if label.tag == "dt":
+        nxt = label.getnext()
+        return visible_text(nxt) if nxt is not None and nxt.tag == "dd" else ""
+    if label.tag == "th":
+        nxt = label.getnext()
+        return visible_text(nxt) if nxt is not None and nxt.tag == "td" else ""
+    if label.tail:
+        parts.append(label.tail)
+    for sib in label.itersiblings():
+        tag = sib.tag.lower() if isinstance(sib.tag, str) else ""
+        if tag in _LABEL_TAGS or tag in _HEADINGS or tag in {"ul", "ol", "div", "p", "table"}:
+            break
+        if tag and tag not in _SKIP_TAGS:
+            parts.append(visible_text(sib))
+        if sib.tail:
+            parts.append(sib.tail)
+    return clean(" ".join(parts))
+
+
+def _read_item(li: El, path: tuple[str, ...], out: Sections) -> None:
+    label = next((c for c in li if isinstance(c.tag, str) and c.tag in _LABEL_TAGS), None)
+    if label is not None and li.index(label) == 0 and not clean(li.text):
+        value = _label_value(label)
+        name = visible_text(label).rstrip(":").strip()
+        if value and name:
+            out.pairs.append((path, name, value))
+            return
+    if _links_only(li):
+        return
+    text = visible_text(li)
+    if text:
+        out.items.append((path, text))
+
+
+def _links_only(el: El) -> bool:
+    links = " ".join(visible_text(a) for a in el.iter("a"))
+    return bool(links.strip()) and clean(links) == visible_text(el)
+
+
+# --- schema.org -------------------------------------------------------------------------
+
+
+def _jsonld_objects(root: El) -> Iterator[Any]:
+    for script in root.iter("script"):
+        if "ld+json" not in script.get("type", "").lower():
+            continue
+        raw = (script.text or "").strip()
+        if not raw:
+            continue
+        try:
+            data = json.loads(raw)
+        except ValueError:
+            # Some sites leave a trailing comma or HTML comment; one bad block is not fatal.
+            try:
+                data = json.loads(re.sub(r",\s*([}\]])", r"\1", raw.strip("<!->\n ")))
+            except ValueError:
+                continue
+        yield from data if isinstance(data, list) else [data]
+
+
+_CITY_STATE_ZIP = re.compile(
+    r"^\s*(?P<city>[A-Za-z][A-Za-z .'\-]*?)\s*,\s*(?P<state>[A-Za-z]{2}|[A-Za-z][A-Za-z ]+?)?"
+    r"\s*(?P<zip>\d{5}(?:-\d{4})?)?\s*$"
+)
+
+
+def split_place(text: str) -> dict[str, str]:
+    """``"Chicago, IL 60611"`` / ``"Lakewood, 80214"`` -> city, state, zip (what is there)."""
+    m = _CITY_STATE_ZIP.match(text)
+    if not m:
+        return {}
+    return {k: v.strip() for k, v in m.groupdict().items() if v and v.strip()}
+
+
+_TELEHEALTH = re.compile(
+    r"^(?:telehealth|teletherapy|online therapy|online only|video (?:call|session|therapy)s?"
+    r"|offers? (?:online|video|telehealth))",
+    re.I,
+)
+_ACCEPTING_YES = re.compile(r"^(?:currently |now )?accepting new (?:clients|patients)", re.I)
+_ACCEPTING_NO = re.compile(
+    r"^(?:not (?:currently )?accepting new|no(?:t)? new (?:clients|patients)"
+    r"|currently not accepting"
+    r"|waitlist for new|wait ?list)",
+    re.I,
+)
+
+
+def badges(scope: El, skip: Callable[[El], bool] = lambda el: False) -> dict[str, Any]:
+    """Telehealth / in person / accepting as short badges and buttons state them.
+
+    Only short texts count (a badge, a button), never a sentence in a statement:
+    "I no longer offer video sessions" must not read as a telehealth badge.
+    """
+    found: dict[str, Any] = {}
+    for node in _short_texts(scope, skip):
+        if "telehealth" not in found and _TELEHEALTH.search(node):
+            found["telehealth"] = True
+        if node.lower().startswith("online only"):
+            found["in_person"] = False
+        if "accepting" not in found:
+            if _ACCEPTING_NO.search(node):
+                found["accepting"] = False
+            elif _ACCEPTING_YES.search(node):
+                found["accepting"] = True
+    return found
+
+
+def _short_texts(scope: El, skip: Callable[[El], bool]) -> list[str]:
+    out: list[str] = []
+
+    def add(text: str | None) -> None:
+        t = text.strip() if text else ""
+        if 2 < len(t) <= 120:
+            t = clean(t)
+            if len(t) <= 60:
+                out.append(t)
+
+    def walk(el: El) -> None:
+        for child in el:
+            if isinstance(child.tag, str):
+                tag = child.tag.lower()
+                hidden = (
+                    (tag in _SKIP_TAGS and tag != "button")
+                    or tag == "p"
+                    or skip(child)
+                    or child.get("role", "").lower() == "dialog"
+                    or class_has(child, " modal ", "statement")
+                )
+                if not hidden:
+                    add(child.text)
+                    walk(child)
+            add(child.tail)
+
+    add(scope.text)
+    walk(scope)
+    return out

@@ -1,0 +1,501 @@
+"""Checking clinicians against the NPPES NPI Registry (API v2.1), and keeping the result.
+
+A lookup sends only therapist identifiers (DOMAIN.md s6, s10): the NPI when one
+is known, otherwise first and last name (or an organisation's name), the state
+and the enumeration type. Notes, answers and the user's profile never leave
+the computer. Among several people of that name, the licence types the
+imported records claim narrow the candidates locally (taxonomy codes -> licence
+type); a name is only *matched* when exactly one candidate remains and the
+state was part of the search, because names alone catch namesakes.
+
+What the registry says is self-reported: it supports, but does not prove, an
+active licence (the state board is the authority), and it says nothing about
+IPT training. ``NOTICE`` says so wherever results are shown.
+
+The ``verifications`` table holds one document per therapist, the latest
+check (a failed check never replaces an earlier result)::
+
+    {
+      "tid": 12,
+      "status": "matched" | "ambiguous" | "not_found" | "error",
+      "checked_at": "2026-03-01T10:00:00+00:00",
+      "registry": "https://npiregistry.cms.hhs.gov/api/",
+      "query": {"by": "npi" | "name", "sent": {"number": "...", ...}},
+      "npi": "1234567893" | null,         # matched only
+      "picked": false,                    # true when the user chose among candidates
+      "result": CANDIDATE | {},           # matched only
+      "candidates": [CANDIDATE, ...],     # ambiguous (and the match itself when matched)
+      "mismatches": [{"field", "claimed", "registry", "note"}, ...],
+      "message": "..." | null              # not_found / error: what the registry said
+    }
+
+    CANDIDATE = {
+      "npi", "name", "credential", "organization": bool,
+      "status": "active" | "deactivated" | other | null, "last_updated",
+      "license_type", "license_number", "license_state",      # from the primary taxonomy
+      "taxonomies": [{"code", "desc", "primary", "license", "state", "license_type"}],
+      "location": {"address", "city", "state", "zip", "phone"}
+    }
+
+A matched result is also stored as a record (rid ``verify-<tid>``, source kind
+``verify``, pinned to the therapist) carrying the registry's NPI, credentials,
+licence and taxonomy values, so ``finder show`` lists them with provenance and
+``Therapist.conflicts`` shows where they disagree with imported claims.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import TYPE_CHECKING, Any, Final
+
+from finder.errors import NetworkError, NotFound, UsageError
+from finder.records import normalize, taxonomy
+from finder.records.models import SourceKind
+from finder.storage.store import Doc, Store
+
+if TYPE_CHECKING:
+    from finder.judge.therapists import Therapist
+    from finder.online.net import Client
+
+DEFAULT_URL: Final = "https://npiregistry.cms.hhs.gov/api/"
+URL_ENV: Final = "FINDER_NPPES_URL"
+SEARCH_LIMIT: Final = 50
+MAX_CANDIDATES: Final = 20
+
+NOTICE: Final[tuple[str, ...]] = (
+    "The NPI registry is self-reported: it supports, but does not prove, an active licence.",
+    "The state licensing board is the authority for whether a licence is active.",
+    "The registry says nothing about IPT training: ask about it on the call.",
+)
+
+
+class Status(StrEnum):
+    MATCHED = "matched"
+    AMBIGUOUS = "ambiguous"
+    NOT_FOUND = "not_found"
+    ERROR = "error"
+
+    @property
+    def label(self) -> str:
+        return self.value.replace("_", " ")
+
+
+@dataclass(frozen=True)
+class Query:
+    """What one lookup will send, decided before anything goes online."""
+
+    tid: int
+    name: str
+    by: str  # "npi" | "name" | "" (nothing to look up)
+    params: dict[str, str]
+    state: str | None = None
+    license_types: frozenset[str] = frozenset()
+
+    def describe(self) -> str:
+        """What will be sent, in words, for the question asked before going online."""
+        if self.by == "npi":
+            return f"NPI {self.params['number']}"
+        if self.by == "":
+            return "nothing to send (no NPI and no first and last name)"
+        who = self.params.get("organization_name") or (
+            f"{self.params.get('first_name', '')} {self.params.get('last_name', '')}".strip()
+        )
+        return f"name {who}" + (f", state {self.state}" if self.state else "")
+
+
+@dataclass
+class Verification:
+    tid: int
+    status: Status
+    checked_at: str
+    registry: str
+    query: Query
+    npi: str | None = None
+    picked: bool = False
+    result: dict[str, Any] = field(default_factory=dict)
+    candidates: list[dict[str, Any]] = field(default_factory=list)
+    mismatches: list[dict[str, Any]] = field(default_factory=list)
+    message: str | None = None
+
+    def to_doc(self) -> Doc:
+        sent = {k: v for k, v in self.query.params.items() if k not in ("version", "limit")}
+        return {
+            "tid": self.tid,
+            "status": self.status.value,
+            "checked_at": self.checked_at,
+            "registry": self.registry,
+            "query": {"by": self.query.by, "sent": sent},
+            "npi": self.npi,
+            "picked": self.picked,
+            "result": self.result,
+            "candidates": self.candidates,
+            "mismatches": self.mismatches,
+            "message": self.message,
+        }
+
+
+def registry_url(given: str | None = None) -> str:
+    """``--base-url``, else ``$FINDER_NPPES_URL``, else the public registry."""
+    from finder.online.net import check_http_url
+
+    url = given or os.environ.get(URL_ENV) or DEFAULT_URL
+    return check_http_url(url)
+
+
+# --- deciding what to send -------------------------------------------------------------------
+
+
+def _claims(therapist: Therapist, name: str) -> list[Any]:
+    """Values of ``name`` the user's sources claim: imports and the user's own entries."""
+    return [c.value for c in therapist.values(name) if c.source.kind is not SourceKind.VERIFY]
+
+
+def _first_claim(therapist: Therapist, name: str) -> Any:
+    values = _claims(therapist, name)
+    return values[0] if values else None
+
+
+def plan(therapist: Therapist) -> Query:
+    """The lookup for ``therapist``: by NPI when a valid one is claimed, else by name and state."""
+    # An NPI an earlier check matched (or the user picked) counts when no source gives one,
+    # so checking again does not fall back to a name search and lose the pick.
+    known = _claims(therapist, "npi") + [c.value for c in therapist.values("npi")]
+    npi = next((n for n in (normalize.npi(v) for v in known) if n), None)
+    state = normalize.state(_first_claim(therapist, "license_state")) or normalize.state(
+        _first_claim(therapist, "state")
+    )
+    kinds = {str(v) for v in _claims(therapist, "license_type")}
+    for codes in _claims(therapist, "taxonomies"):
+        for code in codes if isinstance(codes, list) else [codes]:
+            kind = taxonomy.license_type(str(code))
+            if kind:
+                kinds.add(kind)
+    base = {"version": "2.1"}
+    if npi:
+        return Query(therapist.tid, therapist.name, "npi", {**base, "number": npi}, state,
+                     frozenset(kinds))  # fmt: skip
+    params = {**base, "limit": str(SEARCH_LIMIT)}
+    if therapist.is_organization:
+        org = _first_claim(therapist, "name")
+        if not org:
+            return Query(therapist.tid, therapist.name, "", {})
+        params.update(enumeration_type="NPI-2", organization_name=str(org))
+    else:
+        first = _first_claim(therapist, "first_name")
+        last = _first_claim(therapist, "last_name")
+        if not (first and last):
+            return Query(therapist.tid, therapist.name, "", {})
+        params.update(enumeration_type="NPI-1", first_name=str(first), last_name=str(last))
+    if state:
+        params["state"] = state
+    return Query(therapist.tid, therapist.name, "name", params, state, frozenset(kinds))
+
+
+# --- reading the registry's answer -----------------------------------------------------------
+
+
+def candidate(result: dict[str, Any]) -> dict[str, Any]:
+    """One ``results[]`` item of the API as a stored CANDIDATE (see the module docstring)."""
+    from finder.importers import nppes_json as nj
+    from finder.records.models import Record
+
+    entry = nj.entry_from_result(result)
+    built = nj.build_record(entry, "result")
+    fields = built.fields if isinstance(built, Record) else {}
+    slots = nj.primary_first([s for s in entry.slots if taxonomy.normalize_code(s.code)])
+    taxonomies = [
+        {
+            "code": taxonomy.normalize_code(s.code),
+            "desc": s.desc or taxonomy.name(s.code),
+            "primary": s.primary,
+            "license": s.license,
+            "state": normalize.state(s.state) or s.state,
+            "license_type": taxonomy.license_type(s.code),
+        }
+        for s in slots
+    ]
+    primary = taxonomies[0] if taxonomies else {}
+    loc = entry.location
+    phone = normalize.phone(loc.get("telephone_number"))
+    return {
+        "npi": fields.get("npi") or nj.text(entry.npi),
+        "name": fields.get("name"),
+        "credential": nj.text(entry.credential),
+        "organization": entry.is_organization,
+        "status": entry.extra.get("status"),
+        "last_updated": entry.extra.get("last_updated"),
+        "license_type": fields.get("license_type"),
+        "license_number": primary.get("license"),
+        "license_state": primary.get("state"),
+        "taxonomies": taxonomies,
+        "location": {
+            "address": fields.get("address"),
+            "city": fields.get("city"),
+            "state": fields.get("state"),
+            "zip": fields.get("zip"),
+            "phone": phone,
+        },
+    }
+
+
+def _errors_text(errors: Any) -> str:
+    items = errors if isinstance(errors, list) else [errors]
+    out = []
+    for item in items:
+        if isinstance(item, dict):
+            desc = item.get("description") or item.get("message")
+            if desc:
+                out.append(str(desc).strip())
+        elif item:
+            out.append(str(item).strip())
+    return "; ".join(out) or "an error with no description"
+
+
+def _results(body: Any, host: str) -> list[dict[str, Any]] | str:
+    """The results of one answer, or the registry's own error text."""
+    if isinstance(body, dict) and "Errors" in body:
+        return _errors_text(body["Errors"])
+    if not isinstance(body, dict) or not isinstance(body.get("results", []), list):
+        raise NetworkError(
+            f"{host} answered with JSON that is not an NPI registry response; nothing was changed"
+        )
+    return [r for r in body.get("results") or [] if isinstance(r, dict)]
+
+
+def _key(value: Any) -> str:
+    return re.sub(r"[^0-9A-Z]", "", str(value).upper()).lstrip("0")
+
+
+def mismatches(therapist: Therapist, found: dict[str, Any], by: str) -> list[dict[str, Any]]:
+    """Where the registry's record disagrees with what the imported records claim."""
+    out: list[dict[str, Any]] = []
+
+    def add(name: str, claimed: Any, registry: Any, note: str) -> None:
+        out.append({"field": name, "claimed": claimed, "registry": registry, "note": note})
+
+    slots = found.get("taxonomies") or []
+    types = {t["license_type"] for t in slots if t.get("license_type")}
+    states = {t["state"] for t in slots if t.get("state")}
+    numbers = {_key(t["license"]) for t in slots if t.get("license")}
+    status = found.get("status")
+    if status and status != "active":
+        add("status", "listed as practising", status,
+            "the NPI record is not active; ask the clinician, check the state board")  # fmt: skip
+    for npi in {normalize.npi(v) for v in _claims(therapist, "npi")} - {None, found.get("npi")}:
+        add("npi", npi, found.get("npi"), "a source gives a different NPI")
+    for kind in dict.fromkeys(str(v) for v in _claims(therapist, "license_type")):
+        if types and kind not in types:
+            add("license_type", kind, ", ".join(sorted(types)),
+                "a different licence type in the registry")  # fmt: skip
+    for st in dict.fromkeys(normalize.state(v) for v in _claims(therapist, "license_state")):
+        if st and states and st not in states:
+            add("license_state", st, ", ".join(sorted(states)),
+                "the registry lists no licence in this state")  # fmt: skip
+    location_state = (found.get("location") or {}).get("state")
+    for st in dict.fromkeys(normalize.state(v) for v in _claims(therapist, "state")):
+        if st and states and st not in states and st != location_state:
+            add("state", st, ", ".join(sorted(states)),
+                "practises in a state where the registry lists no licence")  # fmt: skip
+    for number in dict.fromkeys(str(v) for v in _claims(therapist, "license_number")):
+        if numbers and _key(number) not in numbers:
+            listed = ", ".join(t["license"] for t in slots if t.get("license"))
+            add("license_number", number, listed, "a different licence number in the registry")
+    if by != "name" and not found.get("organization"):
+        last = str(found.get("name") or "").split()[-1:] or [""]
+        claimed = [str(v) for v in _claims(therapist, "last_name")]
+        if claimed and last[0] and _key(last[0]) not in {_key(c) for c in claimed}:
+            note = "this NPI belongs to someone of another name: is the NPI in the source right?"
+            add("name", therapist.name, found.get("name"), note)
+    return out
+
+
+def _narrow(found: list[dict[str, Any]], query: Query) -> list[dict[str, Any]]:
+    """Keep candidates whose registry licence types fit what the sources claim, if any do."""
+    if not query.license_types:
+        return found
+    fitting = [
+        c for c in found
+        if query.license_types & {t["license_type"] for t in c["taxonomies"] if t["license_type"]}
+    ]  # fmt: skip
+    return fitting or found
+
+
+def check(client: Client, registry: str, therapist: Therapist, now: str) -> Verification:
+    """Look ``therapist`` up; network failures raise ``NetworkError`` (nothing is stored)."""
+    from finder.online.net import host_of
+
+    query = plan(therapist)
+    result = Verification(therapist.tid, Status.ERROR, now, registry, query)
+    if query.by == "":
+        result.message = "nothing to look up: no NPI and no first and last name"
+        return result
+    answer = _results(client.get_json(registry, query.params), host_of(registry))
+    if isinstance(answer, str):
+        result.message = f"the registry answered with an error: {answer}"
+        return result
+    found = [candidate(r) for r in answer]
+    if not found:
+        result.status = Status.NOT_FOUND
+        result.message = (
+            f"no NPI record with number {query.params['number']}"
+            if query.by == "npi"
+            else f"no NPI record for {query.describe()[5:]}"
+        )
+        return result
+    if query.by == "name":
+        found = _narrow(found, query)
+    if len(found) == 1 and (query.by == "npi" or query.state):
+        return _matched(result, therapist, found[0], query.by)
+    result.status = Status.AMBIGUOUS
+    result.candidates = found[:MAX_CANDIDATES]
+    if len(found) == 1:
+        result.message = "one record of that name, but no state to confirm it is the same person"
+    else:
+        result.message = f"{len(found)} records of that name"
+    return result
+
+
+def _matched(
+    result: Verification, therapist: Therapist, found: dict[str, Any], by: str
+) -> Verification:
+    result.status = Status.MATCHED
+    result.npi = found.get("npi")
+    result.result = found
+    result.candidates = []
+    result.mismatches = mismatches(therapist, found, by)
+    result.message = None
+    return result
+
+
+# --- running checks and keeping the results --------------------------------------------------
+
+
+def run(
+    store: Store, tids: Iterable[int], *, registry: str | None = None, client: Client | None = None
+) -> list[Verification]:
+    """Check every therapist in ``tids``, then store all results in one transaction.
+
+    A network failure part-way raises ``NetworkError`` and stores nothing.
+    """
+    from finder.ingest.pipeline import now_iso
+    from finder.judge import therapists
+    from finder.online.net import Client as NetClient
+
+    url = registry_url(registry)
+    people = [therapists.get(store, tid) for tid in dict.fromkeys(tids)]
+    own = client is None
+    net = client or NetClient()
+    try:
+        now = now_iso()
+        results = [check(net, url, t, now) for t in people]
+    finally:
+        if own:
+            net.close()
+    save(store, results)
+    return results
+
+
+def plans(store: Store, tids: Iterable[int]) -> list[Query]:
+    """What ``run`` would send for each therapist (shown before going online)."""
+    from finder.judge import therapists
+
+    return [plan(therapists.get(store, tid)) for tid in dict.fromkeys(tids)]
+
+
+def save(store: Store, results: list[Verification]) -> None:
+    """Store results in one transaction; a failed check never replaces an earlier answer."""
+    with store.transaction():
+        table = store.verifications
+        tids = {r.tid for r in results}
+        old: dict[int, list[int]] = {}
+        for doc in table.find(lambda d: d.get("tid") in tids):
+            old.setdefault(doc["tid"], []).append(doc["_id"])
+        kept = [r for r in results if not (r.status is Status.ERROR and old.get(r.tid))]
+        table.remove(i for r in kept for i in old.get(r.tid, []))
+        table.insert_many(r.to_doc() for r in kept)
+        rids = {f"verify-{r.tid}" for r in kept}
+        store.records.remove_where(lambda d: d.get("rid") in rids)
+        store.records.insert_many(
+            _record(r, f"verify-{r.tid}") for r in kept if r.status is Status.MATCHED
+        )
+
+
+def _record(result: Verification, rid: str) -> Doc:
+    from finder.ingest.pipeline import enrich
+    from finder.records.models import Source
+
+    found = result.result
+    raw: dict[str, Any] = {
+        "npi": found.get("npi"),
+        "credentials": found.get("credential"),
+        "license_number": found.get("license_number"),
+        "license_state": found.get("license_state"),
+        "taxonomies": [t["code"] for t in found.get("taxonomies", []) if t.get("code")],
+    }
+    fields = normalize.build_fields(raw)
+    fields.pop("license_type", None)  # credentials guess; the taxonomy decides below
+    if found.get("license_type"):
+        fields["license_type"] = found["license_type"]
+    slots = found.get("taxonomies") or []
+    if slots and slots[0].get("desc"):
+        fields["title"] = slots[0]["desc"]
+    source = Source(
+        path=f"NPPES NPI Registry ({result.registry})",
+        format="nppes-api",
+        locator=f"NPI {found.get('npi')}",
+        imported_at=result.checked_at,
+        kind=SourceKind.VERIFY,
+    )
+    return {
+        "rid": rid,
+        "source": source.to_dict(),
+        "key": rid,
+        "fields": fields,
+        "extra": {"status": found.get("status"), "location": found.get("location")},
+        "warnings": [],
+        "tid": result.tid,
+        "pinned": True,
+        **enrich(fields),
+    }
+
+
+def latest(store: Store, tid: int) -> Doc | None:
+    """The stored result of the last check of ``tid``, or ``None`` if never checked."""
+    docs = store.verifications.find(tid=tid)
+    if not docs:
+        return None
+    doc = max(docs, key=lambda d: (d.get("checked_at", ""), d["_id"]))
+    return {k: v for k, v in doc.items() if k != "_id"}
+
+
+def pick(store: Store, tid: int, npi: str) -> Verification:
+    """Choose one candidate of an ambiguous check as the match (offline: it was stored)."""
+    from finder.ingest.pipeline import now_iso
+    from finder.judge import therapists
+
+    wanted = normalize.npi(npi)
+    if wanted is None:
+        raise UsageError(f"{npi!r} is not a valid 10-digit NPI")
+    therapist = therapists.get(store, tid)
+    doc = latest(store, tid)
+    if doc is None or doc["status"] != Status.AMBIGUOUS.value:
+        raise NotFound(
+            f"therapist {tid} has no ambiguous check to pick from; run `finder verify {tid}` first"
+        )
+    chosen = next((c for c in doc["candidates"] if c.get("npi") == wanted), None)
+    if chosen is None:
+        listed = ", ".join(str(c.get("npi")) for c in doc["candidates"])
+        raise NotFound(
+            f"NPI {wanted} is not among the candidates of therapist {tid} ({listed}); "
+            f"if you know it is theirs: finder edit {tid} npi {wanted} && finder verify {tid}"
+        )
+    sent = dict(doc["query"]["sent"])
+    query = Query(tid, therapist.name, "pick", sent)
+    result = Verification(tid, Status.MATCHED, now_iso(), doc["registry"], query, picked=True)
+    _matched(result, therapist, chosen, "pick")
+    save(store, [result])
+    return result

@@ -1,0 +1,53 @@
+"""Turn the text real exports contain into canonical field values: one reader per fact.
+
+Each fact has one module and one function that every importer, search and report calls:
+names (``names``), credentials (``credentials``), licence types (``licences``), phones
+(``phones``), money (``money``), states and ZIPs (``places``), NPIs (``identifiers``), web
+and profile addresses (``urls``) and plain text, yes/no and lists (``text``). ``fields``
+builds a record's canonical fields from them. None of them raises on odd input: a directory
+export is full of odd input, and a value we cannot read is simply unknown.
+"""
+
+from __future__ import annotations
+
+from finder.records.normalize.credentials import CREDENTIALS, credentials, is_credential
+from finder.records.normalize.fields import NORMALISERS, build_fields, field_value
+from finder.records.normalize.identifiers import npi, npi_checksum_ok
+from finder.records.normalize.licences import LICENSE_TYPES, license_type
+from finder.records.normalize.money import money
+from finder.records.normalize.names import looks_like_organization, split_name
+from finder.records.normalize.phones import phone, phones
+from finder.records.normalize.places import STATE_NAMES, STATES, state, zip_code
+from finder.records.normalize.text import clean_text, number, proper, split_list, yes_no
+from finder.records.normalize.urls import canonical_profile_url, email, profile_url, url
+
+__all__ = [
+    "CREDENTIALS",
+    "LICENSE_TYPES",
+    "NORMALISERS",
+    "STATES",
+    "STATE_NAMES",
+    "build_fields",
+    "canonical_profile_url",
+    "clean_text",
+    "credentials",
+    "email",
+    "field_value",
+    "is_credential",
+    "license_type",
+    "looks_like_organization",
+    "money",
+    "npi",
+    "npi_checksum_ok",
+    "number",
+    "phone",
+    "phones",
+    "profile_url",
+    "proper",
+    "split_list",
+    "split_name",
+    "state",
+    "url",
+    "yes_no",
+    "zip_code",
+]

@@ -1,0 +1,215 @@
+"""A record's canonical fields from the raw values an importer mapped to them."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from finder.records.models import FIELDS, TEXT_KEPT, Kind
+from finder.records.normalize.credentials import credentials
+from finder.records.normalize.identifiers import npi
+from finder.records.normalize.licences import license_type
+from finder.records.normalize.money import money
+from finder.records.normalize.names import looks_like_organization, split_name
+from finder.records.normalize.phones import phones
+from finder.records.normalize.places import state, zip_code
+from finder.records.normalize.text import MEMO_LIMIT, clean_text, number, split_list, yes_no
+from finder.records.normalize.urls import email, profile_url, url
+
+
+def _list_or_none(raw: Any) -> list[str] | None:
+    return split_list(raw) or None
+
+
+def _credentials_or_none(raw: Any) -> list[str] | None:
+    return credentials(raw) or None
+
+
+def _phones_or_none(raw: Any) -> list[str] | None:
+    return phones(raw) or None
+
+
+def _lowest_fee(raw: Any) -> float | None:
+    return money(raw)[0]
+
+
+_BY_NAME: dict[str, Callable[[Any], Any]] = {
+    "credentials": _credentials_or_none,
+    "zip": zip_code,
+    "state": state,
+    "license_state": state,
+    "npi": npi,
+    "profile_url": profile_url,
+    "website": url,
+    "email": email,
+}
+_BY_KIND: dict[Kind, Callable[[Any], Any]] = {
+    Kind.LIST: _list_or_none,
+    Kind.PHONES: _phones_or_none,
+    Kind.BOOL: yes_no,
+    Kind.MONEY: _lowest_fee,
+    Kind.NUMBER: number,
+    Kind.LONGTEXT: clean_text,
+    Kind.TEXT: clean_text,
+}
+#: Canonical field -> its normaliser, decided once instead of per value.
+NORMALISERS: dict[str, Callable[[Any], Any]] = {
+    name: _BY_NAME.get(name) or _BY_KIND[kind] for name, (kind, _meaning) in FIELDS.items()
+}
+
+
+def field_value(name: str, raw: Any) -> Any:
+    """Normalise ``raw`` as the canonical field ``name`` by its kind."""
+    return NORMALISERS[name](raw)
+
+
+# Short cell values (cities, states, ZIPs, fees, plan and orientation lists, yes/no) repeat
+# across thousands of rows of one export: each field remembers what its values became.
+# Values that are unique to a row (names, phones, addresses, links, statements) are not
+# worth remembering.
+_NOT_MEMOISED = frozenset(
+    {"name", "first_name", "last_name", "phones", "email", "website", "profile_url", "npi",
+     "license_number", "address", "statement", "lat", "lon"}
+)  # fmt: skip
+_MEMO_CHARS = 200
+_VALUE_MEMO: dict[str, dict[str, Any]] = {
+    name: {} for name in FIELDS if name not in _NOT_MEMOISED and name not in TEXT_KEPT
+}
+_MONEY_MEMO: dict[str, tuple[float | None, float | None]] = {}
+_MISSING = object()
+
+
+def _normalised(name: str, value: Any) -> Any:
+    memo = _VALUE_MEMO.get(name)
+    if memo is None or type(value) is not str or len(value) >= _MEMO_CHARS:
+        return NORMALISERS[name](value)
+    found = memo.get(value, _MISSING)
+    if found is _MISSING:
+        found = NORMALISERS[name](value)
+        if len(memo) >= MEMO_LIMIT:
+            memo.clear()
+        # Lists are remembered as tuples: every record gets a list of its own.
+        memo[value] = tuple(found) if type(found) is list else found
+        return found
+    return list(found) if type(found) is tuple else found
+
+
+def _money(value: Any) -> tuple[float | None, float | None]:
+    if type(value) is not str or len(value) >= _MEMO_CHARS:
+        return money(value)
+    found = _MONEY_MEMO.get(value)
+    if found is None:
+        found = money(value)
+        if len(_MONEY_MEMO) >= MEMO_LIMIT:
+            _MONEY_MEMO.clear()
+        _MONEY_MEMO[value] = found
+    return found
+
+
+_CREDENTIALS_MEMO: dict[tuple[str, ...], tuple[str, ...]] = {}
+_LICENSE_MEMO: dict[tuple[tuple[str, ...], str | None], str | None] = {}
+
+
+def _name_credentials(creds: list[str]) -> tuple[str, ...]:
+    key = tuple(creds)
+    found = _CREDENTIALS_MEMO.get(key)
+    if found is None:
+        found = tuple(credentials(creds))
+        if len(_CREDENTIALS_MEMO) >= MEMO_LIMIT:
+            _CREDENTIALS_MEMO.clear()
+        _CREDENTIALS_MEMO[key] = found
+    return found
+
+
+def _license_kind(creds: list[str], title: str | None) -> str | None:
+    if title is not None and type(title) is not str:
+        return license_type(creds, title)
+    key = (tuple(creds), title)
+    found = _LICENSE_MEMO.get(key, _MISSING)
+    if found is _MISSING:
+        found = license_type(creds, title)
+        if len(_LICENSE_MEMO) >= MEMO_LIMIT:
+            _LICENSE_MEMO.clear()
+        _LICENSE_MEMO[key] = found
+    return found  # type: ignore[return-value]
+
+
+def build_fields(raw: dict[str, Any]) -> dict[str, Any]:
+    """Normalise a dict of canonical-field -> raw value into a record's ``fields``.
+
+    Derives what follows from the rest: the name is split from its credentials,
+    first/last names fill ``name``, credentials imply a licence type, a fee range
+    fills ``fee`` and ``fee_max`` and keeps the original text as ``fee_text``.
+    """
+    fields: dict[str, Any] = {}
+    creds: list[str] = []
+    memos = _VALUE_MEMO
+    for name, value in raw.items():
+        if value is None:
+            continue
+        if type(value) is str:
+            if not value:
+                continue
+            # The common case first: a short value this field has seen before.
+            memo = memos.get(name)
+            if memo is not None and len(value) < _MEMO_CHARS:
+                found = memo.get(value, _MISSING)
+                if found is not _MISSING:
+                    if found is not None:
+                        fields[name] = list(found) if type(found) is tuple else found
+                    continue
+        elif value == "" or value == []:
+            continue
+        if name == "name":
+            full, from_name = split_name(value)
+            if full:
+                fields["name"] = full
+            creds.extend(from_name)
+            continue
+        if name == "fee" or name == "fee_max":
+            low, high = _money(value)
+            if low is not None:
+                if name == "fee":
+                    fields["fee"] = low
+                    if high is not None and high != low:
+                        fields.setdefault("fee_max", high)
+                else:
+                    fields["fee_max"] = high
+                fields.setdefault(f"{name}_text", clean_text(value) or str(value))
+            continue
+        if name in TEXT_KEPT:
+            continue
+        normalised = _normalised(name, value)
+        if normalised is not None:
+            fields[name] = normalised
+    if creds:
+        for c in _name_credentials(creds):
+            fields.setdefault("credentials", [])
+            if c not in fields["credentials"]:
+                fields["credentials"].append(c)
+    if "name" not in fields:
+        first = fields.get("first_name")
+        last = fields.get("last_name")
+        if first or last:
+            fields["name"] = " ".join(p for p in (first, last) if p)
+    if "name" in fields and "last_name" not in fields and not fields.get("is_organization"):
+        words = fields["name"].replace(",", " ").split()
+        if len(words) >= 2:
+            fields["first_name"] = words[0]
+            fields["last_name"] = words[-1]
+    if "is_organization" not in fields and looks_like_organization(
+        fields.get("name"), fields.get("title")
+    ):
+        fields["is_organization"] = True
+    if "license_type" in fields:
+        fields["license_type"] = license_type([], fields["license_type"]) or fields["license_type"]
+    else:
+        kind = _license_kind(fields.get("credentials", []), fields.get("title"))
+        if kind == "Physician":
+            # MD/DO says physician; psychiatry named anywhere in the record settles it.
+            context = " ".join([fields.get("title") or "", *fields.get("specialties", [])])
+            if "psychiatr" in context.lower():
+                kind = "Psychiatrist"
+        if kind:
+            fields["license_type"] = kind
+    return fields

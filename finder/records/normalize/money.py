@@ -1,0 +1,64 @@
+"""Money: fees as sources write them."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from finder.records.normalize.text import clean_text
+
+_MONEY = re.compile(r"(\$\s*)?(\d{1,3}(?:,\d{3})+|\d+)(?:\.(\d{1,2}))?")
+# "120,50" and "1.200,00": a decimal comma (two digits after it), as Europe writes money.
+_MONEY_DECIMAL_COMMA = re.compile(r"(?<![\d.,])(\d{1,3}(?:\.\d{3})+|\d+),(\d{2})(?![\d,.])")
+# Numbers in a fee text that are not money: "50-minute session", "2 sessions", "20%".
+_NOT_MONEY_AFTER = re.compile(
+    r"\s*-?\s*(?:min\b|mins\b|minutes?\b|hrs?\b|hours?\b|sessions?\b|visits?\b|%)", re.I
+)
+_RANGE_GAP = re.compile(r"\s*(?:-|\u2013|\u2014|to)\s*", re.I)
+_FREE = re.compile(r"\bfree\b|\bno (?:cost|charge)\b|\bpro bono\b", re.I)
+
+
+def money(raw: Any) -> tuple[float | None, float | None]:
+    """A fee text -> (lowest, highest). ``"$150 - $200"`` -> (150.0, 200.0); ``"free"`` -> (0, 0).
+
+    Where some amounts carry a dollar sign, only those count (and the end of a range
+    written "$140 - 160"): "$150 per 50-minute session" is 150, not 50 to 150. A free
+    consultation says nothing about the fee of a session.
+    """
+    if isinstance(raw, bool):
+        return None, None
+    if isinstance(raw, int | float):
+        return (float(raw), float(raw)) if raw >= 0 else (None, None)
+    text = clean_text(raw)
+    if text is None:
+        return None, None
+    amounts = [value for value in _amounts(text) if value <= 100000]
+    if amounts:
+        return min(amounts), max(amounts)
+    if _FREE.search(text) and "consult" not in text.lower():
+        return 0.0, 0.0
+    return None, None
+
+
+def _amounts(text: str) -> list[float]:
+    european = _MONEY_DECIMAL_COMMA.findall(text)
+    if european:
+        return [float(f"{whole.replace('.', '')}.{cents}") for whole, cents in european]
+    found: list[tuple[float, bool, int, int]] = []  # (value, has "$", start, end)
+    for m in _MONEY.finditer(text):
+        if _NOT_MONEY_AFTER.match(text, m.end()):
+            continue
+        dollar, whole, cents = m.groups()
+        value = float(whole.replace(",", "") + (f".{cents}" if cents else ""))
+        found.append((value, bool(dollar), m.start(), m.end()))
+    if not any(dollar for _, dollar, _, _ in found):
+        return [value for value, _, _, _ in found]
+    kept: list[float] = []
+    for k, (value, dollar, start, _) in enumerate(found):
+        before = found[k - 1] if k else None
+        range_end = (
+            before is not None and before[1] and _RANGE_GAP.fullmatch(text, before[3], start)
+        )
+        if dollar or range_end:
+            kept.append(value)
+    return kept

@@ -1,0 +1,64 @@
+"""Names of people and organisations, and the credentials written after them."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from finder.records.normalize.credentials import is_credential, pretty_credential
+from finder.records.normalize.text import clean_text
+
+_HONORIFIC = re.compile(r"^(dr\.?|mr\.?|mrs\.?|ms\.?|mx\.?)\s+", re.I)
+_COMMA = re.compile(r"\s*,\s*")
+
+
+def split_name(raw: Any) -> tuple[str | None, list[str]]:
+    """``"Jane Q. Doe, LCSW, PhD"`` -> ``("Jane Q. Doe", ["LCSW", "PhD"])``.
+
+    Credentials are taken from the end of the name (after commas or plain
+    spaces) only while each token is a known credential, so a family name that
+    happens to look like one in the middle is kept.
+    """
+    text = clean_text(raw)
+    if text is None:
+        return None, []
+    if text[0] in "dDmM":  # every honorific starts with one of these
+        text = _HONORIFIC.sub("", text)
+    creds: list[str] = []
+    head = text
+    if "," in text:
+        parts = _COMMA.split(text)
+        head = parts[0]
+        for part in parts[1:]:
+            tokens = part.split()
+            if tokens and all(is_credential(t) for t in tokens):
+                creds.extend(tokens)
+            else:
+                head = f"{head}, {part}"
+    words = head.split()
+    while len(words) > 2 and is_credential(words[-1]):
+        creds.insert(0, words.pop())
+    name = " ".join(words).strip(" ,")
+    return (name or None), [pretty_credential(c) for c in creds]
+
+
+_ORG_WORDS = re.compile(
+    r"\b(group|center|centre|clinic|associates|services|institute|llc|pllc|inc|ltd|corp|"
+    r"counseling|counselling|therapy|wellness|practice|partners|collective|agency|"
+    r"foundation|hospital|health|program|facility|network|solutions)\b\.?",
+    re.I,
+)
+
+
+def looks_like_organization(name: str | None, title: str | None = None) -> bool:
+    """A group practice or centre rather than a person, judged from its name and title."""
+    if title and re.search(
+        r"\b(facility|center|centre|group practice|treatment program|"
+        r"clinic|agency)\b",
+        title,
+        re.I,
+    ):
+        return True
+    if not name:
+        return False
+    return bool(_ORG_WORDS.search(name))

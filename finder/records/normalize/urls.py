@@ -1,0 +1,112 @@
+"""Web addresses, email addresses and the one spelling of a directory profile's address."""
+
+from __future__ import annotations
+
+import functools
+import re
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+from finder.records.normalize.text import clean_text
+
+_HTTP = re.compile(r"^https?://", re.I)
+_BARE_HOST = re.compile(r"^[\w.-]+\.[a-z]{2,}(/|$)", re.I)
+
+
+def url(raw: Any) -> str | None:
+    text = clean_text(raw)
+    if text is None or " " in text:
+        return None
+    if text.startswith("//"):
+        text = "https:" + text
+    if not _HTTP.match(text):
+        if _BARE_HOST.match(text):
+            text = "https://" + text
+        else:
+            return None
+    return text
+
+
+def email(raw: Any) -> str | None:
+    text = clean_text(raw)
+    if text is None:
+        return None
+    text = re.sub(r"^mailto:", "", text, flags=re.I)
+    return text if re.fullmatch(r"[^@\s]+@[^@\s]+\.[A-Za-z]{2,}", text) else None
+
+
+_PT_KINDS = {
+    "therapists": "therapists",
+    "psychiatrists": "psychiatrists",
+    "treatment": "treatment-rehab",
+    "treatment-rehab": "treatment-rehab",
+    "groups": "groups",
+}
+
+
+@functools.lru_cache(maxsize=4096)
+def canonical_profile_url(url: str | None) -> str | None:
+    """One spelling per profile so records from different files merge.
+
+    Any URL: https, lower-case host, no query string, fragment or trailing slash.
+    Psychology Today has spelt one profile many ways over the years
+    (``therapists.psychologytoday.com/rms/prof_detail.php?profid=299404``,
+    ``.../rms/name/Gayle_Clark_LICSW_Cambridge_Massachusetts_299404``,
+    ``www.psychologytoday.com/us/therapists/gayle-clark-cambridge-ma/299404``); all
+    become ``https://www.psychologytoday.com/us/therapists/299404``.
+    """
+    if not url:
+        return None
+    text = url.strip()
+    if text.startswith("//"):
+        text = "https:" + text
+    if not re.match(r"^https?://", text, re.I):
+        if re.match(r"^(www\.)?[\w-]+(\.[\w-]+)+/", text, re.I):
+            text = "https://" + text
+        else:
+            return None
+    try:
+        parts = urlsplit(text)
+        host = (parts.hostname or "").lower()
+    except ValueError:
+        return None
+    if not host:
+        return None
+    path = re.sub(r"/{2,}", "/", parts.path)
+    if host.endswith("psychologytoday.com"):
+        pt = _psychology_today_url(host, path, parts.query)
+        if pt:
+            return pt
+    try:
+        port_number = parts.port
+    except ValueError:  # "https://w:w.example.org/": a mangled link, not a profile address
+        return None
+    port = f":{port_number}" if port_number and port_number not in (80, 443) else ""
+    return f"https://{host}{port}{path.rstrip('/')}"
+
+
+def _psychology_today_url(host: str, path: str, query: str) -> str | None:
+    profid = (parse_qs(query).get("profid") or [""])[0].strip()
+    segments = [s for s in path.split("/") if s]
+    if not profid.isdigit():
+        profid = ""
+        if segments and (len(segments) >= 2 or "name" in segments):
+            m = re.search(r"(?:^|[_-])(\d{4,})$", segments[-1])
+            if m and (segments[-1].isdigit() or "name" in segments):
+                profid = m.group(1)
+    if not profid:
+        return None
+    country = segments[0] if segments and re.fullmatch(r"[a-z]{2}", segments[0]) else "us"
+    kind = "therapists"
+    sub = host.split(".")[0]
+    if sub in _PT_KINDS:
+        kind = _PT_KINDS[sub]
+    for seg in segments[:3]:
+        if seg in _PT_KINDS:
+            kind = _PT_KINDS[seg]
+            break
+    return f"https://www.psychologytoday.com/{country}/{kind}/{profid}"
+
+
+def profile_url(raw: Any) -> str | None:
+    return canonical_profile_url(url(raw))
