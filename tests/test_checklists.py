@@ -355,7 +355,8 @@ def test_broken_questions_are_all_reported(fixtures: Path) -> None:
         f"{path}: question nohelp: missing 'help' (a non-empty string)",
         f"{path}: question badtype: unknown type 'bool' (expected one of {types})",
         f"{path}: question lost: unknown key 'hepl' "
-        "(expected category, choices, help, id, key, rules, text, type)",
+        "(expected ask_when, category, choices, confirms, decides, help, id, key, minutes, rules, "
+        "settled_by, stage, text, type, unit, weighs)",
         f"{path}: question lost: unknown category 'elsewhere'",
         f"{path}: question nochoices: a choice question needs 'choices', "
         "a list of at least 2 names",

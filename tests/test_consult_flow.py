@@ -65,7 +65,7 @@ def test_a_full_walk_shows_crisis_line_first_and_saves_each_answer(mini: Checkli
         "[4/4] Money: What is your fee?",
     ]
     assert "  2) IPT Institute" in session.lines
-    assert session.prompts == ["y/n", "number or name", "minutes, e.g. 50", "amount, e.g. 150"]
+    assert session.prompts == ["y/n", "number or name", "minutes, e.g. 50", "dollars, e.g. 150"]
     assert session.saves == [
         ("licensed", True),
         ("body", "IPT Institute"),

@@ -21,7 +21,13 @@ from dataclasses import asdict, dataclass
 from typing import Any, Final
 
 from finder.errors import UsageError
-from finder.pursue.checklist_model import Checklist, Finding, evaluate
+from finder.pursue.checklist_model import (
+    Checklist,
+    Finding,
+    evaluate,
+    ruled_out,
+    why_ruled_out,
+)
 from finder.storage.store import Doc, Store
 
 CONSULTATION: Final[str] = "consultation"
@@ -329,7 +335,10 @@ class Summary:
     findings: tuple[tuple[str, Finding], ...]
     notes: tuple[Note, ...]
     plans: tuple[str, ...]
-    unanswered: int  # consultation questions without an answer
+    unanswered: int  # consultation questions without an answer (and not ruled out)
+    ruled_out: tuple[
+        tuple[str, str, str], ...
+    ] = ()  # (id, question, the answers that ruled it out)
 
     @property
     def empty(self) -> bool:
@@ -348,6 +357,9 @@ class Summary:
             ],
             "notes": [asdict(note) for note in self.notes],
             "plans": list(self.plans),
+            "ruled_out": [
+                {"id": qid, "question": text, "because": why} for qid, text, why in self.ruled_out
+            ],
             "unanswered": self.unanswered,
         }
 
@@ -366,6 +378,9 @@ class Summary:
             text = row.question or row.id
             sep = " " if text.endswith(("?", ":")) else ": "
             out.append(f"    {text}{sep}{row.answer}")
+        if self.ruled_out:
+            out += ["", "Not asked: earlier answers ruled them out"]
+            out += [f"  {text} ({why})" for _, text, why in self.ruled_out]
         for kind, title in KIND_TITLES.items():
             found = [(c, f) for c, f in self.findings if f.kind == kind]
             if found:
@@ -420,7 +435,11 @@ def summary(store: Store, profile: str, tid: int) -> Summary:
         titles.update({f"{name}:{cid}": title for cid, title in checklist.categories})
     rows = _rows(CONSULTATION, lists[CONSULTATION], rec.consultation)
     rows += _rows(INSURER, lists[INSURER], rec.insurer)
-    open_count = sum(1 for q in lists[CONSULTATION].questions if q.id not in rec.consultation)
+    consultation = lists[CONSULTATION]
+    skipped = [q for q in ruled_out(consultation, rec.consultation) if q.id not in rec.consultation]
+    open_count = sum(
+        1 for q in consultation.questions if q.id not in rec.consultation and q not in skipped
+    )
     return Summary(
         tid=tid,
         name=therapist.name,
@@ -431,4 +450,7 @@ def summary(store: Store, profile: str, tid: int) -> Summary:
         notes=tuple(notes_for(store, profile, tid)),
         plans=tuple(plans(store, profile)),
         unanswered=open_count,
+        ruled_out=tuple(
+            (q.id, q.text, why_ruled_out(consultation, q, rec.consultation)) for q in skipped
+        ),
     )

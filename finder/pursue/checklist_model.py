@@ -51,7 +51,7 @@ NUMERIC: Final[frozenset[AnswerType]] = frozenset(
 #: What to type, shown in the walk-through's prompt.
 HINTS: Final[dict[AnswerType, str]] = {
     AnswerType.YES_NO: "y/n",
-    AnswerType.MONEY: "amount, e.g. 150",
+    AnswerType.MONEY: "dollars, e.g. 150",
     AnswerType.NUMBER: "a number",
     AnswerType.MINUTES: "minutes, e.g. 50",
     AnswerType.CHOICE: "number or name",
@@ -59,6 +59,32 @@ HINTS: Final[dict[AnswerType, str]] = {
     AnswerType.TEXT: "text",
     AnswerType.RATING: "1 to 5",
 }
+
+
+#: Minutes a question takes on the call when its checklist gives no ``minutes``.
+DEFAULT_MINUTES: Final[dict[AnswerType, float]] = {
+    AnswerType.YES_NO: 1.0,
+    AnswerType.MONEY: 1.0,
+    AnswerType.NUMBER: 1.0,
+    AnswerType.MINUTES: 1.0,
+    AnswerType.CHOICE: 1.0,
+    AnswerType.MULTI_CHOICE: 1.0,
+    AnswerType.TEXT: 1.5,
+    AnswerType.RATING: 0.5,
+}
+
+#: Selection hints: the record facts a question can confirm on the call ...
+CONFIRMS: Final[tuple[str, ...]] = (
+    "insurance", "accepting", "fee", "telehealth", "licence", "language", "ipt_credential",
+)  # fmt: skip
+#: ... and the parts of the user's profile that can make a question decisive.
+DECIDES: Final[tuple[str, ...]] = (
+    "budget", "sliding_scale", "telehealth", "language", "issues", "insurance", "age_group",
+    "formats", "state",
+)  # fmt: skip
+#: When a question is answered: on the call, by the user right after it (their own
+#: impressions, on the call sheet), or later, away from the call (a licence lookup).
+STAGES: Final[tuple[str, ...]] = ("call", "after", "later")
 
 
 @dataclass(frozen=True)
@@ -88,6 +114,25 @@ class Question:
     choices: tuple[str, ...] = ()
     rules: tuple[Rule, ...] = ()
     key: bool = False  # shown in the comparison report
+    # Optional fields (a user's older copy of a checklist works without them):
+    ask_when: Condition | None = None  # asked only when this holds (or is still unknown)
+    unit: str | None = None  # what a number counts: percent, weeks, sessions
+    minutes: float | None = None  # time it takes on the call; None: DEFAULT_MINUTES
+    confirms: str | None = None  # the record fact it confirms (see CONFIRMS)
+    decides: str | None = None  # the profile need that makes it decisive (see DECIDES)
+    stage: str = "call"  # call | after | later
+    settled_by: tuple[str, ...] = ()  # IPT evidence classes that already answer it
+    weighs: str | None = None  # the profile weight that orders it (default: by category)
+
+    @property
+    def estimate(self) -> float:
+        """Minutes this question takes on the call."""
+        return self.minutes if self.minutes is not None else DEFAULT_MINUTES[self.type]
+
+    @property
+    def depends_on(self) -> tuple[str, ...]:
+        """The ids of the questions ``ask_when`` looks at, in order."""
+        return tuple(dict.fromkeys(_questions_in(self.ask_when))) if self.ask_when else ()
 
 
 @dataclass(frozen=True)
@@ -121,6 +166,20 @@ class Checklist:
 
     def category_title(self, cid: str) -> str:
         return dict(self.categories).get(cid, cid)
+
+
+def _questions_in(cond: Condition) -> list[str]:
+    found = [cond.question] if cond.question else []
+    for part in cond.parts:
+        found += _questions_in(part)
+    return found
+
+
+def hint(question: Question) -> str:
+    """What to type, as the walk-through's prompt says it; a number says its unit."""
+    if question.type is AnswerType.NUMBER and question.unit:
+        return f"number, in {question.unit}"
+    return HINTS[question.type]
 
 
 @dataclass(frozen=True)
@@ -305,6 +364,32 @@ def evaluate(
         for rule in question.rules
         if judge.test(rule.when, question) is True
     ]
+
+
+def applies(checklist: Checklist, question: Question, answers: Mapping[str, Any]) -> bool:
+    """False when earlier answers rule the question out (its ``ask_when`` is false).
+
+    A condition still unknown (the answer it depends on was skipped) does not
+    rule a question out: it is asked.
+    """
+    if question.ask_when is None:
+        return True
+    return _Judge(checklist, answers, {}).test(question.ask_when, question) is not False
+
+
+def ruled_out(checklist: Checklist, answers: Mapping[str, Any]) -> list[Question]:
+    """The questions earlier answers rule out, in checklist order."""
+    return [q for q in checklist.questions if not applies(checklist, q, answers)]
+
+
+def why_ruled_out(checklist: Checklist, question: Question, answers: Mapping[str, Any]) -> str:
+    """The answers a ruled-out question depends on, as ``certified: no``."""
+    parts = []
+    for qid in question.depends_on:
+        other = checklist.question(qid)
+        if answers.get(qid) is not None:
+            parts.append(f"{qid}: {format_answer(other, answers[qid])}")
+    return ", ".join(parts)
 
 
 class _Judge:

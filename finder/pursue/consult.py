@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import json
 import tomllib
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
@@ -23,13 +23,14 @@ from typing import Any, Literal
 from finder.crisis import CRISIS_SHORT
 from finder.errors import UsageError
 from finder.pursue.checklists import (
-    HINTS,
     AnswerType,
     Checklist,
     ChecklistError,
     Question,
+    applies,
     coerce_answer,
     format_answer,
+    hint,
     parse_answer,
 )
 
@@ -58,82 +59,53 @@ def walk(
     echo: Callable[[str], None],
     only: str | None = None,
     start_at: str | None = None,
+    questions: Sequence[Question] | None = None,
 ) -> WalkResult:
-    """Ask the unanswered questions in order (or of category ``only``), saving each answer."""
-    scope = checklist.in_category(only) if only else checklist.questions
-    current = dict(answers)
-    answered: list[str] = []
-    cleared: list[str] = []
+    """Ask the unanswered questions in order (or of category ``only``), saving each answer.
 
-    def unanswered_from(index: int) -> int:
-        while index < len(scope) and current.get(scope[index].id) is not None:
-            index += 1
-        return index
-
+    ``questions`` walks exactly those (a call plan, worded for one clinician) instead.
+    Questions that earlier answers rule out (their ``ask_when`` is false) are skipped.
+    """
+    if questions is not None:
+        scope = tuple(questions)
+    else:
+        scope = checklist.in_category(only) if only else checklist.questions
+    state = _Walk(checklist, scope, dict(answers))
     if start_at is not None:
         ids = [q.id for q in scope]
         if start_at not in ids:
             where = f"category {only}" if only else f"checklist {checklist.name}"
             raise UsageError(f"{where} has no question '{start_at}'")
-        index = ids.index(start_at)
+        state.index = ids.index(start_at)
     else:
-        index = unanswered_from(0)
+        state.index = state.open_from(0)
 
     echo(CRISIS_SHORT)
-    if index >= len(scope):
+    if state.index >= len(scope):
         echo(f"All {len(scope)} questions are answered.")
-        return _result(scope, current, answered, cleared, "finished")
+        return state.result("finished")
     echo(COMMANDS_HELP)
-
     stopped: Literal["finished", "quit", "interrupted"] = "finished"
-    while index < len(scope):
-        question = scope[index]
+    while state.index < len(scope):
+        question = scope[state.index]
         echo("")
-        echo(_heading(checklist, question, index, len(scope)))
+        echo(_heading(checklist, question, state.index, len(scope)))
         for line in _choice_lines(question):
             echo(line)
-        if current.get(question.id) is not None:
-            shown = format_answer(question, current[question.id])
+        if state.current.get(question.id) is not None:
+            shown = format_answer(question, state.current[question.id])
             echo(f"  now: {shown} (Enter keeps it)")
         try:
-            reply = ask(HINTS[question.type]).strip()
+            reply = ask(hint(question)).strip()
         except (EOFError, KeyboardInterrupt):
             stopped = "interrupted"
             break
-        command = reply.lower()
-        if command == "?":
-            echo(f"  {question.help}")
-            echo(f"  {COMMANDS_HELP}")
-            continue
-        if command in ("q", "quit"):
+        if reply.lower() in ("q", "quit"):
             stopped = "quit"
             break
-        if command in ("b", "back"):
-            if index == 0:
-                echo("  This is the first question.")
-            else:
-                index -= 1
-            continue
-        if command in ("", "s", "skip"):
-            index = unanswered_from(index + 1)
-            continue
-        if command in ("-", "clear"):
-            if current.pop(question.id, None) is not None:
-                save(question.id, None)
-                cleared.append(question.id)
-            index = unanswered_from(index + 1)
-            continue
-        try:
-            value = parse_answer(question, reply)
-        except ValueError as err:
-            echo(f"  {err}")
-            continue
-        save(question.id, value)
-        current[question.id] = value
-        answered.append(question.id)
-        index = unanswered_from(index + 1)
+        state.reply(question, reply, save, echo)
 
-    result = _result(scope, current, answered, cleared, stopped)
+    result = state.result(stopped)
     if stopped != "finished":
         echo("")
         echo("Stopped. Your answers so far are saved.")
@@ -141,6 +113,74 @@ def walk(
         left = "1 question is" if result.remaining == 1 else f"{result.remaining} questions are"
         echo(f"{left} still unanswered; the next walk starts at the first of them.")
     return result
+
+
+class _Walk:
+    """Where a walk is, and what each reply does to it."""
+
+    def __init__(self, checklist: Checklist, scope: tuple[Question, ...], current: dict[str, Any]):
+        self.checklist = checklist
+        self.scope = scope
+        self.current = current
+        self.index = 0
+        self.answered: list[str] = []
+        self.cleared: list[str] = []
+
+    def is_open(self, question: Question) -> bool:
+        """Unanswered and not ruled out by the answers so far."""
+        return self.current.get(question.id) is None and self.applies(question)
+
+    def applies(self, question: Question) -> bool:
+        return applies(self.checklist, question, self.current)
+
+    def open_from(self, index: int) -> int:
+        while index < len(self.scope) and not self.is_open(self.scope[index]):
+            index += 1
+        return index
+
+    def reply(
+        self, question: Question, reply: str, save: Save, echo: Callable[[str], None]
+    ) -> None:
+        command = reply.lower()
+        if command == "?":
+            echo(f"  {question.help}")
+            echo(f"  {COMMANDS_HELP}")
+        elif command in ("b", "back"):
+            before = self.index - 1
+            while before >= 0 and not self.applies(self.scope[before]):
+                before -= 1
+            if before < 0:
+                echo("  This is the first question.")
+            else:
+                self.index = before
+        elif command in ("", "s", "skip"):
+            self.index = self.open_from(self.index + 1)
+        elif command in ("-", "clear"):
+            if self.current.pop(question.id, None) is not None:
+                save(question.id, None)
+                self.cleared.append(question.id)
+            self.index = self.open_from(self.index + 1)
+        else:
+            try:
+                value = parse_answer(question, reply)
+            except ValueError as err:
+                echo(f"  {err}")
+                return
+            save(question.id, value)
+            self.current[question.id] = value
+            self.answered.append(question.id)
+            self.index = self.open_from(self.index + 1)
+
+    def result(self, stopped: Literal["finished", "quit", "interrupted"]) -> WalkResult:
+        open_ids = [q.id for q in self.scope if self.is_open(q)]
+        return WalkResult(
+            answered=tuple(self.answered),
+            cleared=tuple(self.cleared),
+            stopped=stopped,
+            next_question=open_ids[0] if open_ids else None,
+            remaining=len(open_ids),
+            answers=self.current,
+        )
 
 
 def _heading(checklist: Checklist, question: Question, index: int, total: int) -> str:
@@ -152,24 +192,6 @@ def _choice_lines(question: Question) -> list[str]:
     if question.type not in (AnswerType.CHOICE, AnswerType.MULTI_CHOICE):
         return []
     return [f"  {number}) {choice}" for number, choice in enumerate(question.choices, 1)]
-
-
-def _result(
-    scope: tuple[Question, ...],
-    current: dict[str, Any],
-    answered: list[str],
-    cleared: list[str],
-    stopped: Literal["finished", "quit", "interrupted"],
-) -> WalkResult:
-    open_ids = [q.id for q in scope if current.get(q.id) is None]
-    return WalkResult(
-        answered=tuple(answered),
-        cleared=tuple(cleared),
-        stopped=stopped,
-        next_question=open_ids[0] if open_ids else None,
-        remaining=len(open_ids),
-        answers=current,
-    )
 
 
 def answers_from_file(checklist: Checklist, path: str | Path) -> dict[str, Any]:
