@@ -17,7 +17,7 @@ from finder.pursue import answers, profiles, shortlist
 from finder.pursue.profiles import Profile
 from finder.storage.store import open_store
 
-CONSULT_COUNT = 55  # questions in the shipped consultation checklist
+CONSULT_COUNT = 56  # questions in the shipped consultation checklist
 
 
 def invoke(*args: str, input: str | None = None) -> tuple[int, str, str]:
@@ -205,7 +205,7 @@ def test_draft_voicemail_from_the_profile() -> None:
 def test_consult_walk_with_help_invalid_back_and_quit_then_resume() -> None:
     tid = add("Dana Reyes")
     script = "y\n?\nLCSW 4471\nmaybe\nn\nb\n\nq\n"
-    code, out, err = invoke("consult", str(tid), input=script)
+    code, out, err = invoke("consult", str(tid), "--all", input=script)
     assert code == 0
     lines = out.splitlines()
     assert lines[:3] == [
@@ -217,33 +217,33 @@ def test_consult_walk_with_help_invalid_back_and_quit_then_resume() -> None:
     assert "(text) >   With the type (LCSW, LMFT, LPC, psychologist ...)" in out  # '?' help
     headings = [line for line in lines if line.startswith("[")]
     assert headings == [
-        "[1/55] Licence: Are you licensed to practise psychotherapy?",
-        "[2/55] Licence: What type of licence do you hold, and what is the number?",
-        "[2/55] Licence: What type of licence do you hold, and what is the number?",
-        "[3/55] Licence: Is your licence active in the state where I live?",
-        "[3/55] Licence: Is your licence active in the state where I live?",
-        "[4/55] Licence: Are you pre-licensed, an associate or intern? If so, who supervises you?",
-        "[3/55] Licence: Is your licence active in the state where I live?",
-        "[4/55] Licence: Are you pre-licensed, an associate or intern? If so, who supervises you?",
+        "[1/56] Licence: Are you licensed to practise psychotherapy?",
+        "[2/56] Licence: What type of licence do you hold, and what is the number?",
+        "[2/56] Licence: What type of licence do you hold, and what is the number?",
+        "[3/56] Licence: Is your licence active in the state where I live?",
+        "[3/56] Licence: Is your licence active in the state where I live?",
+        "[4/56] Licence: Are you pre-licensed, an associate or intern?",
+        "[3/56] Licence: Is your licence active in the state where I live?",
+        "[4/56] Licence: Are you pre-licensed, an associate or intern?",
     ]
     assert "  now: no (Enter keeps it)" in lines
     assert lines[-2:] == [
         "Stopped. Your answers so far are saved.",
-        "52 questions are still unanswered; the next walk starts at the first of them.",
+        "53 questions are still unanswered; the next walk starts at the first of them.",
     ]
     assert stored(tid) == {"licensed": True, "licence_type_number": "LCSW 4471",
                            "licensed_in_my_state": False}  # fmt: skip
     assert "Findings: 1 red flag: finder answers 1" in err
     assert status(tid) is None  # not finished: not consulted yet
     # Resume: the walk starts at the first unanswered question.
-    _, out, _ = invoke("consult", str(tid), input="s\nq\n")
+    _, out, _ = invoke("consult", str(tid), "--all", input="s\nq\n")
     assert next(line for line in out.splitlines() if line.startswith("[")) == (
-        "[4/55] Licence: Are you pre-licensed, an associate or intern? If so, who supervises you?"
+        "[4/56] Licence: Are you pre-licensed, an associate or intern?"
     )
 
 
 def test_ctrl_c_mid_walk_keeps_the_answers(monkeypatch: pytest.MonkeyPatch) -> None:
-    from finder.cli import consult as consult_cli
+    from finder.cli import walks as consult_cli
 
     tid = add("Dana Reyes")
     replies: list[str | BaseException] = ["y", "LCSW 4471", KeyboardInterrupt()]
@@ -255,7 +255,7 @@ def test_ctrl_c_mid_walk_keeps_the_answers(monkeypatch: pytest.MonkeyPatch) -> N
         return reply
 
     monkeypatch.setattr(consult_cli, "_read_line", read_line)
-    code, out, _ = invoke("consult", str(tid))
+    code, out, _ = invoke("consult", str(tid), "--all")
     assert code == 130
     assert "Stopped. Your answers so far are saved." in out
     assert stored(tid) == {"licensed": True, "licence_type_number": "LCSW 4471"}
@@ -279,7 +279,7 @@ def test_finishing_a_part_marks_the_therapist_consulted() -> None:
 def test_consult_from_a_question_and_bad_options() -> None:
     tid = add("Dana Reyes")
     _, out, _ = invoke("consult", str(tid), "--from", "fee_session", input="$140\nq\n")
-    assert "[35/55] Money: What is your fee per session?" in out
+    assert "[36/56] Money: What is your fee per session?" in out
     assert stored(tid) == {"fee_session": 140.0}
     assert invoke("consult", str(tid), "--only", "snacks")[2].startswith(
         "Error: checklist consultation has no category 'snacks' (categories: licence, training,"
@@ -357,7 +357,7 @@ def test_answers_shows_what_was_recorded(tmp_path: Path) -> None:
     )
     assert err == f"{CONSULT_COUNT - 5} consultation question(s) unanswered: finder consult 1\n"
     data = json.loads(invoke("answers", str(tid), "--json")[1])
-    assert sorted(data) == ["answers", "findings", "name", "notes", "plans", "profile", "tid",
+    assert sorted(data) == ["answers", "findings", "name", "notes", "plans", "profile", "ruled_out", "tid",
                             "unanswered"]  # fmt: skip
     assert data["answers"][2] == {
         "answer": "60 min", "category": "how_ipt_runs", "checklist": "consultation",
@@ -397,7 +397,15 @@ def test_insurer_call_asks_the_plan_then_each_clinician() -> None:
     plan_replies = "$500\n$120\n$30\n\nn\n\nq\n"
     code, out, _ = invoke("insurer-call", str(dana), input=plan_replies)
     assert code == 0
-    assert out.startswith(f"Your plan: Aetna PPO\n{CRISIS_SHORT}\n")
+    assert out.startswith(
+        "One call to your insurer about Aetna PPO:\n"
+        "  - Your plan's benefits (Aetna PPO): 13 of 13 open\n"
+        "  - Network status: Dana Reyes (therapist 1): 1 of 1 open\n"
+        "  - Before you hang up: 1 of 1 open\n"
+        f"\nYour plan's benefits (Aetna PPO)\n{CRISIS_SHORT}\n"
+    )
+    # No session limit: how many sessions it allows is not asked.
+    assert "How many sessions a year are covered?" not in out
     assert stored(dana, "insurer") == {}
     plan_answers = with_store(lambda s: answers.answers_for(s, "me", None, "insurer", "Aetna PPO"))
     assert plan_answers == {"deductible": 500.0, "deductible_met": 120.0, "copay": 30.0,
@@ -405,7 +413,7 @@ def test_insurer_call_asks_the_plan_then_each_clinician() -> None:
     # Only the network part: about the clinician, under the same plan.
     code, out, _ = invoke("insurer-call", "--only", "network", str(dana), input="y\n")
     assert code == 0
-    assert "Clinician: Dana Reyes (therapist 1)" in out and "Your plan" not in out
+    assert "Network status: Dana Reyes (therapist 1)" in out and "Your plan" not in out
     assert stored(dana, "insurer") == {"clinician_in_network": True}
     docs = with_store(lambda s: s.answers.find(tid=dana, checklist="insurer"))
     assert [d["plan"] for d in docs] == ["Aetna PPO"]
@@ -460,7 +468,7 @@ def test_checklists_list_copy_show_validate(finder_home: Path, fixtures: Path) -
         " Fewer sessions covered a year than the clinician plans.\n"
     ) in out
     assert invoke("checklists", "validate", str(target)) == (
-        0, f"{target}: valid (14 questions)\n", "",
+        0, f"{target}: valid (15 questions)\n", "",
     )  # fmt: skip
     bad = fixtures / "checklists" / "bad_rules.toml"
     code, out, err = invoke("checklists", "validate", str(bad))

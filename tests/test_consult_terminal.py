@@ -32,10 +32,12 @@ def _env(home: Path) -> dict[str, str]:
     return env
 
 
-def spawn_consult(home: Path, tid: str) -> pexpect.spawn:
+def spawn_consult(
+    home: Path, tid: str, *args: str, dimensions: tuple[int, int] = (40, 200)
+) -> pexpect.spawn:
     child = pexpect.spawn(
-        sys.executable, ["-m", "finder", "consult", tid],
-        env=_env(home), encoding="utf-8", timeout=TIMEOUT, dimensions=(40, 200),
+        sys.executable, ["-m", "finder", "consult", tid, *args],
+        env=_env(home), encoding="utf-8", timeout=TIMEOUT, dimensions=dimensions,
     )  # fmt: skip
     return child
 
@@ -44,25 +46,25 @@ def spawn_consult(home: Path, tid: str) -> pexpect.spawn:
 def test_ctrl_c_in_a_real_terminal_then_resume(finder_home: Path) -> None:
     tid = run_finder(finder_home, "add", "--name", "Dana Reyes", "--yes").stdout.strip()
 
-    child = spawn_consult(finder_home, tid)
-    child.expect_exact("[1/55] Licence: Are you licensed to practise psychotherapy?")
+    child = spawn_consult(finder_home, tid, "--all")
+    child.expect_exact("[1/56] Licence: Are you licensed to practise psychotherapy?")
     child.expect_exact("(y/n) > ")
     child.sendline("yes")
-    child.expect_exact("[2/55] Licence: What type of licence")
+    child.expect_exact("[2/56] Licence: What type of licence")
     child.expect_exact("(text) > ")
     child.sendline("LCSW 4471")
-    child.expect_exact("[3/55] Licence: Is your licence active in the state where I live?")
+    child.expect_exact("[3/56] Licence: Is your licence active in the state where I live?")
     child.expect_exact("(y/n) > ")
     child.sendintr()  # Ctrl-C at the prompt
     child.expect_exact("Stopped. Your answers so far are saved.")
-    child.expect_exact("53 questions are still unanswered")
+    child.expect_exact("54 questions are still unanswered")
     child.expect(pexpect.EOF)
     child.close()
     assert child.exitstatus == 130
     assert "Traceback" not in (child.before or "")
 
-    child = spawn_consult(finder_home, tid)
-    child.expect_exact("[3/55] Licence: Is your licence active in the state where I live?")
+    child = spawn_consult(finder_home, tid, "--all")
+    child.expect_exact("[3/56] Licence: Is your licence active in the state where I live?")
     child.expect_exact("(y/n) > ")
     child.sendline("q")
     child.expect(pexpect.EOF)

@@ -172,7 +172,7 @@ p { margin: .1rem 0; }
 ul.claims { margin: .1rem 0; padding-left: 1.1rem; }
 ol { margin: 0; padding-left: 1.6rem; }
 li { margin: .12rem 0; break-inside: avoid; }
-.space { margin-left: .8rem; display: inline-block; white-space: nowrap; }
+.space { margin-left: .8rem; display: inline-block; }
 .box { display: inline-block; margin-right: .9rem; white-space: nowrap; }
 .box::before { content: ""; display: inline-block; width: .8em; height: .8em;
                border: 1px solid #111; margin-right: .3em; vertical-align: -.05em; }
