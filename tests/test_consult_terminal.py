@@ -74,3 +74,50 @@ def test_ctrl_c_in_a_real_terminal_then_resume(finder_home: Path) -> None:
     shown = run_finder(finder_home, "answers", tid, "--json").stdout
     recorded = {row["id"]: row["value"] for row in json.loads(shown)["answers"]}
     assert recorded == {"licensed": True, "licence_type_number": "LCSW 4471"}
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="needs a POSIX pseudo-terminal")
+def test_conditions_follow_ups_units_and_wrapping_in_a_narrow_terminal(finder_home: Path) -> None:
+    tid = run_finder(finder_home, "add", "--name", "Dana Reyes", "--yes").stdout.strip()
+
+    child = spawn_consult(finder_home, tid, "--only", "licence", dimensions=(24, 50))
+    for reply in ("y", "LCSW 4471", "y"):
+        child.expect(r"> ")
+        child.sendline(reply)
+    # Wrapped at a word boundary to the 50 columns, the rest indented under the question.
+    child.expect(r"\[4/6\] Licence: Are you pre-licensed, an associate\r\n    or intern\?")
+    child.expect_exact("(y/n) > ")
+    child.sendline("y")
+    # A yes asks the follow-up for the detail.
+    child.expect(r"\[5/6\] Licence: Who supervises you, and what is\s+their\s+licence\?")
+    child.expect_exact("(text) > ")
+    child.sendline("Dr Ana Lee, LICSW")
+    child.expect(r"\[6/6\] Licence: Has your licence ever been\s+disciplined")
+    child.sendline("n")
+    child.expect(pexpect.EOF)
+    shown = child.before or ""
+    child.close()
+    assert child.exitstatus == 0
+    assert all(len(line) <= 50 for line in shown.splitlines())
+
+    child = spawn_consult(finder_home, tid, "--only", "training", "--from", "certified")
+    child.expect_exact("[5/11] IPT training: Are you certified in IPT?")
+    child.expect_exact("(y/n) > ")
+    child.sendline("n")
+    # "Not certified" rules out the question about the certifying body.
+    child.expect_exact("IPT training: Could you show me your IPT certificate")
+    child.sendline("y")
+    child.expect_exact("IPT training: Could you describe how IPT works")
+    child.sendline("clearly")
+    child.expect_exact("IPT training: Which IPT manual")
+    child.sendline("")
+    child.expect_exact("what percent of your clients do you see with IPT?")
+    child.expect_exact("(number, in percent) > ")
+    child.sendline("q")
+    child.expect(pexpect.EOF)
+    child.close()
+
+    shown = run_finder(finder_home, "answers", tid).stdout
+    assert "Who supervises you, and what is their licence? Dr Ana Lee, LICSW" in shown
+    assert "Not asked: earlier answers ruled them out\n" in shown
+    assert "  Which body certified you, at what level, and in which year? (certified: no)" in shown

@@ -8,6 +8,7 @@ that fit the time, for this clinician) unless told to walk the whole checklist.
 from __future__ import annotations
 
 import contextlib
+import os
 import shutil
 import sys
 import textwrap
@@ -41,7 +42,7 @@ class _Terminal:
         self.interrupted = False
         self.crisis_shown = False
         # A terminal wraps long lines wherever the edge falls ("supervis / or"): wrap at words.
-        self.width = shutil.get_terminal_size().columns - 1 if sys.stdout.isatty() else 0
+        self.width = _terminal_width() - 1 if sys.stdout.isatty() else 0
         if sys.stdin.isatty():
             with contextlib.suppress(ImportError):
                 import readline  # noqa: F401  (line editing and history for input())
@@ -76,6 +77,14 @@ class _Terminal:
             self.interrupted = True
             click.echo("\nStopped. Your answers so far are saved.")
             return None
+
+
+def _terminal_width() -> int:
+    """The width of the terminal itself (a stale COLUMNS must not widen it)."""
+    try:
+        return os.get_terminal_size(sys.stdout.fileno()).columns
+    except (OSError, ValueError):
+        return shutil.get_terminal_size().columns
 
 
 def wrapped(line: str, width: int) -> str:

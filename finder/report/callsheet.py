@@ -136,7 +136,8 @@ def _heading(plan: CallPlan) -> str:
 def _markdown(page: Sheet) -> str:
     esc = markdown_text
     plan = page.plan
-    out = [f"# Call sheet: {esc(plan.name)}", "", f"{_heading(plan)}. " + esc(page.about[0])]
+    # Our own words (the heading, the first line, the note of what is left) are not escaped.
+    out = [f"# Call sheet: {esc(plan.name)}", "", f"{_heading(plan)}. {page.about[0]}  "]
     out += [f"{esc(line)}  " for line in page.about[1:]]
     if page.claims:
         out += ["", "## What the sources claim", ""]
@@ -152,7 +153,7 @@ def _markdown(page: Sheet) -> str:
             out.append(f"{number}. {esc(q.text)}  ")
             out.append(f"   {space}")
     if plan.left:
-        out += ["", esc(plan.left_note())]
+        out += ["", plan.left_note()]
     out += ["", f"Afterwards: finder consult {plan.tid} asks these questions in this order.", ""]
     out.append(f"*{FOOT}*")
     return "\n".join(out)
