@@ -29,10 +29,11 @@ SECOND = {"Name": "Dana Reyes", "NPI": "1234567893", "Fee": "$110", "Accepting N
 SHEET = """\
 # Call sheet: Dana Reyes
 
-14 questions, about 15 of 15 minutes. Therapist 1 in finder.  
-Phone: 617\\-555\\-0100  
-Practice: Cambridge, MA  
-IPT evidence: described: "Trained in Interpersonal Psychotherapy \\(IPT\\) for depression\\."  
+14 questions, about 15 of 15 minutes. Therapist 1 in finder.
+
+- Phone: 617\\-555\\-0100
+- Practice: Cambridge, MA
+- IPT evidence: described: "Trained in Interpersonal Psychotherapy \\(IPT\\) for depression\\."
 
 ## What the sources claim
 
@@ -45,53 +46,53 @@ IPT evidence: described: "Trained in Interpersonal Psychotherapy \\(IPT\\) for d
 
 ## Claims to confirm
 
-1. Your profile lists Blue Cross Blue Shield PPO: are you in network with my plan?  
+1. Your profile lists Blue Cross Blue Shield PPO: are you in network with my plan?
    [ ] yes   [ ] no   [ ] not sure
 2. One listing says you are accepting new clients and another says you are not: \
-are you taking new clients now?  
+are you taking new clients now?
    [ ] yes   [ ] no
-3. One listing says $80\\-$140 and another $110: what is your fee per session?  
+3. One listing says $80\\-$140 and another $110: what is your fee per session?
    $________
 
 ## What matters for you
 
-4. Have you treated people with depression, using IPT?  
+4. Have you treated people with depression, using IPT?
    [ ] yes   [ ] no
 
 ## IPT training
 
-5. How many IPT cases have you had supervised?  
+5. How many IPT cases have you had supervised?
    ________ cases
-6. Are you certified in IPT?  
+6. Are you certified in IPT?
    [ ] yes   [ ] no
-7. Which body certified you, at what level, and in which year?  
+7. Which body certified you, at what level, and in which year?
    [ ] ISIPT   [ ] IPT Institute   [ ] IPTUK   [ ] other body   [ ] none named
-8. Could you show me your IPT certificate, or put me in touch with your trainer or supervisor?  
+8. Could you show me your IPT certificate, or put me in touch with your trainer or supervisor?
    [ ] yes   [ ] no
-9. Could you describe how IPT works: its phases and the problem areas it focuses on?  
+9. Could you describe how IPT works: its phases and the problem areas it focuses on?
    [ ] clearly   [ ] partly   [ ] could not
 
 ## Red-flag checks
 
-10. Are you licensed to practise psychotherapy?  
+10. Are you licensed to practise psychotherapy?
    [ ] yes   [ ] no
-11. Is your licence active in the state where I live?  
+11. Is your licence active in the state where I live?
    [ ] yes   [ ] no
-12. What improvement could I expect, and by when?  
+12. What improvement could I expect, and by when?
    [ ] realistic   [ ] vague   [ ] promised a cure
 
 ## If there is time
 
-13. How many sessions would you plan for me?  
+13. How many sessions would you plan for me?
    ________ sessions
-14. How long is each session?  
+14. How long is each session?
    ________ minutes
 
 ## After the call
 
-15. How comfortable did you feel talking to them?  
+15. How comfortable did you feel talking to them?
    [ ] 1   [ ] 2   [ ] 3   [ ] 4   [ ] 5
-16. Did you feel heard?  
+16. Did you feel heard?
    [ ] yes   [ ] no
 
 Left for a second call: 33 questions (about 36 minutes).

@@ -57,7 +57,11 @@ def checklists_show(name: str) -> None:
         click.echo(f"\n{title} ({cid})")
         for q in checklist.in_category(cid):
             kind = str(q.type) + (": " + ", ".join(q.choices) if q.choices else "")
-            click.echo(f"  {q.id} [{kind}]{' (key)' if q.key else ''}\n    {q.text}")
+            unit = f" in {q.unit}" if q.unit else ""
+            click.echo(f"  {q.id} [{kind}{unit}, {q.estimate:g} min]{' (key)' if q.key else ''}")
+            click.echo(f"    {q.text}")
+            if q.ask_when is not None:
+                click.echo(f"      asked only when {_condition(q.ask_when)}")
             for rule in q.rules:
                 when = _condition(rule.when)
                 click.echo(f"      {rule.kind.replace('_', ' ')} when {when}: {rule.message}")

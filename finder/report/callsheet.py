@@ -137,8 +137,8 @@ def _markdown(page: Sheet) -> str:
     esc = markdown_text
     plan = page.plan
     # Our own words (the heading, the first line, the note of what is left) are not escaped.
-    out = [f"# Call sheet: {esc(plan.name)}", "", f"{_heading(plan)}. {page.about[0]}  "]
-    out += [f"{esc(line)}  " for line in page.about[1:]]
+    out = [f"# Call sheet: {esc(plan.name)}", "", f"{_heading(plan)}. {page.about[0]}", ""]
+    out += [f"- {esc(line)}" for line in page.about[1:]]
     if page.claims:
         out += ["", "## What the sources claim", ""]
         out += [f"- {esc(line)}" for line in page.claims]
@@ -150,7 +150,7 @@ def _markdown(page: Sheet) -> str:
             q = item.question
             # The blanks are our own text: left unescaped so they stay lines to write on.
             space = "   ".join(f"[ ] {esc(b)}" for b in _boxes(q)) or _blank(q)
-            out.append(f"{number}. {esc(q.text)}  ")
+            out.append(f"{number}. {esc(q.text)}")
             out.append(f"   {space}")
     if plan.left:
         out += ["", plan.left_note()]
