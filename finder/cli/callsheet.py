@@ -34,7 +34,7 @@ def callsheet_cmd(
     """
     from finder.ingest.pipeline import now_iso
     from finder.judge import therapists
-    from finder.pursue import callplan
+    from finder.pursue import callplan, kept_plans
     from finder.report import callsheet
 
     chosen = fmt or (output.suffix.lower().lstrip(".") if output else "md")
@@ -56,7 +56,7 @@ def callsheet_cmd(
         _write_private(output, text.encode("utf-8"))
     # Kept only once printed: the walk after the call asks exactly these questions.
     for _, plan in pages:
-        callplan.keep(store, profile, plan, now_iso())
+        kept_plans.keep(store, profile, plan, now_iso())
     if output is not None:
         count = len(pages)
         app.say(f"Wrote {count} call sheet{'s' * (count != 1)} to {output}.")

@@ -171,13 +171,13 @@ def _walk_consultation(
     mode: str | None, only: str | None, start_at: str | None,
 ) -> WalkResult | None:  # fmt: skip
     from finder.ingest.pipeline import now_iso
-    from finder.pursue import answers, callplan
+    from finder.pursue import answers, kept_plans
     from finder.pursue.consult import walk
 
     questions = None
     choice = None
     if mode == "plan":
-        choice = callplan.choose_walk(store, profile, tid, checklist, minutes, now_iso())
+        choice = kept_plans.choose_walk(store, profile, tid, checklist, minutes, now_iso())
         questions = choice.questions
         app.say(choice.intro)
     term = _Terminal()
@@ -192,7 +192,7 @@ def _walk_consultation(
     if term.interrupted:
         raise SystemExit(130)
     if questions is not None and result is not None and result.stopped == "finished":
-        callplan.forget(store, profile, tid)  # done: the next walk resumes the checklist
+        kept_plans.forget(store, profile, tid)  # done: the next walk resumes the checklist
         if choice is not None and choice.plan is not None and choice.plan.left:
             app.say(f"{choice.plan.left_note()} Next call: finder consult {tid} --minutes 15")
     return result
