@@ -462,8 +462,9 @@ def test_checklists_list_copy_show_validate(finder_home: Path, fixtures: Path) -
     out = invoke("checklists", "show", "insurer")[1]
     assert out.startswith("My insurer call\n")
     assert (
-        "  session_limit [number] (key)\n"
+        "  session_limit [number in sessions, 1 min] (key)\n"
         "    How many sessions a year are covered?\n"
+        "      asked only when has_session_limit equals yes\n"
         "      caution when (has_session_limit equals yes and less than answer planned_sessions):"
         " Fewer sessions covered a year than the clinician plans.\n"
     ) in out
