@@ -425,7 +425,7 @@ def save(store: Store, results: list[Verification]) -> None:
 
 
 def _record(result: Verification, rid: str) -> Doc:
-    from finder.ingest.pipeline import enrich
+    from finder.judge.enrich import enrich
     from finder.records.models import Source
 
     found = result.result
