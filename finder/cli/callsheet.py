@@ -7,7 +7,8 @@ from pathlib import Path
 import click
 
 from finder.cli.app import CRISIS_LINE, App, pass_app
-from finder.cli.consult import _label, _write_private, for_option
+from finder.cli.consult import _label, _write_private
+from finder.cli.options import for_profile_option
 from finder.errors import UsageError
 
 
@@ -19,7 +20,7 @@ from finder.errors import UsageError
               help="html prints one page per clinician; md (default on screen) reads anywhere.")  # fmt: skip
 @click.option("--minutes", type=click.FloatRange(min=1, max=120), default=15, show_default=True,
               metavar="N", help="How long the call is.")  # fmt: skip
-@for_option
+@for_profile_option
 @pass_app
 def callsheet_cmd(
     app: App, tids: tuple[int, ...], output: Path | None, fmt: str | None, minutes: float,

@@ -7,28 +7,20 @@ The calls themselves (consult, insurer-call, answers, note, callsheet) live in
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import asdict
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING
 
 import click
 
-from finder.cli.app import CRISIS_LINE, App, echo_json, pass_app, with_id_arg
+from finder.cli.app import CRISIS_LINE, App, echo_json, pass_app
+from finder.cli.options import for_profile_option, with_id_arg
 from finder.errors import UsageError
 from finder.pursue.contacts import OUTCOMES, VIAS
 
 if TYPE_CHECKING:
     pass
-
-F = TypeVar("F", bound=Callable[..., Any])
-
-
-def for_option(func: F) -> F:
-    return click.option(
-        "--for", "label", metavar="LABEL", help="Whose search (default: the active profile)."
-    )(func)
 
 
 def _label(app: App, label: str | None) -> str:
@@ -55,7 +47,7 @@ def _day_option(_ctx: click.Context, param: click.Parameter, value: str | None) 
 )
 @click.option("--at", "at", metavar='"DATE HH:MM"', help="With booked: the consultation's time.")
 @click.option("--note", metavar="TEXT", help="A short note (kept on this computer only).")
-@for_option
+@for_profile_option
 @click.option("--json", "as_json", is_flag=True, help="Without --outcome: the log as JSON.")
 @pass_app
 def contact_cmd(
@@ -119,7 +111,7 @@ def contact_cmd(
               help="Plan ahead: what is due on DATE (default today).")  # fmt: skip
 @click.option("--ics", "ics_path", type=click.Path(dir_okay=False, path_type=Path),
               help="Also write the dates as an iCalendar file for your calendar.")  # fmt: skip
-@for_option
+@for_profile_option
 @click.option("--json", "as_json", is_flag=True, help="JSON on stdout (sorted keys).")
 @pass_app
 def followups_cmd(
@@ -174,7 +166,7 @@ def _write_private(path: Path, data: bytes) -> None:
 @click.command("draft", epilog=CRISIS_LINE)
 @with_id_arg
 @click.option("--voicemail", is_flag=True, help="A voicemail script instead of an email.")
-@for_option
+@for_profile_option
 @pass_app
 def draft_cmd(app: App, tid: int, voicemail: bool, label: str | None) -> None:
     """Print a first-contact message to copy, with your key questions; nothing is sent.
@@ -194,4 +186,4 @@ def draft_cmd(app: App, tid: int, voicemail: bool, label: str | None) -> None:
     app.say(f"Nothing was sent. Once sent: finder contact {tid} --via {via} --outcome {outcome}")
 
 
-__all__ = ["contact_cmd", "draft_cmd", "followups_cmd", "for_option"]
+__all__ = ["contact_cmd", "draft_cmd", "followups_cmd"]

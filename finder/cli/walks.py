@@ -18,8 +18,9 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from finder.cli.app import CRISIS_LINE, App, echo_json, pass_app, with_id_arg
-from finder.cli.consult import _label, for_option
+from finder.cli.app import CRISIS_LINE, App, echo_json, pass_app
+from finder.cli.consult import _label
+from finder.cli.options import for_profile_option, with_id_arg
 from finder.errors import UsageError
 
 if TYPE_CHECKING:
@@ -120,7 +121,7 @@ def _summary(app: App, store: Any, profile: str, tid: int) -> None:
 @click.option("--from", "start_at", metavar="QUESTION_ID", help="Start at this question.")
 @click.option("--answers", "answers_file", type=click.Path(dir_okay=False, path_type=Path),
               help="Answers from a TOML or JSON file (id = answer); asks nothing.")  # fmt: skip
-@for_option
+@for_profile_option
 @pass_app
 def consult_cmd(
     app: App, tid: int, minutes: float | None, whole: bool, only: str | None,
@@ -213,7 +214,7 @@ def _finished(app: App, store: Any, profile: str, tid: int) -> None:
 @click.option("--only", metavar="CATEGORY", help="Ask one part, e.g. costs or network.")
 @click.option("--answers", "answers_file", type=click.Path(dir_okay=False, path_type=Path),
               help="Answers from a TOML or JSON file; no questions.")  # fmt: skip
-@for_option
+@for_profile_option
 @pass_app
 def insurer_call_cmd(
     app: App, tids: tuple[int, ...], plan: str | None, only: str | None,
@@ -278,7 +279,7 @@ def insurer_call_cmd(
 
 @click.command("answers", epilog=CRISIS_LINE)
 @with_id_arg
-@for_option
+@for_profile_option
 @click.option("--json", "as_json", is_flag=True, help="JSON on stdout (sorted keys).")
 @pass_app
 def answers_cmd(app: App, tid: int, label: str | None, as_json: bool) -> None:
@@ -308,7 +309,7 @@ def answers_cmd(app: App, tid: int, label: str | None, as_json: bool) -> None:
 @click.option("--pro", "pros", multiple=True, metavar="TEXT", help="Something you liked.")
 @click.option("--con", "cons", multiple=True, metavar="TEXT", help="Something that worried you.")
 @click.option("--note", "plain", multiple=True, metavar="TEXT", help="Anything else to remember.")
-@for_option
+@for_profile_option
 @pass_app
 def note_cmd(
     app: App, tid: int, pros: tuple[str, ...], cons: tuple[str, ...], plain: tuple[str, ...],
