@@ -26,10 +26,10 @@ def callsheet_cmd(
     app: App, tids: tuple[int, ...], output: Path | None, fmt: str | None, minutes: float,
     label: str | None,
 ) -> None:  # fmt: skip
-    """Print a one-page sheet per clinician to hold during the call: who they are, what the
-    sources claim (to confirm), the questions that fit the time, boxes to tick.
+    """Print the call plan: one page per clinician to hold during the call.
 
-    After the call, `finder consult ID` asks the sheet's questions in its order.
+    Who they are, what the sources claim (to confirm), the questions that fit the
+    time with boxes to tick, the crisis line at the foot. After the call, `finder consult ID` asks the sheet's questions in its order.
 
       finder callsheet 12 15 -o calls.html          finder callsheet 12 --minutes 10
     """

@@ -220,10 +220,10 @@ def insurer_call_cmd(
     app: App, tids: tuple[int, ...], plan: str | None, only: str | None,
     answers_file: Path | None, label: str | None,
 ) -> None:  # fmt: skip
-    """One call to your insurer: your plan's benefits, each clinician's network status, and
-    the call's reference number.
+    """One call to your insurer: your plan's benefits, then each clinician's network status.
 
-    Without IDs it asks about every clinician on your shortlist. Plan answers are kept
+    The call ends with its reference number to note. Without IDs it asks about every
+    clinician on your shortlist. Plan answers are kept
     per plan; network status per clinician and plan.
 
       finder insurer-call                     finder insurer-call --plan "Aetna PPO" 12 15
