@@ -118,6 +118,9 @@ def test_cli_import_one_therapist_per_clinician_with_offices(directory: Path) ->
     okafor = next(r for r in rows if r["name"] == "Adaeze N Okafor")
     shown = _run("show", str(okafor["id"]))
     assert "12 Elm St Ste 4" in shown.output and "400 Lake Shore Dr" in shown.output
+    report = _run("compare", str(okafor["id"]), "--format", "md")
+    assert "12 Elm St Ste 4, Springfield, IL 62701" in report.output
+    assert "400 Lake Shore Dr, Springfield, IL 62704" in report.output
 
 
 def test_cli_pages_option(directory: Path) -> None:

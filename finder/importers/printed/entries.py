@@ -71,7 +71,9 @@ def line_kind(text: str) -> str:
         return "hours"
     if _CITY.match(text) and not (text[:1].isdigit() and _US_STREET.search(text)):
         return "city"
-    if _PHONE.match(text) and sum(c.isdigit() for c in text[:20]) >= 7:
+    number = text.split(",", 1)[0]  # "2739-45 Third Ave" is a street, not a phone
+    digits, letters = sum(c.isdigit() for c in number), sum(c.isalpha() for c in number)
+    if _PHONE.match(text) and digits >= 7 and letters <= 3:
         return "phone"
     if _STREET.match(text):
         return "street"
@@ -134,7 +136,10 @@ def _heading_lines(name_lines: list[Line]) -> int:
     """How many of an entry's first lines are a heading printed right above its name."""
     count = 0
     while count < len(name_lines) - 1 and (
-        _centred(name_lines[count]) or " / " in name_lines[count].text
+        _centred(name_lines[count])
+        or " / " in name_lines[count].text
+        or name_lines[count].text.endswith("/")
+        or (count and name_lines[count - 1].text.endswith("/"))
     ):
         count += 1
     return count

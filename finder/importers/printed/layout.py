@@ -155,6 +155,8 @@ def _lines_of(runs: list[_Run], page: int) -> list[Line]:
                 _join(line, run)
     for line in lines:
         line.text = " ".join(line.text.split())
+        if line.text.startswith(", "):  # a stray comma printed left of the line
+            line.text = line.text[2:]
     return [line for line in lines if line.text]
 
 
@@ -211,7 +213,7 @@ def mark_breaks(lines: list[Line]) -> None:
     for line in lines:
         if prev is None or prev.page != line.page or prev.column != line.column:
             line.brk = True
-        elif line.top - prev.top > pitch * 1.45 or line.top < prev.top:
+        elif line.top - prev.top > pitch * 1.3 or line.top < prev.top:
             line.gap = True
         prev = line
 
