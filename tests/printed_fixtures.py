@@ -15,7 +15,7 @@ from pathlib import Path
 from fpdf import FPDF
 
 PAGE_H = 279.0
-TOP, BOTTOM = 28.0, 240.0
+TOP, BOTTOM = 28.0, 225.0
 COLUMNS = (12.0, 78.0, 144.0)
 PITCH = 4.6
 
@@ -139,6 +139,26 @@ def three_columns(path: Path) -> Path:
     flow.gap()
     for i in range(9):
         _entry(flow, PEOPLE[1 + i % 3], OFFICES[i % 3])
+    pdf.output(str(path))
+    return path
+
+
+def headings_only(path: Path) -> Path:
+    """Sections marked by headings alone (no running header names them); psychology runs
+    over several pages without a heading of its own on them, radiology follows. One name
+    is printed last in a column, its fields at the top of the next."""
+    pdf = _Directory("Provider Directory")
+    flow = _Flow(pdf)
+    for s, (heading, who, n) in enumerate(
+        (("General Dentistry", "Molar", 4), ("Psychology", "Psyche", 24), ("Radiology", "Xray", 6))
+    ):
+        flow.line(heading, bold=True, centre=True)
+        flow.gap()
+        for k in range(n):
+            person = dict(PEOPLE[0], name=f"{who}{k}, Ann, PhD, (F)", pid=f"00800{s}00{k:04d}")
+            if (who, k) == ("Psyche", 10):
+                flow.y = max(flow.y, BOTTOM)  # the name last in its column, the rest in the next
+            _entry(flow, person, OFFICES[k % 3])
     pdf.output(str(path))
     return path
 

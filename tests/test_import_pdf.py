@@ -102,6 +102,14 @@ def test_entry_split_across_columns_and_pages_stays_whole(directory: Path) -> No
         assert record.fields.get("ages") == ["18-99"]
 
 
+def test_section_read_to_its_end_without_running_headers(tmp_path: Path) -> None:
+    records = _records(printed.headings_only(tmp_path / "plain.pdf"))
+    names = sorted(r.fields["name"] for r in records)
+    assert names == sorted(f"Ann Psyche{k}" for k in range(24))
+    assert {r.fields["specialties"][0] for r in records} == {"Psychology"}
+    assert len({r.locator for r in records}) >= 3  # the section spans pages
+
+
 def test_pages_and_all_specialties_override(directory: Path) -> None:
     everything = _records(directory, all_taxonomies=True)
     assert any("Molar" in r.fields["name"] for r in everything)

@@ -15,8 +15,8 @@ from typing import Any
 
 from finder.errors import ImportRefused
 from finder.importers.printed import layout
-from finder.importers.printed.entries import Entry, Heading, split_entries
-from finder.importers.printed.furniture import Furniture
+from finder.importers.printed.entries import Entry, Heading, last_heading, split_entries
+from finder.importers.printed.furniture import Furniture, in_margin
 from finder.importers.printed.plan import plan_name
 from finder.importers.printed.sections import is_behavioural, parse_page_range, scan_page
 
@@ -97,12 +97,7 @@ def _choose(
         if scan_page(_plain_text(doc, i)):
             marked.append(i)
         tick(0.5 * (i + 1) / count)
-    if not marked:
-        return list(range(count)), front
-    chosen: set[int] = set()
-    for i in marked:
-        chosen.update(range(i, min(count, i + 2)))
-    return sorted(chosen), front
+    return marked or list(range(count)), front
 
 
 def _runs(indices: list[int]) -> list[list[int]]:
@@ -161,18 +156,25 @@ def _read(path: Path, doc: Any, pages: str | None, all_pages: bool, tick: Tick) 
         raise ImportRefused(path, f"{err}; nothing imported") from None
     result = Read(plan=plan_name(front), page_count=count, pages_read=len(indices))
     result.read_all = bool(pages) or all_pages or len(indices) == count
-    _read_pages(doc, indices, result, tick)
+    _read_pages(doc, indices, result, tick, extend=not (pages or all_pages))
     return result
 
 
-def _read_pages(doc: Any, indices: list[int], result: Read, tick: Tick) -> None:
+def _read_pages(doc: Any, indices: list[int], result: Read, tick: Tick, extend: bool) -> None:
+    """Read the chosen pages; with ``extend``, each section on to where its headings end."""
     furniture = Furniture()
     pages: dict[int, tuple[list[layout.Line], float]] = {}
-    for n, i in enumerate(indices, 1):
+    queue = sorted(indices)
+    count = len(doc)
+    for n, i in enumerate(queue, 1):  # the queue grows as sections go on past their pages
         pages[i] = _page(doc, i)
         furniture.learn(*pages[i])
-        tick(0.5 + 0.5 * n / len(indices))
-    for run in _runs(indices):
+        tick(0.5 + 0.5 * n / len(queue))
+        following = i + 1
+        if extend and following < count and following not in queue and _section_goes_on(*pages[i]):
+            queue.insert(n, following)
+    result.pages_read = len(queue)
+    for run in _runs(queue):
         lines: list[layout.Line] = []
         section: dict[int, bool] = {}
         for i in run:
@@ -191,3 +193,18 @@ def _read_pages(doc: Any, indices: list[int], result: Read, tick: Tick) -> None:
         result.entries.extend((e, section.get(e.first_page, False)) for e in entries)
     result.legend = furniture.legend
     result.entries_seen = len(result.entries)
+
+
+def _section_goes_on(lines: list[layout.Line], height: float) -> bool:
+    """Whether a behavioural-health section runs on past this page.
+
+    It does when the last heading in the page's body is one, or the page has none; a
+    running header (in the margins) marks each page of its section by itself instead.
+    """
+    margin = [line for line in lines if in_margin(line, height)]
+    if any(is_behavioural(line.text) for line in margin):
+        return False
+    body = [line for line in lines if not in_margin(line, height)]
+    layout.mark_breaks(body)
+    heading = last_heading(body)
+    return heading is None or is_behavioural(heading)

@@ -161,12 +161,16 @@ def split_entries(lines: list[Line]) -> tuple[list[Entry], list[Heading]]:
     entries: list[Entry] = []
     headings: list[Heading] = []
     heading: str | None = None
-    pending: list[str] = []
+    pending: list[list[Line]] = []
     for block in _blocks(lines):
         kinds = [line_kind(line.text) for line in block]
         prev = entries[-1] if entries else None
         starts_column = block[0].brk and not block[0].gap
-        if (starts_column and _continues(block, kinds, prev)) or (
+        if starts_column and kinds[0] in HEAD_KINDS and pending:
+            # A name printed last in a column, its fields at the top of the next one.
+            name = pending.pop()
+            block, kinds = [*name, *block], ["text"] * len(name) + kinds
+        elif (starts_column and _continues(block, kinds, prev)) or (
             prev is not None and kinds[0] != "text" and not block[0].gap and not starts_column
         ):
             assert prev is not None
@@ -175,15 +179,15 @@ def split_entries(lines: list[Line]) -> tuple[list[Entry], list[Heading]]:
             continue
         if all(k == "text" for k in kinds):
             if _looks_like_heading(block) or prev is None or block[0].gap:
-                pending.append(" ".join(line.text for line in block))
+                pending.append(block)
                 continue
             prev.lines.extend(block)
             prev.kinds.extend(kinds)
             continue
-        if pending:
-            heading = pending[-1]
-            headings.extend(Heading(text, block[0].page, len(entries)) for text in pending)
-            pending = []
+        for done in pending:
+            heading = " ".join(line.text for line in done)
+            headings.append(Heading(heading, done[0].page, len(entries)))
+        pending = []
         first_field = next(i for i, k in enumerate(kinds) if k != "text")
         lead = _heading_lines(block[:first_field])
         if lead:
@@ -198,5 +202,19 @@ def split_entries(lines: list[Line]) -> tuple[list[Entry], list[Heading]]:
         entries.append(
             Entry(block[:first_field], block[first_field:], heading, kinds[first_field:])
         )
-    headings.extend(Heading(text, lines[-1].page, len(entries)) for text in pending)
+    for done in pending:
+        headings.append(Heading(" ".join(line.text for line in done), done[0].page, len(entries)))
     return entries, headings
+
+
+def last_heading(lines: list[Line]) -> str | None:
+    """The last heading among ``lines`` (``split_entries``'s reading of them).
+
+    What ends the lines with no entry after it may be a name whose fields are on the
+    next page ("Okafor, Ada, LCSW"): a comma says so, and it is no heading.
+    """
+    entries, headings = split_entries(lines)
+    for heading in reversed(headings):
+        if heading.index < len(entries) or "," not in heading.text:
+            return heading.text
+    return None

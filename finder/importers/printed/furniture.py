@@ -35,6 +35,11 @@ def _in_band(line: Line, height: float) -> str | None:
     return None
 
 
+def in_margin(line: Line, height: float) -> bool:
+    """Whether a line stands in the top or bottom margin, where furniture is printed."""
+    return _in_band(line, height) is not None
+
+
 def _signature(line: Line) -> tuple[str, int]:
     return _DIGITS.sub("#", line.text.lower()), round(line.top / 4)
 
