@@ -192,6 +192,54 @@ def one_column(path: Path, numbered: bool = False) -> Path:
     return path
 
 
+def numbered_list(path: Path) -> Path:
+    """An association's search results in English: numbered, one address line, labels."""
+    pdf = FPDF(unit="mm", format="Letter")
+    pdf.set_auto_page_break(False)
+    surnames = "Lopez Osei Novak Haddad Kim Moreau Silva Brandt Okoro Rossi Tanaka Walsh".split()
+    people = [
+        (f"Maria {surname}, PhD", "Licensed Psychologist",
+         "12 Elm St, Ste 4, Springfield, IL 62701", "(217) 555-0142", "Yes")
+        if k % 2 == 0 else
+        (f"Dr. Samuel {surname}, LCSW", "Clinical Social Worker",
+         "400 Lake Shore Dr, Chicago, IL 60611", "(312) 555-0199", "No")
+        for k, surname in enumerate(surnames)
+    ]  # fmt: skip
+    y = 300.0
+    for n, (name, title, where, phone, accepting) in enumerate(people, 1):
+        if y > 230:
+            pdf.add_page()
+            pdf.set_font("Helvetica", "", 8)
+            pdf.text(20, 10, "Find a Therapist - Search results")
+            pdf.text(190, 270, str(pdf.page_no()))
+            y = 25.0
+        lines = [f"{n}. {name}", title, where, f"Phone: {phone}",
+                 f"Accepting new clients: {accepting}"]  # fmt: skip
+        for k, text in enumerate(lines):
+            pdf.set_font("Helvetica", "B" if k == 0 else "", 10)
+            pdf.text(20, y, text)
+            y += 5
+        y += 6
+    pdf.output(str(path))
+    return path
+
+
+def brochure(path: Path) -> Path:
+    """A practice's flyer: paragraphs and one contact block, not a directory."""
+    pdf = FPDF()
+    pdf.add_page()
+    pdf.set_font("Helvetica", "B", 16)
+    pdf.text(20, 20, "Feeling low? We can help.")
+    pdf.set_font("Helvetica", "", 11)
+    pdf.set_xy(20, 30)
+    pdf.multi_cell(170, 6, "Our counselors offer individual and group sessions. " * 8)
+    for k, text in enumerate(["Springfield Counseling Center", "12 Elm St",
+                              "Springfield, IL 62701", "(217) 555-0142"]):  # fmt: skip
+        pdf.text(20, 120 + 6 * k, text)
+    pdf.output(str(path))
+    return path
+
+
 def no_text(path: Path) -> Path:
     """What a scanner makes: pages with marks on them and no text layer."""
     pdf = FPDF()

@@ -155,9 +155,24 @@ def test_one_column_titles_before_names(tmp_path: Path, numbered: bool) -> None:
     assert scholz.extra["phones_as_printed"] == ["030 1234567"]
 
 
+def test_numbered_list_with_labels(tmp_path: Path) -> None:
+    records = _records(printed.numbered_list(tmp_path / "results.pdf"))
+    assert len(records) == 12
+    lopez = next(r for r in records if r.fields["name"] == "Maria Lopez")
+    f = lopez.fields
+    assert f["credentials"] == ["PhD"] and f["title"] == "Licensed Psychologist"
+    assert (f["address"], f["city"], f["state"], f["zip"]) == (
+        "12 Elm St, Ste 4", "Springfield", "IL", "62701",
+    )  # fmt: skip
+    assert f["phones"] == ["217-555-0142"] and f["accepting"] is True
+    osei = next(r for r in records if r.fields["name"] == "Samuel Osei")
+    assert osei.fields["credentials"] == ["LCSW"] and osei.fields["accepting"] is False
+
+
 @pytest.mark.parametrize(
     ("make", "said"),
     [
+        (printed.brochure, "does not look like a directory"),
         (printed.no_text, "no text layer"),
         (printed.encrypted, "encrypted"),
         (printed.article, "does not look like a directory"),

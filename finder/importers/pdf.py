@@ -49,15 +49,16 @@ def parse(path: Path, ctx: ParseContext) -> Iterator[Record | RowError]:
             "--pages or --all-specialties read others"
         )
     records = make_records(read, str(path))
-    if not records:
+    if not records or sum(1 for e, _ in read.entries if e.identified()) < 2:
         raise ImportRefused(path, _nothing_found(read))
     yield from records
 
 
 def _nothing_found(read: Any) -> str:
-    if read.entries_seen:
+    listed = sum(1 for entry, _ in read.entries if entry.identified())
+    if listed >= 2:
         return (
-            f"{read.entries_seen} listings found, none in a behavioural-health section; "
+            f"{listed} listings found, none in a behavioural-health section; "
             "nothing imported (--all-specialties reads every section)"
         )
     return "no provider listings found: this PDF does not look like a directory; nothing imported"

@@ -24,7 +24,8 @@ _LABELS: list[tuple[str, str]] = [
     ("hours", r"(?:office hours|hours|sprechzeiten|horario)\s*:"),
     (
         "accepting",
-        r"(?:accepting new patients|does not accept new patients|not accepting new patients|"
+        r"(?:accepting new (?:patients|clients)|does not accept new (?:patients|clients)|"
+        r"not accepting new (?:patients|clients)|"
         r"accepting existing patients only|closed panel|open panel|"
         r"nimmt (?:keine )?neue patient\w*)",
     ),
@@ -59,7 +60,15 @@ _STREET = re.compile(
 _CODES = re.compile(r"^(?:[A-Z]{1,3},\s*)*[A-Z]{1,3},?$")
 _NUMBERED = re.compile(r"^\d{1,4}[.)]\s+\S")
 HEAD_KINDS = frozenset({"group", "provider_id", "npi"})
-_IDENTIFIED = frozenset({"provider_id", "npi", "phone", "city"})
+_IDENTIFIED = frozenset({"provider_id", "npi", "phone", "city", "address"})
+#: A whole address on one line: "12 Elm St, Ste 4, Springfield, IL 62701", "Musterstr. 5, 10115 Berlin".
+ONE_LINE_ADDRESS = re.compile(
+    r"^(?P<street>\d+[^,]*(?:,\s*[^,]+)*?),\s*(?P<place>[^,\d]+,\s*[A-Z]{2}\s+\d{5}(?:-\d{4})?)$"
+    r"|^(?P<street2>[A-ZÄÖÜ][^,\d]*\s\d+\s?[a-z]?),\s*(?P<place2>\d{4,5}\s+[^\d,]+)$"
+)
+ADDRESS_LABEL = re.compile(
+    r"^(?:address|adresse|anschrift|direcci[oó]n|praxisadresse)\s*:\s*", re.I
+)
 
 
 def line_kind(text: str) -> str:
@@ -69,6 +78,9 @@ def line_kind(text: str) -> str:
         return m.lastgroup
     if _HOURS.match(text):
         return "hours"
+    text = ADDRESS_LABEL.sub("", text)
+    if ONE_LINE_ADDRESS.match(text):
+        return "address"
     if _CITY.match(text) and not (text[:1].isdigit() and _US_STREET.search(text)):
         return "city"
     number = text.split(",", 1)[0]  # "2739-45 Third Ave" is a street, not a phone

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from finder.importers.printed.entries import HEAD_KINDS, Entry
+from finder.importers.printed.entries import ADDRESS_LABEL, HEAD_KINDS, ONE_LINE_ADDRESS, Entry
 from finder.importers.printed.sections import english_part
 from finder.records.normalize.credentials import is_credential
 from finder.records.normalize.names import from_last_first, split_name, split_titles
@@ -101,6 +101,16 @@ def _phone_values(text: str, legend: dict[str, str], out: dict[str, Any]) -> Non
             bucket.append(meaning or code)
 
 
+def _address(text: str, kind: str, out: dict[str, Any]) -> None:
+    if kind == "address":
+        m = ONE_LINE_ADDRESS.match(text)
+        assert m is not None
+        out.setdefault("address", m["street"] or m["street2"])
+        out.setdefault("city_line", m["place"] or m["place2"])
+    else:
+        out.setdefault("address" if kind == "street" else "city_line", text)
+
+
 def _languages(text: str, out: dict[str, Any]) -> None:
     """ "Provider: French, Spanish Staff: Spanish" -> own languages apart from the office's."""
     value = _label_value(text) if text.lower().startswith(("lang", "sprach", "idioma")) else text
@@ -127,10 +137,8 @@ def entry_values(entry: Entry, legend: dict[str, str]) -> dict[str, Any]:
             _phone_values(text, legend, out)
         elif kind in ("languages", "lang_part"):
             _languages(text, out)
-        elif kind == "street":
-            out.setdefault("address", text)
-        elif kind == "city":
-            out.setdefault("city_line", text)
+        elif kind in ("street", "city", "address"):
+            _address(ADDRESS_LABEL.sub("", text), kind, out)
         elif kind == "accepting":
             out["accepting_text"] = text
         elif kind in ("hospitals", "expertise", "ages", "hours"):
