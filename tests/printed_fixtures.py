@@ -224,22 +224,6 @@ def numbered_list(path: Path) -> Path:
     return path
 
 
-def brochure(path: Path) -> Path:
-    """A practice's flyer: paragraphs and one contact block, not a directory."""
-    pdf = FPDF()
-    pdf.add_page()
-    pdf.set_font("Helvetica", "B", 16)
-    pdf.text(20, 20, "Feeling low? We can help.")
-    pdf.set_font("Helvetica", "", 11)
-    pdf.set_xy(20, 30)
-    pdf.multi_cell(170, 6, "Our counselors offer individual and group sessions. " * 8)
-    for k, text in enumerate(["Springfield Counseling Center", "12 Elm St",
-                              "Springfield, IL 62701", "(217) 555-0142"]):  # fmt: skip
-        pdf.text(20, 120 + 6 * k, text)
-    pdf.output(str(path))
-    return path
-
-
 def no_text(path: Path) -> Path:
     """What a scanner makes: pages with marks on them and no text layer."""
     pdf = FPDF()
@@ -250,18 +234,30 @@ def no_text(path: Path) -> Path:
     return path
 
 
-def article(path: Path) -> Path:
-    """A PDF that is not a directory: an article of paragraphs."""
+def prose(path: Path, contact: bool = False) -> Path:
+    """A PDF that is not a directory: an article, or a practice's flyer with one contact block."""
     pdf = FPDF()
     pdf.add_page()
     pdf.set_font("Helvetica", "", 11)
     text = (
         "Interpersonal psychotherapy is a time-limited treatment that focuses on "
-        "relationships and life events. Studies compare it with other treatments. "
+        "relationships and life events. Our counselors offer individual sessions. "
     ) * 12
     pdf.multi_cell(0, 6, text)
+    if contact:
+        for k, line in enumerate(["Springfield Counseling Center", "12 Elm St",
+                                  "Springfield, IL 62701", "(217) 555-0142"]):  # fmt: skip
+            pdf.text(20, 200 + 6 * k, line)
     pdf.output(str(path))
     return path
+
+
+def article(path: Path) -> Path:
+    return prose(path)
+
+
+def brochure(path: Path) -> Path:
+    return prose(path, contact=True)
 
 
 def encrypted(path: Path) -> Path:
