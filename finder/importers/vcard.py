@@ -26,9 +26,9 @@ from typing import Any
 
 from finder.errors import ImportRefused
 from finder.importers.base import ParseContext, decode, read_text
-from finder.importers.fhir import language_name
 from finder.records import normalize
 from finder.records.models import Record, RowError
+from finder.records.normalize.languages import language_name
 
 NAME = "vcard"
 DESCRIPTION = "vCard contacts (.vcf, versions 2.1, 3.0 and 4.0, several cards per file)"
