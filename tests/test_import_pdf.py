@@ -152,6 +152,7 @@ def test_one_column_titles_before_names(tmp_path: Path, numbered: bool) -> None:
     assert scholz.fields["address"] == "Musterstraße 5"
     assert scholz.fields["city"] == "Berlin"
     assert scholz.extra["postal_code"] == "10115"
+    assert scholz.fields["phones"] == ["+49 30 1234567"]  # "Tel." and a German postcode
     assert scholz.extra["phones_as_printed"] == ["030 1234567"]
 
 

@@ -88,7 +88,10 @@ def name_values(entry: Entry, legend: dict[str, str]) -> dict[str, Any]:
 
 
 def _phone_values(text: str, legend: dict[str, str], out: dict[str, Any]) -> None:
-    value = _label_value(text) if not text[:1].isdigit() and text[:1] != "(" else text
+    value = text
+    if not text[:1].isdigit() and text[:1] not in "(+":
+        value = _label_value(text)
+        out.setdefault("phone_label", text.split(":", 1)[0].strip())
     m = _PHONE_PART.match(value)
     number = m.group(0).strip() if m else value
     out.setdefault("phones", []).append(number)

@@ -19,6 +19,7 @@ from finder.importers.printed.fields import entry_values
 from finder.importers.printed.sections import is_behavioural
 from finder.records import normalize
 from finder.records.models import Record
+from finder.records.normalize.phones import phones
 
 _US_CITY = re.compile(r"^(?P<city>[^,]+),\s*(?P<state>[A-Z]{2})\s+(?P<zip>\d{5})(?:-\d{4})?$")
 _POSTAL_CITY = re.compile(r"^(?P<postal>\d{4,5})\s+(?P<city>.+)$")
@@ -51,14 +52,29 @@ def _place(values: dict[str, Any], raw: dict[str, Any]) -> None:
         values["postal_code"] = other["postal"]
 
 
+def _region(values: dict[str, Any]) -> str | None:
+    """Where a national phone number was printed, from a European postal code and the label."""
+    postal = values.get("postal_code") or ""
+    label = values.get("phone_label") or ""
+    if label.lower().startswith("tél"):
+        return "FR"
+    if label.lower().startswith("tel") and len(postal) == 5:
+        return "DE"
+    if label.lower().startswith("tel") and len(postal) == 4:
+        return "AT"
+    return None
+
+
 def _raw_fields(values: dict[str, Any], plan: str | None) -> dict[str, Any]:
     raw: dict[str, Any] = {k: values[k] for k in _CANONICAL if values.get(k)}
     raw["organization"] = values.get("group")
     raw["npi"] = values.get("npi")
     raw["phones"] = values.get("phones")
-    web = values.get("web")
-    raw["website"] = web
     _place(values, raw)
+    region = _region(values)
+    if region and values.get("phones"):
+        raw["phones"] = [p for text in values["phones"] for p in phones(text, region) or [text]]
+    raw["website"] = values.get("web")
     accepting = values.get("accepting_text")
     if accepting:
         raw["accepting"] = not _NOT_ACCEPTING.search(accepting)
@@ -77,8 +93,8 @@ def _record(entry: Entry, read: Read, path: str) -> Record:
     fields = normalize.build_fields(_raw_fields(values, read.plan))
     extra = {name: values[key] for key, name in _EXTRA.items() if values.get(key)}
     warnings = []
-    if values.get("phones") and not fields.get("phones"):
-        extra["phones_as_printed"] = values["phones"]
+    if values.get("phones") and fields.get("phones") != values["phones"]:
+        extra["phones_as_printed"] = values["phones"]  # unread, or read as a foreign number
     if values.get("npi") and not fields.get("npi"):
         warnings.append(f"NPI {values['npi']!r} is not a valid NPI; kept as printed")
         extra["npi_as_printed"] = values["npi"]
