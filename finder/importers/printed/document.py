@@ -161,38 +161,57 @@ def _read(path: Path, doc: Any, pages: str | None, all_pages: bool, tick: Tick) 
 
 
 def _read_pages(doc: Any, indices: list[int], result: Read, tick: Tick, extend: bool) -> None:
-    """Read the chosen pages; with ``extend``, each section on to where its headings end."""
+    """Read the chosen pages run by run; with ``extend``, each section on to its end.
+
+    The furniture is learnt from a sample of the pages first, then from each page as it
+    is read, so that only one run of pages is held at a time.
+    """
     furniture = Furniture()
-    pages: dict[int, tuple[list[layout.Line], float]] = {}
+    sample = set(indices[:: max(1, len(indices) // _SAMPLE_PAGES)][:_SAMPLE_PAGES])
+    for i in sorted(sample):
+        furniture.learn(*_page(doc, i))
     queue = sorted(indices)
-    count = len(doc)
-    for n, i in enumerate(queue, 1):  # the queue grows as sections go on past their pages
-        pages[i] = _page(doc, i)
-        furniture.learn(*pages[i])
+    run: list[tuple[int, list[layout.Line], float]] = []
+    n = 0
+    while n < len(queue):
+        i = queue[n]
+        n += 1
+        page_lines, height = _page(doc, i)
+        if i not in sample:
+            furniture.learn(page_lines, height)
         tick(0.5 + 0.5 * n / len(queue))
-        following = i + 1
-        if extend and following < count and following not in queue and _section_goes_on(*pages[i]):
-            queue.insert(n, following)
+        goes_on = extend and i + 1 < len(doc) and i + 1 not in queue
+        if goes_on and _section_goes_on(page_lines, height):
+            queue.insert(n, i + 1)
+        if run and run[-1][0] != i - 1:
+            _split_run(run, furniture, result)
+            run = []
+        run.append((i, page_lines, height))
+    if run:
+        _split_run(run, furniture, result)
     result.pages_read = len(queue)
-    for run in _runs(queue):
-        lines: list[layout.Line] = []
-        section: dict[int, bool] = {}
-        for i in run:
-            page_lines, height = pages.pop(i)
-            body = furniture.strip(page_lines, height)
-            kept = {id(line) for line in body}
-            section[i + 1] = any(
-                is_behavioural(line.text) for line in page_lines if id(line) not in kept
-            )
-            lines.extend(body)
-        if not lines:
-            continue
-        layout.mark_breaks(lines)
-        entries, headings = split_entries(lines)
-        result.headings.extend(headings)
-        result.entries.extend((e, section.get(e.first_page, False)) for e in entries)
     result.legend = furniture.legend
     result.entries_seen = len(result.entries)
+
+
+def _split_run(
+    run: list[tuple[int, list[layout.Line], float]], furniture: Furniture, result: Read
+) -> None:
+    """The entries and headings of consecutive pages, each entry with its page's section."""
+    lines: list[layout.Line] = []
+    section: dict[int, bool] = {}
+    for i, page_lines, height in run:
+        body = furniture.strip(page_lines, height)
+        kept = {id(line) for line in body}
+        margin = [line for line in page_lines if id(line) not in kept]
+        section[i + 1] = any(is_behavioural(line.text) for line in margin)
+        lines.extend(body)
+    if not lines:
+        return
+    layout.mark_breaks(lines)
+    entries, headings = split_entries(lines)
+    result.headings.extend(headings)
+    result.entries.extend((e, section.get(e.first_page, False)) for e in entries)
 
 
 def _section_goes_on(lines: list[layout.Line], height: float) -> bool:
