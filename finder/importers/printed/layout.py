@@ -63,16 +63,33 @@ class _Run:
     bold: bool
 
 
+def _boxes(textpage: Any) -> list[list[float]]:
+    """PDFium's text rects, those side by side on one line merged into words and phrases.
+
+    Some printers (browsers) place every glyph on its own; a gap narrower than about a
+    third of the line's height is a space inside a phrase, a wider one separates columns.
+    """
+    boxes: list[list[float]] = []
+    for i in range(textpage.count_rects()):
+        left, bottom, right, top = textpage.get_rect(i)
+        if boxes:
+            last = boxes[-1]
+            on_line = last[1] - 1 <= (top + bottom) / 2 <= last[3] + 1
+            gap = left - last[2]
+            if on_line and left >= last[0] and gap < 0.35 * (last[3] - last[1]):
+                last[2] = max(right, last[2])
+                continue
+        boxes.append([left, bottom, right, top])
+    return [box for box in boxes if box[3] - box[1] >= _MIN_HEIGHT]
+
+
 def page_runs(page: Any, textpage: Any) -> list[_Run]:
     """The visible text runs of one page, with top-down coordinates."""
     height = page.get_height()
     runs = []
     font = ctypes.create_string_buffer(96)
     flags = ctypes.c_int()
-    for i in range(textpage.count_rects()):
-        left, bottom, right, top = textpage.get_rect(i)
-        if top - bottom < _MIN_HEIGHT:
-            continue
+    for left, bottom, right, top in _boxes(textpage):
         text = textpage.get_text_bounded(left, bottom, right, top)
         if not text.strip():
             continue
