@@ -16,7 +16,7 @@ from typing import Any
 from finder.errors import ImportRefused
 from finder.importers.printed import layout
 from finder.importers.printed.entries import Entry, Heading, last_heading, split_entries
-from finder.importers.printed.furniture import Furniture, in_margin
+from finder.importers.printed.furniture import Furniture
 from finder.importers.printed.plan import plan_name
 from finder.importers.printed.sections import is_behavioural, parse_page_range, scan_page
 
@@ -110,14 +110,18 @@ def _runs(indices: list[int]) -> list[list[int]]:
     return runs
 
 
-def _page(doc: Any, index: int) -> tuple[list[layout.Line], float]:
+def _page(doc: Any, index: int) -> tuple[list[layout.Line], float, str]:
+    """A page's lines in reading order, its height, and the text of its foot."""
     page = doc[index]
     textpage = page.get_textpage()
     try:
         runs = layout.page_runs(page, textpage)
-        return layout.page_lines(
-            runs, index + 1, page.get_width(), page.get_height()
-        ), page.get_height()
+        width, height = page.get_width(), page.get_height()
+        return (
+            layout.page_lines(runs, index + 1, width, height),
+            height,
+            layout.foot_text(runs, height),
+        )
     finally:
         textpage.close()
         page.close()
@@ -169,24 +173,24 @@ def _read_pages(doc: Any, indices: list[int], result: Read, tick: Tick, extend: 
     furniture = Furniture()
     sample = set(indices[:: max(1, len(indices) // _SAMPLE_PAGES)][:_SAMPLE_PAGES])
     for i in sorted(sample):
-        furniture.learn(*_page(doc, i))
+        furniture.learn(*_page(doc, i)[:2])
     queue = sorted(indices)
-    run: list[tuple[int, list[layout.Line], float]] = []
+    run: list[tuple[int, list[layout.Line], float, str]] = []
     n = 0
     while n < len(queue):
         i = queue[n]
         n += 1
-        page_lines, height = _page(doc, i)
+        page_lines, height, foot = _page(doc, i)
         if i not in sample:
             furniture.learn(page_lines, height)
         tick(0.5 + 0.5 * n / len(queue))
         goes_on = extend and i + 1 < len(doc) and i + 1 not in queue
-        if goes_on and _section_goes_on(page_lines, height):
+        if goes_on and _section_goes_on(page_lines, height, furniture):
             queue.insert(n, i + 1)
         if run and run[-1][0] != i - 1:
             _split_run(run, furniture, result)
             run = []
-        run.append((i, page_lines, height))
+        run.append((i, page_lines, height, foot))
     if run:
         _split_run(run, furniture, result)
     result.pages_read = len(queue)
@@ -195,13 +199,13 @@ def _read_pages(doc: Any, indices: list[int], result: Read, tick: Tick, extend: 
 
 
 def _split_run(
-    run: list[tuple[int, list[layout.Line], float]], furniture: Furniture, result: Read
+    run: list[tuple[int, list[layout.Line], float, str]], furniture: Furniture, result: Read
 ) -> None:
     """The entries and headings of consecutive pages, each entry with its page's section."""
     lines: list[layout.Line] = []
     section: dict[int, bool] = {}
-    for i, page_lines, height in run:
-        body = furniture.strip(page_lines, height)
+    for i, page_lines, height, foot in run:
+        body = furniture.strip(page_lines, height, foot)
         kept = {id(line) for line in body}
         margin = [line for line in page_lines if id(line) not in kept]
         section[i + 1] = any(is_behavioural(line.text) for line in margin)
@@ -214,16 +218,16 @@ def _split_run(
     result.entries.extend((e, section.get(e.first_page, False)) for e in entries)
 
 
-def _section_goes_on(lines: list[layout.Line], height: float) -> bool:
+def _section_goes_on(lines: list[layout.Line], height: float, furniture: Furniture) -> bool:
     """Whether a behavioural-health section runs on past this page.
 
     It does when the last heading in the page's body is one, or the page has none; a
-    running header (in the margins) marks each page of its section by itself instead.
+    running header (furniture) marks each page of its section by itself instead.
     """
-    margin = [line for line in lines if in_margin(line, height)]
-    if any(is_behavioural(line.text) for line in margin):
+    body = furniture.strip(lines, height)
+    kept = {id(line) for line in body}
+    if any(is_behavioural(line.text) for line in lines if id(line) not in kept):
         return False
-    body = [line for line in lines if not in_margin(line, height)]
     layout.mark_breaks(body)
     heading = last_heading(body)
     return heading is None or is_behavioural(heading)

@@ -35,11 +35,6 @@ def _in_band(line: Line, height: float) -> str | None:
     return None
 
 
-def in_margin(line: Line, height: float) -> bool:
-    """Whether a line stands in the top or bottom margin, where furniture is printed."""
-    return _in_band(line, height) is not None
-
-
 def _signature(line: Line) -> tuple[str, int]:
     return _DIGITS.sub("#", line.text.lower()), round(line.top / 4)
 
@@ -61,25 +56,25 @@ class Furniture:
         for sig in {_signature(line) for line in lines if _in_band(line, height)}:
             self.seen[sig] += 1
 
-    def strip(self, lines: list[Line], height: float) -> list[Line]:
-        """The page's lines without furniture; the legend's codes are remembered."""
+    def strip(self, lines: list[Line], height: float, foot: str = "") -> list[Line]:
+        """The page's lines without furniture; the legend in its ``foot`` is remembered."""
         repeated = 3 if self.pages >= 4 else 2
+        has_legend = is_legend(foot)
+        if has_legend and not self.legend:
+            self.legend = parse_legend(foot)
         body: list[Line] = []
-        legend: list[str] = []
         for line in lines:
             band = _in_band(line, height)
             if band is None:
                 body.append(line)
-            elif band == "bottom" and (legend or is_legend(line.text)):
-                legend.append(line.text)
+            elif band == "bottom" and has_legend and line.text in foot:
+                continue
             elif not (
                 _PAGE_NUMBER.match(line.text)
                 or _CODE.match(line.text)
                 or self.seen[_signature(line)] >= repeated
             ):
                 body.append(line)
-        if legend and not self.legend:
-            self.legend = parse_legend(" ".join(legend))
         return body
 
 

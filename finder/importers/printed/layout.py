@@ -63,24 +63,34 @@ class _Run:
     bold: bool
 
 
-def _boxes(textpage: Any) -> list[list[float]]:
+def _boxes(textpage: Any) -> list[tuple[float, float, float, float, str]]:
     """PDFium's text rects, those side by side on one line merged into words and phrases.
 
     Some printers (browsers) place every glyph on its own; a gap narrower than about a
-    third of the line's height is a space inside a phrase, a wider one separates columns.
+    third of the line's height is inside a phrase (a quarter of it makes a space), a
+    wider one separates columns.
     """
-    boxes: list[list[float]] = []
+    boxes: list[list[Any]] = []
     for i in range(textpage.count_rects()):
         left, bottom, right, top = textpage.get_rect(i)
+        text = textpage.get_text_bounded(left, bottom, right, top)
+        if len(text) == 2 and right - left < 0.9 * (top - bottom):
+            # One glyph's box took in the neighbour a kerned pair ("Te") overlaps it with.
+            inset = 0.3 * (right - left)
+            text = textpage.get_text_bounded(left + inset, bottom, right - inset, top)
         if boxes:
             last = boxes[-1]
+            height = last[3] - last[1]
             on_line = last[1] - 1 <= (top + bottom) / 2 <= last[3] + 1
             gap = left - last[2]
-            if on_line and left >= last[0] and gap < 0.35 * (last[3] - last[1]):
-                last[2] = max(right, last[2])
+            if on_line and left >= last[0] and gap < 0.35 * height:
+                space = " " if gap > 0.25 * height and not last[4].endswith(" ") else ""
+                last[2], last[4] = max(right, last[2]), f"{last[4]}{space}{text}"
                 continue
-        boxes.append([left, bottom, right, top])
-    return [box for box in boxes if box[3] - box[1] >= _MIN_HEIGHT]
+        boxes.append([left, bottom, right, top, text])
+    return [
+        (box[0], box[1], box[2], box[3], box[4]) for box in boxes if box[3] - box[1] >= _MIN_HEIGHT
+    ]
 
 
 def page_runs(page: Any, textpage: Any) -> list[_Run]:
@@ -89,8 +99,7 @@ def page_runs(page: Any, textpage: Any) -> list[_Run]:
     runs = []
     font = ctypes.create_string_buffer(96)
     flags = ctypes.c_int()
-    for left, bottom, right, top in _boxes(textpage):
-        text = textpage.get_text_bounded(left, bottom, right, top)
+    for left, bottom, right, top, text in _boxes(textpage):
         if not text.strip():
             continue
         bold = False
@@ -191,9 +200,6 @@ def _join(line: Line, run: _Run) -> None:
 def page_lines(runs: list[_Run], page: int, width: float, height: float) -> list[Line]:
     """A page's lines in reading order: bands split by spanning lines, columns in each."""
     gutters = _gutters(runs, width, height)
-    top = [r for r in runs if r.bottom <= height * _TOP_MARGIN]
-    bottom = [r for r in runs if r.top >= height * _BOTTOM_MARGIN]
-    runs = [r for r in runs if height * _TOP_MARGIN < r.bottom and r.top < height * _BOTTOM_MARGIN]
     spanning = [r for r in runs if _column_of(r, gutters) is None]
     cuts = sorted({round(r.top, 1) for r in spanning})
     bands: list[list[_Run]] = [[] for _ in range(len(cuts) + 1)]
@@ -206,7 +212,7 @@ def page_lines(runs: list[_Run], page: int, width: float, height: float) -> list
         if own:  # the column's own text edges, for telling centred headings
             edges[index] = min(r.x0 for r in own)
             ends[index] = max(r.x1 for r in own)
-    out: list[Line] = _lines_of(top, page)
+    out: list[Line] = []
     for band in bands:
         cross = [r for r in band if _column_of(r, gutters) is None]
         out.extend(_lines_of(cross, page))
@@ -215,7 +221,21 @@ def page_lines(runs: list[_Run], page: int, width: float, height: float) -> list
             for line in _lines_of(mine, page):
                 line.column, line.col_x0, line.col_x1 = col, edges[col], ends[col]
                 out.append(line)
-    return out + _lines_of(bottom, page)
+    return out
+
+
+def foot_text(runs: list[_Run], height: float) -> str:
+    """The text of the page's foot, row by row across the whole width (where legends stand)."""
+    rows: list[list[_Run]] = []
+    for run in sorted((r for r in runs if r.top >= height * _BOTTOM_MARGIN), key=lambda r: r.top):
+        first = rows[-1][0] if rows else None
+        if first and first.top - 1 <= (run.top + run.bottom) / 2 <= first.bottom + 1:
+            rows[-1].append(run)
+        else:
+            rows.append([run])
+    return " ".join(
+        " ".join(r.text.strip() for r in sorted(row, key=lambda r: r.x0)) for row in rows
+    )
 
 
 def mark_breaks(lines: list[Line]) -> None:
