@@ -42,7 +42,9 @@ def parse(path: Path, ctx: ParseContext) -> Iterator[Record | RowError]:
         ctx.progress(int(size * share))
 
     read = document.read(path, pages=ctx.pages, all_pages=ctx.all_taxonomies, tick=tick)
-    if read.skipped:
+    if read.skipped and ctx.pages:
+        ctx.warn(f"{path.name}: read pages {ctx.pages} ({read.pages_read} of {read.page_count})")
+    elif read.skipped:
         ctx.warn(
             f"{path.name}: read {read.pages_read} of {read.page_count} pages "
             f"(behavioural-health sections); skipped {read.skipped} pages; "
