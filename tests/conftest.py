@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -118,3 +119,9 @@ def fast_network(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("FINDER_HTTP_TIMEOUT", "2")
     monkeypatch.setenv("FINDER_HTTP_BACKOFF", "0.01")
     monkeypatch.setenv("FINDER_HTTP_INTERVAL", "0")
+
+
+def chromium_path() -> str | None:
+    """Headless Chromium (the Debian package chromium), or None when it is not installed."""
+    names = ("chromium", "chromium-browser", "google-chrome")
+    return next((p for p in map(shutil.which, names) if p), None)

@@ -127,6 +127,15 @@ def _export_seed() -> bytes:
     return render(collect(store, exported_at="2026-01-01T00:00:00+00:00"), ExportFormat.JSON)
 
 
+def _pdf_seed() -> bytes:
+    import tempfile
+
+    import printed_fixtures
+
+    with tempfile.TemporaryDirectory() as folder:
+        return printed_fixtures.one_column(Path(folder) / "list.pdf", numbered=True).read_bytes()
+
+
 def _seeds() -> dict[str, list[tuple[str, bytes]]]:
     found: dict[str, list[tuple[str, bytes]]] = {name: [] for name in NAMES}
     for path in sorted(FIXTURES.rglob("*")):
@@ -139,6 +148,7 @@ def _seeds() -> dict[str, list[tuple[str, bytes]]]:
         found[imp.name].append((path.suffix, path.read_bytes()))
     found.setdefault("xlsx", []).append((".xlsx", _xlsx_seed()))
     found.setdefault("finder-export", []).append((".json", _export_seed()))
+    found.setdefault("pdf", []).append((".pdf", _pdf_seed()))
     return found
 
 

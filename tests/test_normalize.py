@@ -109,3 +109,13 @@ def test_build_fields_derives_licence_and_keeps_fee_text() -> None:
 def test_organisations_are_marked() -> None:
     assert normalize.build_fields({"name": "Cambridge Counseling Center"})["is_organization"]
     assert "is_organization" not in normalize.build_fields({"name": "Ann Lee"})
+
+
+def test_phone_outside_north_america_kept_in_international_form() -> None:
+    from finder.records.normalize.phones import phone, phones
+
+    assert phone("+44 20 7946 0958") == "+44 20 7946 0958"
+    assert phones("030 1234567", region="DE") == ["+49 30 1234567"]
+    assert phones("030 1234567") == []  # a national number with no country: not read
+    assert phone("(617) 555-0101", region="DE") == "617-555-0101"
+    assert phone("+49 12") is None

@@ -65,6 +65,10 @@ def _list_formats(ctx: click.Context, _param: click.Parameter, value: bool) -> N
 @click.option(
     "--all-taxonomies", is_flag=True, help="NPPES bulk files: keep non-behavioural-health rows too."
 )
+@click.option("--pages", "pdf_pages", metavar="FIRST-LAST",
+              help="PDF directories: read only these pages, e.g. 1405-1485.")  # fmt: skip
+@click.option("--all-specialties", is_flag=True,
+              help="PDF directories: read every section, not only behavioural health.")  # fmt: skip
 @click.option("--max-pages", type=click.IntRange(1, 1000), default=20, show_default=True,
               help="URLs: most pages of a FHIR searchset to follow.")  # fmt: skip
 @click.option(
@@ -79,6 +83,8 @@ def import_cmd(
     column_map: tuple[str, ...],
     dry_run: bool,
     all_taxonomies: bool,
+    pdf_pages: str | None,
+    all_specialties: bool,
     max_pages: int,
 ) -> None:
     """Import therapist lists, saved directory pages, NPPES, FHIR and vCards.
@@ -102,7 +108,9 @@ def import_cmd(
 
         import_urls(app, urls, fmt=fmt, column_map=mapping, dry_run=dry_run, max_pages=max_pages)
     if files:
-        _import_files(app, files, fmt, mapping, dry_run, all_taxonomies)
+        _import_files(
+            app, files, fmt, mapping, dry_run, all_taxonomies or all_specialties, pdf_pages
+        )
 
 
 def _import_files(
@@ -112,6 +120,7 @@ def _import_files(
     mapping: dict[str, str],
     dry_run: bool,
     all_taxonomies: bool,
+    pdf_pages: str | None = None,
     source_label: str | None = None,
 ) -> None:
     from finder.ingest.pipeline import run_import
@@ -123,6 +132,7 @@ def _import_files(
             format=fmt,
             column_map=mapping,
             all_taxonomies=all_taxonomies,
+            pages=pdf_pages,
             dry_run=dry_run,
             warn=app.warn,
             progress=progress,

@@ -34,7 +34,8 @@ class ParseContext:
     """Options and callbacks an importer may use; all have safe defaults."""
 
     column_map: dict[str, str] = field(default_factory=dict)  # --map COLUMN=FIELD
-    all_taxonomies: bool = False  # NPPES: keep non behavioural-health providers
+    all_taxonomies: bool = False  # NPPES, PDF: keep non behavioural-health providers
+    pages: str | None = None  # PDF: read only these pages ("1405-1485")
     warn: Callable[[str], None] = lambda message: None  # a file-level warning for stderr
     progress: Callable[[int], None] = lambda nbytes: None  # bytes consumed so far
     source_label: str | None = None  # a URL when the file was fetched

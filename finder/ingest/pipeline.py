@@ -185,6 +185,7 @@ def _run_import(
     format: str | None = None,
     column_map: dict[str, str] | None = None,
     all_taxonomies: bool = False,
+    pages: str | None = None,
     dry_run: bool = False,
     preview: int = 5,
     warn: Callable[[str], None] = lambda message: None,
@@ -218,8 +219,7 @@ def _run_import(
             continue
         units: list[tuple[Path, list[Path], Path | None]]
         if getattr(imp.module, "parse_many", None) is not None and len(group) > 1:
-            # Resources that reference each other across files are read as one set; the
-            # set is one source, named by the folder that holds it.
+            # Files that refer to each other are one set: one source, named by their folder.
             joined = Path(os.path.commonpath([str(p.parent) for p in group]))
             for path in group:
                 report.files.remove(results.pop(path))
@@ -232,7 +232,7 @@ def _run_import(
         for unit, files_in_unit, joined_path in units:
             records = _parse_unit(
                 imp, unit, files_in_unit, joined_path, results[unit], column_map or {},
-                all_taxonomies, warn, progress, source_label, enrichment,
+                all_taxonomies, warn, progress, source_label, enrichment, pages,
             )  # fmt: skip
             result = results[unit]
             if result.refused:
@@ -271,6 +271,7 @@ def _parse_unit(
     progress: ProgressFn | None,
     source_label: str | None,
     enrichment: _Enrichment,
+    pages: str | None = None,
 ) -> list[Record]:
     """Parse one file (or one joined set); problems land on ``result``, never raise."""
 
@@ -285,6 +286,7 @@ def _parse_unit(
     ctx = ParseContext(
         column_map=column_map,
         all_taxonomies=all_taxonomies,
+        pages=pages,
         warn=file_warn,
         progress=file_progress,
         source_label=source_label,

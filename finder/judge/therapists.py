@@ -76,6 +76,22 @@ class Therapist:
                     out.append(str(item))
         return out
 
+    def offices(self) -> list[str]:
+        """Each distinct street address the records give ("street, city, ST zip"), best first.
+
+        A directory prints a clinician once per office: each office is kept, not blended.
+        """
+        order = [c.rid for c in self.values("address")]
+        fields = {doc["rid"]: doc["fields"] for doc in self.records}
+        out: list[str] = []
+        for rid in dict.fromkeys(order):
+            f = fields[rid]
+            place = " ".join(str(p) for p in (f.get("state"), f.get("zip")) if p)
+            text = ", ".join(str(p) for p in (f.get("address"), f.get("city"), place) if p)
+            if text and text.casefold() not in {o.casefold() for o in out}:
+                out.append(text)
+        return out
+
     @property
     def name(self) -> str:
         return str(self.best("name", f"therapist {self.tid}"))

@@ -107,6 +107,8 @@ def _years(f: Facts) -> Cell:
 
 def _location(f: Facts) -> Cell:
     t = f.therapist
+    if len(offices := t.offices()) > 1:  # a directory lists each office: one a line
+        return Cell(items=tuple(Item("info", o) for o in offices))
     place = ", ".join(str(p) for p in (t.best("city"), t.best("state")) if p)
     zip_code = t.best("zip")
     text = " ".join(p for p in (place, str(zip_code) if zip_code else "") if p)

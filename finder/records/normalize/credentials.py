@@ -14,7 +14,7 @@ _OTHER_CREDENTIALS = """
     ACSW ALC APRN ARNP ATR ATR-BC BA BCBA BCD BS CAADC CADC CASAC CCMHC CEDS CGP CNS CSAC
     CST CSW DCSW DNP FNP LAC LADC LCAC LCADC LCAS LCDC LCP LMHP LMHP-CSW LPCI LPCMHSP LSSP
     MA MAC MBA MC MED MFA MFTI MPH MS MS-MFT MSC MSED MSN MSS MSW NCC NCSP NP PA PMHCNS PSYA
-    PSYCHD RN RPT RPT-S
+    PSYCHD RN RPT RPT-S DIPL-PSYCH DIPL-PAED DIPL-PÄD DIPL-SOZ-PAED DIPL-SOZ-PÄD DIPL-SOZPÄD
 """.split()
 
 CREDENTIALS: frozenset[str] = frozenset(_OTHER_CREDENTIALS) | frozenset(LICENSE_TYPES)
@@ -33,7 +33,10 @@ def is_credential(token: str) -> bool:
 _CREDENTIAL_MEMO: dict[str, bool] = {}
 
 
-_PRETTY = {"PHD": "PhD", "PSYD": "PsyD", "EDD": "EdD", "MED": "MEd", "MSED": "MSEd"}
+_PRETTY = {"PHD": "PhD", "PSYD": "PsyD", "EDD": "EdD", "MED": "MEd", "MSED": "MSEd",
+           "DIPL-PSYCH": "Dipl.-Psych.", "DIPL-PAED": "Dipl.-Päd.", "DIPL-PÄD": "Dipl.-Päd.",
+           "DIPL-SOZ-PAED": "Dipl.-Soz.-Päd.", "DIPL-SOZ-PÄD": "Dipl.-Soz.-Päd.",
+           "DIPL-SOZPÄD": "Dipl.-Soz.-Päd."}  # fmt: skip
 
 
 def pretty_credential(token: str) -> str:

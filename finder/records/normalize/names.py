@@ -62,3 +62,41 @@ def looks_like_organization(name: str | None, title: str | None = None) -> bool:
     if not name:
         return False
     return bool(_ORG_WORDS.search(name))
+
+
+_SALUTATION = re.compile(
+    r"^(?:frau|herr|mr\.?|mrs\.?|ms\.?|mx\.?|madame|monsieur|mme\.?|sra?\.?)\s+", re.I
+)
+_TITLE_BEFORE = re.compile(
+    r"^(?:prof\.|dr\.(?:\s?(?:med|phil|rer\.\s?nat|rer\.\s?medic|sc\.\s?hum|psych)\.)?|"
+    r"dipl\.-[\wäöü.\-]+\.|m\.\s?sc\.|b\.\s?sc\.|mag\.|lic\.\s?phil\.|pd)\s+",
+    re.I,
+)
+
+
+def split_titles(raw: Any) -> tuple[str | None, list[str]]:
+    """``"Frau Dipl.-Psych. Gabriele Scholz"`` -> ``("Gabriele Scholz", ["Dipl.-Psych."])``.
+
+    The salutation is dropped; academic titles written before the name are kept as written.
+    """
+    text = clean_text(raw)
+    if text is None:
+        return None, []
+    text = _SALUTATION.sub("", text)
+    titles: list[str] = []
+    while (m := _TITLE_BEFORE.match(text)) is not None:
+        titles.append(m.group(0).strip())
+        text = text[m.end() :]
+    return text.strip() or None, titles
+
+
+def from_last_first(name: str) -> tuple[str, str | None, str]:
+    """A directory's ``"Degraft-Johnson, Ama B"`` -> ``("Ama B Degraft-Johnson", "Ama", "Degraft-Johnson")``.
+
+    Only for sources that print family names first; a name without a comma is kept.
+    """
+    last, sep, given = name.partition(",")
+    last, given = last.strip(), given.strip()
+    if not sep or not given or not last:
+        return name, None, name.split()[-1] if name.split() else name
+    return f"{given} {last}", given.split()[0], last

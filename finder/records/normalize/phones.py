@@ -14,8 +14,13 @@ _EXT = re.compile(r"(?:x|ext\.?|extension|#)\s*(\d{1,6})\s*$", re.I)
 _PLAIN_PHONE = re.compile(r"\(?([2-9][0-9][0-9])\)?[ .-]?([0-9]{3})[ .-]?([0-9]{4})")
 
 
-def phone(raw: Any) -> str | None:
-    """``"(650) 273-9927 x3"`` -> ``"650-273-9927 x3"``; ``None`` unless 10 US digits."""
+def phone(raw: Any, region: str | None = None) -> str | None:
+    """``"(650) 273-9927 x3"`` -> ``"650-273-9927 x3"``.
+
+    A number outside North America is kept in international form (``"+49 30 1234567"``)
+    when it says its country (a leading ``+``) or ``region`` (ISO code, e.g. "DE") says
+    where a national number was printed; anything else that is not 10 US digits is None.
+    """
     if type(raw) is str:
         plain = _PLAIN_PHONE.fullmatch(raw.strip())
         if plain is not None:
@@ -31,22 +36,27 @@ def phone(raw: Any) -> str | None:
     digits = "".join(_PHONE_DIGITS.findall(text))
     if len(digits) == 11 and digits[0] == "1":
         digits = digits[1:]
-    if len(digits) != 10 or digits[0] in "01":
-        return _phone_fallback(text, ext)
+    if len(digits) != 10 or digits[0] in "01" or (region and region != "US"):
+        return _phone_fallback(text, ext, region)
     out = f"{digits[:3]}-{digits[3:6]}-{digits[6:]}"
     return f"{out} x{ext}" if ext else out
 
 
-def _phone_fallback(text: str, ext: str | None) -> str | None:
-    # Rare shapes ("+1 650.273.9927", letters) go through phonenumbers; imported lazily
-    # because parsing every phone with it would dominate a large import.
+def _phone_fallback(text: str, ext: str | None, region: str | None = None) -> str | None:
+    # Rare shapes ("+1 650.273.9927", letters, other countries) go through phonenumbers;
+    # imported lazily because parsing every phone with it would dominate a large import.
     import phonenumbers
 
     try:
-        parsed = phonenumbers.parse(text, "US")
+        parsed = phonenumbers.parse(text, region or "US")
     except phonenumbers.NumberParseException:
         return None
-    if parsed.country_code != 1 or not phonenumbers.is_possible_number(parsed):
+    if parsed.country_code != 1:
+        if not phonenumbers.is_valid_number(parsed):
+            return None
+        out = phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
+        return f"{out} x{ext}" if ext else out
+    if not phonenumbers.is_possible_number(parsed):
         return None
     digits = str(parsed.national_number)
     if len(digits) != 10:
@@ -55,14 +65,14 @@ def _phone_fallback(text: str, ext: str | None) -> str | None:
     return f"{out} x{ext}" if ext else out
 
 
-def phones(raw: Any) -> list[str]:
-    if type(raw) is str:
+def phones(raw: Any, region: str | None = None) -> list[str]:
+    if type(raw) is str and region is None:
         plain = _PLAIN_PHONE.fullmatch(raw.strip())
         if plain is not None:
             return ["-".join(plain.groups())]
     out: list[str] = []
     for item in split_list(raw, separators=";|/\n") if not isinstance(raw, list) else raw:
-        p = phone(item)
+        p = phone(item, region)
         if p and p not in out:
             out.append(p)
     return out

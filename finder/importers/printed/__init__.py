@@ -1,0 +1,1 @@
+"""Helpers of the PDF importer: page layout, furniture, sections, entries and fields."""
