@@ -59,6 +59,10 @@ def _list_formats(ctx: click.Context, _param: click.Parameter, value: bool) -> N
     "--map", "column_map", multiple=True, metavar="COLUMN=FIELD",
     help="Map a column to a field (repeatable); FIELD '-' keeps it as extra data.",
 )  # fmt: skip
+@click.option("--columns", metavar="FIELD,...",
+              help="A file without a header row: its columns' fields in order ('-' skips one).")
+@click.option("--country", metavar="XX",
+              help="ISO country code for records that do not say theirs (e.g. ES, GB).")
 @click.option("--dry-run", is_flag=True, help="Show the mapping and first records; store nothing.")
 @click.option(
     "--all-taxonomies", is_flag=True, help="NPPES bulk files: keep non-behavioural-health rows too."
@@ -75,6 +79,8 @@ def import_cmd(
     sources: tuple[str, ...],
     fmt: str | None,
     column_map: tuple[str, ...],
+    columns: str | None,
+    country: str | None,
     dry_run: bool,
     all_taxonomies: bool,
     max_pages: int,
@@ -86,11 +92,16 @@ def import_cmd(
       finder import ~/Downloads/therapists.csv saved-pages/
     """
     from finder import importers
-    from finder.importers.tabular.columns import parse_map_option
+    from finder.importers.tabular.columns import parse_columns_option, parse_map_option
+    from finder.records.normalize import country as country_code
 
     if not sources:
         raise UsageError("give at least one file or folder: finder import PATH...")
     mapping = parse_map_option(column_map)
+    by_position = parse_columns_option(columns)
+    where = country_code(country) if country else None
+    if country and where is None:
+        raise UsageError(f"--country {country!r}: give an ISO country code such as ES, GB or CA")
     if fmt:
         importers.by_name(fmt)
     urls = [s for s in sources if "://" in s]
@@ -100,7 +111,7 @@ def import_cmd(
 
         import_urls(app, urls, fmt=fmt, column_map=mapping, dry_run=dry_run, max_pages=max_pages)
     if files:
-        _import_files(app, files, fmt, mapping, dry_run, all_taxonomies)
+        _import_files(app, files, fmt, mapping, dry_run, all_taxonomies, by_position, where)
 
 
 def _import_files(
@@ -110,6 +121,8 @@ def _import_files(
     mapping: dict[str, str],
     dry_run: bool,
     all_taxonomies: bool,
+    columns: list[str | None] | None = None,
+    country: str | None = None,
     source_label: str | None = None,
 ) -> None:
     from finder.ingest.pipeline import run_import
@@ -120,6 +133,8 @@ def _import_files(
             files,
             format=fmt,
             column_map=mapping,
+            columns=columns,
+            country=country,
             all_taxonomies=all_taxonomies,
             dry_run=dry_run,
             warn=app.warn,
@@ -159,6 +174,10 @@ class _progress:
             self.bar.stop()
 
 
+#: Rejected rows listed one by one per file; the rest are counted.
+MAX_REJECTS_SHOWN = 20
+
+
 def print_import_report(app: App, report: Any) -> None:
     from finder.errors import ImportRefused
 
@@ -166,8 +185,11 @@ def print_import_report(app: App, report: Any) -> None:
         if result.refused:
             click.echo(f"Error: {result.path}: {result.refused}", err=True)
             continue
-        for error in result.rejected:
+        for error in result.rejected[:MAX_REJECTS_SHOWN]:
             click.echo(f"  rejected {result.path} {error}", err=True)
+        if len(result.rejected) > MAX_REJECTS_SHOWN:
+            more = len(result.rejected) - MAX_REJECTS_SHOWN
+            click.echo(f"  ... and {more:,} more rejected rows in {result.path}", err=True)
         if report.dry_run:
             _print_dry_run(result)
             continue

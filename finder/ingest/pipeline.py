@@ -10,6 +10,7 @@ never prints: progress and warnings go to callbacks, the result is an
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import gc
 import hashlib
 import os
@@ -201,6 +202,8 @@ def _run_import(
     *,
     format: str | None = None,
     column_map: dict[str, str] | None = None,
+    columns: list[str | None] | None = None,
+    country: str | None = None,
     all_taxonomies: bool = False,
     dry_run: bool = False,
     preview: int = 5,
@@ -247,9 +250,13 @@ def _run_import(
         else:
             units = [(path, [path], None) for path in group]
         for unit, files_in_unit, joined_path in units:
+            options = ParseContext(
+                column_map=column_map or {}, columns=columns, country=country,
+                all_taxonomies=all_taxonomies, source_label=source_label,
+            )  # fmt: skip
             records = _parse_unit(
-                imp, unit, files_in_unit, joined_path, results[unit], column_map or {},
-                all_taxonomies, warn, progress, source_label, enrichment,
+                imp, unit, files_in_unit, joined_path, results[unit], options, warn, progress,
+                enrichment,
             )  # fmt: skip
             result = results[unit]
             if result.refused:
@@ -266,7 +273,7 @@ def _run_import(
                 continue
             mapper = getattr(imp.module, "describe_mapping", None)
             if mapper is not None and dry_run:
-                result.mapping = mapper(unit, ParseContext(column_map=column_map or {}))
+                result.mapping = mapper(unit, options)
             result.preview = records[:preview]
             parsed.extend((unit, r) for r in records)
 
@@ -282,11 +289,9 @@ def _parse_unit(
     files: list[Path],
     joined: Path | None,
     result: FileResult,
-    column_map: dict[str, str],
-    all_taxonomies: bool,
+    options: ParseContext,
     warn: Callable[[str], None],
     progress: ProgressFn | None,
-    source_label: str | None,
     enrichment: _Enrichment,
 ) -> list[Record]:
     """Parse one file (or one joined set); problems land on ``result``, never raise."""
@@ -299,12 +304,10 @@ def _parse_unit(
         if progress is not None and joined is None:
             progress(str(unit), done, unit.stat().st_size)
 
-    ctx = ParseContext(
-        column_map=column_map,
-        all_taxonomies=all_taxonomies,
+    ctx = dataclasses.replace(
+        options,
         warn=file_warn,
         progress=file_progress,
-        source_label=source_label,
         derive=enrichment.derive if enrichment.active else None,
         prepare=enrichment.prepare,
     )
