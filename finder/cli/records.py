@@ -59,10 +59,16 @@ def _list_formats(ctx: click.Context, _param: click.Parameter, value: bool) -> N
     "--map", "column_map", multiple=True, metavar="COLUMN=FIELD",
     help="Map a column to a field (repeatable); FIELD '-' keeps it as extra data.",
 )  # fmt: skip
-@click.option("--columns", metavar="FIELD,...",
-              help="A file without a header row: its columns' fields in order ('-' skips one).")
-@click.option("--country", metavar="XX",
-              help="ISO country code for records that do not say theirs (e.g. ES, GB).")
+@click.option(
+    "--columns",
+    metavar="FIELD,...",
+    help="A file without a header row: its columns' fields in order ('-' skips one).",
+)
+@click.option(
+    "--country",
+    metavar="XX",
+    help="ISO country code for records that do not say theirs (e.g. ES, GB).",
+)
 @click.option("--dry-run", is_flag=True, help="Show the mapping and first records; store nothing.")
 @click.option(
     "--all-taxonomies", is_flag=True, help="NPPES bulk files: keep non-behavioural-health rows too."

@@ -320,7 +320,9 @@ def describe_mapping(path: Path, ctx: ParseContext) -> dict[str, str | None]:
     sample = [r for r in csv.reader(lines, delimiter=delimiter) if "".join(r).strip()]
     header = sample[0] if sample else []
     if ctx.columns is not None or _headerless.first_row_is_data(header, sample[1:]):
-        fields = ctx.columns or _headerless.infer(r for r in sample if not _headerless.is_heading(r))
+        fields = ctx.columns or _headerless.infer(
+            r for r in sample if not _headerless.is_heading(r)
+        )
         return {f"column {i + 1}": f for i, f in enumerate(fields)}
     headers = _columns.unique_headers([_header_name(h, i) for i, h in enumerate(header)])
     return _columns.build_mapping(headers, ctx.column_map)

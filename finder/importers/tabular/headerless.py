@@ -121,7 +121,11 @@ def infer(rows: Iterable[Sequence[str]]) -> list[str | None]:
     taken: set[str] = set()
     # The most convincing columns choose first: a name column with 95% names beats one with 60%.
     ranked = sorted(
-        ((count / filled[c], c, kind) for c in range(len(votes)) for kind, count in votes[c].items()),
+        (
+            (count / filled[c], c, kind)
+            for c in range(len(votes))
+            for kind, count in votes[c].items()
+        ),
         reverse=True,
     )
     for share, column, kind in ranked:

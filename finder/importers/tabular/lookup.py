@@ -52,9 +52,9 @@ def what_table(
     if _share(sample, _is_taxonomy_code) >= 0.8 and not fields & _PEOPLE_FIELDS - {"address"}:
         return TAXONOMY
     located = {"lat", "lon"} <= fields or COORDINATES in fields
-    if "zip" in fields and located and not fields & _PEOPLE_FIELDS - {"address"}:
-        if not _names(sample, mapping) or _share_names(sample, mapping, _not_a_person) >= 0.6:
-            return ZIPS
+    placeless = not _names(sample, mapping) or _share_names(sample, mapping, _not_a_person) >= 0.6
+    if "zip" in fields and located and not fields & _PEOPLE_FIELDS - {"address"} and placeless:
+        return ZIPS
     if _share_names(sample, mapping, _is_plan) >= 0.6:
         return PLANS
     if _share_names(sample, mapping, _is_licence_title) >= 0.6:
