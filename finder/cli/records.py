@@ -191,6 +191,9 @@ def print_import_report(app: App, report: Any) -> None:
         if result.refused:
             click.echo(f"Error: {result.path}: {result.refused}", err=True)
             continue
+        if result.notice:
+            click.echo(f"{result.path} [{result.format}]: {result.notice}", err=True)
+            continue
         for error in result.rejected[:MAX_REJECTS_SHOWN]:
             click.echo(f"  rejected {result.path} {error}", err=True)
         if len(result.rejected) > MAX_REJECTS_SHOWN:

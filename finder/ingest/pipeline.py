@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from finder import importers
-from finder.errors import FinderError, ImportRefused, one_line
+from finder.errors import FinderError, ImportRefused, NothingToImport, one_line
 from finder.importers.base import ParseContext, read_head
 from finder.ingest.parallel import Background, map_in_halves
 from finder.judge import ipt
@@ -42,6 +42,7 @@ class FileResult:
     rejected: list[RowError] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     refused: str | None = None
+    notice: str | None = None  # nothing to import, and that is no error (a search with no results)
     mapping: dict[str, str | None] | None = None
     preview: list[Record] = field(default_factory=list)
     restored: dict[str, int] = field(default_factory=dict)  # finder export: table -> added
@@ -259,7 +260,7 @@ def _run_import(
                 enrichment,
             )  # fmt: skip
             result = results[unit]
-            if result.refused:
+            if result.refused or result.notice:
                 continue
             if not records:
                 if not result.rejected:
@@ -318,6 +319,9 @@ def _parse_unit(
                 result.rejected.append(value)
             else:
                 records.append(value)
+    except NothingToImport as err:
+        result.notice = err.reason
+        return []
     except ImportRefused as err:
         result.refused = err.reason
         return []
