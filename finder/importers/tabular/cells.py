@@ -141,7 +141,8 @@ _FLAG_FIELDS = {
 def fee_flags(value: str, raw: dict[str, Any]) -> str:
     """``"$120 SlidingScale:Yes"`` in a price column: the flag fills its field, the rest is the fee."""
     for m in _FLAG.finditer(value):
-        field = _FLAG_FIELDS[m.group(1).lower().replace(" ", "")[:6]]
+        word = re.sub(r"\s+", "", m.group(1).lower())
+        field = next(f for prefix, f in _FLAG_FIELDS.items() if word.startswith(prefix))
         raw.setdefault(field, normalize.yes_no(m.group(2)))
     return _FLAG.sub(" ", value).strip(" ;,|")
 
