@@ -7,7 +7,6 @@ import json
 from pathlib import Path
 
 import pytest
-
 from click.testing import CliRunner
 
 from finder.cli import cli

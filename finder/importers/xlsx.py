@@ -8,8 +8,8 @@ from pathlib import Path
 from typing import Any
 
 from finder.errors import ImportRefused
-from finder.importers.base import ParseContext, check_size
 from finder.importers import tabular as _tabular
+from finder.importers.base import ParseContext, check_size
 from finder.importers.tabular import columns as _columns
 from finder.importers.tabular import lookup as _lookup
 from finder.records.models import Record, RowError

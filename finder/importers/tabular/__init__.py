@@ -98,10 +98,10 @@ def _section(
     reader = reader_for(mapping, [], ctx, path)
     name_at = own.index("name") if "name" in own and ctx.columns is None else None
     for number, cells in part.rows:
-        if name_at is not None and name_at < len(cells) and cells[name_at].strip():
-            if headerless.kind_of(cells[name_at]) != "name":
-                yield RowError(f"line {number}", f"column {name_at + 1} holds no name; row skipped")
-                continue
+        cell = cells[name_at] if name_at is not None and name_at < len(cells) else ""
+        if name_at is not None and cell.strip() and headerless.kind_of(cell) != "name":
+            yield RowError(f"line {number}", f"column {name_at + 1} holds no name; row skipped")
+            continue
         made = reader.from_cells(headers, cells, f"line {number}")
         if part.heading and type(made) is Record:
             made.extra["directory"] = part.heading
