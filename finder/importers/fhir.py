@@ -43,11 +43,11 @@ from finder.importers.fhirdir.model import (
     _is_network,
     _sub,
     _text,
-    language_name,
     locator,
 )
 from finder.records import normalize, taxonomy
 from finder.records.models import Record, RowError
+from finder.records.normalize.languages import language_name
 
 NAME = "fhir"
 DESCRIPTION = "FHIR R4 provider directory (Da Vinci Plan-Net): resources, Bundles, NDJSON"

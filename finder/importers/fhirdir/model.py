@@ -20,14 +20,6 @@ _ACCEPTING = {
     "existptonly": "existing patients only",
     "existptfam": "existing patients and their families",
 }
-_LANGUAGES = {
-    "en": "English", "es": "Spanish", "fr": "French", "de": "German", "it": "Italian",
-    "pt": "Portuguese", "ru": "Russian", "uk": "Ukrainian", "pl": "Polish", "zh": "Chinese",
-    "ja": "Japanese", "ko": "Korean", "vi": "Vietnamese", "tl": "Tagalog", "ar": "Arabic",
-    "he": "Hebrew", "hi": "Hindi", "ur": "Urdu", "bn": "Bengali", "fa": "Persian",
-    "el": "Greek", "ht": "Haitian Creole", "hmn": "Hmong", "so": "Somali", "am": "Amharic",
-    "tr": "Turkish", "yi": "Yiddish", "ase": "American Sign Language", "sgn": "Sign language",
-}  # fmt: skip
 
 Resource = dict[str, Any]
 
@@ -146,11 +138,6 @@ class _Directory:
             if target:
                 return target.rstrip("/").split("/")[-1]
         return None
-
-
-def language_name(code: str) -> str:
-    """A BCP-47 tag as a language name ("pt-BR" -> "Portuguese"); unknown tags unchanged."""
-    return _LANGUAGES.get(code.split("-")[0].strip().lower(), code)
 
 
 def locator(resource: Resource) -> str:
