@@ -204,7 +204,7 @@ def _role_qualifications(d: _Directory, role: Resource, col: _Collector) -> None
         state = next((c for s in _sub(ext, "whereValid") for _, c, _ in
                       _codes(s.get("valueCodeableConcept")) if c), None)  # fmt: skip
         issuer = next((d.name_of(role, s.get("valueReference")) for s in _sub(ext, "issuer")), None)
-        col.quals.extend(n for n in names if n not in col.quals)
+        col.quals.extend(n for n in names if n and n not in col.quals)
         if number:
             col.licences.append({"license": number, "state": state, "issuer": issuer})
 

@@ -102,5 +102,5 @@ def _describe(
     if trailing_comma and (closed or not bracketed):
         found.problems.append("a trailing comma" + (" before the ]" if bracketed else ""))
     if found.broken:
-        lines = ", ".join(e.locator for e in found.broken[:3])
-        found.problems.append(f"{len(found.broken):,} broken piece(s) ({lines})")
+        where = ", ".join(e.locator for e in found.broken[:3])
+        found.problems.append(f"{len(found.broken):,} broken piece(s) ({where})")
