@@ -198,20 +198,7 @@ def _run_import(
     report = ImportReport(dry_run=dry_run)
     results: dict[Path, FileResult] = {p: FileResult(str(p)) for p in files}
     report.files = list(results.values())
-    groups: dict[str, tuple[importers.Importer, list[Path]]] = {}
-    for path in files:
-        result = results[path]
-        try:
-            head = read_head(path)
-            imp = importers.by_name(format) if format else importers.detect(path, head)
-        except ImportRefused as err:
-            result.refused = err.reason
-            continue
-        except OSError as err:
-            result.refused = f"cannot read: {err.strerror}"
-            continue
-        result.format = imp.name
-        groups.setdefault(imp.name, (imp, []))[1].append(path)
+    groups = _formats(files, results, format)
 
     stamp = now_iso()
     parsed: list[tuple[Path, Record]] = []
@@ -265,6 +252,27 @@ def _run_import(
         return report
     _store_records(store, parsed, results, stamp, source_label, members, enrichment)
     return report
+
+
+def _formats(
+    files: list[Path], results: dict[Path, FileResult], format: str | None
+) -> dict[str, tuple[importers.Importer, list[Path]]]:
+    """The files by the importer that reads each; a file none can read is refused."""
+    groups: dict[str, tuple[importers.Importer, list[Path]]] = {}
+    for path in files:
+        result = results[path]
+        try:
+            head = read_head(path)
+            imp = importers.by_name(format) if format else importers.detect(path, head)
+        except ImportRefused as err:
+            result.refused = err.reason
+            continue
+        except OSError as err:
+            result.refused = f"cannot read: {err.strerror}"
+            continue
+        result.format = imp.name
+        groups.setdefault(imp.name, (imp, []))[1].append(path)
+    return groups
 
 
 def _parse_unit(
