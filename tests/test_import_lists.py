@@ -209,3 +209,26 @@ def test_json_with_a_name_list_and_key_value_strings(tmp_path: Path) -> None:
     jo = people()["Jo Hale"]
     assert (jo.best("phones"), jo.best("city")) == (["617-555-0188"], "Lowell")
     assert jo.records[0]["extra"]["info"] == "CBT"
+
+
+def test_profile_country_and_city_rank_and_crisis_lines_follow(tmp_path: Path) -> None:
+    data = tmp_path / "mixed.csv"
+    data.write_text(
+        "Name,Phone,City,Country\n"
+        "Luis Perez,912 345 678,Barcelona,ES\n"
+        "Ana Lopez,633 708 957,Madrid,España\n"
+        "Dana Reyes,617-555-0101,Boston,US\n"
+    )
+    code, err = run("import", str(data))
+    assert code == 0, err
+    code, err = run("profile", "set", "--country", "ES", "--city", "Madrid")
+    assert code == 0, err
+    result = CliRunner().invoke(cli, ["search", "--json"])
+    assert result.exit_code == 0, result.stderr
+    names = [row["name"] for row in json.loads(result.stdout)]
+    assert names == ["Ana Lopez", "Luis Perez"]  # Madrid first; the US therapist left out
+    result = CliRunner().invoke(cli, ["crisis"])
+    assert result.stdout.splitlines()[0] == "Elsewhere: call your local emergency number."
+    run("profile", "set", "--country", "GB")
+    result = CliRunner().invoke(cli, ["crisis"])
+    assert result.stdout.splitlines()[0] == "United Kingdom and Ireland: Samaritans, call 116 123."

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import sys
 from datetime import date
@@ -30,14 +31,20 @@ def path_cmd(app: App) -> None:
 
 
 @click.command("crisis")
-def crisis_cmd() -> None:
+@pass_app
+def crisis_cmd(app: App) -> None:
     """Crisis lines: where to get help now.
 
     finder crisis
     """
-    from finder.crisis import CRISIS_LINES, DISCLAIMERS
+    from finder.crisis import DISCLAIMERS, lines_for
+    from finder.errors import FinderError
+    from finder.pursue import profiles
 
-    for line in CRISIS_LINES:
+    country = None
+    with contextlib.suppress(FinderError, OSError):  # the store unreadable: lines as written
+        country = profiles.get(app.store).country
+    for line in lines_for(country):
         click.echo(line)
     click.echo("")
     for line in DISCLAIMERS:
