@@ -9,6 +9,7 @@ or from a US state or ZIP, in that order.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from functools import lru_cache
 from typing import Any
 
 from finder.importers.tabular import cells
@@ -137,7 +138,11 @@ class RowReader:
                     if isinstance(nested, dict):
                         cells.absorb_json(nested, field, row.raw, row.extra, column)
                         continue
-            if code == _PLAIN:
+            if field not in row.raw and (
+                code == _LIST or code == _PHONES or (code == _PLAIN and field != "fee")
+            ):
+                row.raw[field] = value  # the common case, without a call
+            elif code == _PLAIN:
                 self._plain(row, field, name, value)
             else:
                 self._special(row, code, field, name, value)
@@ -241,6 +246,9 @@ class RowReader:
             return self.country
         if self.assumed:
             return _fitting(number, self.assumed)
+        state = raw.get("state")
+        if type(state) is str and _us_state(state):
+            return "US"  # a US state says it, without reading the phone number twice
         if number is not None:
             normalised = normalize.phone(number)
             if normalised is not None:
@@ -248,6 +256,11 @@ class RowReader:
         if normalize.state(raw.get("state")) or normalize.zip_code(raw.get("zip")):
             return "US"
         return None
+
+
+@lru_cache(maxsize=512)
+def _us_state(value: str) -> bool:
+    return normalize.state(value) is not None
 
 
 def _first_phone(value: Any) -> str | None:
