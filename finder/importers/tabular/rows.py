@@ -139,7 +139,7 @@ class RowReader:
                         cells.absorb_json(nested, field, row.raw, row.extra, column)
                         continue
             if field not in row.raw and (
-                code == _LIST or code == _PHONES or (code == _PLAIN and field != "fee")
+                code in (_LIST, _PHONES) or (code == _PLAIN and field != "fee")
             ):
                 row.raw[field] = value  # the common case, without a call
             elif code == _PLAIN:
