@@ -30,3 +30,19 @@ DISCLAIMERS: Final[tuple[str, ...]] = (
     "NPI registry records are self-reported: the state licensing board is the authority.",
     "Insurance answers must be confirmed with your insurer.",
 )
+
+# Which of CRISIS_LINES speak to a person in each country DOMAIN.md lists a line for.
+_BY_COUNTRY: Final[dict[str, tuple[int, ...]]] = {
+    "US": (0, 1, 2), "CA": (3,), "GB": (4,), "IE": (4,), "AU": (5,),
+}  # fmt: skip
+
+
+def lines_for(country: str | None) -> tuple[str, ...]:
+    """``CRISIS_LINES`` with the person's own country's lines first (the "Elsewhere" line
+    first for a country DOMAIN.md lists none for); no country: as written."""
+    if not country:
+        return CRISIS_LINES
+    first = _BY_COUNTRY.get(country.upper(), (len(CRISIS_LINES) - 1,))
+    return tuple(CRISIS_LINES[i] for i in first) + tuple(
+        line for i, line in enumerate(CRISIS_LINES) if i not in first
+    )

@@ -38,6 +38,13 @@ class ImportRefused(FinderError):
         super().__init__(f"{self.path}: {reason}")
 
 
+class NothingToImport(ImportRefused):
+    """The file is what it claims and holds no records (a search with no results): a notice,
+    not an error (exit 0)."""
+
+    exit_code = 0
+
+
 class StoreError(FinderError):
     """The data folder cannot be read or written safely."""
 

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import csv
+import json
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
-from finder.errors import ImportRefused
+from finder.cli import cli
+from finder.errors import ImportRefused, NothingToImport
 from finder.importers import detect, nppes_csv, nppes_json
 from finder.importers.base import ParseContext
 from finder.records import taxonomy
@@ -138,10 +141,30 @@ def test_errors_body_is_refused_with_the_servers_words(fixtures: Path) -> None:
     )
 
 
-def test_zero_results_refused(fixtures: Path) -> None:
-    with pytest.raises(ImportRefused) as err:
+def test_zero_results_is_a_notice_not_an_error(fixtures: Path) -> None:
+    with pytest.raises(NothingToImport) as err:
         run(nppes_json, fixtures / "nppes" / "api_zero.json")
-    assert err.value.reason == "NPPES response with no results; nothing imported"
+    assert err.value.reason == "the NPPES search found no one (result_count 0); nothing to import"
+    result = CliRunner().invoke(cli, ["import", str(fixtures / "nppes" / "api_zero.json")])
+    assert result.exit_code == 0, result.stderr
+    assert "api_zero.json [nppes-json]: the NPPES search found no one" in result.stderr
+
+
+def test_partial_page_says_it_is_partial(tmp_path: Path) -> None:
+    page = tmp_path / "page.json"
+    person = {"number": 1234567893, "enumeration_type": "NPI-1",
+              "basic": {"first_name": "ANA", "last_name": "LOPEZ", "credential": "LCSW"},
+              "addresses": [{"address_purpose": "LOCATION", "city": "BOSTON", "state": "MA",
+                             "postal_code": "021391234", "country_code": "US"}],
+              "taxonomies": [{"code": "1041C0700X", "primary": True, "license": "1", "state": "MA"}]}  # fmt: skip
+    page.write_text(json.dumps({"result_count": 200, "results": [person, person]}))
+    warnings: list[str] = []
+    records = list(nppes_json.parse(page, ParseContext(warn=warnings.append)))
+    assert len(records) == 2
+    assert records[0].fields["country"] == "US"  # type: ignore[union-attr]
+    assert warnings == [
+        f"{page}: partial: NPPES found 200 but this page holds 2; the rest are on other pages"
+    ]
 
 
 def test_truncated_json_refused_with_position(fixtures: Path) -> None:

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from finder.errors import ImportRefused
+from finder.errors import ImportRefused, NothingToImport
 from finder.importers import detect, fhir, nppes_json, vcard
 from finder.importers.base import ParseContext
 from finder.records import taxonomy
@@ -100,15 +100,16 @@ def test_nppes_2019_single_individual(realdata: Path) -> None:
     assert jex.fields["title"] == "Podiatrist"
 
 
-def test_nppes_errors_and_zero_results_refused(realdata: Path) -> None:
+def test_nppes_errors_refused_and_zero_results_a_notice(realdata: Path) -> None:
     with pytest.raises(ImportRefused) as err:
         path = realdata / "nppes_api_json" / "ropensci_npi_2019_api-8d2d52.json"
         list(nppes_json.parse(path, ParseContext()))
     assert err.value.reason == "NPPES returned an error: No valid search criteria provided"
-    with pytest.raises(ImportRefused) as err:
+    with pytest.raises(NothingToImport) as none:
         path = realdata / "nppes_api_json" / "ropensci_npi_2019_api-a2f836.json"
         list(nppes_json.parse(path, ParseContext()))
-    assert err.value.reason == "NPPES response with no results; nothing imported"
+    assert none.value.exit_code == 0
+    assert none.value.reason == "the NPPES search found no one (result_count 0); nothing to import"
 
 
 # --- taxonomy table against the NUCC code set --------------------------------------------------

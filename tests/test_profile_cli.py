@@ -26,6 +26,8 @@ Profile me (active)
   Age group         not set
   Languages         any
   State             not set
+  Country           not set
+  City              not set
   Planned sessions  16
 """
 
@@ -57,6 +59,8 @@ Profile me (active)
   Age group         adult
   Languages         Spanish
   State             MA
+  Country           not set
+  City              not set
   Planned sessions  12
 """
     )
@@ -74,7 +78,7 @@ def test_profile_set_refuses_bad_values() -> None:
         (["--state", "Atlantis"], "Error: --state 'Atlantis' is not a US state\n"),
         (["--age", "toddler"], "Error: unknown age group 'toddler'; one of: child, teen, adult, elder\n"),
         (["--clear", "mood"], "Error: --clear mood: not a profile field (age_group, budget, "
-         "formats, insurance, issues, languages, planned_sessions, radius_miles, "
+         "city, country, formats, insurance, issues, languages, planned_sessions, radius_miles, "
          "sliding_scale_needed, state, telehealth, zip)\n"),
         ([], "Error: nothing to set; see `finder profile set --help`\n"),
     ]  # fmt: skip

@@ -88,3 +88,27 @@ def test_malformed_scraper_csv_is_recovered_with_an_account(realdata: Path) -> N
     assert john["fields"]["email"] == "johncooperlpc@gmail.com"  # not the sentry or package junk
     assert john["fields"]["website"] == "https://www.johncooperlpc.com/"
     assert john["fields"]["phones"] == ["512-843-8658"]
+
+
+def test_nucc_code_set_is_refused_as_what_it_is(realdata: Path) -> None:
+    store, (report, _) = _import(realdata / "nucc_taxonomy" / "nucc_taxonomy_251.csv")
+    (result,) = report.files  # type: ignore[attr-defined]
+    assert result.refused == (
+        "this is a list of 883 provider taxonomy codes, not therapists; nothing imported"
+    )
+    assert store.records.all() == []
+
+
+def test_a_website_every_row_shares_is_not_used(realdata: Path) -> None:
+    store, (report, warnings) = _import(
+        realdata / "therapist_lists" / "dchu101_pt_ca_therapists_2019.csv"
+    )
+    (result,) = report.files  # type: ignore[attr-defined]
+    assert result.imported == 1651
+    assert [w for w in warnings if "same" in w] == [  # type: ignore[attr-defined]
+        f"{result.path}: every one of its 1,651 rows has the same website (a scraper bug?); "
+        "it is not used as anyone's contact"
+    ]
+    records = store.records.all()
+    assert not any(r["fields"].get("website") for r in records)
+    assert all(r["fields"].get("country") == "US" for r in records if r["fields"].get("phones"))

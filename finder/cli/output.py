@@ -42,13 +42,23 @@ class ImportProgress:
             self.bar.stop()
 
 
+#: Rejected rows listed one by one per file; the rest are counted.
+MAX_REJECTS_SHOWN = 20
+
+
 def print_import_report(app: App, report: Any) -> None:
     for result in report.files:
         if result.refused:
             click.echo(f"Error: {result.path}: {result.refused}", err=True)
             continue
-        for error in result.rejected:
+        if result.notice:
+            click.echo(f"{result.path} [{result.format}]: {result.notice}", err=True)
+            continue
+        for error in result.rejected[:MAX_REJECTS_SHOWN]:
             click.echo(f"  rejected {result.path} {error}", err=True)
+        if len(result.rejected) > MAX_REJECTS_SHOWN:
+            more = len(result.rejected) - MAX_REJECTS_SHOWN
+            click.echo(f"  ... and {more:,} more rejected rows in {result.path}", err=True)
         if report.dry_run:
             _print_dry_run(result)
             continue

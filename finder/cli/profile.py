@@ -25,7 +25,8 @@ _PROFILE_ROWS = [
     ("zip", "ZIP"), ("radius_miles", "Radius"), ("telehealth", "Telehealth"),
     ("insurance", "Insurance"), ("budget", "Budget"), ("sliding_scale_needed", "Sliding scale"),
     ("formats", "Formats"), ("issues", "Issues"), ("age_group", "Age group"),
-    ("languages", "Languages"), ("state", "State"), ("planned_sessions", "Planned sessions"),
+    ("languages", "Languages"), ("state", "State"), ("country", "Country"), ("city", "City"),
+    ("planned_sessions", "Planned sessions"),
 ]  # fmt: skip
 
 
@@ -99,6 +100,8 @@ def profile_group(ctx: click.Context, label: str | None, output: OutputFormat) -
 @click.option("--language", "languages", multiple=True, metavar="LANGUAGE",
               help="Languages (repeatable).")  # fmt: skip
 @click.option("--state", metavar="XX", help="State they live in (telehealth licence follows it).")
+@click.option("--country", metavar="XX", help="Country they live in (ISO code: US, GB, ES, ...).")
+@click.option("--city", metavar="CITY", help="City they live in (therapists there rank first).")
 @click.option("--sessions", "planned_sessions", type=click.IntRange(1, 100),
               help="Sessions planned (IPT: usually 12 to 16).")  # fmt: skip
 @click.option("--clear", multiple=True, metavar="FIELD",
@@ -147,6 +150,13 @@ def profile_set(app: App, label: str | None, clear: tuple[str, ...], **given: An
         if state is None:
             raise UsageError(f"--state {given['state']!r} is not a US state")
         given["state"] = state
+    if given["country"] is not None:
+        country = normalize.country(given["country"])
+        if country is None:
+            raise UsageError(f"--country {given['country']!r}: give an ISO code such as ES or GB")
+        given["country"] = country
+    if given["city"] is not None:
+        given["city"] = normalize.clean_text(given["city"])
     scale = given.pop("sliding_scale")
     if scale is not None:
         changes["sliding_scale_needed"] = scale

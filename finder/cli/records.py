@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import sys
 from datetime import date
@@ -30,14 +31,20 @@ def path_cmd(app: App) -> None:
 
 
 @click.command("crisis")
-def crisis_cmd() -> None:
+@pass_app
+def crisis_cmd(app: App) -> None:
     """Crisis lines: where to get help now.
 
     finder crisis
     """
-    from finder.crisis import CRISIS_LINES, DISCLAIMERS
+    from finder.crisis import DISCLAIMERS, lines_for
+    from finder.errors import FinderError
+    from finder.pursue import profiles
 
-    for line in CRISIS_LINES:
+    country = None
+    with contextlib.suppress(FinderError, OSError):  # the store unreadable: lines as written
+        country = profiles.get(app.store).country
+    for line in lines_for(country):
         click.echo(line)
     click.echo("")
     for line in DISCLAIMERS:
@@ -61,6 +68,16 @@ def _list_formats(ctx: click.Context, _param: click.Parameter, value: bool) -> N
     "--map", "column_map", multiple=True, metavar="COLUMN=FIELD",
     help="Map a column to a field (repeatable); FIELD '-' keeps it as extra data.",
 )  # fmt: skip
+@click.option(
+    "--columns",
+    metavar="FIELD,...",
+    help="A file without a header row: its columns' fields in order ('-' skips one).",
+)
+@click.option(
+    "--country",
+    metavar="XX",
+    help="ISO country code for records that do not say theirs (e.g. ES, GB).",
+)
 @click.option("--dry-run", is_flag=True, help="Show the mapping and first records; store nothing.")
 @click.option(
     "--all-taxonomies", is_flag=True, help="NPPES bulk files: keep non-behavioural-health rows too."
@@ -81,6 +98,8 @@ def import_cmd(
     sources: tuple[str, ...],
     fmt: str | None,
     column_map: tuple[str, ...],
+    columns: str | None,
+    country: str | None,
     dry_run: bool,
     all_taxonomies: bool,
     pdf_pages: str | None,
@@ -94,11 +113,16 @@ def import_cmd(
       finder import ~/Downloads/therapists.csv saved-pages/
     """
     from finder import importers
-    from finder.importers.tabular.columns import parse_map_option
+    from finder.importers.tabular.columns import parse_columns_option, parse_map_option
+    from finder.records.normalize import country as country_code
 
     if not sources:
         raise UsageError("give at least one file or folder: finder import PATH...")
     mapping = parse_map_option(column_map)
+    by_position = parse_columns_option(columns)
+    where = country_code(country) if country else None
+    if country and where is None:
+        raise UsageError(f"--country {country!r}: give an ISO country code such as ES, GB or CA")
     if fmt:
         importers.by_name(fmt)
     urls = [s for s in sources if "://" in s]
@@ -109,8 +133,9 @@ def import_cmd(
         import_urls(app, urls, fmt=fmt, column_map=mapping, dry_run=dry_run, max_pages=max_pages)
     if files:
         _import_files(
-            app, files, fmt, mapping, dry_run, all_taxonomies or all_specialties, pdf_pages
-        )
+            app, files, fmt, mapping, dry_run, all_taxonomies or all_specialties, pdf_pages,
+            by_position, where,
+        )  # fmt: skip
 
 
 def _import_files(
@@ -121,6 +146,8 @@ def _import_files(
     dry_run: bool,
     all_taxonomies: bool,
     pdf_pages: str | None = None,
+    columns: list[str | None] | None = None,
+    country: str | None = None,
     source_label: str | None = None,
 ) -> None:
     from finder.ingest.pipeline import run_import
@@ -131,6 +158,8 @@ def _import_files(
             files,
             format=fmt,
             column_map=mapping,
+            columns=columns,
+            country=country,
             all_taxonomies=all_taxonomies,
             pages=pdf_pages,
             dry_run=dry_run,

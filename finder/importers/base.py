@@ -34,6 +34,8 @@ class ParseContext:
     """Options and callbacks an importer may use; all have safe defaults."""
 
     column_map: dict[str, str] = field(default_factory=dict)  # --map COLUMN=FIELD
+    columns: list[str | None] | None = None  # --columns: a headerless file's fields by position
+    country: str | None = None  # --country: the ISO code of records that do not say theirs
     all_taxonomies: bool = False  # NPPES, PDF: keep non behavioural-health providers
     pages: str | None = None  # PDF: read only these pages ("1405-1485")
     warn: Callable[[str], None] = lambda message: None  # a file-level warning for stderr

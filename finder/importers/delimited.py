@@ -11,14 +11,16 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import itertools
 import os
 import re
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
 from finder.errors import ImportRefused
+from finder.importers import tabular as _tabular
 from finder.importers.base import (
     DEFAULT_MAX_BYTES,
     ParseContext,
@@ -28,6 +30,8 @@ from finder.importers.base import (
     read_head,
 )
 from finder.importers.tabular import columns as _columns
+from finder.importers.tabular import headerless as _headerless
+from finder.importers.tabular import lookup as _lookup
 from finder.ingest import parallel
 from finder.records.models import Record, RowError
 
@@ -115,72 +119,130 @@ def parse(path: Path, ctx: ParseContext) -> Iterator[Record | RowError]:
         stream = io.TextIOWrapper(raw, encoding=encoding, errors=errors, newline="")
         if skipped:
             stream.readline()
-        # reader.line_num counts the physical lines it has taken from the stream.
-        reader = csv.reader(stream, delimiter=delimiter)
-        try:
-            header = next(reader)
-        except StopIteration:
-            raise ImportRefused(path, "file is empty; nothing imported") from None
-        except csv.Error as err:
-            raise ImportRefused(
-                path, f"line {1 + skipped}: cannot read the header ({err})"
-            ) from None
-        headers = _columns.unique_headers([_header_name(h, i) for i, h in enumerate(header)])
-        mapping = _columns.build_mapping(headers, ctx.column_map)
-        if not any(f in ("name", "first_name", "last_name") for f in mapping.values()):
-            raise ImportRefused(
-                path,
-                f"no column holds therapist names (columns: {', '.join(h[:30] for h in headers[:8])}); "
-                "use --map COLUMN=name",
-            )
-        convert = _Converter(_columns.RowReader(mapping), headers, ctx)
-        glued = 0
-        last_line = reader.line_num + skipped
-        width = len(headers)
-        glued_width = 2 * len(header) - 1
-        # Rows are read ahead in batches and turned into records a batch at a time, so a
-        # big file can use a second core (``finder.ingest.parallel``).
-        pending: list[tuple[int, list[str]] | RowError] = []
-        batch_start = raw.tell()
+        rows = _Rows(csv.reader(stream, delimiter=delimiter), skipped, raw)
+        ahead = list(itertools.islice(rows, _LOOK_AHEAD))
+        if not ahead:
+            raise ImportRefused(path, "file is empty; nothing imported")
+        first = ahead[0]
+        following = [cells for _, cells in _good(ahead[1:])]
+        if ctx.columns is not None or (
+            not isinstance(first, RowError) and _headerless.first_row_is_data(first[1], following)
+        ):
+            yield from _read_headerless(path, ctx, itertools.chain(ahead, rows))
+            return
+        if isinstance(first, RowError):
+            raise ImportRefused(path, f"{first.locator}: cannot read the header ({first.reason})")
+        yield from _read_with_header(path, ctx, first[1], ahead[1:], rows)
+
+
+_LOOK_AHEAD = 60
+
+
+class _Rows:
+    """The rows of a CSV stream as ``(first line, cells)``, a ``RowError`` for a broken one;
+    blank rows are skipped. ``reader.line_num`` counts the physical lines it has taken."""
+
+    def __init__(self, reader: Any, skipped: int, raw: Any) -> None:
+        self.reader = reader
+        self.last_line = skipped
+        self.skipped = skipped
+        self.raw = raw
+
+    def __iter__(self) -> Iterator[tuple[int, list[str]] | RowError]:
+        reader = self.reader
         while True:
-            start = last_line + 1
+            start = self.last_line + 1
             try:
                 cells = next(reader)
             except StopIteration:
-                break
+                return
             except csv.Error as err:
-                last_line = reader.line_num + skipped
-                pending.append(RowError(f"line {start}", f"cannot read this row ({err})"))
+                self.last_line = reader.line_num + self.skipped
+                yield RowError(f"line {start}", f"cannot read this row ({err})")
                 continue
-            last_line = reader.line_num + skipped
-            if not "".join(cells).strip():
-                continue
-            if cells == header:
-                glued += 1
-                continue
-            if len(cells) == glued_width:
-                cells, was_glued = _unglue_header(cells, header)
-                glued += was_glued
-            if len(cells) > width and any(c.strip() for c in cells[width:]):
-                pending.append(
-                    RowError(
-                        f"line {start}",
-                        f"{len(cells)} cells where the header has {width}; row skipped",
-                    )
+            self.last_line = reader.line_num + self.skipped
+            if "".join(cells).strip():
+                yield start, cells
+
+
+def _good(rows: Iterable[tuple[int, list[str]] | RowError]) -> Iterator[tuple[int, list[str]]]:
+    return (r for r in rows if not isinstance(r, RowError))
+
+
+def _read_with_header(
+    path: Path,
+    ctx: ParseContext,
+    header: list[str],
+    ahead: list[tuple[int, list[str]] | RowError],
+    rows: _Rows,
+) -> Iterator[Record | RowError]:
+    headers = _columns.unique_headers([_header_name(h, i) for i, h in enumerate(header)])
+    mapping = _columns.build_mapping(headers, ctx.column_map)
+    sample = [dict(zip(headers, cells, strict=False)) for _, cells in _good(ahead)]
+    kind = _lookup.what_table(headers, mapping, sample)
+    if kind is not None:
+        total = len(sample) + sum(1 for _ in _good(rows))
+        raise ImportRefused(path, _lookup.refusal(kind, total))
+    if not any(f in ("name", "first_name", "last_name") for f in mapping.values()):
+        raise ImportRefused(
+            path,
+            f"no column holds therapist names (columns: {', '.join(h[:30] for h in headers[:8])}); "
+            "use --map COLUMN=name, or --columns if the file has no header row",
+        )
+    reader = _tabular.reader_for(mapping, headers, ctx, path)
+    convert = _Converter(reader, headers, ctx)
+    glued = 0
+    width = len(headers)
+    glued_width = 2 * len(header) - 1
+    # Rows are read ahead in batches and turned into records a batch at a time, so a
+    # big file can use a second core (``finder.ingest.parallel``).
+    pending: list[tuple[int, list[str]] | RowError] = []
+    batch_start = rows.raw.tell()
+    for row in itertools.chain(ahead, rows):
+        if isinstance(row, RowError):
+            pending.append(row)
+            continue
+        start, cells = row
+        if cells == header:
+            glued += 1
+            continue
+        if len(cells) == glued_width:
+            cells, was_glued = _unglue_header(cells, header)
+            glued += was_glued
+        if len(cells) > width and any(c.strip() for c in cells[width:]):
+            pending.append(
+                RowError(
+                    f"line {start}", f"{len(cells)} cells where the header has {width}; row skipped"
                 )
-                continue
-            pending.append((start, cells))
-            if len(pending) >= BATCH_ROWS:
-                yield from convert(pending, batch_start, raw.tell())
-                pending = []
-                batch_start = raw.tell()
-        yield from convert(pending, batch_start, raw.tell())
-        ctx.progress(raw.tell())
-        if glued:
-            ctx.warn(
-                f"{path}: the header row is repeated {glued} times inside the data "
-                "(a scraper bug); those copies were removed"
             )
+            continue
+        pending.append((start, cells))
+        if len(pending) >= BATCH_ROWS:
+            yield from _tabular.screened(convert(pending, batch_start, rows.raw.tell()), ctx, path)
+            pending = []
+            batch_start = rows.raw.tell()
+    yield from _tabular.screened(convert(pending, batch_start, rows.raw.tell()), ctx, path)
+    ctx.progress(rows.raw.tell())
+    if glued:
+        ctx.warn(
+            f"{path}: the header row is repeated {glued} times inside the data "
+            "(a scraper bug); those copies were removed"
+        )
+
+
+def _read_headerless(
+    path: Path, ctx: ParseContext, rows: Iterable[tuple[int, list[str]] | RowError]
+) -> Iterator[Record | RowError]:
+    """A file whose first row is data: columns inferred (or named by ``--columns``)."""
+    errors: list[RowError] = []
+    numbered: list[tuple[int, list[str]]] = []
+    for row in rows:
+        if isinstance(row, RowError):
+            errors.append(row)
+        else:
+            numbered.append(row)
+    yield from errors
+    yield from _tabular.headerless_records(path, ctx, numbered)
 
 
 #: Rows read ahead before they are turned into records.
@@ -254,7 +316,14 @@ def describe_mapping(path: Path, ctx: ParseContext) -> dict[str, str | None]:
     """Column -> field as `--dry-run` shows it."""
     text = decode(read_head(path)).lstrip("\ufeff")
     delimiter = sniff_delimiter(text)
-    header = next(csv.reader([_first_line(_excel_sep(text)[1])], delimiter=delimiter), [])
+    lines = _excel_sep(text)[1].splitlines()[:_LOOK_AHEAD]
+    sample = [r for r in csv.reader(lines, delimiter=delimiter) if "".join(r).strip()]
+    header = sample[0] if sample else []
+    if ctx.columns is not None or _headerless.first_row_is_data(header, sample[1:]):
+        fields = ctx.columns or _headerless.infer(
+            r for r in sample if not _headerless.is_heading(r)
+        )
+        return {f"column {i + 1}": f for i, f in enumerate(fields)}
     headers = _columns.unique_headers([_header_name(h, i) for i, h in enumerate(header)])
     return _columns.build_mapping(headers, ctx.column_map)
 

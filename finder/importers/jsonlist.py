@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -9,12 +10,18 @@ from typing import Any
 import orjson
 
 from finder.errors import ImportRefused
+from finder.importers import tabular as _tabular
 from finder.importers.base import ParseContext, decode, read_text
 from finder.importers.tabular import columns as _columns
+from finder.importers.tabular import lookup as _lookup
+from finder.importers.tabular.recover import recover
 from finder.records.models import Record, RowError
 
 NAME = "json"
-DESCRIPTION = "JSON list of therapists: an array, an object holding an array, or JSON Lines"
+DESCRIPTION = (
+    "JSON list of therapists: an array, an object holding an array, JSON Lines, or objects "
+    "one after another"
+)
 
 _LIST_KEYS = ("therapists", "providers", "results", "data", "items", "records", "entries",
               "clinicians", "practitioners", "rows")  # fmt: skip
@@ -27,10 +34,32 @@ def sniff(path: Path, head: bytes) -> float:
     return 0.5
 
 
+_KEY_VALUE = re.compile(r"\s*([^:\n]{1,40}?)\s*:\s*(\S.*)", re.S)
+
+
+def _unwrapped(value: list[Any], flat: dict[str, Any]) -> Any:
+    """``["Ana García"]`` -> ``"Ana García"``; ``["Teléfono: 633708957", ...]``: each item whose
+    key names a field becomes that field (in ``flat``); what is left stays the list."""
+    rest: list[Any] = []
+    for item in value:
+        pair = _KEY_VALUE.fullmatch(item) if isinstance(item, str) else None
+        if pair is not None and _columns.guess_field(pair.group(1)):
+            flat.setdefault(pair.group(1), pair.group(2).strip())
+        else:
+            rest.append(item)
+    if len(rest) == 1 and not isinstance(rest[0], dict | list):
+        return rest[0]
+    return rest if rest or not value else None
+
+
 def _flatten(obj: dict[str, Any], prefix: str = "") -> dict[str, Any]:
     """Nested objects become columns: {"address": {"city": "X"}} -> {"city": "X"} (or "address city")."""
     flat: dict[str, Any] = {}
     for key, value in obj.items():
+        if isinstance(value, list) and value and all(not isinstance(v, dict) for v in value):
+            value = _unwrapped(value, flat)
+            if value is None:
+                continue
         if isinstance(value, dict) and prefix.count(" ") < 3:
             for sub_key, sub_value in _flatten(value, f"{prefix}{key} ").items():
                 leaf = sub_key.rsplit(" ", 1)[-1]
@@ -127,11 +156,18 @@ def parse(path: Path, ctx: ParseContext) -> Iterator[Record | RowError]:
     try:
         data = _loads(text)
     except orjson.JSONDecodeError as err:
-        lines = [line for line in text.splitlines() if line.strip()]
-        if len(lines) > 1 and lines[0].lstrip().startswith("{"):
-            yield from _json_lines(text, ctx)
+        recovered = recover(text)
+        if recovered is None:
+            raise ImportRefused(path, f"not valid JSON ({err}); nothing imported") from None
+        if recovered.problems:
+            ctx.warn(f"{path}: {recovered.warning()}")
+        yield from recovered.broken
+        if len(recovered.items) > 1:
+            yield from _records(
+                recovered.items, "line", ctx, path, [f"line {n}" for n in recovered.lines]
+            )
             return
-        raise ImportRefused(path, f"not valid JSON ({err})") from None
+        data = recovered.items[0]
     found = _find_list(data)
     if found is None:
         keyed = _keyed_people(data)
@@ -139,7 +175,7 @@ def parse(path: Path, ctx: ParseContext) -> Iterator[Record | RowError]:
             found = ([data], "object")
         elif keyed is not None:
             yield from _records(
-                [v for _, v in keyed], "key", ctx, locators=[f"key {k!r}" for k, _ in keyed]
+                [v for _, v in keyed], "key", ctx, path, [f"key {k!r}" for k, _ in keyed]
             )
             return
         else:
@@ -148,7 +184,7 @@ def parse(path: Path, ctx: ParseContext) -> Iterator[Record | RowError]:
     dicts = [x for x in items if isinstance(x, dict)]
     if not dicts:
         raise ImportRefused(path, "the JSON list holds no objects; nothing imported")
-    yield from _records(items, label, ctx)
+    yield from _records(items, label, ctx, path)
 
 
 def _looks_like_person(obj: dict[str, Any]) -> bool:
@@ -156,24 +192,29 @@ def _looks_like_person(obj: dict[str, Any]) -> bool:
 
 
 def describe_mapping(path: Path, ctx: ParseContext) -> dict[str, str | None] | None:
+    text = read_text(path).lstrip("\ufeff")
     try:
-        data = _loads(read_text(path).lstrip("\ufeff"))
+        data = _loads(text)
     except orjson.JSONDecodeError:
-        return None
+        recovered = recover(text)
+        if recovered is None:
+            return None
+        data = recovered.items if len(recovered.items) > 1 else recovered.items[0]
     found = _find_list(data)
     if found is None:
         keyed = _keyed_people(data)
         if keyed is None:
             return None
         found = ([v for _, v in keyed], "key")
-    return _columns.build_mapping(_headers(found[0]), ctx.column_map)
+    flat = [_flatten(x) if isinstance(x, dict) else None for x in found[0]]
+    return _columns.build_mapping(_headers(flat), ctx.column_map)
 
 
-def _headers(items: list[Any]) -> list[str]:
+def _headers(flat_items: list[dict[str, Any] | None]) -> list[str]:
     headers: list[str] = []
     seen: set[str] = set()
-    for item in items:
-        for key in _flatten(item) if isinstance(item, dict) else {}:
+    for item in flat_items:
+        for key in item or {}:
             if key not in seen:
                 seen.add(key)
                 headers.append(key)
@@ -181,43 +222,39 @@ def _headers(items: list[Any]) -> list[str]:
 
 
 def _records(
-    items: list[Any], label: str, ctx: ParseContext, locators: list[str] | None = None
+    items: list[Any],
+    label: str,
+    ctx: ParseContext,
+    path: Path,
+    locators: list[str] | None = None,
 ) -> Iterator[Record | RowError]:
     flat_items = [_flatten(x) if isinstance(x, dict) else None for x in items]
-    mapping = _columns.build_mapping(_headers(items), ctx.column_map)
+    headers = _headers(flat_items)
+    mapping = _columns.build_mapping(headers, ctx.column_map)
+    sample = [f for f in flat_items[:_SAMPLE] if f is not None]
+    kind = _lookup.what_table(headers, mapping, sample)
+    if kind is not None:
+        raise ImportRefused(path, _lookup.refusal(kind, len(flat_items)))
+    if not any(f in ("name", "first_name", "last_name") for f in mapping.values()):
+        raise ImportRefused(
+            path,
+            f"no key holds therapist names (keys: {', '.join(h[:30] for h in headers[:8])}); "
+            "use --map KEY=name",
+        )
+    reader = _tabular.reader_for(mapping, headers, ctx, path)
     # A table's first row is its header: its people start on row 2, as a spreadsheet shows.
     first = 2 if label.endswith("row") else 1
+    out: list[Record | RowError] = []
     for index, flat in enumerate(flat_items, start=first):
         if locators is not None:
             locator = locators[index - first]
         else:
             locator = f"{label} {index}" if label != "object" else "object"
         if flat is None:
-            yield RowError(locator, "not an object; skipped")
+            out.append(RowError(locator, "not an object; skipped"))
             continue
-        yield _columns.row_to_record(flat, mapping, locator)
+        out.append(reader(flat, locator))
+    yield from _tabular.screened(out, ctx, path)
 
 
-def _json_lines(text: str, ctx: ParseContext) -> Iterator[Record | RowError]:
-    items: list[Any] = []
-    errors: list[RowError] = []
-    line_numbers: list[int] = []
-    for number, line in enumerate(text.splitlines(), start=1):
-        if not line.strip():
-            continue
-        try:
-            value = _loads(line)
-        except orjson.JSONDecodeError as err:
-            errors.append(RowError(f"line {number}", f"not valid JSON ({err})"))
-            continue
-        items.append(value)
-        line_numbers.append(number)
-    yield from errors
-    for (_, record), number in zip(
-        enumerate(_records(items, "line", ctx)), line_numbers, strict=True
-    ):
-        if isinstance(record, Record):
-            record.locator = f"line {number}"
-            yield record
-        else:
-            yield RowError(f"line {number}", record.reason)
+_SAMPLE = 60

@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from finder.errors import ImportRefused
+from finder.errors import ImportRefused, NothingToImport
 from finder.importers.base import ParseContext, read_text
 from finder.records import normalize, taxonomy
 from finder.records.models import Record, RowError
@@ -118,6 +118,21 @@ def build_record(entry: NpiEntry, locator: str) -> Record | RowError:
     if gender:
         raw["gender"] = _GENDER.get(gender.upper(), gender)
 
+    slots, codes = _taxonomies(entry, raw, extra)
+    _places(entry, raw, extra)
+    fields = normalize.build_fields(raw)
+    taxonomy.settle_license_type(fields, codes)
+    if slots:
+        title = text(slots[0].desc) or taxonomy.name(slots[0].code)
+        if title:
+            fields["title"] = title
+    return Record(fields=fields, locator=locator, key=npi or text(entry.npi), extra=extra)
+
+
+def _taxonomies(
+    entry: NpiEntry, raw: dict[str, Any], extra: dict[str, Any]
+) -> tuple[list[Slot], list[str]]:
+    """The taxonomy codes (primary first) and the primary one's licence."""
     slots = primary_first([s for s in entry.slots if taxonomy.normalize_code(s.code)])
     codes: list[str] = []
     for slot in slots:
@@ -141,17 +156,21 @@ def build_record(entry: NpiEntry, locator: str) -> Record | RowError:
         ]
         if licences:
             extra["other_licenses"] = licences
+    return slots, codes
 
+
+def _places(entry: NpiEntry, raw: dict[str, Any], extra: dict[str, Any]) -> None:
+    """The practice location (with its country) and the mailing address as extra data."""
     loc = entry.location
     raw["address"] = _address(loc)
     raw["city"] = normalize.proper(text(loc.get("city")))
     raw["state"] = text(loc.get("state"))
     raw["zip"] = text(loc.get("postal_code"))
     raw["phones"] = [text(loc.get("telephone_number"))] if text(loc.get("telephone_number")) else []
-    for key, label in (("fax_number", "fax"), ("country_code", "country")):
-        value = text(loc.get(key))
-        if value and not (key == "country_code" and value == "US"):
-            extra[label] = value
+    fax = text(loc.get("fax_number"))
+    if fax:
+        extra["fax"] = fax
+    raw["country"] = text(loc.get("country_code")) or "US"
     if entry.mailing:
         mail = ", ".join(
             p
@@ -168,14 +187,6 @@ def build_record(entry: NpiEntry, locator: str) -> Record | RowError:
         mail_phone = normalize.phone(entry.mailing.get("telephone_number"))
         if mail_phone and mail_phone not in normalize.phones(raw["phones"]):
             extra["mailing_phone"] = mail_phone
-
-    fields = normalize.build_fields(raw)
-    taxonomy.settle_license_type(fields, codes)
-    if slots:
-        title = text(slots[0].desc) or taxonomy.name(slots[0].code)
-        if title:
-            fields["title"] = title
-    return Record(fields=fields, locator=locator, key=npi or text(entry.npi), extra=extra)
 
 
 # --- the API response format -------------------------------------------------------------
@@ -314,6 +325,7 @@ def parse(path: Path, ctx: ParseContext) -> Iterator[Record | RowError]:
     multi = len(responses) > 1
     errors: list[str] = []
     yielded = 0
+    zero_results = False
     for index, response in responses:
         where = f"response {index} " if multi else ""
         if isinstance(response, RowError):
@@ -334,6 +346,14 @@ def parse(path: Path, ctx: ParseContext) -> Iterator[Record | RowError]:
         if not isinstance(results, list):
             yield RowError(f"response {index}", "no 'results' list; skipped")
             continue
+        count = response.get("result_count")
+        if count == 0 and not results:
+            zero_results = True
+        elif isinstance(count, int) and count > len(results):
+            ctx.warn(
+                f"{path}: {where}partial: NPPES found {count:,} but this page holds "
+                f"{len(results):,}; the rest are on other pages"
+            )
         for n, result in enumerate(results, start=1):
             locator = f"{where}result {n}"
             if not isinstance(result, dict):
@@ -346,4 +366,8 @@ def parse(path: Path, ctx: ParseContext) -> Iterator[Record | RowError]:
     if yielded == 0:
         if errors:
             raise ImportRefused(path, f"NPPES returned an error: {'; '.join(errors)}")
+        if zero_results:
+            raise NothingToImport(
+                path, "the NPPES search found no one (result_count 0); nothing to import"
+            )
         raise ImportRefused(path, "NPPES response with no results; nothing imported")

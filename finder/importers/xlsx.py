@@ -8,8 +8,10 @@ from pathlib import Path
 from typing import Any
 
 from finder.errors import ImportRefused
+from finder.importers import tabular as _tabular
 from finder.importers.base import ParseContext, check_size
 from finder.importers.tabular import columns as _columns
+from finder.importers.tabular import lookup as _lookup
 from finder.records.models import Record, RowError
 
 NAME = "xlsx"
@@ -57,16 +59,32 @@ def parse(path: Path, ctx: ParseContext) -> Iterator[Record | RowError]:
             found = _find_header(rows, ctx)
             if found is None:
                 continue
-            header_row, headers, mapping = found
-            for number, values in enumerate(rows, start=header_row + 1):
-                if values is None or not any(v not in (None, "") for v in values):
-                    continue
-                row = {h: _cell(v) for h, v in zip(headers, values, strict=False)}
-                yield _columns.row_to_record(row, mapping, f"sheet {sheet.title!r} row {number}")
+            yield from _sheet_records(path, ctx, sheet.title, rows, found)
             return
     finally:
         book.close()
     raise ImportRefused(path, "no sheet has a header row with a name column; use --map COLUMN=name")
+
+
+def _sheet_records(
+    path: Path,
+    ctx: ParseContext,
+    title: str,
+    rows: Iterator[tuple[Any, ...]],
+    found: tuple[int, list[str], dict[str, str | None]],
+) -> Iterator[Record | RowError]:
+    header_row, headers, mapping = found
+    numbered = [
+        (number, {h: _cell(v) for h, v in zip(headers, values, strict=False)})
+        for number, values in enumerate(rows, start=header_row + 1)
+        if values is not None and any(v not in (None, "") for v in values)
+    ]
+    kind = _lookup.what_table(headers, mapping, [row for _, row in numbered[:60]])
+    if kind is not None:
+        raise ImportRefused(path, _lookup.refusal(kind, len(numbered)))
+    reader = _tabular.reader_for(mapping, headers, ctx, path)
+    out = [reader(row, f"sheet {title!r} row {number}") for number, row in numbered]
+    yield from _tabular.screened(out, ctx, path)
 
 
 def describe_mapping(path: Path, ctx: ParseContext) -> dict[str, str | None] | None:

@@ -10,6 +10,7 @@ never prints: progress and warnings go to callbacks, the result is an
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import gc
 import hashlib
 import os
@@ -19,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from finder import importers
-from finder.errors import FinderError, ImportRefused, one_line
+from finder.errors import FinderError, ImportRefused, NothingToImport, one_line
 from finder.importers.base import ParseContext, read_head
 from finder.ingest.parallel import Background, map_in_halves
 from finder.judge.enrich import enrich
@@ -40,6 +41,7 @@ class FileResult:
     rejected: list[RowError] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     refused: str | None = None
+    notice: str | None = None  # nothing to import, and that is no error (a search with no results)
     mapping: dict[str, str | None] | None = None
     preview: list[Record] = field(default_factory=list)
     restored: dict[str, int] = field(default_factory=dict)  # finder export: table -> added
@@ -184,6 +186,8 @@ def _run_import(
     *,
     format: str | None = None,
     column_map: dict[str, str] | None = None,
+    columns: list[str | None] | None = None,
+    country: str | None = None,
     all_taxonomies: bool = False,
     pages: str | None = None,
     dry_run: bool = False,
@@ -195,20 +199,7 @@ def _run_import(
     report = ImportReport(dry_run=dry_run)
     results: dict[Path, FileResult] = {p: FileResult(str(p)) for p in files}
     report.files = list(results.values())
-    groups: dict[str, tuple[importers.Importer, list[Path]]] = {}
-    for path in files:
-        result = results[path]
-        try:
-            head = read_head(path)
-            imp = importers.by_name(format) if format else importers.detect(path, head)
-        except ImportRefused as err:
-            result.refused = err.reason
-            continue
-        except OSError as err:
-            result.refused = f"cannot read: {err.strerror}"
-            continue
-        result.format = imp.name
-        groups.setdefault(imp.name, (imp, []))[1].append(path)
+    groups = _formats(files, results, format)
 
     stamp = now_iso()
     parsed: list[tuple[Path, Record]] = []
@@ -230,12 +221,16 @@ def _run_import(
         else:
             units = [(path, [path], None) for path in group]
         for unit, files_in_unit, joined_path in units:
+            options = ParseContext(
+                column_map=column_map or {}, columns=columns, country=country,
+                all_taxonomies=all_taxonomies, pages=pages, source_label=source_label,
+            )  # fmt: skip
             records = _parse_unit(
-                imp, unit, files_in_unit, joined_path, results[unit], column_map or {},
-                all_taxonomies, warn, progress, source_label, enrichment, pages,
+                imp, unit, files_in_unit, joined_path, results[unit], options, warn, progress,
+                enrichment,
             )  # fmt: skip
             result = results[unit]
-            if result.refused:
+            if result.refused or result.notice:
                 continue
             if not records:
                 if not result.rejected:
@@ -249,7 +244,7 @@ def _run_import(
                 continue
             mapper = getattr(imp.module, "describe_mapping", None)
             if mapper is not None and dry_run:
-                result.mapping = mapper(unit, ParseContext(column_map=column_map or {}))
+                result.mapping = mapper(unit, options)
             result.preview = records[:preview]
             parsed.extend((unit, r) for r in records)
 
@@ -259,19 +254,37 @@ def _run_import(
     return report
 
 
+def _formats(
+    files: list[Path], results: dict[Path, FileResult], format: str | None
+) -> dict[str, tuple[importers.Importer, list[Path]]]:
+    """The files by the importer that reads each; a file none can read is refused."""
+    groups: dict[str, tuple[importers.Importer, list[Path]]] = {}
+    for path in files:
+        result = results[path]
+        try:
+            head = read_head(path)
+            imp = importers.by_name(format) if format else importers.detect(path, head)
+        except ImportRefused as err:
+            result.refused = err.reason
+            continue
+        except OSError as err:
+            result.refused = f"cannot read: {err.strerror}"
+            continue
+        result.format = imp.name
+        groups.setdefault(imp.name, (imp, []))[1].append(path)
+    return groups
+
+
 def _parse_unit(
     imp: importers.Importer,
     unit: Path,
     files: list[Path],
     joined: Path | None,
     result: FileResult,
-    column_map: dict[str, str],
-    all_taxonomies: bool,
+    options: ParseContext,
     warn: Callable[[str], None],
     progress: ProgressFn | None,
-    source_label: str | None,
     enrichment: _Enrichment,
-    pages: str | None = None,
 ) -> list[Record]:
     """Parse one file (or one joined set); problems land on ``result``, never raise."""
 
@@ -283,13 +296,10 @@ def _parse_unit(
         if progress is not None and joined is None:
             progress(str(unit), done, unit.stat().st_size)
 
-    ctx = ParseContext(
-        column_map=column_map,
-        all_taxonomies=all_taxonomies,
-        pages=pages,
+    ctx = dataclasses.replace(
+        options,
         warn=file_warn,
         progress=file_progress,
-        source_label=source_label,
         derive=enrichment.derive if enrichment.active else None,
         prepare=enrichment.prepare,
     )
@@ -300,6 +310,9 @@ def _parse_unit(
                 result.rejected.append(value)
             else:
                 records.append(value)
+    except NothingToImport as err:
+        result.notice = err.reason
+        return []
     except ImportRefused as err:
         result.refused = err.reason
         return []

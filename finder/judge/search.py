@@ -82,6 +82,8 @@ class Query:
     ages: tuple[str, ...] = ()
     accepting: bool = False
     strict: bool = False
+    country: str | None = None  # ISO code: therapists elsewhere are left out
+    city: str | None = None  # therapists in this city rank first
 
 
 @dataclass(frozen=True)
@@ -125,6 +127,8 @@ def from_profile(profile: Any) -> Query:
         issues=tuple(profile.issues),
         languages=tuple(profile.languages),
         ages=(profile.age_group,) if profile.age_group else (),
+        country=getattr(profile, "country", None),
+        city=getattr(profile, "city", None),
     )
 
 
@@ -264,6 +268,7 @@ CRITERIA: tuple[_Criterion, ...] = (
     ("age", "ages unknown", lambda q: bool(q.ages),
      lambda t, q: _terms_match(t.all_list("ages"), (_AGE_WORDS[a] for a in q.ages))),
     ("accepting", "accepting unknown", lambda q: q.accepting, lambda t, q: _bool(t, "accepting")),
+    ("country", "country unknown", lambda q: q.country is not None, lambda t, q: _country(t, q)),
 )  # fmt: skip
 
 
@@ -333,16 +338,30 @@ def find(store: Store, query: Query, *, ranked: bool = True) -> list[Hit]:
         else:
             hits.append(Hit(therapist, 0, miles, tuple(matched), tuple(unknown)))
     if ranked:
-        hits.sort(key=_rank_key)
+        hits.sort(key=lambda hit: _rank_key(hit, query))
     else:
         hits.sort(key=lambda h: h.therapist.tid)
     return [replace(h, rank=i, why=explain(h, query)) for i, h in enumerate(hits, 1)]
 
 
-def _rank_key(hit: Hit) -> tuple[Any, ...]:
+def _rank_key(hit: Hit, query: Query) -> tuple[Any, ...]:
     t = hit.therapist
     miles = hit.miles if hit.miles is not None else math.inf
-    return (-int(t.ipt.level), -len(hit.matched), len(hit.unknown), miles, t.name.casefold(), t.tid)
+    elsewhere = bool(query.city) and not _in_city(t, str(query.city))
+    return (-int(t.ipt.level), -len(hit.matched), len(hit.unknown), elsewhere, miles,
+            t.name.casefold(), t.tid)  # fmt: skip
+
+
+def _in_city(t: Therapist, city: str) -> bool:
+    wanted = city.casefold()
+    return any(str(v.value).casefold() == wanted for v in t.values("city"))
+
+
+def _country(t: Therapist, q: Query) -> Verdict:
+    found = {str(v.value) for v in t.values("country")}
+    if not found:
+        return Verdict.UNKNOWN
+    return Verdict.MATCH if q.country in found else Verdict.MISS
 
 
 def explain(hit: Hit, query: Query) -> str:

@@ -46,6 +46,8 @@ class Profile:
     age_group: str | None = None  # child, teen, adult, elder
     languages: list[str] = field(default_factory=list)
     state: str | None = None  # where the client lives (telehealth licence follows it)
+    country: str | None = None  # ISO code; therapists in another country are left out
+    city: str | None = None  # ranks therapists in this city first
     planned_sessions: int = 16
     weights: dict[str, int] = field(default_factory=lambda: dict(DEFAULT_WEIGHTS))
 

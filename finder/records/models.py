@@ -28,7 +28,7 @@ class Kind(StrEnum):
     BOOL = "bool"  # True / False / None (unknown)
     MONEY = "money"  # float amount in US dollars; the original text goes to FIELD_text
     NUMBER = "number"  # int or float
-    PHONES = "phones"  # list of "555-123-4567" or "555-123-4567 x12"
+    PHONES = "phones"  # list of "555-123-4567", "555-123-4567 x12" or "+44 20 7946 0958"
 
 
 #: The canonical fields, their kind and a one-line meaning (shown by `finder show`).
@@ -38,7 +38,7 @@ FIELDS: Final[dict[str, tuple[Kind, str]]] = {
     "last_name": (Kind.TEXT, "family name"),
     "credentials": (Kind.LIST, "degrees and licence letters after the name, e.g. LCSW, PhD"),
     "license_type": (Kind.TEXT, "licence type, e.g. LCSW, LMFT, LPC, Psychologist"),
-    "license_number": (Kind.TEXT, "licence number as issued by the state board"),
+    "license_number": (Kind.TEXT, "licence or registration number as issued"),
     "license_state": (Kind.TEXT, "two-letter state of the licence"),
     "npi": (Kind.TEXT, "10-digit National Provider Identifier"),
     "taxonomies": (Kind.LIST, "NUCC taxonomy codes, primary first"),
@@ -53,6 +53,8 @@ FIELDS: Final[dict[str, tuple[Kind, str]]] = {
     "city": (Kind.TEXT, "city"),
     "state": (Kind.TEXT, "two-letter state of the practice location"),
     "zip": (Kind.TEXT, "5-digit ZIP code"),
+    "postal_code": (Kind.TEXT, "postal code outside the US, as written"),
+    "country": (Kind.TEXT, "ISO country code of the practice (US, CA, GB, ES, ...)"),
     "lat": (Kind.NUMBER, "latitude of the practice"),
     "lon": (Kind.NUMBER, "longitude of the practice"),
     "insurance": (Kind.LIST, "insurance plans the source says are accepted (a claim)"),

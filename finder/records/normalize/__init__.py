@@ -2,7 +2,7 @@
 
 Each fact has one module and one function that every importer, search and report calls:
 names (``names``), credentials (``credentials``), licence types (``licences``), phones
-(``phones``), money (``money``), states and ZIPs (``places``), NPIs (``identifiers``), web
+(``phones``), money (``money``), states, ZIPs, postal codes and countries (``places``), NPIs (``identifiers``), web
 and profile addresses (``urls``) and plain text, yes/no and lists (``text``). ``fields``
 builds a record's canonical fields from them. None of them raises on odd input: a directory
 export is full of odd input, and a value we cannot read is simply unknown.
@@ -16,8 +16,15 @@ from finder.records.normalize.identifiers import npi, npi_checksum_ok
 from finder.records.normalize.licences import LICENSE_TYPES, license_type
 from finder.records.normalize.money import money
 from finder.records.normalize.names import looks_like_organization, split_name
-from finder.records.normalize.phones import phone, phones
-from finder.records.normalize.places import STATE_NAMES, STATES, state, zip_code
+from finder.records.normalize.phones import phone, phone_country, phones
+from finder.records.normalize.places import (
+    STATE_NAMES,
+    STATES,
+    country,
+    postal_code,
+    state,
+    zip_code,
+)
 from finder.records.normalize.text import clean_text, number, proper, split_list, yes_no
 from finder.records.normalize.urls import canonical_profile_url, email, profile_url, url
 
@@ -30,6 +37,7 @@ __all__ = [
     "build_fields",
     "canonical_profile_url",
     "clean_text",
+    "country",
     "credentials",
     "email",
     "field_value",
@@ -41,7 +49,9 @@ __all__ = [
     "npi_checksum_ok",
     "number",
     "phone",
+    "phone_country",
     "phones",
+    "postal_code",
     "profile_url",
     "proper",
     "split_list",

@@ -12,7 +12,7 @@ from finder.records.normalize.licences import license_type
 from finder.records.normalize.money import money
 from finder.records.normalize.names import looks_like_organization, split_name
 from finder.records.normalize.phones import phones
-from finder.records.normalize.places import state, zip_code
+from finder.records.normalize.places import country, postal_code, state, zip_code
 from finder.records.normalize.text import MEMO_LIMIT, clean_text, number, split_list, yes_no
 from finder.records.normalize.urls import email, profile_url, url
 
@@ -36,6 +36,8 @@ def _lowest_fee(raw: Any) -> float | None:
 _BY_NAME: dict[str, Callable[[Any], Any]] = {
     "credentials": _credentials_or_none,
     "zip": zip_code,
+    "postal_code": postal_code,
+    "country": country,
     "state": state,
     "license_state": state,
     "npi": npi,
@@ -144,6 +146,9 @@ def build_fields(raw: dict[str, Any]) -> dict[str, Any]:
     fields: dict[str, Any] = {}
     creds: list[str] = []
     memos = _VALUE_MEMO
+    where = raw.get("country")
+    if where is not None and where != "US":
+        raw = _abroad(raw, where, fields)
     for name, value in raw.items():
         if value is None:
             continue
@@ -201,8 +206,19 @@ def build_fields(raw: dict[str, Any]) -> dict[str, Any]:
         fields.get("name"), fields.get("title")
     ):
         fields["is_organization"] = True
+    _licence(fields)
+    return fields
+
+
+def _licence(fields: dict[str, Any]) -> None:
+    """The licence type as finder names it (US), or as stated outside the US."""
     if "license_type" in fields:
-        fields["license_type"] = license_type([], fields["license_type"]) or fields["license_type"]
+        if "country" not in fields or fields["country"] == "US":
+            fields["license_type"] = (
+                license_type([], fields["license_type"]) or fields["license_type"]
+            )
+    elif fields.get("country", "US") != "US":
+        pass  # outside the US a title ("Psicóloga", "HCPC registered") is kept as stated
     else:
         kind = _license_kind(fields.get("credentials", []), fields.get("title"))
         if kind == "Physician":
@@ -212,4 +228,23 @@ def build_fields(raw: dict[str, Any]) -> dict[str, Any]:
                 kind = "Psychiatrist"
         if kind:
             fields["license_type"] = kind
-    return fields
+
+
+def _abroad(raw: dict[str, Any], where: Any, fields: dict[str, Any]) -> dict[str, Any]:
+    """Outside the US: phones read in that country, the postal code and a licence as written
+    (a US state, ZIP or licence type would be a guess). Returns the rest of ``raw``."""
+    code = country(where)
+    if code is None or code == "US":
+        return raw
+    rest = {k: v for k, v in raw.items() if k not in ("phones", "zip", "state", "license_type")}
+    rest["country"] = code
+    found = phones(raw.get("phones"), region=code) if raw.get("phones") else []
+    if found:
+        fields["phones"] = found
+    place = postal_code(raw.get("zip"))
+    if place:
+        fields["postal_code"] = place
+    licence = clean_text(raw.get("license_type"))
+    if licence:
+        fields["license_type"] = licence
+    return rest

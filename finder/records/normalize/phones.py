@@ -1,8 +1,14 @@
-"""Phone numbers."""
+"""Phone numbers: US and Canadian ones as "650-273-9927", others in international form.
+
+A number outside the North American plan is kept as "+34 633 70 89 57" (phonenumbers'
+international format): written with its prefix ("+44 20 ...", "0034 ...") or read in the
+record's country (``phones(raw, region="ES")``).
+"""
 
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Any
 
 from finder.records.normalize.text import clean_text, split_list
@@ -14,13 +20,15 @@ _EXT = re.compile(r"(?:x|ext\.?|extension|#)\s*(\d{1,6})\s*$", re.I)
 _PLAIN_PHONE = re.compile(r"\(?([2-9][0-9][0-9])\)?[ .-]?([0-9]{3})[ .-]?([0-9]{4})")
 
 
-def phone(raw: Any, region: str | None = None) -> str | None:
-    """``"(650) 273-9927 x3"`` -> ``"650-273-9927 x3"``.
+_NANP = frozenset({"US", "CA"})
 
-    A number outside North America is kept in international form (``"+49 30 1234567"``)
-    when it says its country (a leading ``+``) or ``region`` (ISO code, e.g. "DE") says
-    where a national number was printed; anything else that is not 10 US digits is None.
-    """
+
+def phone(raw: Any, region: str | None = None) -> str | None:
+    """``"(650) 273-9927 x3"`` -> ``"650-273-9927 x3"``; ``"+44 20 7946 0958"`` ->
+    ``"+44 20 7946 0958"``; ``"633708957"`` read in ``region="ES"`` -> ``"+34 633 70 89 57"``.
+    ``None`` for what is not a possible number."""
+    if region is not None and region not in _NANP:
+        return _international(raw, region)
     if type(raw) is str:
         plain = _PLAIN_PHONE.fullmatch(raw.strip())
         if plain is not None:
@@ -47,15 +55,14 @@ def _phone_fallback(text: str, ext: str | None, region: str | None = None) -> st
     # imported lazily because parsing every phone with it would dominate a large import.
     import phonenumbers
 
+    if text.startswith("00"):
+        return _international(text, None)
     try:
         parsed = phonenumbers.parse(text, region or "US")
     except phonenumbers.NumberParseException:
         return None
     if parsed.country_code != 1:
-        if not phonenumbers.is_valid_number(parsed):
-            return None
-        out = phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
-        return f"{out} x{ext}" if ext else out
+        return _international(text, region)
     if not phonenumbers.is_possible_number(parsed):
         return None
     digits = str(parsed.national_number)
@@ -65,8 +72,53 @@ def _phone_fallback(text: str, ext: str | None, region: str | None = None) -> st
     return f"{out} x{ext}" if ext else out
 
 
+def _international(raw: Any, region: str | None) -> str | None:
+    import phonenumbers
+
+    text = clean_text(raw)
+    if text is None:
+        return None
+    if text.startswith("00"):
+        text = "+" + text[2:]
+    try:
+        parsed = phonenumbers.parse(text, region)
+    except phonenumbers.NumberParseException:
+        return None
+    if not phonenumbers.is_valid_number(parsed):
+        return None
+    if parsed.country_code == 1:
+        digits = str(parsed.national_number)
+        return f"{digits[:3]}-{digits[3:6]}-{digits[6:]}"
+    return str(phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.INTERNATIONAL))
+
+
+def phone_country(number: str) -> str | None:
+    """The country a normalised number belongs to: ``"+34 633 ..."`` -> ``"ES"``,
+    ``"416-555-0101"`` -> ``"CA"`` (by its area code), ``"617-555-0101"`` -> ``"US"``."""
+    if number.startswith("+"):
+        import phonenumbers
+
+        try:
+            return phonenumbers.region_code_for_number(phonenumbers.parse(number)) or None
+        except phonenumbers.NumberParseException:
+            return None
+    return _area_country(number[:3]) if number[:3].isdigit() else None
+
+
+@lru_cache(maxsize=1024)
+def _area_country(area: str) -> str | None:
+    import phonenumbers
+
+    found = phonenumbers.region_code_for_number(phonenumbers.parse(f"+1{area}2345678"))
+    return found if found in _NANP else "US" if found in (None, "ZZ") else found
+
+
 def phones(raw: Any, region: str | None = None) -> list[str]:
-    if type(raw) is str and region is None:
+    if region is not None and region not in _NANP:
+        items = raw if isinstance(raw, list) else split_list(raw, separators=";|/\n")
+        found = (phone(item, region) for item in items)
+        return list(dict.fromkeys(p for p in found if p))
+    if type(raw) is str:
         plain = _PLAIN_PHONE.fullmatch(raw.strip())
         if plain is not None:
             return ["-".join(plain.groups())]

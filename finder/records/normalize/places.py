@@ -1,4 +1,4 @@
-"""Places: US states and ZIP codes."""
+"""Places: US states and ZIP codes, postal codes elsewhere, and countries (ISO codes)."""
 
 from __future__ import annotations
 
@@ -15,15 +15,24 @@ STATE_NAMES: dict[str, str] = {name.upper(): code for code, name in _STATE_TABLE
 
 
 _ZIP = re.compile(r"\b(\d{5})(?:-?\d{4})?\b")
+# A ZIP a spreadsheet stored as a number and wrote back as one: "3110.0", "2139.00".
+_FLOAT_ZIP = re.compile(r"(\d{3,9})\.0+")
 
 
 def zip_code(raw: Any) -> str | None:
     """``"02139-1234"``, ``"021391234"``, ``2139`` (a number that lost its zero) -> ``"02139"``."""
+    if isinstance(raw, float) and raw.is_integer():
+        raw = int(raw)
     if isinstance(raw, int):
         raw = f"{raw:05d}" if raw < 100000 else str(raw)
     text = clean_text(raw)
     if text is None:
         return None
+    as_float = _FLOAT_ZIP.fullmatch(text)
+    if as_float is not None:
+        text = as_float.group(1)
+        if len(text) in (3, 4, 8):
+            text = text.zfill(5 if len(text) < 5 else 9)
     if re.fullmatch(r"\d{9}", text):
         return text[:5]
     if re.fullmatch(r"\d{4}", text):
@@ -40,3 +49,59 @@ def state(raw: Any) -> str | None:
     if up in STATES:
         return up
     return STATE_NAMES.get(up)
+
+
+def postal_code(raw: Any) -> str | None:
+    """A postal code outside the US, as written ("SW1A 1AA", "28013", "1010"); a number a
+    spreadsheet stored as "28013.0" loses its ".0"."""
+    if isinstance(raw, float) and raw.is_integer():
+        raw = int(raw)
+    text = clean_text(raw)
+    if text is None:
+        return None
+    as_float = _FLOAT_ZIP.fullmatch(text)
+    return as_float.group(1) if as_float is not None else text
+
+
+# Country names as lists and directories write them, in the languages finder reads headers in.
+_COUNTRY_NAMES: dict[str, str] = {
+    "UNITED STATES": "US", "UNITED STATES OF AMERICA": "US", "USA": "US", "U.S.": "US",
+    "U.S.A.": "US", "AMERICA": "US", "ESTADOS UNIDOS": "US", "ÉTATS-UNIS": "US",
+    "CANADA": "CA", "CANADÁ": "CA", "KANADA": "CA",
+    "UNITED KINGDOM": "GB", "UK": "GB", "GREAT BRITAIN": "GB", "ENGLAND": "GB",
+    "SCOTLAND": "GB", "WALES": "GB", "NORTHERN IRELAND": "GB", "REINO UNIDO": "GB",
+    "ROYAUME-UNI": "GB", "VEREINIGTES KÖNIGREICH": "GB", "GROSSBRITANNIEN": "GB",
+    "IRELAND": "IE", "IRLANDA": "IE", "IRLANDE": "IE", "IRLAND": "IE",
+    "AUSTRALIA": "AU", "AUSTRALIEN": "AU", "AUSTRALIE": "AU",
+    "NEW ZEALAND": "NZ", "NUEVA ZELANDA": "NZ",
+    "SPAIN": "ES", "ESPAÑA": "ES", "ESPANA": "ES", "ESPAGNE": "ES", "SPANIEN": "ES",
+    "ESPANHA": "ES", "MEXICO": "MX", "MÉXICO": "MX", "MEXIQUE": "MX", "MEXIKO": "MX",
+    "ARGENTINA": "AR", "COLOMBIA": "CO", "CHILE": "CL", "PERU": "PE", "PERÚ": "PE",
+    "URUGUAY": "UY", "ECUADOR": "EC", "VENEZUELA": "VE",
+    "PORTUGAL": "PT", "BRAZIL": "BR", "BRASIL": "BR", "BRÉSIL": "BR", "BRASILIEN": "BR",
+    "FRANCE": "FR", "FRANCIA": "FR", "FRANKREICH": "FR", "FRANÇA": "FR",
+    "BELGIUM": "BE", "BELGIQUE": "BE", "BÉLGICA": "BE", "BELGIEN": "BE",
+    "SWITZERLAND": "CH", "SUISSE": "CH", "SCHWEIZ": "CH", "SUIZA": "CH",
+    "LUXEMBOURG": "LU", "GERMANY": "DE", "DEUTSCHLAND": "DE", "ALEMANIA": "DE",
+    "ALLEMAGNE": "DE", "ALEMANHA": "DE", "AUSTRIA": "AT", "ÖSTERREICH": "AT",
+    "AUTRICHE": "AT", "ITALY": "IT", "ITALIA": "IT", "ITALIE": "IT", "ITALIEN": "IT",
+    "NETHERLANDS": "NL", "THE NETHERLANDS": "NL", "NEDERLAND": "NL", "HOLLAND": "NL",
+    "PAÍSES BAJOS": "NL", "PAYS-BAS": "NL", "NIEDERLANDE": "NL",
+}  # fmt: skip
+
+
+def country(raw: Any) -> str | None:
+    """``"España"`` / ``"Spain"`` / ``"es"`` / ``"UK"`` -> ``"ES"`` / ``"GB"``: an ISO 3166
+    code; ``None`` for what is not a country finder knows."""
+    text = clean_text(raw)
+    if text is None:
+        return None
+    up = text.upper().strip(". ")
+    if up in _COUNTRY_NAMES:
+        return _COUNTRY_NAMES[up]
+    if len(up) == 2 and up.isalpha():
+        import phonenumbers
+
+        if up in phonenumbers.SUPPORTED_REGIONS:
+            return up
+    return None

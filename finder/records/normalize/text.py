@@ -10,7 +10,8 @@ from typing import Any
 
 _WS = re.compile(r"\s+")
 
-_PLACEHOLDERS = frozenset({"N/A", "NA", "NONE", "NULL", "NAN", "-", "[]", "{}"})
+# Cells that mean "nothing here" ("x" included: a placeholder, never a yes).
+_PLACEHOLDERS = frozenset({"N/A", "NA", "NONE", "NULL", "NAN", "-", "--", "X", "[]", "{}"})
 
 
 def clean_text(value: Any) -> str | None:
@@ -62,7 +63,7 @@ def proper(value: str | None) -> str | None:
     return re.sub(r"\bMc([a-z])", lambda m: "Mc" + m.group(1).upper(), value.title())
 
 
-_TRUE = {"yes", "y", "true", "t", "1", "x", "✓", "✔", "accepting", "available", "on"}
+_TRUE = {"yes", "y", "true", "t", "1", "✓", "✔", "accepting", "available", "on"}
 _FALSE = {"no", "n", "false", "f", "0", "not accepting", "unavailable", "off", "none"}
 
 

@@ -1,0 +1,1 @@
+"""Helpers of the FHIR Plan-Net importer (``finder.importers.fhir``)."""
