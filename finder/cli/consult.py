@@ -136,18 +136,16 @@ def followups_cmd(
 
       finder followups --days 7 --ics ~/followups.ics
     """
-    from finder.pursue import contacts
+    from finder.pursue import followups, ics
 
     store = app.store
     profile = _label(app, label)
     if set_days is not None:
-        contacts.set_followup_days(store, set_days)
+        followups.set_followup_days(store, set_days)
         app.say(f"Follow-ups now chase after {set_days} days without a reply.")
-    todo = contacts.agenda(store, profile, today=as_of, days=days, ahead=ahead)
+    todo = followups.agenda(store, profile, today=as_of, days=days, ahead=ahead)
     if ics_path is not None:
-        text = contacts.to_ics(
-            todo.items, today=todo.today, stamp=datetime.now(UTC), profile=profile
-        )
+        text = ics.to_ics(todo.items, today=todo.today, stamp=datetime.now(UTC), profile=profile)
         _write_private(ics_path, text.encode("utf-8"))
         count = text.count("BEGIN:VEVENT")
         app.say(f"Wrote {count} event(s) to {ics_path} (names and phone numbers only).")
@@ -188,12 +186,12 @@ def draft_cmd(app: App, tid: int, voicemail: bool, label: str | None) -> None:
       finder draft 12            finder draft 12 --voicemail
     """
     from finder.judge import therapists
-    from finder.pursue import contacts, profiles
+    from finder.pursue import drafts, profiles
 
     store = app.store
     profile = profiles.get(store, label, create=False)
     therapist = therapists.get(store, tid)
-    click.echo(contacts.draft(therapist, profile, voicemail=voicemail), nl=False)
+    click.echo(drafts.draft(therapist, profile, voicemail=voicemail), nl=False)
     via, outcome = ("phone", "left-message") if voicemail else ("email", "emailed")
     app.say(f"Nothing was sent. Once sent: finder contact {tid} --via {via} --outcome {outcome}")
 
