@@ -17,7 +17,7 @@ from typing import Any
 import click
 
 from finder import __version__
-from finder.cli.app import GUIDE, App, handle_errors
+from finder.cli.app import GUIDE, App, Group, handle_errors
 
 # name -> (module:function, one-line help). Order here is the order of the help screen.
 COMMANDS: dict[str, tuple[str, str]] = {
@@ -54,7 +54,7 @@ def _available(target: str) -> bool:
     return importlib.util.find_spec(module) is not None
 
 
-class LazyGroup(click.Group):
+class LazyGroup(Group):
     def list_commands(self, ctx: click.Context) -> list[str]:
         return [name for name, (target, _) in COMMANDS.items() if _available(target)]
 

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
+from finder.cli.types import THERAPIST_ID
 from finder.errors import FinderError
 from finder.storage import paths
 
@@ -46,6 +47,33 @@ All commands: finder --help
 """
     + CRISIS_LINE
 )
+
+
+class Group(click.Group):
+    """A command group that answers a mistyped command with the ones it may have meant."""
+
+    def resolve_command(
+        self, ctx: click.Context, args: list[str]
+    ) -> tuple[str | None, click.Command | None, list[str]]:
+        name = args[0] if args else ""
+        if name and not name.startswith("-") and self.get_command(ctx, name) is None:
+            import difflib
+
+            near = difflib.get_close_matches(name, self.list_commands(ctx), n=3, cutoff=0.6)
+            if near and not ctx.resilient_parsing:
+                ctx.fail(f"No such command {name!r}. Did you mean {' or '.join(near)}?")
+        return super().resolve_command(ctx, args)
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        """Each command with its whole first help line, wrapped, never cut short with '...'."""
+        rows = []
+        for name in self.list_commands(ctx):
+            command = self.get_command(ctx, name)
+            if command is not None and not command.hidden:
+                rows.append((name, command.get_short_help_str(limit=1000)))
+        if rows:
+            with formatter.section("Commands"):
+                formatter.write_dl(rows)
 
 
 class FinderClickError(click.ClickException):
@@ -178,7 +206,7 @@ def output_file_option(help: str) -> Callable[[F], F]:
 
 
 def with_id_arg(func: F) -> F:
-    return click.argument("tid", metavar="ID", type=click.IntRange(min=1))(func)
+    return click.argument("tid", metavar="ID", type=THERAPIST_ID)(func)
 
 
 def echo_json(data: Any) -> None:

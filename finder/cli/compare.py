@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 import click
 
 from finder.cli.app import App, output_file_option, output_options, pass_app
+from finder.cli.types import THERAPIST_ID
 from finder.errors import UsageError
 
 if TYPE_CHECKING:
@@ -19,7 +20,7 @@ FORMAT_CHOICES = ("terminal", "md", "html", "csv", "json")
 
 
 @click.command("compare")
-@click.argument("tids", nargs=-1, type=click.IntRange(min=1), metavar="[ID]...")
+@click.argument("tids", nargs=-1, type=THERAPIST_ID, metavar="[ID]...")
 @click.option(
     "--for", "profile_label", metavar="LABEL", help="Profile to compare for (default: active)."
 )
@@ -41,6 +42,7 @@ def compare_cmd(
 ) -> None:
     """Compare candidates side by side (default: the profile's shortlist).
 
+    \b
     finder compare --format html -o report.html
     """
     from finder.report.compare import build

@@ -18,7 +18,8 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
-from finder.cli.app import CRISIS_LINE, App, echo_json, pass_app, with_id_arg
+from finder.cli.app import CRISIS_LINE, App, Group, echo_json, pass_app, with_id_arg
+from finder.cli.types import THERAPIST_ID, WholeNumber
 from finder.errors import FinderError, UsageError
 from finder.pursue.contacts import OUTCOMES, VIAS
 
@@ -70,6 +71,7 @@ def contact_cmd(
 
     Without --via and --outcome, shows the log of this therapist.
 
+    \b
       finder contact 12 --via phone --outcome left-message
       finder contact 12 --via email --outcome booked --at "2025-03-14 15:30"
     """
@@ -114,10 +116,10 @@ def contact_cmd(
 
 @click.command("followups", epilog=CRISIS_LINE)
 @click.option(
-    "--days", type=click.IntRange(min=1), help="Chase after this many days without a reply."
+    "--days", type=WholeNumber("days"), help="Chase after this many days without a reply."
 )
-@click.option("--set-days", type=click.IntRange(min=1), help="Make --days N the default.")
-@click.option("--ahead", type=click.IntRange(min=0), default=7, show_default=True,
+@click.option("--set-days", type=WholeNumber("days"), help="Make --days N the default.")
+@click.option("--ahead", type=WholeNumber("days", low=0), default=7, show_default=True,
               help="Show consultations booked this many days ahead.")  # fmt: skip
 @click.option("--as-of", callback=_day_option, metavar="DATE",
               help="Plan ahead: what is due on DATE (default today).")  # fmt: skip
@@ -134,6 +136,7 @@ def followups_cmd(
 
     The calendar file holds names and phone numbers only.
 
+    \b
       finder followups --days 7 --ics ~/followups.ics
     """
     from finder.pursue import followups, ics
@@ -183,6 +186,7 @@ def draft_cmd(app: App, tid: int, voicemail: bool, label: str | None) -> None:
 
     The message never carries your name: fill in [your name] yourself.
 
+    \b
       finder draft 12            finder draft 12 --voicemail
     """
     from finder.judge import therapists
@@ -272,6 +276,7 @@ def consult_cmd(
 
     At the prompt: ? help, Enter skip, b back, - clear, q quit (Ctrl-C is safe too).
 
+    \b
       finder consult 12          finder consult 12 --only money
     """
     from finder.judge import therapists
@@ -314,7 +319,7 @@ def consult_cmd(
 
 
 @click.command("insurer-call", epilog=CRISIS_LINE)
-@click.argument("tids", nargs=-1, metavar="[ID]...", type=click.IntRange(min=1))
+@click.argument("tids", nargs=-1, metavar="[ID]...", type=THERAPIST_ID)
 @click.option("--plan", metavar="NAME", help="The plan (default: the profile's first insurance).")
 @click.option("--only", metavar="CATEGORY", help="Ask one part, e.g. costs or network.")
 @click.option("--answers", "answers_file", type=click.Path(dir_okay=False, path_type=Path),
@@ -329,6 +334,7 @@ def insurer_call_cmd(
 
     Plan answers are kept per plan; network status per clinician and plan.
 
+    \b
       finder insurer-call --plan "Aetna PPO" 12 15
     """
     from finder.judge import therapists
@@ -400,6 +406,7 @@ def answers_cmd(app: App, tid: int, label: str | None, as_json: bool) -> None:
 
     Findings come from the checklist's rules, judged with your profile.
 
+    \b
       finder answers 12          finder answers 12 --json
     """
     from finder.pursue import answers
@@ -432,6 +439,7 @@ def note_cmd(
 
     They appear beside the derived ones in `finder answers` and `finder compare`.
 
+    \b
       finder note 12 --pro "warm, direct" --con "no evening slots"
     """
     from finder.judge import therapists
@@ -457,12 +465,13 @@ def note_cmd(
 # --- checklists ----------------------------------------------------------------------------
 
 
-@click.group("checklists")
+@click.group("checklists", cls=Group)
 def checklists_group() -> None:
     """List, show, copy and validate the checklists (TOML files you can edit).
 
     A copy in your data folder (`finder checklists copy NAME`) wins over the shipped one.
 
+    \b
       finder checklists show consultation
     """
 
@@ -474,6 +483,7 @@ def checklists_list(app: App) -> None:
 
     Edit your own copy: finder checklists copy NAME.
 
+    \b
       finder checklists list
     """
     from finder.pursue import checklists
@@ -491,6 +501,7 @@ def checklists_show(name: str) -> None:
 
     Rules say when an answer is a red flag, a caution, a con or a pro.
 
+    \b
       finder checklists show insurer
     """
     from finder.pursue import checklists
@@ -531,6 +542,7 @@ def checklists_copy(app: App, name: str, force: bool) -> None:
 
     Answers stay tied to question ids, so an edited checklist keeps them.
 
+    \b
       finder checklists copy consultation
     """
     import os
@@ -561,6 +573,7 @@ def checklists_validate(path: Path) -> None:
 
     Every problem is printed as FILE: question ID: problem.
 
+    \b
       finder checklists validate ~/my-questions.toml
     """
     from finder.pursue import checklists

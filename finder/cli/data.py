@@ -21,6 +21,7 @@ from finder.errors import UsageError
 def export_cmd(app: App, fmt: str, output: Path | None) -> None:
     """Write everything finder holds (records, answers, notes, contacts, profiles) to one file.
 
+    \b
     finder export -o ~/finder-backup.json      (restore with: finder import ~/finder-backup.json)
     """
     from finder.storage.export import ExportFormat, write
@@ -46,6 +47,7 @@ def export_cmd(app: App, fmt: str, output: Path | None) -> None:
 def restore_cmd(app: App, which: str | None, yes: bool, as_json: bool) -> None:
     """List backups of the store (kept before migrations, restores, merges), or restore one.
 
+    \b
     finder restore        (list; 1 is the newest)
     finder restore 2
     """
@@ -97,6 +99,7 @@ def restore_cmd(app: App, which: str | None, yes: bool, as_json: bool) -> None:
 def wipe_cmd(app: App, yes: bool) -> None:
     """Delete all finder data: records, answers, notes, profiles, backups, crash reports.
 
+    \b
     finder export -o ~/keep.json && finder wipe
     """
     from finder.storage import privacy

@@ -12,6 +12,7 @@ import click
 
 from finder.cli.app import App, echo_json, output_options, pass_app, with_id_arg
 from finder.cli.filters import filter_options
+from finder.cli.types import WholeNumber
 from finder.errors import UsageError
 
 
@@ -22,6 +23,7 @@ def path_cmd(app: App) -> None:
 
     FINDER_HOME wins over the platform default; --home wins over both.
 
+    \b
       finder path
     """
     click.echo(str(app.home))
@@ -31,6 +33,7 @@ def path_cmd(app: App) -> None:
 def crisis_cmd() -> None:
     """Crisis lines: where to get help now.
 
+    \b
     finder crisis
     """
     from finder.crisis import CRISIS_LINES, DISCLAIMERS
@@ -63,7 +66,7 @@ def _list_formats(ctx: click.Context, _param: click.Parameter, value: bool) -> N
 @click.option(
     "--all-taxonomies", is_flag=True, help="NPPES bulk files: keep non-behavioural-health rows too."
 )
-@click.option("--max-pages", type=click.IntRange(1, 1000), default=20, show_default=True,
+@click.option("--max-pages", type=WholeNumber("pages", 1, 1000), default=20, show_default=True,
               help="URLs: most pages of a FHIR searchset to follow.")  # fmt: skip
 @click.option(
     "--list-formats", is_flag=True, expose_value=False, is_eager=True, callback=_list_formats,
@@ -83,6 +86,7 @@ def import_cmd(
 
     Files and folders; the format is recognised from the content.
 
+    \b
       finder import ~/Downloads/therapists.csv saved-pages/
     """
     from finder import importers
@@ -275,7 +279,7 @@ def _cell(value: Any) -> str:
 
 @click.command("list")
 @filter_options
-@click.option("--limit", type=click.IntRange(min=1), help="Show at most this many.")
+@click.option("--limit", type=WholeNumber("therapists"), help="Show at most this many.")
 @output_options
 @pass_app
 def list_cmd(
@@ -283,6 +287,7 @@ def list_cmd(
 ) -> None:
     """List therapists with their IPT evidence class (filters as in `finder search`).
 
+    \b
     finder list --ipt described --near 02139 --radius 10
     """
     from finder.judge import search, therapists
@@ -329,6 +334,7 @@ def list_cmd(
 def show_cmd(app: App, tid: int, as_json: bool, show_extra: bool) -> None:
     """Show one therapist: every field, every source, conflicts and IPT evidence.
 
+    \b
     finder show 12
     """
     from finder.cli.render import render_therapist, therapist_json
@@ -375,6 +381,7 @@ ADD_PROMPTS = [
 def add_cmd(app: App, yes: bool, **given: str | None) -> None:
     """Enter a therapist by hand: a referral from a friend or a doctor.
 
+    \b
     finder add --name "Dana Reyes, LCSW" --phone 617-555-0100 --referred-by "Dr. Kim"
     """
     from finder.ingest import editing
@@ -404,6 +411,7 @@ def add_cmd(app: App, yes: bool, **given: str | None) -> None:
 def edit_cmd(app: App, tid: int, field: str, value: str | None, clear: bool) -> None:
     """Correct one field; your value is kept beside imported ones and wins.
 
+    \b
     finder edit 12 phone "617-555-0100"
     """
     from finder.ingest import editing

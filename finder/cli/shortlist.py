@@ -12,9 +12,10 @@ from typing import Any
 
 import click
 
-from finder.cli.app import App, echo_json, output_options, pass_app, with_id_arg
+from finder.cli.app import App, Group, echo_json, output_options, pass_app, with_id_arg
 from finder.cli.filters import filter_options
 from finder.cli.profile import for_option, money, profile_group
+from finder.cli.types import THERAPIST_ID, WholeNumber
 from finder.errors import UsageError
 
 TABLE_LIMIT = 25
@@ -58,7 +59,7 @@ SEARCH_COLUMNS = [
 @click.option("--why", is_flag=True, help="Explain each rank in one line.")
 @click.option("--for", "label", metavar="LABEL", help="Whose needs to use (default: active).")
 @click.option("--no-profile", is_flag=True, help="Ignore the profile; use only these options.")
-@click.option("--limit", type=click.IntRange(min=1), help="Show at most this many.")
+@click.option("--limit", type=WholeNumber("therapists"), help="Show at most this many.")
 @output_options
 @pass_app
 def search_cmd(
@@ -73,6 +74,7 @@ def search_cmd(
 ) -> None:
     """Find therapists that fit the profile, ranked by IPT evidence, fit and distance.
 
+    \b
     finder search --ipt described --near 02139 --radius 10 --why
     """
     from finder.cli.records import emit_rows, summary
@@ -157,22 +159,24 @@ def _status(value: str) -> Any:
         ) from None
 
 
-@click.group("shortlist")
+@click.group("shortlist", cls=Group)
 def shortlist_group() -> None:
     """The candidates this profile is pursuing, each with a status.
 
+    \b
     finder shortlist add 12 40
     """
 
 
 @shortlist_group.command("add")
-@click.argument("tids", nargs=-1, required=True, metavar="ID...", type=click.IntRange(min=1))
+@click.argument("tids", nargs=-1, required=True, metavar="ID...", type=THERAPIST_ID)
 @click.option("--status", metavar="STATUS", help="Start at this status (default: to contact).")
 @for_option
 @pass_app
 def shortlist_add(app: App, tids: tuple[int, ...], status: str | None, label: str | None) -> None:
     """Add therapists to the shortlist.
 
+    \b
     finder shortlist add 12 40 --for client-a
     """
     from finder.judge import therapists
@@ -196,6 +200,7 @@ def shortlist_add(app: App, tids: tuple[int, ...], status: str | None, label: st
 def shortlist_remove(app: App, tid: int, label: str | None) -> None:
     """Take a therapist off the shortlist (contacts and answers are kept).
 
+    \b
     finder shortlist remove 12
     """
     from finder.judge import therapists
@@ -219,6 +224,7 @@ def shortlist_status(app: App, tid: int, status: tuple[str, ...], label: str | N
     STATUS: to contact, contacted, awaiting reply, consultation booked, consulted,
     chosen, declined, no openings.
 
+    \b
       finder shortlist status 12 consultation booked
     """
     from finder.judge import therapists
@@ -238,6 +244,7 @@ def shortlist_status(app: App, tid: int, status: tuple[str, ...], label: str | N
 def shortlist_list(app: App, label: str | None, as_json: bool, as_csv: bool) -> None:
     """Show the shortlist with each status.
 
+    \b
     finder shortlist list
     """
     from finder.cli.records import emit_rows
@@ -300,6 +307,7 @@ def merge_cmd(
 ) -> None:
     """List records that may be one clinician; confirm them or keep them apart.
 
+    \b
     finder merge --review            (or: finder merge --same A B / --different A B)
     """
     from finder.judge import merge
@@ -375,6 +383,7 @@ def split_cmd(app: App, tid: int, refs: tuple[str, ...]) -> None:
 
     They are remembered as different clinicians; `finder merge --same` undoes this.
 
+    \b
       finder split 12
     """
     from finder.judge import merge

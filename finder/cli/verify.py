@@ -12,11 +12,12 @@ from typing import Any
 import click
 
 from finder.cli.app import App, echo_json, pass_app
+from finder.cli.types import THERAPIST_ID
 from finder.errors import NetworkError, UsageError
 
 
 @click.command("verify")
-@click.argument("tids", nargs=-1, metavar="ID...", type=click.IntRange(min=1))
+@click.argument("tids", nargs=-1, metavar="ID...", type=THERAPIST_ID)
 @click.option("--shortlist", "use_shortlist", is_flag=True, help="Check everyone on the shortlist.")
 @click.option(
     "--for", "profile", metavar="LABEL", help="Whose shortlist (default: active profile)."
