@@ -187,6 +187,23 @@ class App:
 pass_app = click.make_pass_decorator(App)
 
 
+def confirm_change(app: App, question: str, yes: bool) -> None:
+    """Ask before a change only a restore could undo; ``--yes`` answers for scripts.
+
+    A no, Ctrl-C or the end of input leaves everything as it was and exits 1.
+    """
+    if yes:
+        return
+    try:
+        agreed = click.confirm(question, default=False, err=True)
+    except click.Abort:
+        click.echo("", err=True)
+        agreed = False
+    if not agreed:
+        app.say("Nothing was changed.")
+        raise click.exceptions.Exit(1)
+
+
 def output_options(func: F) -> F:
     """``--json`` / ``--csv`` for machines, a table for people."""
     func = click.option("--csv", "as_csv", is_flag=True, help="CSV on stdout (stable columns).")(

@@ -1,18 +1,17 @@
-"""Commands for choosing: search, shortlist, and merge / split of records.
+"""Commands for choosing: search and the shortlist.
 
 `finder search` runs often, so this module imports nothing heavy at load time:
-its output is plain text (no rich), and the merge machinery (rapidfuzz) is
-loaded only by the merge commands. `finder profile` lives in finder.cli.profile.
+its output is plain text (no rich). `finder profile` lives in finder.cli.profile,
+merge and split in finder.cli.merge.
 """
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 import click
 
-from finder.cli.app import App, Group, echo_json, output_options, pass_app, with_id_arg
+from finder.cli.app import App, Group, output_options, pass_app, with_id_arg
 from finder.cli.filters import filter_options
 from finder.cli.profile import for_option, money, profile_group
 from finder.cli.types import THERAPIST_ID, WholeNumber
@@ -272,126 +271,4 @@ def shortlist_list(app: App, label: str | None, as_json: bool, as_csv: bool) -> 
     app.say(f"{len(rows)} on the shortlist of '{who}'.")
 
 
-# ------------------------------------------------------------------ merge and split
-
-
-def _describe_record(doc: dict[str, Any]) -> str:
-    fields = doc["fields"]
-    name = fields.get("name", "?")
-    if fields.get("credentials"):
-        name += ", " + ", ".join(fields["credentials"])
-    place = " ".join(p for p in (fields.get("city"), fields.get("state"), fields.get("zip")) if p)
-    ids = "; ".join(f"{k.upper()} {fields[k]}" for k in ("npi",) if fields.get(k))
-    if fields.get("license_number"):
-        ids = "; ".join(x for x in (ids, f"licence {fields['license_number']}") if x)
-    source = doc["source"]
-    origin = Path(source["path"]).name if "://" not in source["path"] else source["path"]
-    bits = [name, place or "-", ids, f"({origin} {source['locator']})"]
-    return "  ".join(b for b in bits if b)
-
-
-@click.command("merge")
-@click.option("--review", is_flag=True, help="Go through the uncertain pairs one by one.")
-@click.option("--yes", "-y", is_flag=True, help="With --review: confirm every pair as the same.")
-@click.option("--same", nargs=2, metavar="A B", help="Records or therapist ids of one clinician.")
-@click.option("--different", nargs=2, metavar="A B", help="Records or ids of two clinicians.")
-@click.option("--json", "as_json", is_flag=True, help="List the pairs as JSON.")
-@pass_app
-def merge_cmd(
-    app: App,
-    review: bool,
-    yes: bool,
-    same: tuple[str, str] | None,
-    different: tuple[str, str] | None,
-    as_json: bool,
-) -> None:
-    """List records that may be one clinician; confirm them or keep them apart.
-
-    \b
-    finder merge --review            (or: finder merge --same A B / --different A B)
-    """
-    from finder.judge import merge
-
-    if sum(bool(x) for x in (review, same, different)) > 1:
-        raise UsageError("choose one of --review, --same and --different")
-    if yes and not review:
-        raise UsageError("--yes goes with --review")
-    store = app.store
-    for pair, decision in ((same, "same"), (different, "different")):
-        if pair:
-            outcome = merge.decide(store, pair[0], pair[1], decision)
-            _say_outcome(app, pair, decision, outcome)
-            return
-    candidates = merge.review(store)
-    records = {d["rid"]: d for d in store.records.all()}
-    if as_json:
-        echo_json([{"a": c.a, "b": c.b, "score": c.score, "reason": c.reason,
-                    "tid_a": records[c.a].get("tid"), "tid_b": records[c.b].get("tid")}
-                   for c in candidates])  # fmt: skip
-        return
-    if not candidates:
-        app.say("No uncertain pairs: nothing to review.")
-        return
-    if not review:
-        for n, cand in enumerate(candidates, 1):
-            _print_pair(n, len(candidates), cand, records)
-        app.say(f"{len(candidates)} pair(s) to review: finder merge --review, "
-                "or finder merge --same A B / --different A B.")  # fmt: skip
-        return
-    decisions: list[tuple[str, str, str]] = []
-    for n, cand in enumerate(candidates, 1):
-        _print_pair(n, len(candidates), cand, records)
-        if yes:
-            answer = "s"
-        else:
-            answer = click.prompt("Same clinician? [s]ame, [d]ifferent, [k]eep for later, [q]uit",
-                                  type=click.Choice(["s", "d", "k", "q"]), show_choices=False,
-                                  err=True)  # fmt: skip
-        if answer == "q":
-            break
-        if answer in ("s", "d"):
-            decisions.append((cand.a, cand.b, "same" if answer == "s" else "different"))
-    if decisions:
-        merge.decide_many(store, decisions)
-    together = sum(1 for d in decisions if d[2] == "same")
-    app.say(f"{together} pair(s) merged, {len(decisions) - together} kept apart, "
-            f"{len(candidates) - len(decisions)} left for later.")  # fmt: skip
-
-
-def _print_pair(n: int, total: int, cand: Any, records: dict[str, Any]) -> None:
-    click.echo(f"{n}/{total}  {cand.reason} (score {cand.score})")
-    for letter, rid in (("A", cand.a), ("B", cand.b)):
-        doc = records[rid]
-        click.echo(f"  {letter} {rid}  therapist {doc.get('tid')}  {_describe_record(doc)}")
-
-
-def _say_outcome(app: App, pair: tuple[str, str], decision: str, outcome: Any) -> None:
-    first = ", ".join(map(str, outcome.first))
-    second = ", ".join(map(str, outcome.second))
-    if decision == "same":
-        app.say(f"{pair[0]} and {pair[1]} are one therapist: {first}.")
-    else:
-        app.say(f"{pair[0]} and {pair[1]} are kept apart: therapists {first} and {second}.")
-
-
-@click.command("split")
-@with_id_arg
-@click.argument("refs", nargs=-1, metavar="[RECORD]...")
-@pass_app
-def split_cmd(app: App, tid: int, refs: tuple[str, ...]) -> None:
-    """Undo a merge: a therapist's records (or just those named) become separate therapists.
-
-    They are remembered as different clinicians; `finder merge --same` undoes this.
-
-    \b
-      finder split 12
-    """
-    from finder.judge import merge
-
-    tids = merge.split(app.store, tid, refs)
-    app.say(f"Therapist {tid} split into {', '.join(map(str, tids))}; "
-            "they stay apart from now on.")  # fmt: skip
-    click.echo(" ".join(map(str, tids)))
-
-
-__all__ = ["merge_cmd", "profile_group", "search_cmd", "shortlist_group", "split_cmd"]
+__all__ = ["profile_group", "search_cmd", "shortlist_group"]
