@@ -16,7 +16,6 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
-from finder.cli.types import THERAPIST_ID
 from finder.errors import FinderError
 from finder.storage import paths
 
@@ -202,28 +201,6 @@ def confirm_change(app: App, question: str, yes: bool) -> None:
     if not agreed:
         app.say("Nothing was changed.")
         raise click.exceptions.Exit(1)
-
-
-def output_options(func: F) -> F:
-    """``--json`` / ``--csv`` for machines, a table for people."""
-    func = click.option("--csv", "as_csv", is_flag=True, help="CSV on stdout (stable columns).")(
-        func
-    )
-    func = click.option("--json", "as_json", is_flag=True, help="JSON on stdout (sorted keys).")(
-        func
-    )
-    return func
-
-
-def output_file_option(help: str) -> Callable[[F], F]:
-    """``-o/--output FILE``, shared by the commands that can write a file instead of stdout."""
-    return click.option(
-        "-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help=help
-    )
-
-
-def with_id_arg(func: F) -> F:
-    return click.argument("tid", metavar="ID", type=THERAPIST_ID)(func)
 
 
 def echo_json(data: Any) -> None:

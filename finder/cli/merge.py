@@ -12,7 +12,8 @@ from typing import Any
 
 import click
 
-from finder.cli.app import App, confirm_change, echo_json, pass_app, with_id_arg
+from finder.cli.app import App, confirm_change, echo_json, pass_app
+from finder.cli.options import OutputFormat, output_options, with_id_arg
 from finder.errors import UsageError
 
 
@@ -37,7 +38,7 @@ def _describe_record(doc: dict[str, Any]) -> str:
 @click.option("--different", nargs=2, metavar="A B", help="Records or ids of two clinicians.")
 @click.option("--yes", "-y", is_flag=True,
               help="Do not ask: with --review, every pair is the same clinician.")  # fmt: skip
-@click.option("--json", "as_json", is_flag=True, help="List the pairs as JSON.")
+@output_options(OutputFormat.TABLE, OutputFormat.JSON)
 @pass_app
 def merge_cmd(
     app: App,
@@ -45,7 +46,7 @@ def merge_cmd(
     yes: bool,
     same: tuple[str, str] | None,
     different: tuple[str, str] | None,
-    as_json: bool,
+    output: OutputFormat,
 ) -> None:
     """List records that may be one clinician; confirm them or keep them apart.
 
@@ -68,7 +69,7 @@ def merge_cmd(
             return
     candidates = merge.review(store)
     records = {d["rid"]: d for d in store.records.all()}
-    if as_json:
+    if output is OutputFormat.JSON:
         echo_json([{"a": c.a, "b": c.b, "score": c.score, "reason": c.reason,
                     "tid_a": records[c.a].get("tid"), "tid_b": records[c.b].get("tid")}
                    for c in candidates])  # fmt: skip
