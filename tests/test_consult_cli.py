@@ -137,7 +137,7 @@ def test_followups_as_of_a_day() -> None:
     assert code == 0
     assert out == (
         "Chase (no reply after 5 days):\n"
-        "  #1 Dana Reyes, 617-555-0100: left message by phone on 2025-03-01, 9 days ago\n"
+        "  #1 Dana Reyes, 617-555-0100: left a message by phone on 2025-03-01, 9 days ago\n"
         "\n"
         "Consultations in the next 7 days:\n"
         "  #3 Bo Chen, 617-555-0102: Wed 2025-03-12 09:00\n"
@@ -145,7 +145,7 @@ def test_followups_as_of_a_day() -> None:
     assert err == "1 more awaiting a reply, not due yet (next on 2025-03-13).\n"
     code, out, err = invoke("followups", "--as-of", "2025-03-10", "--set-days", "2")
     assert err.startswith("Follow-ups now chase after 2 days without a reply.\n")
-    assert "Chase (no reply after 2 days):" in out and "#2 Ann Lee: emailed by email" in out
+    assert "Chase (no reply after 2 days):" in out and "#2 Ann Lee: sent an email" in out
     # The new default stays.
     _, out, _ = invoke("followups", "--as-of", "2025-03-10", "--json")
     assert [(f["kind"], f["tid"], f["due"]) for f in json.loads(out)] == [

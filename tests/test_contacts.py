@@ -141,7 +141,7 @@ def test_agenda_lines(store: Store, pipeline: dict[str, int]) -> None:
     todo = followups.agenda(store, "me", today=TODAY, days=5, ahead=7)
     assert todo.lines() == [
         "Chase (no reply after 5 days):",
-        "  #1 Dana Reyes, 617-555-0100: left message by phone on 2025-03-01, 9 days ago",
+        "  #1 Dana Reyes, 617-555-0100: left a message by phone on 2025-03-01, 9 days ago",
         "",
         "Waitlists to re-check:",
         "  #3 Bo Chen, 617-555-0102: waitlisted on 2025-02-20; re-check now",
@@ -150,7 +150,7 @@ def test_agenda_lines(store: Store, pipeline: dict[str, int]) -> None:
         "  #4 Reyes, Cy, 617-555-0103: Wed 2025-03-12 14:30",
         "",
         "Consultations to record:",
-        "  #5 Eve Fox: consultation was on 2025-03-04; record it: finder consult 5",
+        "  #5 Eve Fox: consultation was on 2025-03-04; record what you learned: finder consult 5",
     ]
     assert [f.name for f in todo.waiting] == ["Ann Lee"]
     # Two days later the email to Ann is due too, and a shorter horizon hides Cy's call.
@@ -264,3 +264,50 @@ def test_voicemail_draft_and_an_organisation(store: Store) -> None:
     assert "Hello,\n" in email
     assert "- I would like to meet in person: where is your office?\n" in email
     assert "in network" not in email
+
+
+def test_a_waitlist_is_its_own_status_with_a_day_to_recheck(store: Store) -> None:
+    tid = add(store, "Bo Chen", "617-555-0102")
+    assert log(store, tid, "phone", "waitlist", "2025-03-01").status is Status.WAITLISTED
+    items = followups.followups(store, "me", today=TODAY, days=5)
+    assert [(f.kind, f.due.isoformat()) for f in items] == [("waitlist", "2025-03-15")]
+    entry = shortlist.set_status(store, "me", tid, Status.WAITLISTED, recheck_on="2025-04-01")
+    assert entry.recheck_on == "2025-04-01"
+    todo = followups.agenda(store, "me", today=TODAY, days=5)
+    assert todo.lines() == [
+        "Waitlists to re-check:",
+        "  #1 Bo Chen, 617-555-0102: waitlisted on 2025-03-01; re-check on 2025-04-01",
+    ]
+    with pytest.raises(UsageError, match="a date to re-check goes with the status waitlisted"):
+        shortlist.set_status(store, "me", tid, Status.CONTACTED, recheck_on="2025-04-01")
+    # Leaving the waitlist forgets the date.
+    assert shortlist.set_status(store, "me", tid, Status.CONTACTED).recheck_on is None
+
+
+def test_follow_ups_in_plain_words(store: Store) -> None:
+    ids = [add(store, name) for name in ("Ann Lee", "Cy Ray", "Di Fox")]
+    log(store, ids[0], "email", "emailed", "2025-03-01")
+    log(store, ids[1], "form", "emailed", "2025-03-01")
+    log(store, ids[2], "portal", "left-message", "2025-03-01")
+    assert followups.agenda(store, "me", today=TODAY, days=5).lines() == [
+        "Chase (no reply after 5 days):",
+        "  #1 Ann Lee: sent an email on 2025-03-01, 9 days ago",
+        "  #2 Cy Ray: sent a message through their contact form on 2025-03-01, 9 days ago",
+        "  #3 Di Fox: left a message through the portal on 2025-03-01, 9 days ago",
+    ]
+
+
+def test_a_past_consultation_asks_to_be_recorded_despite_earlier_answers(store: Store) -> None:
+    tid = add(store, "Eve Fox")
+    # An answer saved before the call (from the first message) is not the call's record.
+    answers.save_answer(store, "me", tid, "consultation", "comfort", 4,
+                        now="2025-03-01T09:00:00+00:00")  # fmt: skip
+    log(store, tid, "phone", "booked", "2025-03-01", at=datetime(2025, 3, 4, 10, 0))
+    lines = followups.agenda(store, "me", today=TODAY, days=5).lines()
+    assert lines == [
+        "Consultations to record:",
+        "  #1 Eve Fox: consultation was on 2025-03-04; record what you learned: finder consult 1",
+    ]
+    answers.save_answer(store, "me", tid, "consultation", "comfort", 5,
+                        now="2025-03-04T18:00:00+00:00")  # fmt: skip
+    assert followups.agenda(store, "me", today=TODAY, days=5).lines() == []

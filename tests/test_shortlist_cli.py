@@ -147,7 +147,7 @@ def test_shortlist_mistakes_are_one_line(imported: None) -> None:
     assert result.exit_code == 2
     assert result.stderr == (
         "Error: unknown status 'maybe'; one of: to contact, contacted, awaiting reply, "
-        "consultation booked, consulted, chosen, declined, no openings\n"
+        "consultation booked, consulted, chosen, declined, no openings, waitlisted\n"
     )
     result = run("shortlist", "add", "99")
     assert (result.exit_code, result.stderr) == (

@@ -135,7 +135,9 @@ def _search_row(hit: Any, summary: Any) -> dict[str, Any]:
 
 # ------------------------------------------------------------------ shortlist
 
-SHORTLIST_COLUMNS = ["id", "name", "status", "ipt_class", "phone", "added_at", "updated_at"]
+SHORTLIST_COLUMNS = [
+    "id", "name", "status", "ipt_class", "phone", "added_at", "updated_at", "recheck_on",
+]  # fmt: skip
 
 
 def _status(value: str) -> Any:
@@ -209,25 +211,33 @@ def shortlist_remove(app: App, tid: int, label: str | None) -> None:
 @shortlist_group.command("status")
 @with_id_arg
 @click.argument("status", nargs=-1, required=True)
+@click.option("--recheck", metavar="DATE",
+              help="With waitlisted: the day to ask again (YYYY-MM-DD).")  # fmt: skip
 @for_profile_option
 @pass_app
-def shortlist_status(app: App, tid: int, status: tuple[str, ...], label: str | None) -> None:
+def shortlist_status(
+    app: App, tid: int, status: tuple[str, ...], recheck: str | None, label: str | None
+) -> None:
     """Set where things stand with a therapist (added to the shortlist if needed).
 
     STATUS: to contact, contacted, awaiting reply, consultation booked, consulted,
-    chosen, declined, no openings.
+    chosen, declined, no openings, waitlisted.
 
     \b
       finder shortlist status 12 consultation booked
+      finder shortlist status 12 waitlisted --recheck 2026-01-15
     """
     from finder.judge import therapists
     from finder.pursue import profiles, shortlist
+    from finder.pursue.contacts import parse_day
 
     store = app.store
     who = profiles.resolve(store, label)
     name = therapists.get(store, tid).name
-    entry = shortlist.set_status(store, who, tid, _status(" ".join(status)))
-    app.say(f"{tid} {name}: {entry.status.label} (shortlist of '{who}').")
+    day = parse_day(recheck, "--recheck").isoformat() if recheck else None
+    entry = shortlist.set_status(store, who, tid, _status(" ".join(status)), recheck_on=day)
+    again = f", re-check on {entry.recheck_on}" if entry.recheck_on else ""
+    app.say(f"{tid} {name}: {entry.status.label}{again} (shortlist of '{who}').")
 
 
 @shortlist_group.command("list")
@@ -251,17 +261,23 @@ def shortlist_list(app: App, label: str | None, output: OutputFormat) -> None:
         t = therapists.get(store, entry.tid)
         rows.append({"id": t.tid, "name": t.name, "status": entry.status.value,
                      "ipt_class": t.ipt.level.label, "phone": (t.best("phones") or [None])[0],
-                     "added_at": entry.added_at, "updated_at": entry.updated_at})  # fmt: skip
+                     "added_at": entry.added_at, "updated_at": entry.updated_at,
+                     "recheck_on": entry.recheck_on})  # fmt: skip
     if emit_rows(rows, output, SHORTLIST_COLUMNS):
         return
     if not rows:
         app.say(f"The shortlist of '{who}' is empty. Add someone: finder shortlist add ID")
         return
-    cells = [[str(r["id"]), _cut(r["name"], 32), r["status"].replace("-", " "), r["ipt_class"],
+    cells = [[str(r["id"]), _cut(r["name"], 32), _status_cell(r), r["ipt_class"],
               r["phone"] or "-", r["updated_at"][:10]] for r in rows]  # fmt: skip
     for line in table_lines(["ID", "Name", "Status", "IPT", "Phone", "Updated"], cells):
         click.echo(line)
     app.say(f"{len(rows)} on the shortlist of '{who}'.")
+
+
+def _status_cell(row: dict[str, Any]) -> str:
+    status = str(row["status"]).replace("-", " ")
+    return f"{status} (re-check {row['recheck_on']})" if row.get("recheck_on") else status
 
 
 __all__ = ["profile_group", "search_cmd", "shortlist_group"]

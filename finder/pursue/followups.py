@@ -70,9 +70,10 @@ def followups(
     """Everything pending on the profile's shortlist, with the date to act, soonest first.
 
     - ``chase``: awaiting a reply; due ``days`` after the last message.
-    - ``waitlist``: on a waitlist; due ``WAITLIST_RECHECK_DAYS`` after it was given.
+    - ``waitlist``: on a waitlist; due on the day the user chose to re-check, else
+      ``WAITLIST_RECHECK_DAYS`` after it was given.
     - ``consultation``: a booked consultation (due on its day; its time when known).
-    - ``record``: a booked consultation whose day has passed and has no answers yet.
+    - ``record``: a booked consultation whose day has passed, with no answer saved since.
     """
     from finder.judge import therapists
     from finder.pursue import shortlist
@@ -84,7 +85,11 @@ def followups(
     log: dict[int, list[Contact]] = {}
     for contact in contacts_for(store, profile):
         log.setdefault(contact.tid, []).append(contact)
-    answered = {d.get("tid") for d in store.answers.find(profile=profile, checklist="consultation")}
+    answered: dict[int, str] = {}  # tid -> the day of its latest consultation answer
+    for doc in store.answers.find(profile=profile, checklist="consultation"):
+        tid, day = doc.get("tid"), str(doc.get("answered_at") or "")[:10]
+        if isinstance(tid, int):
+            answered[tid] = max(day, answered.get(tid, ""))
     items: list[Followup] = []
     for entry in shortlist.entries(store, profile):
         contacts = log.get(entry.tid, [])
@@ -93,8 +98,10 @@ def followups(
         kind, due, at = _pending(entry.status, last, since, days, today, contacts)
         if kind is None:
             continue
-        if kind == "record" and entry.tid in answered:
-            continue
+        if kind == "record" and answered.get(entry.tid, "") >= due.isoformat():
+            continue  # answers saved on or after the consultation's day: recorded
+        if kind == "waitlist" and entry.recheck_on:
+            due = _day(entry.recheck_on)
         therapist = therapists.get(store, entry.tid)
         phones = therapist.best("phones") or []
         items.append(
@@ -131,7 +138,8 @@ def _pending(
 ) -> tuple[str | None, date, datetime | None]:
     if status is Status.AWAITING_REPLY:
         return "chase", since + timedelta(days=days), None
-    if status is Status.NO_OPENINGS and last is not None and last.outcome == "waitlist":
+    waitlist = last is not None and last.outcome == "waitlist"
+    if status is Status.WAITLISTED or (status is Status.NO_OPENINGS and waitlist):
         return "waitlist", since + timedelta(days=WAITLIST_RECHECK_DAYS), None
     if status is Status.CONSULTATION_BOOKED:
         booked = [c for c in contacts if c.outcome == "booked"]
@@ -199,7 +207,7 @@ class Agenda:
             return f"awaiting a reply since {f.since}"
         n = (self.today - f.since).days
         ago = "today" if n == 0 else ("1 day ago" if n == 1 else f"{n} days ago")
-        return f"{(f.outcome or 'contacted').replace('-', ' ')} by {f.via} on {f.since}, {ago}"
+        return f"{_what_you_did(f.outcome, f.via)} on {f.since}, {ago}"
 
     def _waitlist(self, f: Followup) -> str:
         when = "re-check now" if f.due <= self.today else f"re-check on {f.due}"
@@ -214,7 +222,21 @@ class Agenda:
         )
 
     def _record(self, f: Followup) -> str:
-        return f"consultation was on {f.due}; record it: finder consult {f.tid}"
+        return f"consultation was on {f.due}; record what you learned: finder consult {f.tid}"
+
+
+_BY = {"phone": "by phone", "email": "by email", "form": "through their contact form",
+       "portal": "through the portal"}  # fmt: skip
+
+
+def _what_you_did(outcome: str | None, via: str) -> str:
+    """A logged contact in plain words: "sent an email", "left a message by phone"."""
+    if outcome == "emailed":
+        return "sent an email" if via == "email" else f"sent a message {_BY.get(via, via)}"
+    if outcome == "left-message":
+        return f"left a message {_BY.get(via, via)}"
+    done = (outcome or "contacted").replace("-", " ")
+    return f"{done} ({_BY.get(via, via)})"
 
 
 def agenda(
