@@ -192,10 +192,11 @@ def test_draft_voicemail_from_the_profile() -> None:
         "number]. Thank you.\n"
     )
     assert err == (
+        "No phone number is on record: look for one on their profile or website.\n"
         "Nothing was sent. Once sent: finder contact 1 --via phone --outcome left-message\n"
     )
     _, email, _ = invoke("draft", str(tid))
-    assert email.startswith("Subject: New client enquiry: Interpersonal Psychotherapy (IPT)\n")
+    assert email.startswith("Subject: New client inquiry: Interpersonal Psychotherapy (IPT)\n")
     assert "- Are you in network with Aetna?\n" in email and email.endswith("[your name]\n")
 
 
@@ -479,3 +480,29 @@ def test_help_carries_the_crisis_line(command: str) -> None:
     code, out, _ = invoke(command, "--help")
     assert code == 0
     assert "988" in out and "`finder crisis`" in " ".join(out.split())
+
+
+@pytest.mark.parametrize(
+    ("fields", "where"),
+    [
+        ({"email": "dana@example.org", "phones": "617-555-0100"},
+         "Send it to dana@example.org.\n"
+         "Nothing was sent. Once sent: finder contact 1 --via email --outcome emailed\n"),
+        ({"website": "https://dana.example.org/contact", "phones": "617-555-0100"},
+         "No email address is on record: use the contact form at https://dana.example.org/contact"
+         ", or call 617-555-0100 and read it out.\n"
+         "Nothing was sent. Once sent: finder contact 1 --via form --outcome emailed\n"),
+        ({"phones": "617-555-0100"},
+         "No email address is on record: call 617-555-0100 and read it out.\n"
+         "Nothing was sent. Once sent: finder contact 1 --via phone --outcome left-message\n"),
+    ],
+)  # fmt: skip
+def test_a_draft_says_where_to_send_it(fields: dict[str, str], where: str) -> None:
+    from finder.ingest import editing
+    from finder.storage.store import open_store
+
+    store = open_store()
+    editing.add_therapist(store, {"name": "Dana Reyes", **fields})
+    store.close()
+    code, _, err = invoke("draft", "1")
+    assert (code, err) == (0, where)

@@ -227,7 +227,7 @@ def test_email_draft_asks_the_profiles_questions(store: Store) -> None:
     person = Profile(insurance=["Aetna", "Cigna", "BCBS"], telehealth="required", state="MA",
                      sliding_scale_needed=True)  # fmt: skip
     assert drafts.draft(therapists.get(store, tid), person) == (
-        "Subject: New client enquiry: Interpersonal Psychotherapy (IPT)\n"
+        "Subject: New client inquiry: Interpersonal Psychotherapy (IPT)\n"
         "\n"
         "Hello Dana Reyes,\n"
         "\n"
@@ -235,7 +235,7 @@ def test_email_draft_asks_the_profiles_questions(store: Store) -> None:
         "details. Could you tell me:\n"
         "\n"
         "- Are you taking new clients, and how soon could we start?\n"
-        "- Do you practise Interpersonal Psychotherapy (IPT) itself, the Klerman and Weissman "
+        "- Do you practice Interpersonal Psychotherapy (IPT) itself, the Klerman and Weissman "
         "model? Who trained you in it, and are you certified?\n"
         "- Are you in network with Aetna, Cigna or BCBS?\n"
         "- What is your fee per session, and do you offer a sliding scale?\n"

@@ -191,7 +191,9 @@ def draft_cmd(app: App, tid: int, voicemail: bool, label: str | None) -> None:
     profile = profiles.get(store, label, create=False)
     therapist = therapists.get(store, tid)
     click.echo(drafts.draft(therapist, profile, voicemail=voicemail), nl=False)
-    via, outcome = ("phone", "left-message") if voicemail else ("email", "emailed")
+    where, via = drafts.send_to(therapist, voicemail=voicemail)
+    outcome = "left-message" if via == "phone" else "emailed"
+    app.say(where)
     app.say(f"Nothing was sent. Once sent: finder contact {tid} --via {via} --outcome {outcome}")
 
 

@@ -27,7 +27,7 @@ def draft(therapist: Any, profile: Any, *, voicemail: bool = False) -> str:
         return _voicemail(name, plans, profile.telehealth, state, profile.sliding_scale_needed)
     questions = ["Are you taking new clients, and how soon could we start?"]
     questions.append(
-        "Do you practise Interpersonal Psychotherapy (IPT) itself, the Klerman and Weissman "
+        "Do you practice Interpersonal Psychotherapy (IPT) itself, the Klerman and Weissman "
         "model? Who trained you in it, and are you certified?"
     )
     if plans:
@@ -46,7 +46,7 @@ def draft(therapist: Any, profile: Any, *, voicemail: bool = False) -> str:
     questions.append("Which days and times do you have open, including evenings or weekends?")
     questions.append("Do you offer a short free consultation call before we start?")
     lines = [
-        "Subject: New client enquiry: Interpersonal Psychotherapy (IPT)",
+        "Subject: New client inquiry: Interpersonal Psychotherapy (IPT)",
         "",
         f"Hello {name}," if name else "Hello,",
         "",
@@ -87,3 +87,28 @@ def _voicemail(
         f"Please call me back at {YOUR_PHONE}. Again, that is {YOUR_NAME}, at {YOUR_PHONE}. "
         "Thank you.\n"
     )
+
+
+def send_to(therapist: Any, *, voicemail: bool = False) -> tuple[str, str]:
+    """Where to send the draft, as the sources give it, and the ``--via`` to log it with.
+
+    An email address first (a voicemail: a phone); without one, the contact form
+    of their profile or website, then a phone to read the message to.
+    """
+    email = therapist.best("email")
+    phones = therapist.best("phones") or []
+    pages = [p for p in (therapist.best("profile_url"), therapist.best("website")) if p]
+    if voicemail:
+        if phones:
+            return f"Call {phones[0]} and leave this message.", "phone"
+        return "No phone number is on record: look for one on their profile or website.", "phone"
+    if email:
+        return f"Send it to {email}.", "email"
+    if pages:
+        where = f"No email address is on record: use the contact form at {pages[0]}"
+        if phones:
+            where += f", or call {phones[0]} and read it out"
+        return where + ".", "form"
+    if phones:
+        return f"No email address is on record: call {phones[0]} and read it out.", "phone"
+    return "No email, website or phone is on record: find them where you found the name.", "email"
