@@ -166,7 +166,7 @@ def test_followups_writes_a_private_calendar_file(tmp_path: Path) -> None:
     target.chmod(0o644)
     code, _, err = invoke("followups", "--as-of", "2025-03-10", "--ics", str(target))
     assert code == 0
-    assert f"Wrote 1 event(s) to {target} (names and phone numbers only).\n" in err
+    assert f"Wrote 1 event to {target} (names and phone numbers only).\n" in err
     data = target.read_bytes()
     assert data.startswith(b"BEGIN:VCALENDAR\r\n") and data.endswith(b"END:VCALENDAR\r\n")
     assert b"DTSTART:20250312T090000\r\n" in data and b"kind" not in data

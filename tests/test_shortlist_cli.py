@@ -34,7 +34,7 @@ def test_search_table_with_why(imported: None) -> None:
         "    why: IPT none; distance unknown\n"
     )
     assert result.stderr == (
-        "3 therapist(s) fit.\n"
+        "3 therapists fit.\n"
         "Unknown values (e.g. no fee listed) are not excluded; --strict excludes them.\n"
         "IPT classes show evidence, not verification: ask about IPT training on the call.\n"
     )
@@ -51,7 +51,7 @@ def test_search_uses_profile_and_options_override_it(imported: None) -> None:
         "    why: IPT described (statement); 0.0 mi; fits fee\n"
     )
     assert result.stderr.startswith(
-        "Using the needs of profile 'me' (--no-profile to ignore).\n1 therapist(s) fit.\n"
+        "Using the needs of profile 'me' (--no-profile to ignore).\n1 therapist fits.\n"
     )
     wide = run("search", "--ipt", "described", "--radius", "500", "--max-fee", "100", "--json")
     rows = json.loads(wide.stdout)

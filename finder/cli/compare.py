@@ -13,6 +13,7 @@ from finder.cli.app import App, pass_app
 from finder.cli.options import for_profile_option, json_csv_flags, output_file_option
 from finder.cli.types import THERAPIST_ID
 from finder.errors import UsageError
+from finder.words import plural
 
 if TYPE_CHECKING:
     from finder.report.formats import ReportFormat
@@ -60,7 +61,7 @@ def compare_cmd(
         return
     _write_private(output, text)
     count = len(comparison.candidates)
-    app.say(f"Wrote the comparison of {count} candidate(s) to {output} ({chosen.value}).")
+    app.say(f"Wrote the comparison of {plural(count, 'candidate')} to {output} ({chosen.value}).")
 
 
 def _choose_format(

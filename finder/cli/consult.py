@@ -23,6 +23,7 @@ from finder.cli.options import for_profile_option, with_id_arg
 from finder.cli.types import THERAPIST_ID, WholeNumber
 from finder.errors import FinderError, UsageError
 from finder.pursue.contacts import OUTCOMES, VIAS
+from finder.words import plural
 
 if TYPE_CHECKING:
     from finder.pursue.checklists import Checklist
@@ -146,7 +147,7 @@ def followups_cmd(
         text = ics.to_ics(todo.items, today=todo.today, stamp=datetime.now(UTC), profile=profile)
         _write_private(ics_path, text.encode("utf-8"))
         count = text.count("BEGIN:VEVENT")
-        app.say(f"Wrote {count} event(s) to {ics_path} (names and phone numbers only).")
+        app.say(f"Wrote {plural(count, 'event')} to {ics_path} (names and phone numbers only).")
     if as_json:
         echo_json([f.to_dict() for f in todo.shown])
         return

@@ -10,6 +10,7 @@ import click
 from finder.cli.app import App, echo_json, pass_app
 from finder.cli.options import OutputFormat, output_file_option, output_options
 from finder.errors import UsageError
+from finder.words import plural, table_count
 
 
 @click.command("export")
@@ -31,9 +32,7 @@ def export_cmd(app: App, fmt: str, output: Path | None) -> None:
     if output is None:
         sys.stdout.buffer.write(payload)
         sys.stdout.flush()
-    what = (
-        ", ".join(f"{n} {table.replace('_', ' ')}" for table, n in counts.items()) or "nothing yet"
-    )
+    what = ", ".join(table_count(table, n) for table, n in counts.items()) or "nothing yet"
     where = f" to {output}" if output is not None else ""
     app.say(f"Exported {what}{where}.")
     if output is not None:
@@ -126,4 +125,6 @@ def wipe_cmd(app: App, yes: bool) -> None:
     for caveat in privacy.WIPE_CAVEATS:
         app.say(caveat)
     if failed:
-        raise UsageError(f"{len(failed)} item(s) could not be deleted; see the warnings above")
+        raise UsageError(
+            f"{plural(len(failed), 'item')} could not be deleted; see the warnings above"
+        )

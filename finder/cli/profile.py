@@ -100,7 +100,7 @@ def profile_group(ctx: click.Context, label: str | None, output: OutputFormat) -
 @click.option("--age", "age_group", metavar="AGE", help="child, teen, adult or elder.")
 @click.option("--language", "languages", multiple=True, metavar="LANGUAGE",
               help="Languages (repeatable).")  # fmt: skip
-@click.option("--state", metavar="XX", help="State they live in (telehealth licence follows it).")
+@click.option("--state", metavar="XX", help="State they live in (telehealth license follows it).")
 @click.option("--sessions", "planned_sessions", type=WholeNumber("sessions", 1, 100),
               help="Sessions planned (IPT: usually 12 to 16).")  # fmt: skip
 @click.option("--clear", multiple=True, metavar="FIELD",

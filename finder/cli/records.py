@@ -16,6 +16,7 @@ from finder.cli.options import OutputFormat, output_options, with_id_arg
 from finder.cli.output import ImportProgress, print_import_report
 from finder.cli.types import WholeNumber
 from finder.errors import UsageError
+from finder.words import plural
 
 
 @click.command("path")
@@ -66,7 +67,7 @@ def _list_formats(ctx: click.Context, _param: click.Parameter, value: bool) -> N
 )  # fmt: skip
 @click.option("--dry-run", is_flag=True, help="Show the mapping and first records; store nothing.")
 @click.option(
-    "--all-taxonomies", is_flag=True, help="NPPES bulk files: keep non-behavioural-health rows too."
+    "--all-taxonomies", is_flag=True, help="NPPES bulk files: keep non-behavioral-health rows too."
 )
 @click.option("--max-pages", type=WholeNumber("pages", 1, 1000), default=20, show_default=True,
               help="URLs: most pages of a FHIR searchset to follow.")  # fmt: skip
@@ -219,20 +220,20 @@ def list_cmd(app: App, filters: dict[str, Any], limit: int | None, output: Outpu
     from rich.table import Table
 
     table = Table(box=None, show_edge=False, pad_edge=False)
-    for header in ("ID", "Name", "Licence", "Location", "IPT", "Evidence"):
+    for header in ("ID", "Name", "License", "Location", "IPT", "Evidence"):
         table.add_column(header, overflow="fold")
     for row in rows:
         evidence = row["ipt_evidence"] or ""
         table.add_row(
             str(row["id"]),
-            row["name"] + (" (organisation)" if row["organization"] else ""),
+            row["name"] + (" (organization)" if row["organization"] else ""),
             row["license_type"] or row["credentials"] or "-",
             row["location"] or "-",
             row["ipt_class"],
             (evidence[:60] + "...") if len(evidence) > 60 else evidence,
         )
     app.out.print(table)
-    app.say(f"{len(rows)} therapist(s). IPT classes show evidence, not verification.")
+    app.say(f"{plural(len(rows), 'therapist')}. IPT classes show evidence, not verification.")
 
 
 @click.command("show")
@@ -270,7 +271,7 @@ ADD_PROMPTS = [
 
 @click.command("add")
 @click.option("--name", help="Full name (credentials after a comma are split off).")
-@click.option("--credentials", help="Degrees and licence letters, e.g. 'LCSW, PhD'.")
+@click.option("--credentials", help="Degrees and license letters, e.g. 'LCSW, PhD'.")
 @click.option("--phone", "phones", help="Phone number.")
 @click.option("--email")
 @click.option("--website")

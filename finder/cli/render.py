@@ -33,7 +33,7 @@ def render_therapist(app: App, therapist: Therapist, show_extra: bool = False) -
     from rich.table import Table
 
     out = app.out
-    kind = " (organisation)" if therapist.is_organization else ""
+    kind = " (organization)" if therapist.is_organization else ""
     out.print(f"[bold]{escape(therapist.name)}[/bold]{kind}  (id {therapist.tid})")
     evidence = therapist.ipt
     out.print(f"IPT evidence: [bold]{evidence.level.label}[/bold]", end="")

@@ -17,6 +17,7 @@ from finder.cli.options import OutputFormat, for_profile_option, output_options,
 from finder.cli.profile import money, profile_group
 from finder.cli.types import THERAPIST_ID, WholeNumber
 from finder.errors import UsageError
+from finder.words import plural
 
 TABLE_LIMIT = 25
 
@@ -104,7 +105,7 @@ def search_cmd(
         if why:
             click.echo(f"    why: {hit.why}")
     more = f" (first {len(shown)} shown; --limit for more)" if len(shown) < len(hits) else ""
-    app.say(f"{len(hits)} therapist(s) fit{more}.")
+    app.say(f"{plural(len(hits), 'therapist')} {'fits' if len(hits) == 1 else 'fit'}{more}.")
     if not query.strict and any(h.unknown for h in hits):
         app.say("Unknown values (e.g. no fee listed) are not excluded; --strict excludes them.")
     app.say("IPT classes show evidence, not verification: ask about IPT training on the call.")
