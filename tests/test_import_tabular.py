@@ -343,3 +343,23 @@ def test_each_refused_file_is_one_line_and_the_rest_still_imports(tmp_path: Path
         f"Error: {image}: this is a PNG image, not a therapist list; nothing imported",
         "Total: 0 imported, 0 updated, 0 unchanged, 0 rejected, 2 files refused",
     ]
+
+
+def test_ctrl_c_during_an_import_says_nothing_was_saved(monkeypatch: pytest.MonkeyPatch) -> None:
+    run("import", str(FIX / "basic.csv"))
+    before = open_store().path.read_bytes()  # type: ignore[union-attr]
+    from finder.ingest import pipeline
+
+    real = pipeline.run_import
+
+    def interrupted(store: object, *args: object, **kwargs: object) -> object:
+        def stop(*_: object) -> None:
+            raise KeyboardInterrupt  # as if Ctrl-C came while the file was being read
+
+        return real(store, *args, **{**kwargs, "progress": stop})  # type: ignore[arg-type]
+
+    monkeypatch.setattr(pipeline, "run_import", interrupted)
+    code, out, err = run("import", str(FIX / "basic.csv"), str(FIX / "semicolon_crlf.csv"))
+    assert (code, out) == (130, "")
+    assert err == "Import stopped; nothing from it was saved; your earlier data is unchanged.\n"
+    assert open_store().path.read_bytes() == before  # type: ignore[union-attr]

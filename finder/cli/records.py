@@ -121,19 +121,32 @@ def _import_files(
 ) -> None:
     from finder.ingest.pipeline import run_import
 
-    with ImportProgress(app) as progress:
-        report = run_import(
-            app.store,
-            files,
-            format=fmt,
-            column_map=mapping,
-            all_taxonomies=all_taxonomies,
-            dry_run=dry_run,
-            warn=app.warn,
-            progress=progress,
-            source_label=source_label,
-        )
+    store = app.store
+    progress = ImportProgress(app)
+    try:
+        with progress:
+            report = run_import(
+                store,
+                files,
+                format=fmt,
+                column_map=mapping,
+                all_taxonomies=all_taxonomies,
+                dry_run=dry_run,
+                warn=app.warn,
+                progress=progress,
+                source_label=source_label,
+            )
+    except KeyboardInterrupt:
+        # Every change of an import is written in one transaction at its end: stopped
+        # before that, nothing of it is stored. The bar is gone; the terminal's "^C" may
+        # still sit on the line, so the message starts on a fresh one.
+        fresh = "\n" if sys.stderr.isatty() and progress.bar is None else ""
+        click.echo(f"{fresh}{IMPORT_STOPPED}", err=True)
+        raise SystemExit(130) from None
     print_import_report(app, report)
+
+
+IMPORT_STOPPED = "Import stopped; nothing from it was saved; your earlier data is unchanged."
 
 
 def summary(t: Any) -> dict[str, Any]:
