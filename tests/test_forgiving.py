@@ -93,3 +93,22 @@ def test_errors_for_ids_and_numbers_in_plain_words(args: list[str], error: str) 
     assert (code, out) == (2, "")
     assert err.splitlines()[-1] == error
     assert "integer" not in err and "float" not in err and "range" not in err.replace("a range", "")
+
+
+def test_show_groups_fields_by_source_and_keeps_urls_whole(tmp_path: object) -> None:
+    url = "https://www.example.org/therapists/dana-reyes-lcsw-boston-massachusetts/1234567890"
+    code, _, err = run("add", "--yes", "--name", "Dana Reyes, LCSW", "--website", url,
+                       "--phone", "617-555-0100", "--referred-on", "2025-01-02")  # fmt: skip
+    assert code == 0, err
+    result = CliRunner().invoke(cli, ["show", "1"], env={"COLUMNS": "60"})
+    lines = result.stdout.splitlines()
+    start = lines.index(next(line for line in lines if line.startswith("From ")))
+    assert lines[start + 1 : start + 7] == [
+        "  name          Dana Reyes",
+        "  credentials   LCSW",
+        "  license_type  LCSW",
+        "  phones        617-555-0100",
+        f"  website       {url}",
+        "  referred_on   2025-01-02",
+    ]
+    assert sum(1 for line in lines if line.startswith("From ")) == 1
