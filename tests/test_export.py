@@ -143,8 +143,8 @@ def test_stdout_export_is_json_and_markdown_is_escaped(finder_home: Path) -> Non
     assert err.strip() == "Exported 1 record."
     code, out, _ = invoke("export", "--format", "md")
     assert code == 0
-    assert "### Eve &lt;script&gt;alert\\(1\\)&lt;/script&gt; (id 1)" in out
-    assert '- statement: =HYPERLINK\\("x"\\) \\| \\# hi' in out
+    assert "### Eve &lt;script&gt;alert(1)&lt;/script&gt; (id 1)" in out
+    assert '- statement: =HYPERLINK("x") \\| # hi' in out
     assert "<script>" not in out
 
 

@@ -352,7 +352,7 @@ def _record_count(f: Facts) -> Cell:
 FIXED: dict[str, list[tuple[str, str, RowFn]]] = {
     "who": [
         ("credentials", "Credentials", _credentials),
-        ("licence", "Licence", _licence),
+        ("licence", "License", _licence),
         ("npi", "NPI", _npi),
         ("years", "Years in practice", _years),
         ("location", "Location", _location),
