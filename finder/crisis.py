@@ -26,7 +26,7 @@ CRISIS_SHORT: Final[str] = (
 
 DISCLAIMERS: Final[tuple[str, ...]] = (
     "finder does not diagnose, recommend or endorse any therapist.",
-    '"Verified" in a directory means the licence was checked, not training in any method.',
+    '"Verified" in a directory means the license was checked, not training in any method.',
     "NPI registry records are self-reported: the state licensing board is the authority.",
     "Insurance answers must be confirmed with your insurer.",
 )

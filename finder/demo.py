@@ -15,6 +15,8 @@ import sys
 import tempfile
 from pathlib import Path
 
+from finder.words import plural
+
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "data" / "demo"
 
@@ -48,6 +50,52 @@ def _ids_by_name(home: Path) -> dict[str, int]:
     return {row["name"]: row["id"] for row in rows}
 
 
+BUDGET = 170
+
+
+def _say(text: str) -> None:
+    print(f"\n# {text}", flush=True)
+
+
+def _explain_merges(home: Path) -> None:
+    """Why "8 imported" became fewer therapists: the same clinician found in several files."""
+    rows = json.loads(_run(home, "list", "--json", show=False))
+    records = sum(row["sources"] for row in rows)
+    merged = [row for row in rows if row["sources"] > 1]
+    if not merged:
+        return
+    who = "; ".join(f"{row['name']} (id {row['id']}) is in {row['sources']} of the files"
+                    for row in merged)  # fmt: skip
+    _say(f"{records} records, {len(rows)} therapists: {who}, so finder joined those records "
+         "into one therapist. `finder show ID` lists every source; `finder split ID` undoes it.")  # fmt: skip
+
+
+def _explain_exclusions(home: Path) -> None:
+    """Who the profile's needs left out, and why, before the demo shortlists one of them."""
+    fits = json.loads(_run(home, "search", "--ipt", "described", "--json", show=False))
+    everyone = json.loads(
+        _run(home, "search", "--ipt", "described", "--no-profile", "--json", show=False)
+    )
+    shown = {row["id"] for row in fits}
+    left = [row for row in everyone if row["id"] not in shown]
+    if not left:
+        return
+    reasons = []
+    for row in left:
+        fee = row.get("fee")
+        over = (
+            f": listed fee ${fee:,.0f}, over the ${BUDGET} budget" if fee and fee > BUDGET else ""
+        )
+        reasons.append(f"{row['name']} (id {row['id']}){over}")
+    _say(f"The profile's needs left out {plural(len(left), 'therapist')} with IPT evidence: "
+         f"{'; '.join(reasons)}. "
+         "A search filter says who it hides; --no-profile shows everyone:")  # fmt: skip
+    _run(home, "search", "--ipt", "described", "--no-profile", "--why")
+    names = " and ".join(row["name"] for row in left)
+    _say(f"The demo shortlists {names} too, to see in the comparison what the profile "
+         "would give up and what it would cost.")  # fmt: skip
+
+
 def main() -> int:
     if not SAMPLES.is_dir():
         print(f"demo samples not found in {SAMPLES}", file=sys.stderr)
@@ -59,9 +107,11 @@ def main() -> int:
         _run(home, "import", str(SAMPLES / "therapists.csv"), str(SAMPLES / "saved_profile.html"),
              str(SAMPLES / "referral.vcf"))  # fmt: skip
         _run(home, "list")
+        _explain_merges(home)
         _run(home, "profile", "set", "--zip", "02139", "--radius", "15", "--telehealth", "ok",
-             "--insurance", "Blue Cross Blue Shield", "--budget", "170", "--issue", "depression")  # fmt: skip
+             "--insurance", "Blue Cross Blue Shield", "--budget", str(BUDGET), "--issue", "depression")  # fmt: skip
         _run(home, "search", "--ipt", "described", "--why")
+        _explain_exclusions(home)
         ids = _ids_by_name(home)
         chosen = [ids[n] for n in ("Maya Okonkwo", "Daniel Reyes", "Eva Lindqvist") if n in ids]
         _run(home, "shortlist", "add", *map(str, chosen))

@@ -31,27 +31,26 @@ SHEET = """\
 
 14 questions, about 15 of 15 minutes. Therapist 1 in finder.
 
-- Phone: 617\\-555\\-0100
+- Phone: 617-555-0100
 - Practice: Cambridge, MA
-- IPT evidence: described: "Trained in Interpersonal Psychotherapy \\(IPT\\) for depression\\."
+- IPT evidence: described: "Trained in Interpersonal Psychotherapy (IPT) for depression."
 
 ## What the sources claim
 
-- Licence: LCSW LC\\-1001 \\(MA\\) \\(to confirm\\)
-- Fee per session: $80\\-$140; $110 \\(to confirm\\)
-- Plans taken: Aetna, Blue Cross Blue Shield PPO \\(to confirm\\)
-- Languages: English, Spanish \\(to confirm\\)
-- Accepting new clients: yes / no \\(to confirm\\)
-- Telehealth: yes \\(to confirm\\)
+- Licence: LCSW LC-1001 (MA) (to confirm)
+- Fee per session: $80-$140; $110 (to confirm)
+- Plans taken: Aetna, Blue Cross Blue Shield PPO (to confirm)
+- Languages: English, Spanish (to confirm)
+- Accepting new clients: yes / no (to confirm)
+- Telehealth: yes (to confirm)
 
 ## Claims to confirm
 
 1. Your profile lists Blue Cross Blue Shield PPO: are you in network with my plan?
    [ ] yes   [ ] no   [ ] not sure
-2. One listing says you are accepting new clients and another says you are not: \
-are you taking new clients now?
+2. One listing says you are accepting new clients and another says you are not: are you taking new clients now?
    [ ] yes   [ ] no
-3. One listing says $80\\-$140 and another $110: what is your fee per session?
+3. One listing says $80-$140 and another $110: what is your fee per session?
    $________
 
 ## What matters for you
@@ -99,9 +98,7 @@ Left for a second call: 33 questions (about 36 minutes).
 
 Afterwards: finder consult 1 asks these questions in this order.
 
-*In crisis? In the US call or text 988 (Suicide and Crisis Lifeline), or 911 in immediate \
-danger. Canada 9-8-8; UK and Ireland 116 123; Australia 13 11 14; elsewhere your local \
-emergency number.*
+*In crisis? In the US call or text 988 (Suicide and Crisis Lifeline), or 911 in immediate danger. Canada 9-8-8; UK and Ireland 116 123; Australia 13 11 14; elsewhere your local emergency number.*
 """
 
 
@@ -161,7 +158,7 @@ def test_after_the_sheet_consult_walks_its_questions_in_its_order(dana: int) -> 
     walked = headings(out)
     assert len(walked) == 4
     texts = [h.split(": ", 1)[1] for h in walked]
-    assert [t.replace("$80-$140", "$80\\-$140") for t in texts] == on_sheet[:4]
+    assert texts == on_sheet[:4]
     assert stored(dana) == {"in_network": "yes", "accepting": False, "fee_session": 120.0}
     # The next run resumes the sheet where the walk stopped.
     _, out, _ = invoke("consult", str(dana), input="q\n")

@@ -56,7 +56,7 @@ def test_output_file_format_from_its_name(
     assert result.exit_code == 0, result.output  # type: ignore[attr-defined]
     assert target.read_text(encoding="utf-8").startswith(first)
     assert result.stdout == ""  # type: ignore[attr-defined]
-    assert f"Wrote the comparison of 2 candidate(s) to {target}" in result.stderr  # type: ignore[attr-defined]
+    assert f"Wrote the comparison of 2 candidates to {target}" in result.stderr  # type: ignore[attr-defined]
     if os.name == "posix":
         assert stat.S_IMODE(target.stat().st_mode) == 0o600
 

@@ -137,7 +137,7 @@ def test_followups_as_of_a_day() -> None:
     assert code == 0
     assert out == (
         "Chase (no reply after 5 days):\n"
-        "  #1 Dana Reyes, 617-555-0100: left message by phone on 2025-03-01, 9 days ago\n"
+        "  #1 Dana Reyes, 617-555-0100: left a message by phone on 2025-03-01, 9 days ago\n"
         "\n"
         "Consultations in the next 7 days:\n"
         "  #3 Bo Chen, 617-555-0102: Wed 2025-03-12 09:00\n"
@@ -145,7 +145,7 @@ def test_followups_as_of_a_day() -> None:
     assert err == "1 more awaiting a reply, not due yet (next on 2025-03-13).\n"
     code, out, err = invoke("followups", "--as-of", "2025-03-10", "--set-days", "2")
     assert err.startswith("Follow-ups now chase after 2 days without a reply.\n")
-    assert "Chase (no reply after 2 days):" in out and "#2 Ann Lee: emailed by email" in out
+    assert "Chase (no reply after 2 days):" in out and "#2 Ann Lee: sent an email" in out
     # The new default stays.
     _, out, _ = invoke("followups", "--as-of", "2025-03-10", "--json")
     assert [(f["kind"], f["tid"], f["due"]) for f in json.loads(out)] == [
@@ -166,7 +166,7 @@ def test_followups_writes_a_private_calendar_file(tmp_path: Path) -> None:
     target.chmod(0o644)
     code, _, err = invoke("followups", "--as-of", "2025-03-10", "--ics", str(target))
     assert code == 0
-    assert f"Wrote 1 event(s) to {target} (names and phone numbers only).\n" in err
+    assert f"Wrote 1 event to {target} (names and phone numbers only).\n" in err
     data = target.read_bytes()
     assert data.startswith(b"BEGIN:VCALENDAR\r\n") and data.endswith(b"END:VCALENDAR\r\n")
     assert b"DTSTART:20250312T090000\r\n" in data and b"kind" not in data
@@ -192,10 +192,11 @@ def test_draft_voicemail_from_the_profile() -> None:
         "number]. Thank you.\n"
     )
     assert err == (
+        "No phone number is on record: look for one on their profile or website.\n"
         "Nothing was sent. Once sent: finder contact 1 --via phone --outcome left-message\n"
     )
     _, email, _ = invoke("draft", str(tid))
-    assert email.startswith("Subject: New client enquiry: Interpersonal Psychotherapy (IPT)\n")
+    assert email.startswith("Subject: New client inquiry: Interpersonal Psychotherapy (IPT)\n")
     assert "- Are you in network with Aetna?\n" in email and email.endswith("[your name]\n")
 
 
@@ -488,3 +489,29 @@ def test_help_carries_the_crisis_line(command: str) -> None:
     code, out, _ = invoke(command, "--help")
     assert code == 0
     assert "988" in out and "`finder crisis`" in " ".join(out.split())
+
+
+@pytest.mark.parametrize(
+    ("fields", "where"),
+    [
+        ({"email": "dana@example.org", "phones": "617-555-0100"},
+         "Send it to dana@example.org.\n"
+         "Nothing was sent. Once sent: finder contact 1 --via email --outcome emailed\n"),
+        ({"website": "https://dana.example.org/contact", "phones": "617-555-0100"},
+         "No email address is on record: use the contact form at https://dana.example.org/contact"
+         ", or call 617-555-0100 and read it out.\n"
+         "Nothing was sent. Once sent: finder contact 1 --via form --outcome emailed\n"),
+        ({"phones": "617-555-0100"},
+         "No email address is on record: call 617-555-0100 and read it out.\n"
+         "Nothing was sent. Once sent: finder contact 1 --via phone --outcome left-message\n"),
+    ],
+)  # fmt: skip
+def test_a_draft_says_where_to_send_it(fields: dict[str, str], where: str) -> None:
+    from finder.ingest import editing
+    from finder.storage.store import open_store
+
+    store = open_store()
+    editing.add_therapist(store, {"name": "Dana Reyes", **fields})
+    store.close()
+    code, _, err = invoke("draft", "1")
+    assert (code, err) == (0, where)

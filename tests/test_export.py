@@ -67,8 +67,8 @@ def test_export_wipe_import_restores_everything(tmp_path: Path, finder_home: Pat
     code, out, err = invoke("export", "-o", str(target))
     assert code == 0, err
     assert out == ""
-    assert "Exported 3 records, 1 merge decisions, 1 profiles, 1 shortlist, 1 contacts, " \
-           "2 answers, 1 notes, 1 verifications to " in err  # fmt: skip
+    assert "Exported 3 records, 1 merge decision, 1 profile, 1 shortlist entry, 1 contact, " \
+           "2 answers, 1 note, 1 verification to " in err  # fmt: skip
     assert stat.S_IMODE(target.stat().st_mode) == 0o600
     before = tables_of(target)
 
@@ -79,8 +79,8 @@ def test_export_wipe_import_restores_everything(tmp_path: Path, finder_home: Pat
     code, _, err = invoke("import", str(target))
     assert code == 0, err
     assert err.strip() == (
-        f"{target} [finder-export]: 3 imported, restored 1 merge decisions, 1 profiles, "
-        "1 shortlist, 1 contacts, 2 answers, 1 notes, 1 verifications"
+        f"{target} [finder-export]: 3 imported, restored 1 merge decision, 1 profile, "
+        "1 shortlist entry, 1 contact, 2 answers, 1 note, 1 verification"
     )
     again = tmp_path / "again.json"
     assert invoke("export", "-o", str(again))[0] == 0
@@ -140,11 +140,11 @@ def test_stdout_export_is_json_and_markdown_is_escaped(finder_home: Path) -> Non
     code, out, err = invoke("export")
     assert code == 0
     assert orjson.loads(out)["format"] == "finder-export"
-    assert err.strip() == "Exported 1 records."
+    assert err.strip() == "Exported 1 record."
     code, out, _ = invoke("export", "--format", "md")
     assert code == 0
-    assert "### Eve &lt;script&gt;alert\\(1\\)&lt;/script&gt; (id 1)" in out
-    assert '- statement: =HYPERLINK\\("x"\\) \\| \\# hi' in out
+    assert "### Eve &lt;script&gt;alert(1)&lt;/script&gt; (id 1)" in out
+    assert '- statement: =HYPERLINK("x") \\| # hi' in out
     assert "<script>" not in out
 
 
@@ -190,8 +190,8 @@ def test_broken_documents_are_rejected_one_by_one(tmp_path: Path) -> None:
         f"  rejected {path} records[2]: field fee must be money",
         f"  rejected {path} records[3]: not an object",
         f"  rejected {path} notes[1]: refers to therapist 2, who is not in the export",
-        f"{path} [finder-export]: 1 imported, 3 rejected, restored 1 merge decisions, "
-        "1 profiles, 1 shortlist, 1 contacts, 2 answers, 1 verifications",
+        f"{path} [finder-export]: 1 imported, 3 rejected, restored 1 merge decision, "
+        "1 profile, 1 shortlist entry, 1 contact, 2 answers, 1 verification",
     ]
 
 

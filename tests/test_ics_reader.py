@@ -7,7 +7,7 @@ from datetime import date, datetime, timedelta
 from icalendar import Calendar
 from test_contacts import STAMP, TODAY, add
 
-from finder.pursue import contacts
+from finder.pursue import contacts, followups, ics
 from finder.storage.store import Store
 
 
@@ -16,8 +16,8 @@ def test_a_calendar_reader_reads_every_follow_up_with_its_day_and_words() -> Non
     tid = add(store, "Reyes, Cy", "617-555-0103")
     contacts.log_contact(store, "me", tid, "phone", "left-message", on=TODAY - timedelta(days=3), today=TODAY,
                          note="asked about evenings")  # fmt: skip
-    text = contacts.to_ics(
-        contacts.followups(store, "me", today=TODAY, days=1), today=TODAY, stamp=STAMP,
+    text = ics.to_ics(
+        followups.followups(store, "me", today=TODAY, days=1), today=TODAY, stamp=STAMP,
         profile="me",
     )  # fmt: skip
     calendar = Calendar.from_ical(text)

@@ -509,3 +509,9 @@ def test_importers_never_crash_on_garbage(tmp_path: Path, body: str) -> None:
             list(module.parse(path, ParseContext()))
         except ImportRefused as err:
             assert "\n" not in str(err)
+
+
+def test_a_declared_charset_with_a_nul_in_it_is_ignored(tmp_path: Path) -> None:
+    from finder.importers.html.page import declared_charset
+
+    assert declared_charset(b'<html><head><meta charset=\x00UTF-8"></head></html>') is None

@@ -135,9 +135,9 @@ def test_files_that_are_not_lists_are_refused(tmp_path: Path, content: bytes, me
     bad = tmp_path / "thing.csv"
     bad.write_bytes(content)
     code, _, err = run("import", str(bad))
-    assert code != 0
-    assert f"Error: {bad}: " in err and message in err
-    assert len(err.strip().splitlines()) == 2  # the file's line, then the summary error
+    assert code == 4
+    assert err.startswith(f"Error: {bad}: ") and message in err
+    assert len(err.splitlines()) == 1  # one line per refused file, as the README promises
     assert open_store().path.read_bytes() == before  # type: ignore[union-attr]
 
 
@@ -171,7 +171,7 @@ def test_folder_is_walked_and_summarised(tmp_path: Path) -> None:
     (tmp_path / ".hidden.csv").write_text("name\nHidden Person\n")
     code, _, err = run("import", str(tmp_path))
     assert code == 0
-    assert "Total: 2 imported, 0 updated, 0 unchanged, 0 rejected, 0 file(s) refused" in err
+    assert "Total: 2 imported, 0 updated, 0 unchanged, 0 rejected, 0 files refused" in err
     assert sorted(r["name"] for r in listed()) == ["Ann Lee", "Bo Chan"]
 
 
@@ -330,3 +330,36 @@ def test_json_shapes_real_tools_write(tmp_path: Path, content: str, locator: str
     ann = people["Ann Lee"]
     assert ann.best("city") == "Salem" and ann.best("fee") is None
     assert ann.values("name")[0].source.locator == locator
+
+
+def test_each_refused_file_is_one_line_and_the_rest_still_imports(tmp_path: Path) -> None:
+    empty, image = tmp_path / "empty.csv", tmp_path / "image.csv"
+    empty.write_bytes(b"")
+    image.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR")
+    code, _, err = run("import", str(empty), str(image))
+    assert code == 4
+    assert err.splitlines() == [
+        f"Error: {empty}: file is empty; nothing imported",
+        f"Error: {image}: this is a PNG image, not a therapist list; nothing imported",
+        "Total: 0 imported, 0 updated, 0 unchanged, 0 rejected, 2 files refused",
+    ]
+
+
+def test_ctrl_c_during_an_import_says_nothing_was_saved(monkeypatch: pytest.MonkeyPatch) -> None:
+    run("import", str(FIX / "basic.csv"))
+    before = open_store().path.read_bytes()  # type: ignore[union-attr]
+    from finder.ingest import pipeline
+
+    real = pipeline.run_import
+
+    def interrupted(store: object, *args: object, **kwargs: object) -> object:
+        def stop(*_: object) -> None:
+            raise KeyboardInterrupt  # as if Ctrl-C came while the file was being read
+
+        return real(store, *args, **{**kwargs, "progress": stop})  # type: ignore[arg-type]
+
+    monkeypatch.setattr(pipeline, "run_import", interrupted)
+    code, out, err = run("import", str(FIX / "basic.csv"), str(FIX / "semicolon_crlf.csv"))
+    assert (code, out) == (130, "")
+    assert err == "Import stopped; nothing from it was saved; your earlier data is unchanged.\n"
+    assert open_store().path.read_bytes() == before  # type: ignore[union-attr]

@@ -84,16 +84,20 @@ def page_text(pdf: Path, number: int) -> str:
 
 
 def assert_candidates_whole(pdf: Path, pages: int, candidates: int) -> None:
-    """Every candidate block starts ("SCORE" heading) and ends ("Records:") on one page."""
-    starts = ends = 0
+    """The first candidate starts ("SCORE" heading) on page 1; every other one starts and
+    ends ("Records:") on one page."""
+    events: list[tuple[str, int]] = []
     for number in range(1, pages + 1):
-        lines = page_text(pdf, number).splitlines()
-        page_starts = sum(1 for line in lines if line.strip() == "SCORE")
-        page_ends = sum(1 for line in lines if line.strip().startswith("Records:"))
-        assert page_starts == page_ends, f"page {number}: a candidate is split across pages"
-        starts += page_starts
-        ends += page_ends
-    assert starts == ends == candidates
+        for line in page_text(pdf, number).splitlines():
+            if line.strip() == "SCORE":
+                events.append(("start", number))
+            elif line.strip().startswith("Records:"):
+                events.append(("end", number))
+    assert [kind for kind, _ in events] == ["start", "end"] * candidates
+    spans = [(events[i][1], events[i + 1][1]) for i in range(0, len(events), 2)]
+    assert spans[0][0] == 1, "the first candidate does not start on page 1"
+    for n, (start, end) in enumerate(spans[1:], 2):
+        assert start == end, f"candidate {n} is split across pages {start} and {end}"
 
 
 @pytest.fixture
@@ -122,8 +126,8 @@ def test_prints_on_letter_and_a4_without_splitting_a_candidate(
     pdf = print_pdf(tmp_path, render(comparison, ReportFormat.HTML), css, "twelve")
     pages, size = pdf_pages(pdf)
     assert size == expected_size
-    # The at-a-glance tables (three groups of four), then the candidates, one or two to a
-    # page, then the footer: at most a page per candidate plus four.
+    # The candidates, one or two to a page, then the at-a-glance tables (three groups of
+    # four) and the footer: at most a page per candidate plus four.
     assert 7 <= pages <= 12 + 4, pages
     assert_candidates_whole(pdf, pages, 12)
     last = page_text(pdf, pages)
@@ -164,3 +168,49 @@ def test_hostile_text_runs_no_script_and_shows_as_text(
         in dom
     )
     assert "&lt;b onmouseover=alert(2)&gt;bold&lt;/b&gt; (yours)" in dom
+
+
+# Measures the page as laid out: words whose letters land on two lines, and a page wider
+# than the window (a second column pushed off screen). Added to a copy of the report
+# without its Content-Security-Policy, which (rightly) forbids scripts.
+MEASURE = """<script>
+const broken = [];
+const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+  if (!node.parentElement.offsetParent) continue;  // not displayed
+  for (const m of node.data.matchAll(/[A-Za-z]{2,}/g)) {
+    const range = document.createRange();
+    range.setStart(node, m.index);
+    range.setEnd(node, m.index + m[0].length);
+    const tops = new Set([...range.getClientRects()].map(r => Math.round(r.top)));
+    if (tops.size > 1) broken.push(m[0]);
+  }
+}
+document.body.setAttribute("data-broken", JSON.stringify(broken));
+document.body.setAttribute("data-wide", String(document.documentElement.scrollWidth > innerWidth));
+</script>"""
+
+
+@pytest.mark.parametrize("width", [360, 412, 700])
+def test_below_tablet_width_one_column_and_no_word_broken(
+    twelve: Store, tmp_path: Path, width: int
+) -> None:
+    html = render(build(twelve, None, None, today=TODAY), ReportFormat.HTML)
+    measured = re.sub(r'<meta http-equiv="Content-Security-Policy"[^>]*>', "", html)
+    page = tmp_path / "phone.html"
+    page.write_text(measured.replace("</body>", MEASURE + "</body>"))
+    dom = chromium(tmp_path, f"--window-size={width},900", "--dump-dom", page.as_uri())
+    found = re.search(r'data-broken="([^"]*)" data-wide="(\w+)"', dom)
+    assert found is not None, dom[:500]
+    assert (html_unescape(found.group(1)), found.group(2)) == ("[]", "false")
+    shot = tmp_path / "phone.png"
+    chromium(tmp_path, f"--window-size={width},900", f"--screenshot={shot}", page.as_uri())
+    header = shot.read_bytes()[:24]
+    assert header[:8] == b"\x89PNG\r\n\x1a\n"
+    assert int.from_bytes(header[16:20], "big") == width
+
+
+def html_unescape(text: str) -> str:
+    import html
+
+    return html.unescape(text)

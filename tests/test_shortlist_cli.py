@@ -34,7 +34,7 @@ def test_search_table_with_why(imported: None) -> None:
         "    why: IPT none; distance unknown\n"
     )
     assert result.stderr == (
-        "3 therapist(s) fit.\n"
+        "3 therapists fit.\n"
         "Unknown values (e.g. no fee listed) are not excluded; --strict excludes them.\n"
         "IPT classes show evidence, not verification: ask about IPT training on the call.\n"
     )
@@ -51,7 +51,7 @@ def test_search_uses_profile_and_options_override_it(imported: None) -> None:
         "    why: IPT described (statement); 0.0 mi; fits fee\n"
     )
     assert result.stderr.startswith(
-        "Using the needs of profile 'me' (--no-profile to ignore).\n1 therapist(s) fit.\n"
+        "Using the needs of profile 'me' (--no-profile to ignore).\n1 therapist fits.\n"
     )
     wide = run("search", "--ipt", "described", "--radius", "500", "--max-fee", "100", "--json")
     rows = json.loads(wide.stdout)
@@ -147,7 +147,7 @@ def test_shortlist_mistakes_are_one_line(imported: None) -> None:
     assert result.exit_code == 2
     assert result.stderr == (
         "Error: unknown status 'maybe'; one of: to contact, contacted, awaiting reply, "
-        "consultation booked, consulted, chosen, declined, no openings\n"
+        "consultation booked, consulted, chosen, declined, no openings, waitlisted\n"
     )
     result = run("shortlist", "add", "99")
     assert (result.exit_code, result.stderr) == (
@@ -171,31 +171,70 @@ def test_merge_review_interactive_and_split(imported: None) -> None:
     assert pair[0] == "1/1  given name shortened, same ZIP 02446 (score 89)"
     assert "therapist 2  Ben Okafor, LMHC  Brookline MA 02446" in pair[1] + pair[2]
     assert listing.stderr == (
-        "1 pair(s) to review: finder merge --review, or finder merge --same A B / --different A B.\n"
+        "1 pair to review: finder merge --review, or finder merge --same A B / --different A B.\n"
     )
     kept = run("merge", "--review", input="k\n")
-    assert kept.stderr.endswith("0 pair(s) merged, 0 kept apart, 1 left for later.\n")
+    assert kept.stderr.endswith("0 pairs merged, 0 kept apart, 1 left for later.\n")
     merged = run("merge", "--review", input="s\n")
-    assert merged.stderr.endswith("1 pair(s) merged, 0 kept apart, 0 left for later.\n")
+    assert merged.stderr.endswith("1 pair merged, 0 kept apart, 0 left for later.\n")
     shown = json.loads(run("show", "2", "--json").stdout)
     assert json.dumps(shown).count("B Okafor") >= 1
     assert run("merge").stderr == "No uncertain pairs: nothing to review.\n"
-    split = run("split", "2")
-    assert (split.stdout, split.stderr) == (
-        "2 6\n", "Therapist 2 split into 2, 6; they stay apart from now on.\n"
+    split = run("split", "2", "--yes")
+    assert (split.stdout, split.stderr.splitlines()[-1]) == (
+        "2 6\n", "Therapist 2 split into 2, 6; they stay apart from now on."
     )  # fmt: skip
     assert run("merge").stderr == "No uncertain pairs: nothing to review.\n"
 
 
 def test_merge_same_and_different_by_id(imported: None) -> None:
-    result = run("merge", "--same", "4", "1")
-    assert result.stderr == "4 and 1 are one therapist: 1.\n"
+    result = run("merge", "--same", "4", "1", "--yes")
+    assert result.stderr.splitlines()[-1] == "4 and 1 are one therapist: 1."
     assert [r["id"] for r in json.loads(run("list", "--json").stdout)] == [1, 2, 3]
-    result = run("merge", "--different", "1", "2")
-    assert result.stderr == "1 and 2 are kept apart: therapists 1 and 2.\n"
+    result = run("merge", "--different", "1", "2", input="y\n")
+    assert result.stderr.splitlines()[-1] == "1 and 2 are kept apart: therapists 1 and 2."
     result = run("merge", "--same", "1", "--different", "1", "2")
     assert result.exit_code == 2
     result = run("merge", "--yes")
-    assert result.stderr == "Error: --yes goes with --review\n"
+    assert result.stderr == "Error: --yes goes with --review, --same or --different\n"
     result = run("split", "3")
     assert result.stderr == "Error: therapist 3 has only one record; there is nothing to split\n"
+
+
+def test_split_shows_what_it_will_do_and_asks(imported: None) -> None:
+    assert _add("B Okafor", "--zip", "02446") == "5"
+    assert run("merge", "--review", input="s\n").exit_code == 0
+    assert len(json.loads(run("show", "2", "--json").stdout)["sources"]) == 2
+    declined = run("split", "2", input="n\n")
+    lines = declined.stderr.splitlines()
+    assert declined.exit_code == 1 and declined.stdout == ""
+    assert lines[0] == "Therapist 2, B Okafor, is made of 2 records:"
+    assert "Ben Okafor, LMHC  Brookline MA 02446" in lines[1] and "set apart" not in lines[1]
+    assert "B Okafor  02446  (finder add entered by you)" in lines[2] and lines[2].endswith(
+        "  <- set apart"
+    )
+    assert lines[3:] == [
+        "Each record set apart becomes a therapist of its own, remembered as a different "
+        "clinician; answers, notes and contacts keep the id 2.",
+        "Split therapist 2? [y/N]: n",
+        "Nothing was changed.",
+    ]
+    assert [r["id"] for r in json.loads(run("list", "--json").stdout)] == [1, 2, 3, 4]
+    # No answer at all (a script without --yes) changes nothing either.
+    assert run("split", "2", input="").exit_code == 1
+    assert run("split", "2", input="y\n").stdout == "2 6\n"
+
+
+def test_merge_same_shows_both_sides_and_asks(imported: None) -> None:
+    result = run("merge", "--same", "4", "1", input="n\n")
+    assert result.exit_code == 1
+    lines = result.stderr.splitlines()
+    assert [lines[0], lines[2]] == ["4:", "1:"]
+    assert "therapist 4  Dev Shah" in lines[1] and "therapist 1  Ana Lima" in lines[3]
+    assert lines[4:] == [
+        "These records will be one therapist, with their answers, notes and contacts together "
+        "(finder split undoes it).",
+        "Join them as one clinician? [y/N]: n",
+        "Nothing was changed.",
+    ]
+    assert [r["id"] for r in json.loads(run("list", "--json").stdout)] == [1, 2, 3, 4]

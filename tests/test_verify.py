@@ -409,7 +409,7 @@ def test_cli_asks_first_and_no_sends_nothing(tmp_path: Path, server: LocalServer
     assert result.exit_code == 1
     host = server.url.removeprefix("http://")
     assert result.stderr == (
-        f"finder verify goes online: it looks up 2 therapist(s) in the NPPES NPI Registry at "
+        f"finder verify goes online: it looks up 2 therapists in the NPPES NPI Registry at "
         f"{host}. It sends only:\n"
         "  1 Dana Whitfield: NPI 1555000011\n"
         "  2 Jo Davis: name Jo Davis, state NM\n"
@@ -431,12 +431,12 @@ def test_cli_yes_then_show_after_restart(
     today = verify.latest(open_store(), 1)["checked_at"][:10]  # type: ignore[index]
     assert result.stdout == (
         f"1 Jo Davis: matched ({today}, NPPES NPI Registry)\n"
-        "  NPI 1555000029; Jo Davis, LISW; licence LCSW I-07777 (NM); Social Worker, Clinical; "
+        "  NPI 1555000029; Jo Davis, LISW; license LCSW I-07777 (NM); Social Worker, Clinical; "
         "Albuquerque, NM; status active (by name)\n"
         "  practice location: 400 GOLD AVE SW, Albuquerque, NM, 87102\n"
         "\n"
-        "The NPI registry is self-reported: it supports, but does not prove, an active licence.\n"
-        "The state licensing board is the authority for whether a licence is active.\n"
+        "The NPI registry is self-reported: it supports, but does not prove, an active license.\n"
+        "The state licensing board is the authority for whether a license is active.\n"
         "The registry says nothing about IPT training: ask about it on the call.\n"
     )
     shown = run_cli("show", "1")

@@ -17,7 +17,7 @@ from typing import Any
 import click
 
 from finder import __version__
-from finder.cli.app import GUIDE, App, handle_errors
+from finder.cli.app import GUIDE, App, Group, handle_errors
 
 # name -> (module:function, one-line help). Order here is the order of the help screen.
 COMMANDS: dict[str, tuple[str, str]] = {
@@ -29,8 +29,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "search": ("finder.cli.shortlist:search_cmd", "Find therapists that fit the profile, ranked by IPT evidence, fit and distance."),
     "profile": ("finder.cli.shortlist:profile_group", "What this person needs; one profile per client under a pseudonym."),
     "shortlist": ("finder.cli.shortlist:shortlist_group", "The candidates this profile is pursuing, each with a status."),
-    "merge": ("finder.cli.shortlist:merge_cmd", "List records that may be one clinician; confirm them or keep them apart."),
-    "split": ("finder.cli.shortlist:split_cmd", "Undo a merge: a therapist's records (or just those named) become separate therapists."),
+    "merge": ("finder.cli.merge:merge_cmd", "List records that may be one clinician; confirm them or keep them apart."),
+    "split": ("finder.cli.merge:split_cmd", "Undo a merge: a therapist's records (or just those named) become separate therapists."),
     "contact": ("finder.cli.consult:contact_cmd", "Log a call, email or message; the shortlist status follows."),
     "followups": ("finder.cli.consult:followups_cmd", "Who to chase (no reply after N days), waitlists to re-check, consultations coming up."),
     "draft": ("finder.cli.consult:draft_cmd", "Print a first-contact message to copy, with your key questions; nothing is sent."),
@@ -55,7 +55,7 @@ def _available(target: str) -> bool:
     return importlib.util.find_spec(module) is not None
 
 
-class LazyGroup(click.Group):
+class LazyGroup(Group):
     def list_commands(self, ctx: click.Context) -> list[str]:
         return [name for name, (target, _) in COMMANDS.items() if _available(target)]
 

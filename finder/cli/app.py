@@ -48,6 +48,33 @@ All commands: finder --help
 )
 
 
+class Group(click.Group):
+    """A command group that answers a mistyped command with the ones it may have meant."""
+
+    def resolve_command(
+        self, ctx: click.Context, args: list[str]
+    ) -> tuple[str | None, click.Command | None, list[str]]:
+        name = args[0] if args else ""
+        if name and not name.startswith("-") and self.get_command(ctx, name) is None:
+            import difflib
+
+            near = difflib.get_close_matches(name, self.list_commands(ctx), n=3, cutoff=0.6)
+            if near and not ctx.resilient_parsing:
+                ctx.fail(f"No such command {name!r}. Did you mean {' or '.join(near)}?")
+        return super().resolve_command(ctx, args)
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        """Each command with its whole first help line, wrapped, never cut short with '...'."""
+        rows = []
+        for name in self.list_commands(ctx):
+            command = self.get_command(ctx, name)
+            if command is not None and not command.hidden:
+                rows.append((name, command.get_short_help_str(limit=1000)))
+        if rows:
+            with formatter.section("Commands"):
+                formatter.write_dl(rows)
+
+
 class FinderClickError(click.ClickException):
     """A FinderError shown as click shows errors: one line, ``Error: ...``, its exit code."""
 
@@ -157,6 +184,23 @@ class App:
 
 
 pass_app = click.make_pass_decorator(App)
+
+
+def confirm_change(app: App, question: str, yes: bool) -> None:
+    """Ask before a change only a restore could undo; ``--yes`` answers for scripts.
+
+    A no, Ctrl-C or the end of input leaves everything as it was and exits 1.
+    """
+    if yes:
+        return
+    try:
+        agreed = click.confirm(question, default=False, err=True)
+    except click.Abort:
+        click.echo("", err=True)
+        agreed = False
+    if not agreed:
+        app.say("Nothing was changed.")
+        raise click.exceptions.Exit(1)
 
 
 def echo_json(data: Any) -> None:

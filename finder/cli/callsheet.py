@@ -31,7 +31,9 @@ def callsheet_cmd(
     Who they are, what the sources claim (to confirm), the questions that fit the
     time with boxes to tick, the crisis line at the foot. After the call, `finder consult ID` asks the sheet's questions in its order.
 
-      finder callsheet 12 15 -o calls.html          finder callsheet 12 --minutes 10
+    \b
+      finder callsheet 12 15 -o calls.html
+      finder callsheet 12 --minutes 10
     """
     from finder.ingest.pipeline import now_iso
     from finder.judge import therapists

@@ -7,13 +7,13 @@ from typing import Any
 
 import click
 
-from finder.cli.app import CRISIS_LINE, App, pass_app
+from finder.cli.app import CRISIS_LINE, App, Group, pass_app
 from finder.errors import FinderError, UsageError
 
 # --- checklists ----------------------------------------------------------------------------
 
 
-@click.group("checklists", epilog=CRISIS_LINE)
+@click.group("checklists", cls=Group, epilog=CRISIS_LINE)
 def checklists_group() -> None:
     """List, show, copy and validate the checklists (TOML files you can edit).
 

@@ -11,7 +11,9 @@ import click
 
 from finder.cli.app import App, pass_app
 from finder.cli.options import for_profile_option, json_csv_flags, output_file_option
+from finder.cli.types import THERAPIST_ID
 from finder.errors import UsageError
+from finder.words import plural
 
 if TYPE_CHECKING:
     from finder.report.formats import ReportFormat
@@ -20,7 +22,7 @@ FORMAT_CHOICES = ("terminal", "md", "html", "csv", "json")
 
 
 @click.command("compare")
-@click.argument("tids", nargs=-1, type=click.IntRange(min=1), metavar="[ID]...")
+@click.argument("tids", nargs=-1, type=THERAPIST_ID, metavar="[ID]...")
 @for_profile_option
 @click.option(
     "--format", "fmt", type=click.Choice(FORMAT_CHOICES), default=None,
@@ -40,6 +42,7 @@ def compare_cmd(
 ) -> None:
     """Compare candidates side by side (default: the profile's shortlist).
 
+    \b
     finder compare --format html -o report.html
     """
     from finder.report.compare import build
@@ -58,7 +61,7 @@ def compare_cmd(
         return
     _write_private(output, text)
     count = len(comparison.candidates)
-    app.say(f"Wrote the comparison of {count} candidate(s) to {output} ({chosen.value}).")
+    app.say(f"Wrote the comparison of {plural(count, 'candidate')} to {output} ({chosen.value}).")
 
 
 def _choose_format(

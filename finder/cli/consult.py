@@ -16,8 +16,10 @@ import click
 
 from finder.cli.app import CRISIS_LINE, App, echo_json, pass_app
 from finder.cli.options import for_profile_option, with_id_arg
+from finder.cli.types import WholeNumber
 from finder.errors import UsageError
 from finder.pursue.contacts import OUTCOMES, VIAS
+from finder.words import plural
 
 if TYPE_CHECKING:
     pass
@@ -58,6 +60,7 @@ def contact_cmd(
 
     Without --via and --outcome, shows the log of this therapist.
 
+    \b
       finder contact 12 --via phone --outcome left-message
       finder contact 12 --via email --outcome booked --at "2025-03-14 15:30"
     """
@@ -102,10 +105,10 @@ def contact_cmd(
 
 @click.command("followups", epilog=CRISIS_LINE)
 @click.option(
-    "--days", type=click.IntRange(min=1), help="Chase after this many days without a reply."
+    "--days", type=WholeNumber("days"), help="Chase after this many days without a reply."
 )
-@click.option("--set-days", type=click.IntRange(min=1), help="Make --days N the default.")
-@click.option("--ahead", type=click.IntRange(min=0), default=7, show_default=True,
+@click.option("--set-days", type=WholeNumber("days"), help="Make --days N the default.")
+@click.option("--ahead", type=WholeNumber("days", low=0), default=7, show_default=True,
               help="Show consultations booked this many days ahead.")  # fmt: skip
 @click.option("--as-of", callback=_day_option, metavar="DATE",
               help="Plan ahead: what is due on DATE (default today).")  # fmt: skip
@@ -122,23 +125,22 @@ def followups_cmd(
 
     The calendar file holds names and phone numbers only.
 
+    \b
       finder followups --days 7 --ics ~/followups.ics
     """
-    from finder.pursue import contacts
+    from finder.pursue import followups, ics
 
     store = app.store
     profile = _label(app, label)
     if set_days is not None:
-        contacts.set_followup_days(store, set_days)
+        followups.set_followup_days(store, set_days)
         app.say(f"Follow-ups now chase after {set_days} days without a reply.")
-    todo = contacts.agenda(store, profile, today=as_of, days=days, ahead=ahead)
+    todo = followups.agenda(store, profile, today=as_of, days=days, ahead=ahead)
     if ics_path is not None:
-        text = contacts.to_ics(
-            todo.items, today=todo.today, stamp=datetime.now(UTC), profile=profile
-        )
+        text = ics.to_ics(todo.items, today=todo.today, stamp=datetime.now(UTC), profile=profile)
         _write_private(ics_path, text.encode("utf-8"))
         count = text.count("BEGIN:VEVENT")
-        app.say(f"Wrote {count} event(s) to {ics_path} (names and phone numbers only).")
+        app.say(f"Wrote {plural(count, 'event')} to {ics_path} (names and phone numbers only).")
     if as_json:
         echo_json([f.to_dict() for f in todo.shown])
         return
@@ -173,16 +175,19 @@ def draft_cmd(app: App, tid: int, voicemail: bool, label: str | None) -> None:
 
     The message never carries your name: fill in [your name] yourself.
 
+    \b
       finder draft 12            finder draft 12 --voicemail
     """
     from finder.judge import therapists
-    from finder.pursue import contacts, profiles
+    from finder.pursue import drafts, profiles
 
     store = app.store
     profile = profiles.get(store, label, create=False)
     therapist = therapists.get(store, tid)
-    click.echo(contacts.draft(therapist, profile, voicemail=voicemail), nl=False)
-    via, outcome = ("phone", "left-message") if voicemail else ("email", "emailed")
+    click.echo(drafts.draft(therapist, profile, voicemail=voicemail), nl=False)
+    where, via = drafts.send_to(therapist, voicemail=voicemail)
+    outcome = "left-message" if via == "phone" else "emailed"
+    app.say(where)
     app.say(f"Nothing was sent. Once sent: finder contact {tid} --via {via} --outcome {outcome}")
 
 

@@ -10,6 +10,7 @@ import click
 from finder.cli.app import App, echo_json, pass_app
 from finder.cli.options import OutputFormat, output_file_option, output_options
 from finder.errors import UsageError
+from finder.words import plural, table_count
 
 
 @click.command("export")
@@ -22,6 +23,7 @@ from finder.errors import UsageError
 def export_cmd(app: App, fmt: str, output: Path | None) -> None:
     """Write everything finder holds (records, answers, notes, contacts, profiles) to one file.
 
+    \b
     finder export -o ~/finder-backup.json      (restore with: finder import ~/finder-backup.json)
     """
     from finder.storage.export import ExportFormat, write
@@ -30,9 +32,7 @@ def export_cmd(app: App, fmt: str, output: Path | None) -> None:
     if output is None:
         sys.stdout.buffer.write(payload)
         sys.stdout.flush()
-    what = (
-        ", ".join(f"{n} {table.replace('_', ' ')}" for table, n in counts.items()) or "nothing yet"
-    )
+    what = ", ".join(table_count(table, n) for table, n in counts.items()) or "nothing yet"
     where = f" to {output}" if output is not None else ""
     app.say(f"Exported {what}{where}.")
     if output is not None:
@@ -47,6 +47,7 @@ def export_cmd(app: App, fmt: str, output: Path | None) -> None:
 def restore_cmd(app: App, which: str | None, yes: bool, output: OutputFormat) -> None:
     """List backups of the store (kept before migrations, restores, merges), or restore one.
 
+    \b
     finder restore        (list; 1 is the newest)
     finder restore 2
     """
@@ -98,6 +99,7 @@ def restore_cmd(app: App, which: str | None, yes: bool, output: OutputFormat) ->
 def wipe_cmd(app: App, yes: bool) -> None:
     """Delete all finder data: records, answers, notes, profiles, backups, crash reports.
 
+    \b
     finder export -o ~/keep.json && finder wipe
     """
     from finder.storage import privacy
@@ -123,4 +125,6 @@ def wipe_cmd(app: App, yes: bool) -> None:
     for caveat in privacy.WIPE_CAVEATS:
         app.say(caveat)
     if failed:
-        raise UsageError(f"{len(failed)} item(s) could not be deleted; see the warnings above")
+        raise UsageError(
+            f"{plural(len(failed), 'item')} could not be deleted; see the warnings above"
+        )

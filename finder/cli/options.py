@@ -17,6 +17,7 @@ from typing import Any, TypeVar
 
 import click
 
+from finder.cli.types import THERAPIST_ID
 from finder.errors import UsageError
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -101,7 +102,7 @@ def for_profile_option(func: F) -> F:
 
 
 def with_id_arg(func: F) -> F:
-    return click.argument("tid", metavar="ID", type=click.IntRange(min=1))(func)
+    return click.argument("tid", metavar="ID", type=THERAPIST_ID)(func)
 
 
 def output_file_option(help: str) -> Callable[[F], F]:

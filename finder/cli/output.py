@@ -10,6 +10,7 @@ import click
 
 from finder.cli.app import App
 from finder.errors import ImportRefused
+from finder.words import plural, table_count
 
 
 class ImportProgress:
@@ -70,7 +71,7 @@ def print_import_report(app: App, report: Any) -> None:
         if result.rejected:
             parts.append(f"{len(result.rejected)} rejected")
         if getattr(result, "restored", None):  # a finder export brings more than records
-            restored = (f"{n} {t.replace('_', ' ')}" for t, n in result.restored.items())
+            restored = (table_count(t, n) for t, n in result.restored.items())
             parts.append("restored " + ", ".join(restored))
         note = ""
         if result.unchanged and not result.imported and not result.updated:
@@ -80,14 +81,12 @@ def print_import_report(app: App, report: Any) -> None:
         click.echo(
             f"Total: {report.total('imported')} imported, {report.total('updated')} updated, "
             f"{report.total('unchanged')} unchanged, {report.total('rejected')} rejected, "
-            f"{len(report.refused)} file(s) refused",
+            f"{plural(len(report.refused), 'file')} refused",
             err=True,
         )
     if report.refused:
-        first = report.refused[0]
-        if len(report.refused) == len(report.files):
-            raise ImportRefused(first.path, "nothing imported")
-        sys.exit(ImportRefused.exit_code)
+        # Each refused file has had its one line above; the exit code says the rest.
+        raise click.exceptions.Exit(ImportRefused.exit_code)
 
 
 def _print_dry_run(result: Any) -> None:
@@ -96,7 +95,7 @@ def _print_dry_run(result: Any) -> None:
         click.echo("  column mapping:")
         for column, field in result.mapping.items():
             click.echo(f"    {column!s:<28} -> {field or '(kept as extra data)'}")
-    click.echo(f"  first {len(result.preview)} record(s):")
+    click.echo(f"  first {plural(len(result.preview), 'record')}:")
     for record in result.preview:
         fields = record.fields
         bits = [
@@ -106,4 +105,4 @@ def _print_dry_run(result: Any) -> None:
         ]
         click.echo(f"    {record.locator}: " + " | ".join(b for b in bits if b))
     if result.rejected:
-        click.echo(f"  {len(result.rejected)} row(s) would be rejected")
+        click.echo(f"  {plural(len(result.rejected), 'row')} would be rejected")

@@ -10,8 +10,9 @@ from typing import Any
 
 import click
 
-from finder.cli.app import App, echo_json, pass_app
+from finder.cli.app import App, Group, echo_json, pass_app
 from finder.cli.options import OutputFormat, for_profile_option, output_options
+from finder.cli.types import DISTANCE, MONEY, WholeNumber
 from finder.errors import UsageError
 
 
@@ -59,13 +60,14 @@ _CLEAR_ALIASES = {"radius": "radius_miles", "age": "age_group", "sessions": "pla
                   "sliding-scale": "sliding_scale_needed"}  # fmt: skip
 
 
-@click.group("profile", invoke_without_command=True)
+@click.group("profile", cls=Group, invoke_without_command=True)
 @for_profile_option
 @output_options(OutputFormat.TABLE, OutputFormat.JSON)
 @click.pass_context
 def profile_group(ctx: click.Context, label: str | None, output: OutputFormat) -> None:
     """What this person needs; one profile per client under a pseudonym.
 
+    \b
     finder profile set --zip 02139 --radius 10 --telehealth ok --budget 150
     """
     if ctx.invoked_subcommand is not None:
@@ -83,12 +85,12 @@ def profile_group(ctx: click.Context, label: str | None, output: OutputFormat) -
 
 @profile_group.command("set")
 @click.option("--zip", "zip_", metavar="ZIP", help="Where the person lives (5-digit ZIP).")
-@click.option("--radius", "radius_miles", type=click.FloatRange(min=0), metavar="MILES",
+@click.option("--radius", "radius_miles", type=DISTANCE, metavar="MILES",
               help="How far they will travel.")  # fmt: skip
 @click.option("--telehealth", type=click.Choice(["ok", "required", "no"]),
               help="Online sessions: ok, required, or no.")  # fmt: skip
 @click.option("--insurance", multiple=True, metavar="PLAN", help="Insurance plan (repeatable).")
-@click.option("--budget", type=click.FloatRange(min=0), metavar="DOLLARS",
+@click.option("--budget", type=MONEY, metavar="DOLLARS",
               help="Most they can pay per session.")  # fmt: skip
 @click.option("--sliding-scale/--no-sliding-scale", default=None,
               help="A sliding scale is needed.")  # fmt: skip
@@ -99,10 +101,10 @@ def profile_group(ctx: click.Context, label: str | None, output: OutputFormat) -
 @click.option("--age", "age_group", metavar="AGE", help="child, teen, adult or elder.")
 @click.option("--language", "languages", multiple=True, metavar="LANGUAGE",
               help="Languages (repeatable).")  # fmt: skip
-@click.option("--state", metavar="XX", help="State they live in (telehealth licence follows it).")
+@click.option("--state", metavar="XX", help="State they live in (telehealth license follows it).")
 @click.option("--country", metavar="XX", help="Country they live in (ISO code: US, GB, ES, ...).")
 @click.option("--city", metavar="CITY", help="City they live in (therapists there rank first).")
-@click.option("--sessions", "planned_sessions", type=click.IntRange(1, 100),
+@click.option("--sessions", "planned_sessions", type=WholeNumber("sessions", 1, 100),
               help="Sessions planned (IPT: usually 12 to 16).")  # fmt: skip
 @click.option("--clear", multiple=True, metavar="FIELD",
               help="Unset a field, e.g. --clear budget (repeatable).")  # fmt: skip
@@ -111,6 +113,7 @@ def profile_group(ctx: click.Context, label: str | None, output: OutputFormat) -
 def profile_set(app: App, label: str | None, clear: tuple[str, ...], **given: Any) -> None:
     """Record what this person needs (only the options given change).
 
+    \b
     finder profile set --zip 02139 --radius 10 --insurance "Blue Cross" --issue depression
     """
     from dataclasses import replace
@@ -180,6 +183,7 @@ def profile_set(app: App, label: str | None, clear: tuple[str, ...], **given: An
 def profile_list(app: App) -> None:
     """List the profiles; the active one is marked with *.
 
+    \b
     finder profile list
     """
     from finder.pursue import profiles
@@ -206,6 +210,7 @@ def profile_list(app: App) -> None:
 def profile_use(app: App, label: str) -> None:
     """Switch the active profile (created empty if new); a pseudonym is fine.
 
+    \b
     finder profile use client-a
     """
     from finder.pursue import profiles
@@ -222,6 +227,7 @@ def profile_use(app: App, label: str) -> None:
 def profile_weights(app: App, settings: tuple[str, ...], reset: bool, label: str | None) -> None:
     """Show or set how much each criterion weighs in the comparison (0 to 5).
 
+    \b
     finder profile weights cost=5 distance=0
     """
     from dataclasses import replace

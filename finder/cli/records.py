@@ -15,7 +15,9 @@ from finder.cli.app import App, echo_json, pass_app
 from finder.cli.filters import filter_options
 from finder.cli.options import OutputFormat, output_options, with_id_arg
 from finder.cli.output import ImportProgress, print_import_report
+from finder.cli.types import WholeNumber
 from finder.errors import UsageError
+from finder.words import plural
 
 
 @click.command("path")
@@ -25,6 +27,7 @@ def path_cmd(app: App) -> None:
 
     FINDER_HOME wins over the platform default; --home wins over both.
 
+    \b
       finder path
     """
     click.echo(str(app.home))
@@ -35,6 +38,7 @@ def path_cmd(app: App) -> None:
 def crisis_cmd(app: App) -> None:
     """Crisis lines: where to get help now.
 
+    \b
     finder crisis
     """
     from finder.crisis import DISCLAIMERS, lines_for
@@ -80,13 +84,13 @@ def _list_formats(ctx: click.Context, _param: click.Parameter, value: bool) -> N
 )
 @click.option("--dry-run", is_flag=True, help="Show the mapping and first records; store nothing.")
 @click.option(
-    "--all-taxonomies", is_flag=True, help="NPPES bulk files: keep non-behavioural-health rows too."
+    "--all-taxonomies", is_flag=True, help="NPPES bulk files: keep non-behavioral-health rows too."
 )
 @click.option("--pages", "pdf_pages", metavar="FIRST-LAST",
               help="PDF directories: read only these pages, e.g. 1405-1485.")  # fmt: skip
 @click.option("--all-specialties", is_flag=True,
-              help="PDF directories: read every section, not only behavioural health.")  # fmt: skip
-@click.option("--max-pages", type=click.IntRange(1, 1000), default=20, show_default=True,
+              help="PDF directories: read every section, not only behavioral health.")  # fmt: skip
+@click.option("--max-pages", type=WholeNumber("pages", 1, 1000), default=20, show_default=True,
               help="URLs: most pages of a FHIR searchset to follow.")  # fmt: skip
 @click.option(
     "--list-formats", is_flag=True, expose_value=False, is_eager=True, callback=_list_formats,
@@ -110,6 +114,7 @@ def import_cmd(
 
     Files and folders; the format is recognised from the content.
 
+    \b
       finder import ~/Downloads/therapists.csv saved-pages/
     """
     from finder import importers
@@ -152,22 +157,35 @@ def _import_files(
 ) -> None:
     from finder.ingest.pipeline import run_import
 
-    with ImportProgress(app) as progress:
-        report = run_import(
-            app.store,
-            files,
-            format=fmt,
-            column_map=mapping,
-            columns=columns,
-            country=country,
-            all_taxonomies=all_taxonomies,
-            pages=pdf_pages,
-            dry_run=dry_run,
-            warn=app.warn,
-            progress=progress,
-            source_label=source_label,
-        )
+    store = app.store
+    progress = ImportProgress(app)
+    try:
+        with progress:
+            report = run_import(
+                store,
+                files,
+                format=fmt,
+                column_map=mapping,
+                columns=columns,
+                country=country,
+                all_taxonomies=all_taxonomies,
+                pages=pdf_pages,
+                dry_run=dry_run,
+                warn=app.warn,
+                progress=progress,
+                source_label=source_label,
+            )
+    except KeyboardInterrupt:
+        # Every change of an import is written in one transaction at its end: stopped
+        # before that, nothing of it is stored. The bar is gone; the terminal's "^C" may
+        # still sit on the line, so the message starts on a fresh one.
+        fresh = "\n" if sys.stderr.isatty() and progress.bar is None else ""
+        click.echo(f"{fresh}{IMPORT_STOPPED}", err=True)
+        raise SystemExit(130) from None
     print_import_report(app, report)
+
+
+IMPORT_STOPPED = "Import stopped; nothing from it was saved; your earlier data is unchanged."
 
 
 def summary(t: Any) -> dict[str, Any]:
@@ -227,12 +245,13 @@ def _cell(value: Any) -> str:
 
 @click.command("list")
 @filter_options
-@click.option("--limit", type=click.IntRange(min=1), help="Show at most this many.")
+@click.option("--limit", type=WholeNumber("therapists"), help="Show at most this many.")
 @output_options()
 @pass_app
 def list_cmd(app: App, filters: dict[str, Any], limit: int | None, output: OutputFormat) -> None:
     """List therapists with their IPT evidence class (filters as in `finder search`).
 
+    \b
     finder list --ipt described --near 02139 --radius 10
     """
     from finder.judge import search, therapists
@@ -253,20 +272,20 @@ def list_cmd(app: App, filters: dict[str, Any], limit: int | None, output: Outpu
     from rich.table import Table
 
     table = Table(box=None, show_edge=False, pad_edge=False)
-    for header in ("ID", "Name", "Licence", "Location", "IPT", "Evidence"):
+    for header in ("ID", "Name", "License", "Location", "IPT", "Evidence"):
         table.add_column(header, overflow="fold")
     for row in rows:
         evidence = row["ipt_evidence"] or ""
         table.add_row(
             str(row["id"]),
-            row["name"] + (" (organisation)" if row["organization"] else ""),
+            row["name"] + (" (organization)" if row["organization"] else ""),
             row["license_type"] or row["credentials"] or "-",
             row["location"] or "-",
             row["ipt_class"],
             (evidence[:60] + "...") if len(evidence) > 60 else evidence,
         )
     app.out.print(table)
-    app.say(f"{len(rows)} therapist(s). IPT classes show evidence, not verification.")
+    app.say(f"{plural(len(rows), 'therapist')}. IPT classes show evidence, not verification.")
 
 
 @click.command("show")
@@ -277,6 +296,7 @@ def list_cmd(app: App, filters: dict[str, Any], limit: int | None, output: Outpu
 def show_cmd(app: App, tid: int, show_extra: bool, output: OutputFormat) -> None:
     """Show one therapist: every field, every source, conflicts and IPT evidence.
 
+    \b
     finder show 12
     """
     from finder.cli.render import render_therapist, therapist_json
@@ -303,7 +323,7 @@ ADD_PROMPTS = [
 
 @click.command("add")
 @click.option("--name", help="Full name (credentials after a comma are split off).")
-@click.option("--credentials", help="Degrees and licence letters, e.g. 'LCSW, PhD'.")
+@click.option("--credentials", help="Degrees and license letters, e.g. 'LCSW, PhD'.")
 @click.option("--phone", "phones", help="Phone number.")
 @click.option("--email")
 @click.option("--website")
@@ -323,6 +343,7 @@ ADD_PROMPTS = [
 def add_cmd(app: App, yes: bool, **given: str | None) -> None:
     """Enter a therapist by hand: a referral from a friend or a doctor.
 
+    \b
     finder add --name "Dana Reyes, LCSW" --phone 617-555-0100 --referred-by "Dr. Kim"
     """
     from finder.ingest import editing
@@ -352,6 +373,7 @@ def add_cmd(app: App, yes: bool, **given: str | None) -> None:
 def edit_cmd(app: App, tid: int, field: str, value: str | None, clear: bool) -> None:
     """Correct one field; your value is kept beside imported ones and wins.
 
+    \b
     finder edit 12 phone "617-555-0100"
     """
     from finder.ingest import editing

@@ -28,12 +28,38 @@ def _field_display(name: str, claim: Claim) -> str:
     return display(claim.value)
 
 
+_HIDDEN = ("first_name", "last_name", "lat", "lon", "is_organization")
+
+
+def _print_by_source(app: App, therapist: Therapist) -> None:
+    """The fields under each source that states them, once per source.
+
+    Lines are soft-wrapped: the terminal wraps a long URL or email where it must,
+    but it stays one piece to select and copy.
+    """
+    from rich.markup import escape
+
+    groups: dict[str, list[tuple[str, str]]] = {}
+    for name in FIELDS:
+        if name in _HIDDEN:
+            continue
+        for claim in therapist.values(name):
+            value = _field_display(name, claim)
+            if name == "statement" and len(value) > 600:
+                value = value[:600] + "..."
+            groups.setdefault(claim.source.describe(), []).append((name, " ".join(value.split())))
+    width = max((len(name) for rows in groups.values() for name, _ in rows), default=0)
+    for source, rows in groups.items():
+        app.out.print(f"[bold]From {escape(source)}[/bold]", soft_wrap=True)
+        for name, value in rows:
+            app.out.print(f"  {name:<{width}}  {escape(value)}", soft_wrap=True)
+
+
 def render_therapist(app: App, therapist: Therapist, show_extra: bool = False) -> None:
     from rich.markup import escape
-    from rich.table import Table
 
     out = app.out
-    kind = " (organisation)" if therapist.is_organization else ""
+    kind = " (organization)" if therapist.is_organization else ""
     out.print(f"[bold]{escape(therapist.name)}[/bold]{kind}  (id {therapist.tid})")
     evidence = therapist.ipt
     out.print(f"IPT evidence: [bold]{evidence.level.label}[/bold]", end="")
@@ -45,21 +71,7 @@ def render_therapist(app: App, therapist: Therapist, show_extra: bool = False) -
     out.print("  (evidence, not verification: ask about IPT training on the call)")
     out.print("")
 
-    table = Table(box=None, show_edge=False, pad_edge=False, show_header=True)
-    table.add_column("Field")
-    table.add_column("Value", overflow="fold")
-    table.add_column("Source", overflow="fold")
-    for name in FIELDS:
-        if name in ("first_name", "last_name", "lat", "lon", "is_organization"):
-            continue
-        for index, claim in enumerate(therapist.values(name)):
-            value = _field_display(name, claim)
-            if name == "statement" and len(value) > 600:
-                value = value[:600] + "..."
-            table.add_row(
-                name if index == 0 else "", escape(value), escape(claim.source.describe())
-            )
-    out.print(table)
+    _print_by_source(app, therapist)
 
     conflicts = therapist.conflicts()
     if conflicts:

@@ -1,22 +1,23 @@
-"""Commands for choosing: search, shortlist, and merge / split of records.
+"""Commands for choosing: search and the shortlist.
 
 `finder search` runs often, so this module imports nothing heavy at load time:
-its output is plain text (no rich), and the merge machinery (rapidfuzz) is
-loaded only by the merge commands. `finder profile` lives in finder.cli.profile.
+its output is plain text (no rich). `finder profile` lives in finder.cli.profile,
+merge and split in finder.cli.merge.
 """
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 import click
 
-from finder.cli.app import App, echo_json, pass_app
+from finder.cli.app import App, Group, pass_app
 from finder.cli.filters import filter_options
 from finder.cli.options import OutputFormat, for_profile_option, output_options, with_id_arg
 from finder.cli.profile import money, profile_group
+from finder.cli.types import THERAPIST_ID, WholeNumber
 from finder.errors import UsageError
+from finder.words import plural
 
 TABLE_LIMIT = 25
 
@@ -54,7 +55,7 @@ SEARCH_COLUMNS = [
 @click.option("--why", is_flag=True, help="Explain each rank in one line.")
 @for_profile_option
 @click.option("--no-profile", is_flag=True, help="Ignore the profile; use only these options.")
-@click.option("--limit", type=click.IntRange(min=1), help="Show at most this many.")
+@click.option("--limit", type=WholeNumber("therapists"), help="Show at most this many.")
 @output_options()
 @pass_app
 def search_cmd(
@@ -68,6 +69,7 @@ def search_cmd(
 ) -> None:
     """Find therapists that fit the profile, ranked by IPT evidence, fit and distance.
 
+    \b
     finder search --ipt described --near 02139 --radius 10 --why
     """
     from finder.cli.records import emit_rows, summary
@@ -103,7 +105,7 @@ def search_cmd(
         if why:
             click.echo(f"    why: {hit.why}")
     more = f" (first {len(shown)} shown; --limit for more)" if len(shown) < len(hits) else ""
-    app.say(f"{len(hits)} therapist(s) fit{more}.")
+    app.say(f"{plural(len(hits), 'therapist')} {'fits' if len(hits) == 1 else 'fit'}{more}.")
     if not query.strict and any(h.unknown for h in hits):
         app.say("Unknown values (e.g. no fee listed) are not excluded; --strict excludes them.")
     app.say("IPT classes show evidence, not verification: ask about IPT training on the call.")
@@ -134,7 +136,9 @@ def _search_row(hit: Any, summary: Any) -> dict[str, Any]:
 
 # ------------------------------------------------------------------ shortlist
 
-SHORTLIST_COLUMNS = ["id", "name", "status", "ipt_class", "phone", "added_at", "updated_at"]
+SHORTLIST_COLUMNS = [
+    "id", "name", "status", "ipt_class", "phone", "added_at", "updated_at", "recheck_on",
+]  # fmt: skip
 
 
 def _status(value: str) -> Any:
@@ -151,22 +155,24 @@ def _status(value: str) -> Any:
         ) from None
 
 
-@click.group("shortlist")
+@click.group("shortlist", cls=Group)
 def shortlist_group() -> None:
     """The candidates this profile is pursuing, each with a status.
 
+    \b
     finder shortlist add 12 40
     """
 
 
 @shortlist_group.command("add")
-@click.argument("tids", nargs=-1, required=True, metavar="ID...", type=click.IntRange(min=1))
+@click.argument("tids", nargs=-1, required=True, metavar="ID...", type=THERAPIST_ID)
 @click.option("--status", metavar="STATUS", help="Start at this status (default: to contact).")
 @for_profile_option
 @pass_app
 def shortlist_add(app: App, tids: tuple[int, ...], status: str | None, label: str | None) -> None:
     """Add therapists to the shortlist.
 
+    \b
     finder shortlist add 12 40 --for client-a
     """
     from finder.judge import therapists
@@ -190,6 +196,7 @@ def shortlist_add(app: App, tids: tuple[int, ...], status: str | None, label: st
 def shortlist_remove(app: App, tid: int, label: str | None) -> None:
     """Take a therapist off the shortlist (contacts and answers are kept).
 
+    \b
     finder shortlist remove 12
     """
     from finder.judge import therapists
@@ -205,24 +212,33 @@ def shortlist_remove(app: App, tid: int, label: str | None) -> None:
 @shortlist_group.command("status")
 @with_id_arg
 @click.argument("status", nargs=-1, required=True)
+@click.option("--recheck", metavar="DATE",
+              help="With waitlisted: the day to ask again (YYYY-MM-DD).")  # fmt: skip
 @for_profile_option
 @pass_app
-def shortlist_status(app: App, tid: int, status: tuple[str, ...], label: str | None) -> None:
+def shortlist_status(
+    app: App, tid: int, status: tuple[str, ...], recheck: str | None, label: str | None
+) -> None:
     """Set where things stand with a therapist (added to the shortlist if needed).
 
     STATUS: to contact, contacted, awaiting reply, consultation booked, consulted,
-    chosen, declined, no openings.
+    chosen, declined, no openings, waitlisted.
 
+    \b
       finder shortlist status 12 consultation booked
+      finder shortlist status 12 waitlisted --recheck 2026-01-15
     """
     from finder.judge import therapists
     from finder.pursue import profiles, shortlist
+    from finder.pursue.contacts import parse_day
 
     store = app.store
     who = profiles.resolve(store, label)
     name = therapists.get(store, tid).name
-    entry = shortlist.set_status(store, who, tid, _status(" ".join(status)))
-    app.say(f"{tid} {name}: {entry.status.label} (shortlist of '{who}').")
+    day = parse_day(recheck, "--recheck").isoformat() if recheck else None
+    entry = shortlist.set_status(store, who, tid, _status(" ".join(status)), recheck_on=day)
+    again = f", re-check on {entry.recheck_on}" if entry.recheck_on else ""
+    app.say(f"{tid} {name}: {entry.status.label}{again} (shortlist of '{who}').")
 
 
 @shortlist_group.command("list")
@@ -232,6 +248,7 @@ def shortlist_status(app: App, tid: int, status: tuple[str, ...], label: str | N
 def shortlist_list(app: App, label: str | None, output: OutputFormat) -> None:
     """Show the shortlist with each status.
 
+    \b
     finder shortlist list
     """
     from finder.cli.records import emit_rows
@@ -245,137 +262,23 @@ def shortlist_list(app: App, label: str | None, output: OutputFormat) -> None:
         t = therapists.get(store, entry.tid)
         rows.append({"id": t.tid, "name": t.name, "status": entry.status.value,
                      "ipt_class": t.ipt.level.label, "phone": (t.best("phones") or [None])[0],
-                     "added_at": entry.added_at, "updated_at": entry.updated_at})  # fmt: skip
+                     "added_at": entry.added_at, "updated_at": entry.updated_at,
+                     "recheck_on": entry.recheck_on})  # fmt: skip
     if emit_rows(rows, output, SHORTLIST_COLUMNS):
         return
     if not rows:
         app.say(f"The shortlist of '{who}' is empty. Add someone: finder shortlist add ID")
         return
-    cells = [[str(r["id"]), _cut(r["name"], 32), r["status"].replace("-", " "), r["ipt_class"],
+    cells = [[str(r["id"]), _cut(r["name"], 32), _status_cell(r), r["ipt_class"],
               r["phone"] or "-", r["updated_at"][:10]] for r in rows]  # fmt: skip
     for line in table_lines(["ID", "Name", "Status", "IPT", "Phone", "Updated"], cells):
         click.echo(line)
     app.say(f"{len(rows)} on the shortlist of '{who}'.")
 
 
-# ------------------------------------------------------------------ merge and split
+def _status_cell(row: dict[str, Any]) -> str:
+    status = str(row["status"]).replace("-", " ")
+    return f"{status} (re-check {row['recheck_on']})" if row.get("recheck_on") else status
 
 
-def _describe_record(doc: dict[str, Any]) -> str:
-    fields = doc["fields"]
-    name = fields.get("name", "?")
-    if fields.get("credentials"):
-        name += ", " + ", ".join(fields["credentials"])
-    place = " ".join(p for p in (fields.get("city"), fields.get("state"), fields.get("zip")) if p)
-    ids = "; ".join(f"{k.upper()} {fields[k]}" for k in ("npi",) if fields.get(k))
-    if fields.get("license_number"):
-        ids = "; ".join(x for x in (ids, f"licence {fields['license_number']}") if x)
-    source = doc["source"]
-    origin = Path(source["path"]).name if "://" not in source["path"] else source["path"]
-    bits = [name, place or "-", ids, f"({origin} {source['locator']})"]
-    return "  ".join(b for b in bits if b)
-
-
-@click.command("merge")
-@click.option("--review", is_flag=True, help="Go through the uncertain pairs one by one.")
-@click.option("--yes", "-y", is_flag=True, help="With --review: confirm every pair as the same.")
-@click.option("--same", nargs=2, metavar="A B", help="Records or therapist ids of one clinician.")
-@click.option("--different", nargs=2, metavar="A B", help="Records or ids of two clinicians.")
-@output_options(OutputFormat.TABLE, OutputFormat.JSON)
-@pass_app
-def merge_cmd(
-    app: App,
-    review: bool,
-    yes: bool,
-    same: tuple[str, str] | None,
-    different: tuple[str, str] | None,
-    output: OutputFormat,
-) -> None:
-    """List records that may be one clinician; confirm them or keep them apart.
-
-    finder merge --review            (or: finder merge --same A B / --different A B)
-    """
-    from finder.judge import merge
-
-    if sum(bool(x) for x in (review, same, different)) > 1:
-        raise UsageError("choose one of --review, --same and --different")
-    if yes and not review:
-        raise UsageError("--yes goes with --review")
-    store = app.store
-    for pair, decision in ((same, "same"), (different, "different")):
-        if pair:
-            outcome = merge.decide(store, pair[0], pair[1], decision)
-            _say_outcome(app, pair, decision, outcome)
-            return
-    candidates = merge.review(store)
-    records = {d["rid"]: d for d in store.records.all()}
-    if output is OutputFormat.JSON:
-        echo_json([{"a": c.a, "b": c.b, "score": c.score, "reason": c.reason,
-                    "tid_a": records[c.a].get("tid"), "tid_b": records[c.b].get("tid")}
-                   for c in candidates])  # fmt: skip
-        return
-    if not candidates:
-        app.say("No uncertain pairs: nothing to review.")
-        return
-    if not review:
-        for n, cand in enumerate(candidates, 1):
-            _print_pair(n, len(candidates), cand, records)
-        app.say(f"{len(candidates)} pair(s) to review: finder merge --review, "
-                "or finder merge --same A B / --different A B.")  # fmt: skip
-        return
-    decisions: list[tuple[str, str, str]] = []
-    for n, cand in enumerate(candidates, 1):
-        _print_pair(n, len(candidates), cand, records)
-        if yes:
-            answer = "s"
-        else:
-            answer = click.prompt("Same clinician? [s]ame, [d]ifferent, [k]eep for later, [q]uit",
-                                  type=click.Choice(["s", "d", "k", "q"]), show_choices=False,
-                                  err=True)  # fmt: skip
-        if answer == "q":
-            break
-        if answer in ("s", "d"):
-            decisions.append((cand.a, cand.b, "same" if answer == "s" else "different"))
-    if decisions:
-        merge.decide_many(store, decisions)
-    together = sum(1 for d in decisions if d[2] == "same")
-    app.say(f"{together} pair(s) merged, {len(decisions) - together} kept apart, "
-            f"{len(candidates) - len(decisions)} left for later.")  # fmt: skip
-
-
-def _print_pair(n: int, total: int, cand: Any, records: dict[str, Any]) -> None:
-    click.echo(f"{n}/{total}  {cand.reason} (score {cand.score})")
-    for letter, rid in (("A", cand.a), ("B", cand.b)):
-        doc = records[rid]
-        click.echo(f"  {letter} {rid}  therapist {doc.get('tid')}  {_describe_record(doc)}")
-
-
-def _say_outcome(app: App, pair: tuple[str, str], decision: str, outcome: Any) -> None:
-    first = ", ".join(map(str, outcome.first))
-    second = ", ".join(map(str, outcome.second))
-    if decision == "same":
-        app.say(f"{pair[0]} and {pair[1]} are one therapist: {first}.")
-    else:
-        app.say(f"{pair[0]} and {pair[1]} are kept apart: therapists {first} and {second}.")
-
-
-@click.command("split")
-@with_id_arg
-@click.argument("refs", nargs=-1, metavar="[RECORD]...")
-@pass_app
-def split_cmd(app: App, tid: int, refs: tuple[str, ...]) -> None:
-    """Undo a merge: a therapist's records (or just those named) become separate therapists.
-
-    They are remembered as different clinicians; `finder merge --same` undoes this.
-
-      finder split 12
-    """
-    from finder.judge import merge
-
-    tids = merge.split(app.store, tid, refs)
-    app.say(f"Therapist {tid} split into {', '.join(map(str, tids))}; "
-            "they stay apart from now on.")  # fmt: skip
-    click.echo(" ".join(map(str, tids)))
-
-
-__all__ = ["merge_cmd", "profile_group", "search_cmd", "shortlist_group", "split_cmd"]
+__all__ = ["profile_group", "search_cmd", "shortlist_group"]

@@ -13,11 +13,13 @@ import click
 
 from finder.cli.app import App, echo_json, pass_app
 from finder.cli.options import OutputFormat, for_profile_option, output_options
+from finder.cli.types import THERAPIST_ID
 from finder.errors import NetworkError, UsageError
+from finder.words import plural
 
 
 @click.command("verify")
-@click.argument("tids", nargs=-1, metavar="ID...", type=click.IntRange(min=1))
+@click.argument("tids", nargs=-1, metavar="ID...", type=THERAPIST_ID)
 @click.option("--shortlist", "use_shortlist", is_flag=True, help="Check everyone on the shortlist.")
 @for_profile_option
 @click.option(
@@ -100,7 +102,7 @@ def _announce(app: App, registry: str, queries: list[Any]) -> None:
 
     online = [q for q in queries if q.by]
     app.say(
-        f"finder verify goes online: it looks up {len(online)} therapist(s) in the NPPES NPI "
+        f"finder verify goes online: it looks up {plural(len(online), 'therapist')} in the NPPES NPI "
         f"Registry at {host_of(registry)}. It sends only:"
     )
     for q in queries:
@@ -177,7 +179,7 @@ def describe_candidate(found: dict[str, Any]) -> str:
     if found.get("license_state"):
         licence += f" ({found['license_state']})"
     if licence.strip():
-        parts.append(f"licence {licence.strip()}")
+        parts.append(f"license {licence.strip()}")
     slots = found.get("taxonomies") or []
     if slots:
         parts.append(f"{slots[0].get('desc') or slots[0].get('code')}")

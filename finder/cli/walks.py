@@ -134,7 +134,10 @@ def consult_cmd(
     printed call sheet, it asks that sheet's questions in its order.
     At the prompt: ? help, Enter skip, b back, - clear, q quit (Ctrl-C is safe too).
 
-      finder consult 12          finder consult 12 --minutes 10          finder consult 12 --all
+    \b
+      finder consult 12
+      finder consult 12 --minutes 10
+      finder consult 12 --all
     """
     from finder.judge import therapists
     from finder.pursue import answers, checklists
@@ -226,7 +229,9 @@ def insurer_call_cmd(
     clinician on your shortlist. Plan answers are kept
     per plan; network status per clinician and plan.
 
-      finder insurer-call                     finder insurer-call --plan "Aetna PPO" 12 15
+    \b
+      finder insurer-call
+      finder insurer-call --plan "Aetna PPO" 12 15
     """
     from finder.judge import therapists
     from finder.pursue import answers, checklists, insurer_plan, profiles

@@ -385,6 +385,11 @@ def _resolve(store: Store, ref: str, docs: list[Doc]) -> list[Doc]:
                    "`finder merge` shows record ids")  # fmt: skip
 
 
+def records_of(store: Store, ref: str) -> list[Doc]:
+    """The records a reference names: a record id, a unique prefix of one, or a therapist id."""
+    return _resolve(store, ref, store.records.all())
+
+
 def _record_decisions(store: Store, left: list[Doc], right: list[Doc], decision: str) -> None:
     from finder.records.models import now_iso
 
@@ -447,6 +452,22 @@ def decide_many(store: Store, decisions: Iterable[tuple[str, str, str]]) -> list
     ]
 
 
+def split_parts(store: Store, tid: int, refs: Iterable[str] = ()) -> tuple[list[Doc], list[Doc]]:
+    """What ``split`` would do, changing nothing: the therapist's records and those set apart."""
+    docs = store.records.all()
+    own = sorted((d for d in docs if d.get("tid") == tid and not d.get("pinned")),
+                 key=lambda d: d["_id"])  # fmt: skip
+    if not any(d.get("tid") == tid for d in docs):
+        raise NotFound(f"no therapist {tid}; `finder list` shows the ids")
+    if len(own) < 2:
+        raise UsageError(f"therapist {tid} has only one record; there is nothing to split")
+    if not refs:
+        return own, own[1:]
+    chosen = {doc["rid"]: doc for ref in refs for doc in _resolve(store, ref, own)}
+    apart = list(chosen.values())
+    return own, apart[1:] if len(apart) == len(own) else apart
+
+
 def split(store: Store, tid: int, refs: Iterable[str] = ()) -> list[int]:
     """Undo a merge: the given records (default: all) become separate therapists.
 
@@ -455,23 +476,7 @@ def split(store: Store, tid: int, refs: Iterable[str] = ()) -> list[int]:
     """
     _backup(store, "before split")
     with store.transaction():
-        docs = store.records.all()
-        own = sorted((d for d in docs if d.get("tid") == tid and not d.get("pinned")),
-                     key=lambda d: d["_id"])  # fmt: skip
-        if not any(d.get("tid") == tid for d in docs):
-            raise NotFound(f"no therapist {tid}; `finder list` shows the ids")
-        if len(own) < 2:
-            raise UsageError(f"therapist {tid} has only one record; there is nothing to split")
-        if refs:
-            chosen: dict[str, Doc] = {}
-            for ref in refs:
-                for doc in _resolve(store, ref, own):
-                    chosen[doc["rid"]] = doc
-            apart = list(chosen.values())
-            if len(apart) == len(own):
-                apart = apart[1:]
-        else:
-            apart = own[1:]
+        own, apart = split_parts(store, tid, refs)
         for doc in apart:
             _record_decisions(store, [doc], [d for d in own if d["rid"] != doc["rid"]],
                               "different")  # fmt: skip

@@ -67,8 +67,8 @@ SEARCH_LIMIT: Final = 50
 MAX_CANDIDATES: Final = 20
 
 NOTICE: Final[tuple[str, ...]] = (
-    "The NPI registry is self-reported: it supports, but does not prove, an active licence.",
-    "The state licensing board is the authority for whether a licence is active.",
+    "The NPI registry is self-reported: it supports, but does not prove, an active license.",
+    "The state licensing board is the authority for whether a license is active.",
     "The registry says nothing about IPT training: ask about it on the call.",
 )
 

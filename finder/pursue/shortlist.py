@@ -1,7 +1,8 @@
 """The shortlist: the candidates one profile is pursuing, each with a status.
 
 Documents in the ``shortlist`` table: ``{profile, tid, status, added_at,
-updated_at}``. Contact outcomes move the status forward (see
+updated_at, recheck_on}`` (``recheck_on``: YYYY-MM-DD, the day to ask a waitlist
+again; only while waitlisted). Contact outcomes move the status forward (see
 ``STATUS_FOR_OUTCOME``); the user can set any status by hand.
 """
 
@@ -23,6 +24,7 @@ class Status(StrEnum):
     CHOSEN = "chosen"
     DECLINED = "declined"
     NO_OPENINGS = "no-openings"
+    WAITLISTED = "waitlisted"
 
     @property
     def label(self) -> str:
@@ -35,7 +37,7 @@ STATUS_FOR_OUTCOME: dict[str, Status] = {
     "emailed": Status.AWAITING_REPLY,
     "replied": Status.CONTACTED,
     "no-openings": Status.NO_OPENINGS,
-    "waitlist": Status.NO_OPENINGS,
+    "waitlist": Status.WAITLISTED,
     "booked": Status.CONSULTATION_BOOKED,
     "declined": Status.DECLINED,
 }
@@ -47,6 +49,13 @@ class Entry:
     status: Status
     added_at: str
     updated_at: str
+    recheck_on: str | None = None  # YYYY-MM-DD: when to ask a waitlist again
+
+
+def _entry(doc: dict[str, object]) -> Entry:
+    recheck = doc.get("recheck_on")
+    return Entry(int(str(doc["tid"])), Status(str(doc["status"])), str(doc["added_at"]),
+                 str(doc["updated_at"]), str(recheck) if recheck else None)  # fmt: skip
 
 
 def _now() -> str:
@@ -57,14 +66,14 @@ def _now() -> str:
 
 def entries(store: Store, profile: str) -> list[Entry]:
     docs = sorted(store.shortlist.find(profile=profile), key=lambda d: (d["added_at"], d["tid"]))
-    return [Entry(d["tid"], Status(d["status"]), d["added_at"], d["updated_at"]) for d in docs]
+    return [_entry(d) for d in docs]
 
 
 def get(store: Store, profile: str, tid: int) -> Entry | None:
     doc = store.shortlist.first(profile=profile, tid=tid)
     if doc is None:
         return None
-    return Entry(doc["tid"], Status(doc["status"]), doc["added_at"], doc["updated_at"])
+    return _entry(doc)
 
 
 def add(store: Store, profile: str, tid: int, status: Status = Status.TO_CONTACT) -> bool:
@@ -94,20 +103,33 @@ def remove(store: Store, profile: str, tid: int) -> None:
             raise NotFound(f"therapist {tid} is not on the shortlist")
 
 
-def set_status(store: Store, profile: str, tid: int, status: Status | str) -> Entry:
-    """Set the status, adding the therapist to the shortlist if needed."""
+def set_status(
+    store: Store, profile: str, tid: int, status: Status | str, recheck_on: str | None = None
+) -> Entry:
+    """Set the status, adding the therapist to the shortlist if needed.
+
+    ``recheck_on`` (YYYY-MM-DD) goes with ``waitlisted``: the day to ask again.
+    """
     try:
         status = Status(status)
     except ValueError:
         raise UsageError(
             f"unknown status {status!r}; one of: {', '.join(s.value for s in Status)}"
         ) from None
+    if recheck_on is not None and status is not Status.WAITLISTED:
+        raise UsageError("a date to re-check goes with the status waitlisted")
     with store.transaction():
         doc = store.shortlist.first(profile=profile, tid=tid)
+        changes: dict[str, object] = {"status": status.value, "updated_at": _now()}
         if doc is None:
             add(store, profile, tid, status)
-        else:
-            store.shortlist.update(doc["_id"], {"status": status.value, "updated_at": _now()})
+            doc = store.shortlist.first(profile=profile, tid=tid)
+            assert doc is not None
+            changes = {}
+        if recheck_on or doc.get("recheck_on"):
+            changes["recheck_on"] = recheck_on
+        if changes:
+            store.shortlist.update(doc["_id"], changes)
     entry = get(store, profile, tid)
     assert entry is not None
     return entry

@@ -33,17 +33,17 @@ class Kind(StrEnum):
 
 #: The canonical fields, their kind and a one-line meaning (shown by `finder show`).
 FIELDS: Final[dict[str, tuple[Kind, str]]] = {
-    "name": (Kind.TEXT, "full name without credentials (or the organisation's name)"),
+    "name": (Kind.TEXT, "full name without credentials (or the organization's name)"),
     "first_name": (Kind.TEXT, "given name"),
     "last_name": (Kind.TEXT, "family name"),
-    "credentials": (Kind.LIST, "degrees and licence letters after the name, e.g. LCSW, PhD"),
-    "license_type": (Kind.TEXT, "licence type, e.g. LCSW, LMFT, LPC, Psychologist"),
-    "license_number": (Kind.TEXT, "licence or registration number as issued"),
-    "license_state": (Kind.TEXT, "two-letter state of the licence"),
+    "credentials": (Kind.LIST, "degrees and license letters after the name, e.g. LCSW, PhD"),
+    "license_type": (Kind.TEXT, "license type, e.g. LCSW, LMFT, LPC, Psychologist"),
+    "license_number": (Kind.TEXT, "license or registration number as issued"),
+    "license_state": (Kind.TEXT, "two-letter state of the license"),
     "npi": (Kind.TEXT, "10-digit National Provider Identifier"),
     "taxonomies": (Kind.LIST, "NUCC taxonomy codes, primary first"),
     "title": (Kind.TEXT, "profession as the source words it, e.g. Psychologist"),
-    "is_organization": (Kind.BOOL, "a group practice or centre rather than a person"),
+    "is_organization": (Kind.BOOL, "a group practice or center rather than a person"),
     "organization": (Kind.TEXT, "practice or clinic name"),
     "phones": (Kind.PHONES, "phone numbers"),
     "email": (Kind.TEXT, "email address"),

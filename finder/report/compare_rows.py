@@ -50,7 +50,7 @@ def _licence(f: Facts) -> Cell:
     kind, number, state = t.best("license_type"), t.best("license_number"), t.best("license_state")
     if not (kind or number):
         return Cell(None, empty="none on record")
-    parts = [str(kind or "licence")]
+    parts = [str(kind or "license")]
     if number:
         parts.append(f"no. {number}")
     if state:
@@ -254,7 +254,7 @@ def derived_flags(f: Facts) -> list[Item]:
         out.append(Item("caution", "No IPT mention in the records: ask about IPT training."))
     state = t.best("license_state")
     if state and p.state and state != p.state and f.answer("licensed_in_my_state") is not True:
-        out.append(Item("caution", f"Licence listed for {state}; you live in {p.state}."))
+        out.append(Item("caution", f"License listed for {state}; you live in {p.state}."))
     if f.verification and f.verification.get("status") == "not_found":
         out.append(Item("caution", "Not found in the NPI registry."))
     for mismatch in _mismatches(f):
@@ -354,7 +354,7 @@ def _record_count(f: Facts) -> Cell:
 FIXED: dict[str, list[tuple[str, str, RowFn]]] = {
     "who": [
         ("credentials", "Credentials", _credentials),
-        ("licence", "Licence", _licence),
+        ("licence", "License", _licence),
         ("npi", "NPI", _npi),
         ("years", "Years in practice", _years),
         ("location", "Location", _location),

@@ -48,7 +48,7 @@ p { margin: .2rem 0; }
 .scroll { overflow-x: auto; }
 table { border-collapse: collapse; width: 100%; margin: .4rem 0 1rem; }
 th, td { border: 1px solid var(--line); padding: .3rem .45rem; vertical-align: top;
-         text-align: left; overflow-wrap: anywhere; }
+         text-align: left; overflow-wrap: break-word; hyphens: manual; }
 thead th { background: #eee; }
 th.rowhead { width: 11rem; font-weight: 600; }
 tr.section th { background: #f4f4f4; text-transform: uppercase; letter-spacing: .04em;
@@ -74,6 +74,15 @@ tr.section th { background: #f4f4f4; text-transform: uppercase; letter-spacing: 
 .kv .line { display: inline; }
 .kv .line + .line::before { content: " "; display: block; }
 footer { border-top: 2px solid var(--ink); margin-top: 1.5rem; padding-top: .5rem; }
+.glance.after { display: none; }
+/* Below tablet width: one column, candidate by candidate; a word is never cut in two. */
+@media screen and (max-width: 47.99em) {
+  body { margin: .75rem; }
+  .glance, .side { display: none; }
+  .cards { display: block; }
+  .cols { columns: auto; }
+  .card { overflow-wrap: break-word; }
+}
 @page { margin: 10mm; }
 @media print {
   body { font-size: 8pt; line-height: 1.25; margin: 0; color: #000; }
@@ -85,6 +94,11 @@ footer { border-top: 2px solid var(--ink); margin-top: 1.5rem; padding-top: .5re
   thead { display: table-header-group; }
   tr { break-inside: avoid; page-break-inside: avoid; }
   .glance, .card, footer { break-inside: avoid; page-break-inside: avoid; }
+  /* The first candidate starts on page 1: the at-a-glance tables follow the candidates. */
+  .glance { display: none; }
+  .glance.after { display: block; }
+  /* ... and may go on to page 2; every other candidate starts on a page it fits on. */
+  .cards .card:first-of-type { break-inside: auto; page-break-inside: auto; }
   h1, h2 { break-after: avoid; page-break-after: avoid; }
   th.rowhead { width: 9rem; }
 }
@@ -195,12 +209,10 @@ def render(comparison: Comparison, width: int | None = None) -> str:
         f'<p class="note">{esc(SCORE_NOTE)}</p>',
         f'<p class="note">{esc(LEGEND)}</p>',
         "</header>",
-        "<h2>At a glance</h2>",
+        '<h2 class="glance">At a glance</h2>',
     ]
-    glance = _glance_rows(comparison)
-    for start in range(0, count, PER_GLANCE):
-        columns = range(start, min(start + PER_GLANCE, count))
-        out.append(f'<div class="glance">{_table(comparison, columns, [("", glance)])}</div>')
+    glances = _glances(comparison)
+    out.extend(f'<div class="glance">{table}</div>' for table in glances)
     out.append('<div class="side"><h2>Side by side</h2><div class="scroll">')
     bodies = [(s.title, list(s.rows)) for s in comparison.sections]
     out.append(_table(comparison, range(count), bodies))
@@ -208,9 +220,22 @@ def render(comparison: Comparison, width: int | None = None) -> str:
     out.append('<div class="cards"><h2>Candidate by candidate</h2>')
     out.extend(_card(comparison, index) for index in range(count))
     out.append("</div>")
+    if glances:  # on paper, after the candidates (screen shows the one at the top)
+        out.append('<h2 class="glance after">At a glance</h2>')
+        out.extend(f'<div class="glance after">{table}</div>' for table in glances)
     out.append(_footer(comparison))
     out += ["</body>", "</html>"]
     return "\n".join(out) + "\n"
+
+
+def _glances(comparison: Comparison) -> list[str]:
+    """The at-a-glance tables, ``PER_GLANCE`` candidates each."""
+    glance = _glance_rows(comparison)
+    count = len(comparison.candidates)
+    return [
+        _table(comparison, range(start, min(start + PER_GLANCE, count)), [("", glance)])
+        for start in range(0, count, PER_GLANCE)
+    ]
 
 
 def _footer(comparison: Comparison) -> str:

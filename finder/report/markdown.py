@@ -17,7 +17,7 @@ PER_TABLE = 4
 def _cell(cell: Cell) -> str:
     lines = []
     for kind, text in cell.lines():
-        shown = markdown_text(marked(kind, text))
+        shown = markdown_text(marked(kind, text), line_start=False)  # inside a table cell
         lines.append(f"*{shown}*" if kind == "empty" else shown)
     return "<br>".join(lines)
 
@@ -43,12 +43,13 @@ def render(comparison: Comparison, width: int | None = None) -> str:
         level = "###" if len(groups) > 1 else "##"
         for section in comparison.sections:
             out += ["", f"{level} {esc(section.title)}", ""]
-            heads = [esc(candidates[i].heading) for i in group]
+            heads = [markdown_text(candidates[i].heading, line_start=False) for i in group]
             out.append("| | " + " | ".join(heads) + " |")
             out.append("|---|" + "---|" * len(group))
             for row in section.rows:
                 cells = [_cell(row.cells[i]) for i in group]
-                out.append(f"| **{esc(row.label)}** | " + " | ".join(cells) + " |")
+                label = markdown_text(row.label, line_start=False)
+                out.append(f"| **{label}** | " + " | ".join(cells) + " |")
     out += ["", "---", "", f"Report date: {comparison.today.isoformat()}.", "", "Built from:", ""]
     out += [f"- {esc(source)}" for source in comparison.sources]
     if comparison.notes:

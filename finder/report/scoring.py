@@ -26,7 +26,7 @@ LABELS: Final[dict[str, str]] = {
     "availability": "Availability",
     "fit": "Fit",
     "comfort": "Comfort",
-    "licence": "Licence",
+    "licence": "License",
 }
 
 _CLASS_VALUE: Final[dict[IptClass, float]] = {
@@ -60,7 +60,7 @@ def ipt_evidence(f: Facts) -> Judged:
     if body in _BODIES and cases is not None and cases >= 2:
         return 1.0, f"{body}, {cases:g} supervised cases (they said)", True
     if said == "IPT itself":
-        return max(value, 0.75), reason + "; they said they practise IPT itself", True
+        return max(value, 0.75), reason + "; they said they practice IPT itself", True
     return value, reason, True
 
 
@@ -223,7 +223,7 @@ def licence(f: Facts) -> Judged:
         return 0.7, "licensed (they said; check the state board)", True
     if f.therapist.best("license_type") or f.therapist.best("license_number"):
         return 0.5, "listed in the records, not checked", True
-    return None, "no licence on record", True
+    return None, "no license on record", True
 
 
 CRITERIA: Final[dict[str, Callable[[Facts], Judged]]] = {

@@ -89,7 +89,7 @@ def declared_charset(data: bytes) -> str | None:
         return None
     try:
         name = codecs.lookup(label).name
-    except LookupError:
+    except (LookupError, ValueError):  # an unknown name, or one with a NUL in it
         return None
     if name in {"latin-1", "iso8859-1", "ascii", "cp1252", "windows-1252"}:
         return "cp1252"

@@ -21,13 +21,16 @@ _PLAIN_PHONE = re.compile(r"\(?([2-9][0-9][0-9])\)?[ .-]?([0-9]{3})[ .-]?([0-9]{
 
 
 _NANP = frozenset({"US", "CA"})
+_NANP_WRITTEN = re.compile(r"\s*(?:\+?1[ .-]?)?\([2-9]\d\d\)\s*\d{3}[ .-]\d{4}\s*$")
 
 
 def phone(raw: Any, region: str | None = None) -> str | None:
     """``"(650) 273-9927 x3"`` -> ``"650-273-9927 x3"``; ``"+44 20 7946 0958"`` ->
     ``"+44 20 7946 0958"``; ``"633708957"`` read in ``region="ES"`` -> ``"+34 633 70 89 57"``.
     ``None`` for what is not a possible number."""
-    if region is not None and region not in _NANP:
+    # "(617) 555-0101" is written the North American way wherever it was printed.
+    written_nanp = type(raw) is str and _NANP_WRITTEN.match(raw) is not None
+    if region is not None and region not in _NANP and not written_nanp:
         return _international(raw, region)
     if type(raw) is str:
         plain = _PLAIN_PHONE.fullmatch(raw.strip())
