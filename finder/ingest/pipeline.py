@@ -26,6 +26,7 @@ from finder.ingest.parallel import Background, map_in_halves
 from finder.judge import ipt
 from finder.records import geo
 from finder.records.models import Record, RowError, SourceKind
+from finder.records.normalize.text import strip_controls, strip_controls_deep
 from finder.storage.store import Doc, Store
 
 ProgressFn = Callable[[str, int, int], None]  # (path, bytes done, bytes total)
@@ -354,6 +355,18 @@ def _enrich_all(many_fields: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
     return [enrich(fields) for fields in many_fields]
 
 
+def scrub_record(record: Record) -> None:
+    """No control character from a file is stored, whichever importer read it."""
+    record.fields = strip_controls_deep(record.fields)
+    record.extra = strip_controls_deep(record.extra)
+    record.warnings = strip_controls_deep(record.warnings)
+    if record.derived is not None:
+        record.derived = strip_controls_deep(record.derived)
+    record.locator = strip_controls(record.locator)
+    if record.key is not None:
+        record.key = strip_controls(record.key)
+
+
 def _store_records(
     store: Store,
     parsed: list[tuple[Path, Record]],
@@ -382,6 +395,7 @@ def _store_records(
         for path, record in parsed:
             source_path = source_paths[path]
             result = results[path]
+            scrub_record(record)
             identity = record.identity
             rid = record_id(source_path, identity)
             occurrence = 1
