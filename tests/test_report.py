@@ -13,8 +13,8 @@ from test_report_store import FIXTURES, STAMP, answer, base_profile, full_store,
 from finder.errors import NotFound, UsageError
 from finder.ingest import editing
 from finder.pursue import profiles, shortlist
-from finder.report.compare import build, render
-from finder.report.formats import ReportFormat, to_format
+from finder.report.compare import build
+from finder.report.formats import ReportFormat, render, to_format
 from finder.storage.store import Store
 
 TODAY = date(2025, 1, 15)

@@ -145,7 +145,7 @@ def import_urls(
     max_pages: int,
 ) -> None:
     """`finder import URL...`: fetch each URL (online) and import it like a saved file."""
-    from finder.cli.records import print_import_report
+    from finder.cli.output import print_import_report
     from finder.ingest import fetch
 
     checked = [fetch.check_url(url) for url in urls]  # refuse bad URLs before any request

@@ -12,7 +12,7 @@ from collections.abc import Callable, Mapping, Sequence
 from datetime import timedelta
 from typing import Any
 
-from finder.report.compare import (
+from finder.report.model import (
     CATEGORY_SECTION,
     CONSULTATION,
     INSURER,

@@ -16,7 +16,7 @@ from collections.abc import Callable
 from typing import Any, Final
 
 from finder.judge.ipt import IptClass
-from finder.report.compare import Facts, Score, ScorePart, money
+from finder.report.model import Facts, Score, ScorePart, money
 
 LABELS: Final[dict[str, str]] = {
     "ipt_evidence": "IPT evidence",
