@@ -15,7 +15,6 @@ import hashlib
 import os
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -25,7 +24,7 @@ from finder.importers.base import ParseContext, read_head
 from finder.ingest.parallel import Background, map_in_halves
 from finder.judge import ipt
 from finder.records import geo
-from finder.records.models import Record, RowError, SourceKind
+from finder.records.models import Record, RowError, SourceKind, now_iso
 from finder.records.normalize.text import strip_controls, strip_controls_deep
 from finder.storage.store import Doc, Store
 
@@ -64,10 +63,6 @@ class ImportReport:
     @property
     def refused(self) -> list[FileResult]:
         return [f for f in self.files if f.refused]
-
-
-def now_iso() -> str:
-    return datetime.now(UTC).isoformat(timespec="seconds")
 
 
 def record_id(source_path: str, identity: str) -> str:

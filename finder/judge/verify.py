@@ -381,9 +381,9 @@ def run(
 
     A network failure part-way raises ``NetworkError`` and stores nothing.
     """
-    from finder.ingest.pipeline import now_iso
     from finder.judge import therapists
     from finder.online.net import Client as NetClient
+    from finder.records.models import now_iso
 
     url = registry_url(registry)
     people = [therapists.get(store, tid) for tid in dict.fromkeys(tids)]
@@ -474,8 +474,8 @@ def latest(store: Store, tid: int) -> Doc | None:
 
 def pick(store: Store, tid: int, npi: str) -> Verification:
     """Choose one candidate of an ambiguous check as the match (offline: it was stored)."""
-    from finder.ingest.pipeline import now_iso
     from finder.judge import therapists
+    from finder.records.models import now_iso
 
     wanted = normalize.npi(npi)
     if wanted is None:

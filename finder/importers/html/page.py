@@ -71,20 +71,22 @@ def site_page_score(head: bytes, host: re.Pattern[bytes], strong: re.Pattern[byt
 
 # --- loading ----------------------------------------------------------------------------
 
-_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9._:-]+)""", re.I)
 _SAVED_FROM = re.compile(r"<!--\s*saved from url=\(\d+\)\s*(\S+?)\s*-->", re.I)
 
 
 def declared_charset(data: bytes) -> str | None:
-    """The charset a page declares in a ``<meta>`` near its top, as a Python codec name.
+    """The charset a page declares near its top (``<meta>`` or an XML declaration), as a
+    Python codec name; beautifulsoup4's detector finds the declaration.
 
     ISO-8859-1 and ASCII are read as Windows-1252, as browsers do (WHATWG): pages
     that declare Latin-1 routinely contain curly quotes in the 0x80-0x9F range.
     """
-    m = _META_CHARSET.search(data[:8192])
-    if not m:
+    # Imported here: bs4 takes a tenth of a second to load, and only saved pages need it.
+    from bs4.dammit import EncodingDetector
+
+    label = EncodingDetector.find_declared_encoding(data[:8192], is_html=True)
+    if not label:
         return None
-    label = m.group(1).decode("ascii", "replace").lower()
     try:
         name = codecs.lookup(label).name
     except LookupError:
