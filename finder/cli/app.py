@@ -203,9 +203,24 @@ class App:
             from finder.storage import privacy
             from finder.storage.store import open_store
 
+            self.prepare_home()
             privacy.check_permissions(self.home, warn=self.warn)
             self._store = open_store()
         return self._store
+
+    def prepare_home(self) -> None:
+        """Finish a wipe that was cut short, then make sure the folder is finder's own."""
+        from finder.storage import privacy
+
+        finished = privacy.finish_wipe(self.home)
+        if finished is not None:
+            names = ", ".join(p.name for p in finished) or "nothing was left"
+            self.say(f"An earlier `finder wipe` was interrupted; finished it now ({names}).")
+        privacy.claim_home(self.home, paths.given_home())
+        from finder.storage import backup
+
+        for partial in backup.remove_partial(paths.store_file(), older_than=600):
+            self.say(f"Removed {partial.name}, a backup copy cut short earlier (incomplete).")
 
     def close(self) -> None:
         if self._store is not None:
@@ -241,8 +256,8 @@ class App:
         for line in CRISIS_LINES:
             click.echo(f"  {line}", err=True)
         click.echo("", err=True)
-        with contextlib.suppress(OSError):
-            paths.ensure_private_dir(self.home)
+        with contextlib.suppress(OSError, FinderError):
+            self.prepare_home()  # never a file in a folder that is not finder's
             marker.touch(mode=0o600)
 
     def next_step(self) -> str:
