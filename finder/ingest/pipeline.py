@@ -219,6 +219,9 @@ def _run_import(
         except OSError as err:
             result.refused = f"cannot read: {err.strerror}"
             continue
+        except Exception as err:  # a file no importer expected: refused, the rest goes on
+            result.refused = unreadable(err)
+            continue
         result.format = imp.name
         groups.setdefault(imp.name, (imp, []))[1].append(path)
 
@@ -262,7 +265,8 @@ def _run_import(
                 continue
             mapper = getattr(imp.module, "describe_mapping", None)
             if mapper is not None and dry_run:
-                result.mapping = mapper(unit, ParseContext(column_map=column_map or {}))
+                with contextlib.suppress(Exception):  # the records were read: show them
+                    result.mapping = mapper(unit, ParseContext(column_map=column_map or {}))
             result.preview = records[:preview]
             parsed.extend((unit, r) for r in records)
 
@@ -320,7 +324,20 @@ def _parse_unit(
     except OSError as err:
         result.refused = f"cannot read: {err.strerror}"
         return []
+    except Exception as err:  # one bad file never stops the others of the same command
+        result.refused = unreadable(err)
+        return []
     return records
+
+
+def unreadable(err: Exception) -> str:
+    """One line for a file an importer could not cope with (an odd shape it did not expect)."""
+    if isinstance(err, MemoryError | RecursionError):
+        return "too large or too deeply nested to read; nothing imported"
+    if "integer string conversion" in str(err):
+        return "holds a number thousands of digits long; not a therapist list, nothing imported"
+    detail = one_line(str(err), 120)
+    return f"could not be read ({type(err).__name__}{': ' + detail if detail else ''}); nothing imported"
 
 
 def _restore(
@@ -337,6 +354,11 @@ def _restore(
             done = imp.module.restore(store, path, ParseContext(warn=warn))
         except ImportRefused as err:
             result.refused = err.reason
+            continue
+        except (FinderError, OSError):
+            raise
+        except Exception as err:
+            result.refused = unreadable(err)
             continue
         result.imported, result.unchanged = done.imported, done.unchanged
         result.rejected.extend(done.skipped)
