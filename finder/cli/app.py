@@ -270,6 +270,24 @@ class App:
 pass_app = click.make_pass_decorator(App)
 
 
+class Amount(click.FloatRange):
+    """A non-negative amount (miles, dollars) read as written: ``nan`` and ``inf`` are
+    refused rather than read as numbers no therapist could fail or pass."""
+
+    name = "amount"
+
+    def __init__(self) -> None:
+        super().__init__(min=0)
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        import math
+
+        number = super().convert(value, param, ctx)
+        if not math.isfinite(number):
+            self.fail(f"{value!r} is not a number (write it in digits, e.g. 10)", param, ctx)
+        return number
+
+
 def output_options(func: F) -> F:
     """``--json`` / ``--csv`` for machines, a table for people."""
     func = click.option("--csv", "as_csv", is_flag=True, help="CSV on stdout (stable columns).")(

@@ -12,6 +12,8 @@ from typing import Any, TypeVar
 
 import click
 
+from finder.cli.app import Amount
+
 F = TypeVar("F", bound=Callable[..., Any])
 
 #: Option parameter names that the decorator gathers into ``filters``.
@@ -93,11 +95,11 @@ def filter_options(func: F) -> F:
                      help="Minimum IPT evidence: listed, described or credential."),
         click.option("--near", metavar="ZIP", callback=_zip,
                      help="Measure distance from this ZIP."),
-        click.option("--radius", type=click.FloatRange(min=0), metavar="MILES",
+        click.option("--radius", type=Amount(), metavar="MILES",
                      help="Only within this many miles of --near (in person)."),
         click.option("--insurance", multiple=True, callback=_many(), metavar="PLAN",
                      help="Takes this plan (repeat or comma-separate for any of several)."),
-        click.option("--max-fee", type=click.FloatRange(min=0), metavar="DOLLARS",
+        click.option("--max-fee", type=Amount(), metavar="DOLLARS",
                      help="Fee per session at most this."),
         click.option("--sliding-scale", is_flag=True, default=None,
                      help="Offers a sliding scale."),

@@ -10,7 +10,7 @@ from typing import Any
 
 import click
 
-from finder.cli.app import App, echo_json, pass_app
+from finder.cli.app import Amount, App, echo_json, pass_app
 from finder.errors import UsageError
 
 
@@ -85,12 +85,12 @@ def profile_group(ctx: click.Context, label: str | None, as_json: bool) -> None:
 
 @profile_group.command("set")
 @click.option("--zip", "zip_", metavar="ZIP", help="Where the person lives (5-digit ZIP).")
-@click.option("--radius", "radius_miles", type=click.FloatRange(min=0), metavar="MILES",
+@click.option("--radius", "radius_miles", type=Amount(), metavar="MILES",
               help="How far they will travel.")  # fmt: skip
 @click.option("--telehealth", type=click.Choice(["ok", "required", "no"]),
               help="Online sessions: ok, required, or no.")  # fmt: skip
 @click.option("--insurance", multiple=True, metavar="PLAN", help="Insurance plan (repeatable).")
-@click.option("--budget", type=click.FloatRange(min=0), metavar="DOLLARS",
+@click.option("--budget", type=Amount(), metavar="DOLLARS",
               help="Most they can pay per session.")  # fmt: skip
 @click.option("--sliding-scale/--no-sliding-scale", default=None,
               help="A sliding scale is needed.")  # fmt: skip
