@@ -13,6 +13,8 @@ import contextlib
 import gc
 import hashlib
 import os
+import shutil
+import tempfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,7 +22,7 @@ from typing import Any
 
 from finder import importers
 from finder.errors import FinderError, ImportRefused, one_line
-from finder.importers.base import ParseContext, read_head
+from finder.importers.base import ParseContext, read_head, stage
 from finder.ingest.parallel import Background, map_in_halves
 from finder.judge import ipt
 from finder.records import geo
@@ -134,17 +136,59 @@ def run_import(store: Store, paths: Iterable[Path], **options: Any) -> ImportRep
     collection would walk every one of those objects once more. Frozen objects are
     still freed as usual when nothing refers to them.
     """
-    files = expand_paths(paths)
-    enrichment = _Enrichment(files, active=not options.get("dry_run"))
-    was_enabled = gc.isenabled()
-    gc.disable()
+    given = expand_paths(paths)
+    folder = Path(tempfile.mkdtemp(prefix="finder-staged-"))  # private (0700)
     try:
-        return _run_import(store, files, enrichment, **options)
+        files, renamed, refused = _stage_all(given, folder, options.get("warn"))
+        if renamed and options.get("warn") is not None:
+            options["warn"] = _named_as_given(options["warn"], renamed)
+        enrichment = _Enrichment(files, active=not options.get("dry_run"))
+        was_enabled = gc.isenabled()
+        gc.disable()
+        try:
+            report = _run_import(store, files, enrichment, renamed=renamed, **options)
+        finally:
+            enrichment.close()
+            if was_enabled:
+                gc.freeze()
+                gc.enable()
     finally:
-        enrichment.close()
-        if was_enabled:
-            gc.freeze()
-            gc.enable()
+        shutil.rmtree(folder, ignore_errors=True)
+    for result in report.files:
+        result.path = renamed.get(Path(result.path), result.path)
+    report.files[:0] = refused
+    return report
+
+
+def _named_as_given(warn: Callable[[str], None], renamed: dict[Path, str]) -> Callable[[str], None]:
+    def named(message: str) -> None:
+        for copy, original in renamed.items():
+            message = message.replace(str(copy), original)
+        warn(message)
+
+    return named
+
+
+def _stage_all(
+    given: list[Path], folder: Path, warn: Callable[[str], None] | None
+) -> tuple[list[Path], dict[Path, str], list[FileResult]]:
+    """What the importers read (``base.stage``), each copy's original name, the refused."""
+    files: list[Path] = []
+    renamed: dict[Path, str] = {}
+    refused: list[FileResult] = []
+    for path in given:
+        try:
+            ready = stage(path, folder, warn or (lambda message: None))
+        except ImportRefused as err:
+            refused.append(FileResult(str(path), refused=err.reason))
+            continue
+        except OSError as err:
+            refused.append(FileResult(str(path), refused=f"cannot read: {err.strerror}"))
+            continue
+        if ready != path:
+            renamed[ready] = str(path)
+        files.append(ready)
+    return files, renamed, refused
 
 
 #: From this many bytes of input on, the ZIP table is read by a second process while
@@ -203,6 +247,7 @@ def _run_import(
     warn: Callable[[str], None] = lambda message: None,
     progress: ProgressFn | None = None,
     source_label: str | None = None,
+    renamed: dict[Path, str] | None = None,
 ) -> ImportReport:
     report = ImportReport(dry_run=dry_run)
     results: dict[Path, FileResult] = {p: FileResult(str(p)) for p in files}
@@ -272,7 +317,7 @@ def _run_import(
 
     if dry_run or not parsed:
         return report
-    _store_records(store, parsed, results, stamp, source_label, members, enrichment)
+    _store_records(store, parsed, results, stamp, source_label, members, enrichment, renamed or {})
     return report
 
 
@@ -372,6 +417,14 @@ def _enrich_all(many_fields: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
     return [enrich(fields) for fields in many_fields]
 
 
+def _source_name(path: Path, renamed: dict[Path, str]) -> str:
+    # A pipe read into a copy is named as given (/dev/fd/63); a file by its full path.
+    original = renamed.get(path)
+    if original is None:
+        return str(path.resolve())
+    return str(Path(original).resolve()) if Path(original).is_file() else original
+
+
 def scrub_record(record: Record) -> None:
     """No control character from a file is stored, whichever importer read it."""
     record.fields = strip_controls_deep(record.fields)
@@ -392,11 +445,12 @@ def _store_records(
     source_label: str | None,
     members: dict[Path, list[Path]],
     enrichment: _Enrichment,
+    renamed: dict[Path, str],
 ) -> None:
     from finder.judge import merge
 
     hashes = {path: _sha256_many(members.get(path, [path])) for path in {p for p, _ in parsed}}
-    source_paths = {path: source_label or str(path.resolve()) for path in hashes}
+    source_paths = {path: source_label or _source_name(path, renamed) for path in hashes}
     with store.transaction():
         table = store.records
         # The stored dicts themselves (no copies): only read here, and an update replaces
@@ -476,7 +530,7 @@ def _store_records(
         sources = store.sources
         for path, digest in hashes.items():
             result = results[path]
-            source_path = source_label or str(path.resolve())
+            source_path = source_paths[path]
             entry = {
                 "path": source_path,
                 "format": result.format,
