@@ -270,46 +270,6 @@ class App:
 pass_app = click.make_pass_decorator(App)
 
 
-class Amount(click.FloatRange):
-    """A non-negative amount (miles, dollars) read as written: ``nan`` and ``inf`` are
-    refused rather than read as numbers no therapist could fail or pass."""
-
-    name = "amount"
-
-    def __init__(self) -> None:
-        super().__init__(min=0)
-
-    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
-        import math
-
-        number = super().convert(value, param, ctx)
-        if not math.isfinite(number):
-            self.fail(f"{value!r} is not a number (write it in digits, e.g. 10)", param, ctx)
-        return number
-
-
-def output_options(func: F) -> F:
-    """``--json`` / ``--csv`` for machines, a table for people."""
-    func = click.option("--csv", "as_csv", is_flag=True, help="CSV on stdout (stable columns).")(
-        func
-    )
-    func = click.option("--json", "as_json", is_flag=True, help="JSON on stdout (sorted keys).")(
-        func
-    )
-    return func
-
-
-def output_file_option(help: str) -> Callable[[F], F]:
-    """``-o/--output FILE``, shared by the commands that can write a file instead of stdout."""
-    return click.option(
-        "-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help=help
-    )
-
-
-def with_id_arg(func: F) -> F:
-    return click.argument("tid", metavar="ID", type=click.IntRange(min=1))(func)
-
-
 def echo_json(data: Any) -> None:
     import orjson
 

@@ -10,8 +10,9 @@ from typing import Any
 
 import click
 
-from finder.cli.app import App, echo_json, output_options, pass_app, with_id_arg
+from finder.cli.app import App, echo_json, pass_app
 from finder.cli.filters import filter_options
+from finder.cli.options import OutputFormat, output_options, with_id_arg
 from finder.cli.output import ImportProgress, print_import_report
 from finder.errors import UsageError
 
@@ -163,12 +164,12 @@ LIST_COLUMNS = [
 ]  # fmt: skip
 
 
-def emit_rows(rows: list[dict[str, Any]], as_json: bool, as_csv: bool, columns: list[str]) -> bool:
+def emit_rows(rows: list[dict[str, Any]], output: OutputFormat, columns: list[str]) -> bool:
     """Print rows for machines; ``False`` when the caller should draw a table."""
-    if as_json:
+    if output is OutputFormat.JSON:
         echo_json(rows)
         return True
-    if as_csv:
+    if output is OutputFormat.CSV:
         from finder.report.safe import spreadsheet_safe
 
         writer = csv.writer(sys.stdout, lineterminator="\n")
@@ -192,19 +193,15 @@ def _cell(value: Any) -> str:
 @click.command("list")
 @filter_options
 @click.option("--limit", type=click.IntRange(min=1), help="Show at most this many.")
-@output_options
+@output_options()
 @pass_app
-def list_cmd(
-    app: App, filters: dict[str, Any], limit: int | None, as_json: bool, as_csv: bool
-) -> None:
+def list_cmd(app: App, filters: dict[str, Any], limit: int | None, output: OutputFormat) -> None:
     """List therapists with their IPT evidence class (filters as in `finder search`).
 
     finder list --ipt described --near 02139 --radius 10
     """
     from finder.judge import search, therapists
 
-    if as_json and as_csv:
-        raise UsageError("choose one of --json and --csv")
     query = search.override(search.Query(), **filters)
     if query == search.Query():
         found = therapists.load_all(app.store)
@@ -213,7 +210,7 @@ def list_cmd(
     if limit:
         found = found[:limit]
     rows = [summary(t) for t in found]
-    if emit_rows(rows, as_json, as_csv, LIST_COLUMNS):
+    if emit_rows(rows, output, LIST_COLUMNS):
         return
     if not rows:
         app.say("No therapists yet. Start with: finder import FILE")
@@ -239,10 +236,10 @@ def list_cmd(
 
 @click.command("show")
 @with_id_arg
-@click.option("--json", "as_json", is_flag=True, help="JSON on stdout (sorted keys).")
 @click.option("--extra", "show_extra", is_flag=True, help="Also show unmapped source data.")
+@output_options(OutputFormat.TABLE, OutputFormat.JSON)
 @pass_app
-def show_cmd(app: App, tid: int, as_json: bool, show_extra: bool) -> None:
+def show_cmd(app: App, tid: int, show_extra: bool, output: OutputFormat) -> None:
     """Show one therapist: every field, every source, conflicts and IPT evidence.
 
     finder show 12
@@ -251,7 +248,7 @@ def show_cmd(app: App, tid: int, as_json: bool, show_extra: bool) -> None:
     from finder.judge import therapists
 
     therapist = therapists.get(app.store, tid)
-    if as_json:
+    if output is OutputFormat.JSON:
         echo_json(therapist_json(app.store, therapist))
         return
     render_therapist(app, therapist, show_extra=show_extra)

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from finder.errors import UsageError
-from finder.ingest.pipeline import enrich
+from finder.judge.enrich import enrich
 from finder.records import normalize
 from finder.records.models import FIELDS, Kind, Source, SourceKind, now_iso
 from finder.storage.store import Store

@@ -24,7 +24,7 @@ from finder import importers
 from finder.errors import FinderError, ImportRefused, one_line
 from finder.importers.base import ParseContext, read_head, stage
 from finder.ingest.parallel import Background, map_in_halves
-from finder.judge import ipt
+from finder.judge.enrich import enrich
 from finder.records import geo
 from finder.records.models import Record, RowError, SourceKind, now_iso
 from finder.records.normalize.text import strip_controls, strip_controls_deep
@@ -90,18 +90,6 @@ def expand_paths(paths: Iterable[Path]) -> list[Path]:
         else:
             raise ImportRefused(path, "no such file or folder")
     return out
-
-
-def enrich(fields: dict[str, Any]) -> dict[str, Any]:
-    """What finder works out once per record at import: IPT evidence and coordinates."""
-    extra: dict[str, Any] = {"ipt": ipt.assess(fields).to_dict()}
-    if fields.get("lat") is None and fields.get("zip"):
-        point = geo.zip_point(fields["zip"])
-        if point is not None:
-            extra["geo"] = [point[0], point[1], "zip"]
-    elif fields.get("lat") is not None and fields.get("lon") is not None:
-        extra["geo"] = [fields["lat"], fields["lon"], "source"]
-    return extra
 
 
 def _sha256_many(paths: list[Path]) -> str:

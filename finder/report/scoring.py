@@ -65,7 +65,7 @@ def ipt_evidence(f: Facts) -> Judged:
 
 
 def cost(f: Facts) -> Judged:
-    from finder.report.compare_rows import expected_cost
+    from finder.report.cost import expected_cost
 
     budget = f.profile.budget
     if not budget:
