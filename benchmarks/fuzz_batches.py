@@ -44,13 +44,39 @@ def real_seeds() -> dict[str, list[tuple[str, bytes]]]:
     return found
 
 
+def run_importer(
+    name: str, seeds: list[tuple[str, bytes]], examples: int, failures: list[str]
+) -> int:
+    """Run ``examples`` hostile cases seeded by ``seeds``; failures are appended, not raised."""
+    from hypothesis import HealthCheck, given, settings
+    from test_fuzz_batches import hostile, import_beside_good
+
+    folder = Path(tempfile.mkdtemp(prefix=f"fuzz-{name}-"))
+    cases = 0
+
+    @settings(
+        max_examples=examples, derandomize=True, deadline=None, database=None,
+        suppress_health_check=list(HealthCheck),
+    )  # fmt: skip
+    @given(case=hostile(seeds))
+    def check(case: tuple[str, bytes]) -> None:
+        nonlocal cases
+        cases += 1
+        try:
+            import_beside_good(folder, *case)
+        except Exception as err:  # counted, not raised: the run goes on
+            failures.append(f"{name}: {type(err).__name__}: {str(err)[:200]}")
+            traceback.print_exc(limit=3)
+
+    check()
+    return cases
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--examples", type=int, default=400, help="cases per importer")
     args = parser.parse_args()
 
-    from hypothesis import HealthCheck, given, settings
-    from test_fuzz_batches import hostile, import_beside_good
     from test_fuzz_importers import SEEDS
 
     seeds = {name: list(found) for name, found in SEEDS.items()}
@@ -61,25 +87,7 @@ def main() -> int:
     started = time.perf_counter()
     cpu = time.process_time()
     for name in sorted(seeds):
-        folder = Path(tempfile.mkdtemp(prefix=f"fuzz-{name}-"))
-
-        @settings(
-            max_examples=args.examples, derandomize=True, deadline=None, database=None,
-            suppress_health_check=list(HealthCheck),
-        )  # fmt: skip
-        @given(case=hostile(seeds[name]))
-        def check(case: tuple[str, bytes]) -> None:
-            nonlocal cases
-            cases += 1
-            try:
-                import_beside_good(folder, *case)
-            except BaseException as err:  # counted, not raised: the run goes on
-                if isinstance(err, KeyboardInterrupt):
-                    raise
-                failures.append(f"{name}: {type(err).__name__}: {str(err)[:200]}")
-                traceback.print_exc(limit=3)
-
-        check()
+        cases += run_importer(name, seeds[name], args.examples, failures)
         print(f"{name:>18}: {len(seeds[name])} seed(s), {len(failures)} failure(s) so far")
     wall = time.perf_counter() - started
     print(f"{cases} cases in {wall:.0f}s wall, {time.process_time() - cpu:.0f}s CPU "

@@ -10,6 +10,7 @@ import contextlib
 import functools
 import io
 import os
+import re
 import signal
 import sys
 from collections.abc import Callable, Iterator
@@ -91,6 +92,10 @@ def handle_errors() -> Iterator[None]:
         ) from None
 
 
+#: The only characters ``visible`` changes in ASCII text (the rest of its work is Unicode).
+_ASCII_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f]")
+
+
 class VisibleText(io.TextIOBase):
     """A text stream that shows control characters instead of sending them (``\\x1b``).
 
@@ -103,6 +108,9 @@ class VisibleText(io.TextIOBase):
         self.raw = raw
 
     def write(self, text: str) -> int:
+        if text.isascii() and not _ASCII_CONTROL.search(text):
+            self.raw.write(text)  # most output: no need to load the sanitiser for it
+            return len(text)
         from finder.records.normalize.text import visible
 
         self.raw.write(visible(text))
