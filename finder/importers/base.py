@@ -170,10 +170,13 @@ def stage(path: Path, folder: Path, warn: Callable[[str], None]) -> Path:
     head = read_head(path)
     if path.stat().st_size > DEFAULT_MAX_BYTES:
         return path  # its importer refuses it (or streams it) without this reading it first
-    if head.startswith(b"PK") or looks_utf16_without_bom(head) or head.startswith(
-        (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
-    ):  # fmt: skip
-        return path  # a workbook, or text whose every other byte is 0
+    if (
+        head.startswith((b"PK", b"\x89PNG", b"%PDF", b"\x1f\x8b", b"GIF8", b"\xff\xd8\xff"))
+        or head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE))
+        or looks_utf16_without_bom(head)
+        or head.count(b"\0") > 16 + len(head) // 100
+    ):
+        return path  # a workbook, an image, UTF-16 text or a binary file: named as it is
     if b"\0" not in head and not _has_nul(path):
         return path
     return _copy(path, folder, warn, stream=False)
