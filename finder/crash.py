@@ -37,6 +37,10 @@ def _short(filename: str) -> str:
 
 
 def write_report(err: BaseException) -> Path | None:
+    from finder.storage.privacy import is_marked
+
+    if not is_marked(paths.data_dir()):
+        return None  # not finder's folder (or not made yet): write nothing there
     try:
         folder = paths.ensure_private_dir(paths.data_dir() / "crash-reports")
         stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%f")

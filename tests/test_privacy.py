@@ -50,8 +50,8 @@ def test_loosened_permissions_are_fixed_with_a_warning(finder_home: Path) -> Non
     code, _, err = invoke("list", "--json")
     assert code == 0
     assert err == (
-        f"Warning: 3 item(s) in {finder_home} were readable by other users; "
-        "permissions reset to owner-only\n"
+        "Warning: finder's own files were readable by other users; made private (owner "
+        f"only): {finder_home}, backups, finder.json\n"
     )
     assert (mode(finder_home), mode(finder_home / "finder.json")) == (0o700, 0o600)
     assert mode(finder_home / "backups") == 0o700
@@ -160,12 +160,12 @@ def test_wipe_deletes_finder_data_backups_included(finder_home: Path) -> None:
     assert not finder_home.exists()
     lines = err.splitlines()
     assert lines[0] == (
-        f"This deletes everything finder keeps in {finder_home}: .welcomed, backups, "
-        "crash-reports, finder.json, finder.json.lock."
+        f"This deletes everything finder keeps in {finder_home}: .finder-data, .welcomed, "
+        "backups, crash-reports, finder.json, finder.json.lock."
     )
     assert "That includes the backups: nothing can be restored afterwards." in lines
-    assert lines[-3].endswith(f"Deleted: .welcomed, backups, crash-reports, finder.json, "
-                              f"finder.json.lock (in {finder_home}).")  # fmt: skip
+    assert lines[-3].endswith(f"Deleted: .finder-data, .welcomed, backups, crash-reports, "
+                              f"finder.json, finder.json.lock (in {finder_home}).")  # fmt: skip
     assert lines[-2].startswith("Copies outside the data folder are not touched")
     assert lines[-1].startswith("Deleted files may still be recoverable from the disk")
     code, out, _ = invoke("list", "--json")
@@ -175,6 +175,7 @@ def test_wipe_deletes_finder_data_backups_included(finder_home: Path) -> None:
 def test_wipe_leaves_files_that_are_not_finders(finder_home: Path) -> None:
     """FINDER_HOME may point at a folder that holds other things: those are never deleted."""
     populated(finder_home)
+    assert invoke("list")[0] == 0  # finder has marked the folder as its own
     mine = finder_home / "my-own-notes.txt"
     mine.write_text("not finder's")
     code, _, err = invoke("wipe", "--yes")

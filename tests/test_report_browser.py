@@ -47,13 +47,26 @@ PAGE_SIZES = {
 }
 
 
+#: Headless Chromium with nothing to say to the internet: background networking off, and
+#: every host name resolved to nothing (the suite's socket guard does not reach a child
+#: process; ``test_chromium_connects_to_nothing_outside_loopback`` checks these do).
+CHROMIUM_FLAGS = (
+    "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--disable-domain-reliability", "--disable-breakpad", "--no-pings",
+    "--disable-client-side-phishing-detection", "--disable-default-apps",
+    "--disable-features=OptimizationHints,MediaRouter,Translate,AutofillServerCommunication",
+    "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE localhost",
+)  # fmt: skip
+
+
+def chromium_command(tmp_path: Path, *args: str) -> list[str]:
+    return [str(CHROMIUM), *CHROMIUM_FLAGS, f"--user-data-dir={tmp_path / 'chromium-profile'}",
+            *args]  # fmt: skip
+
+
 def chromium(tmp_path: Path, *args: str) -> str:
-    profile = tmp_path / "chromium-profile"
-    command = [
-        str(CHROMIUM), "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync",
-        f"--user-data-dir={profile}", *args,
-    ]  # fmt: skip
+    command = chromium_command(tmp_path, *args)
     done = subprocess.run(command, capture_output=True, text=True, timeout=120, check=False)
     assert done.returncode == 0, done.stderr[-2000:]
     return done.stdout
@@ -214,3 +227,33 @@ def html_unescape(text: str) -> str:
     import html
 
     return html.unescape(text)
+
+
+_CONNECT = re.compile(r"connect\(\d+, \{sa_family=(AF_INET6?), (?:sin6?_port=htons\(\d+\), )?"
+                      r"(?:inet_pton\(AF_INET6?, |sin_addr=inet_addr\()?\"([^\"]+)\"")  # fmt: skip
+
+
+@pytest.mark.skipif(shutil.which("strace") is None, reason="strace not installed")
+def test_chromium_connects_to_nothing_outside_loopback(tmp_path: Path) -> None:
+    """The browser tests' Chromium, traced: every internet socket it opens is loopback.
+
+    A page that asks for an outside host (an image on example.org) must not reach it.
+    """
+    page = tmp_path / "page.html"
+    page.write_text(
+        '<html><body><img src="https://www.google.com/favicon.ico">'
+        '<script>fetch("https://example.org/x")</script>Report</body></html>'
+    )
+    trace = tmp_path / "trace.txt"
+    command = ["strace", "-f", "-e", "trace=connect", "-o", str(trace),
+               *chromium_command(tmp_path, "--virtual-time-budget=3000", "--dump-dom",
+                                 page.as_uri())]  # fmt: skip
+    done = subprocess.run(command, capture_output=True, text=True, timeout=120, check=False)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert "Report" in done.stdout
+    outside = [
+        (family, address)
+        for family, address in _CONNECT.findall(trace.read_text())
+        if not (address.startswith("127.") or address in ("::1", "::ffff:127.0.0.1", "0.0.0.0"))
+    ]
+    assert outside == []

@@ -17,7 +17,7 @@ from typing import Any
 import click
 
 from finder import __version__
-from finder.cli.app import GUIDE, App, Group, handle_errors
+from finder.cli.app import GUIDE, App, Group, guard_output, handle_errors, interruptible
 
 # name -> (module:function, one-line help). Order here is the order of the help screen.
 COMMANDS: dict[str, tuple[str, str]] = {
@@ -108,6 +108,7 @@ def cli(ctx: click.Context, home: Path | None) -> None:
     app = App(home=home)
     ctx.obj = app
     ctx.call_on_close(app.close)
+    ctx.call_on_close(guard_output())
     app.first_run_notice()
     if ctx.invoked_subcommand is None:
         click.echo(GUIDE.format(next=app.next_step()))
@@ -115,7 +116,12 @@ def cli(ctx: click.Context, home: Path | None) -> None:
 
 def main(argv: list[str] | None = None) -> None:
     """Run the CLI: one-line errors for user mistakes, a crash report for bugs."""
-    cli.main(args=argv, prog_name="finder")
+    interruptible()
+    restore = guard_output()
+    try:
+        cli.main(args=argv, prog_name="finder")
+    finally:
+        restore()
 
 
 def entry() -> None:

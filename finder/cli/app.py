@@ -8,11 +8,14 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import io
 import os
+import re
+import signal
 import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, TextIO, TypeVar
 
 import click
 
@@ -83,6 +86,11 @@ class FinderClickError(click.ClickException):
         # click declares exit_code on the class; each error carries its own.
         setattr(self, "exit_code", exit_code)  # noqa: B010
 
+    def format_message(self) -> str:
+        from finder.records.normalize.text import visible
+
+        return visible(self.message)
+
 
 @contextlib.contextmanager
 def handle_errors() -> Iterator[None]:
@@ -111,6 +119,106 @@ def handle_errors() -> Iterator[None]:
         ) from None
 
 
+#: The only characters ``visible`` changes in ASCII text (the rest of its work is Unicode).
+_ASCII_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f]")
+
+
+class VisibleText(io.TextIOBase):
+    """A text stream that shows control characters instead of sending them (``\\x1b``).
+
+    Installed over stdout and stderr for the length of a command, so that no name, bio,
+    note or error message can move the cursor, clear the screen or plant a link on the
+    person's terminal, whatever path it took to get there.
+    """
+
+    def __init__(self, raw: TextIO) -> None:
+        self.raw = raw
+
+    def write(self, text: str) -> int:
+        if text.isascii() and not _ASCII_CONTROL.search(text):
+            self.raw.write(text)  # most output: no need to load the sanitiser for it
+            return len(text)
+        from finder.records.normalize.text import visible
+
+        self.raw.write(visible(text))
+        return len(text)
+
+    def flush(self) -> None:
+        self.raw.flush()
+
+    def writable(self) -> bool:
+        return True
+
+    def isatty(self) -> bool:
+        return self.raw.isatty()
+
+    def fileno(self) -> int:
+        return self.raw.fileno()
+
+    @property
+    def encoding(self) -> str:  # type: ignore[override]
+        return getattr(self.raw, "encoding", None) or "utf-8"
+
+    @property
+    def errors(self) -> str | None:  # type: ignore[override]
+        return getattr(self.raw, "errors", None)
+
+    @property
+    def buffer(self) -> Any:
+        # Bytes written here bypass the filter: only for payloads made safe already
+        # (``finder export`` escapes its JSON itself).
+        return self.raw.buffer
+
+
+def guard_output() -> Callable[[], None]:
+    """Put ``VisibleText`` over stdout and stderr; returns the function that takes it off."""
+    saved = sys.stdout, sys.stderr
+    if not isinstance(sys.stdout, VisibleText):
+        sys.stdout = VisibleText(sys.stdout)
+    if not isinstance(sys.stderr, VisibleText):
+        sys.stderr = VisibleText(sys.stderr)
+
+    def restore() -> None:
+        with contextlib.suppress(Exception):
+            sys.stdout.flush()
+            sys.stderr.flush()
+        sys.stdout, sys.stderr = saved
+
+    return restore
+
+
+def safe_console(file: TextIO, **options: Any) -> Console:
+    """A rich console that shows control characters in what it prints (``\\x1b``).
+
+    Rich writes its own colour codes; the text it is given is made visible segment by
+    segment, so a name can never add codes of its own.
+    """
+    from rich.console import Console
+    from rich.segment import Segment
+
+    from finder.records.normalize.text import visible
+
+    class SafeConsole(Console):
+        def _render_buffer(self, buffer: Any) -> str:
+            return super()._render_buffer(
+                s if s.control else Segment(visible(s.text), s.style) for s in buffer
+            )
+
+    return SafeConsole(file=file, **options)
+
+
+def raw_stream(stream: TextIO) -> TextIO:
+    """The stream under a ``VisibleText`` (for rich, which sanitises by itself)."""
+    return stream.raw if isinstance(stream, VisibleText) else stream
+
+
+def interruptible() -> None:
+    """Ctrl-C stops finder, even when its parent started it with SIGINT ignored
+    (``make test &`` from a script): Python keeps an inherited "ignore"."""
+    with contextlib.suppress(ValueError, OSError):  # not the main thread
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+
+
 class App:
     """Per-run state: the data folder, the store (opened on first use), consoles."""
 
@@ -130,9 +238,24 @@ class App:
             from finder.storage import privacy
             from finder.storage.store import open_store
 
+            self.prepare_home()
             privacy.check_permissions(self.home, warn=self.warn)
             self._store = open_store()
         return self._store
+
+    def prepare_home(self) -> None:
+        """Finish a wipe that was cut short, then make sure the folder is finder's own."""
+        from finder.storage import privacy
+
+        finished = privacy.finish_wipe(self.home)
+        if finished is not None:
+            names = ", ".join(p.name for p in finished) or "nothing was left"
+            self.say(f"An earlier `finder wipe` was interrupted; finished it now ({names}).")
+        privacy.claim_home(self.home, paths.given_home())
+        from finder.storage import backup
+
+        for partial in backup.remove_partial(paths.store_file(), older_than=600):
+            self.say(f"Removed {partial.name}, a backup copy cut short earlier (incomplete).")
 
     def close(self) -> None:
         if self._store is not None:
@@ -143,15 +266,11 @@ class App:
 
     @functools.cached_property
     def err(self) -> Console:
-        from rich.console import Console
-
-        return Console(stderr=True, highlight=False, soft_wrap=True)
+        return safe_console(raw_stream(sys.stderr), highlight=False, soft_wrap=True)
 
     @functools.cached_property
     def out(self) -> Console:
-        from rich.console import Console
-
-        return Console(highlight=False)
+        return safe_console(raw_stream(sys.stdout), highlight=False)
 
     def say(self, message: str) -> None:
         """Chatter for the person: stderr, so stdout stays data."""
@@ -172,8 +291,8 @@ class App:
         for line in CRISIS_LINES:
             click.echo(f"  {line}", err=True)
         click.echo("", err=True)
-        with contextlib.suppress(OSError):
-            paths.ensure_private_dir(self.home)
+        with contextlib.suppress(OSError, FinderError):
+            self.prepare_home()  # never a file in a folder that is not finder's
             marker.touch(mode=0o600)
 
     def next_step(self) -> str:

@@ -104,6 +104,10 @@ def wipe_cmd(app: App, yes: bool) -> None:
     """
     from finder.storage import privacy
 
+    if not app.home.exists():
+        app.say(f"Nothing to delete: {app.home} does not exist.")
+        return
+    app.prepare_home()  # refuses a folder that is not finder's before anything is listed
     plan = privacy.plan_wipe(app.home)
     if not plan.delete:
         app.say(f"Nothing to delete: {app.home} holds no finder data.")

@@ -4,7 +4,8 @@
   it) handed to the command as one ``output: OutputFormat``;
 - ``for_profile_option``: ``--for LABEL``, whose profile (default: the active one), as ``label``;
 - ``with_id_arg``: the therapist ``ID`` argument, as ``tid``;
-- ``output_file_option(help)``: ``-o/--output FILE``.
+- ``output_file_option(help)``: ``-o/--output FILE``;
+- ``Amount``: a non-negative number of miles or dollars, never ``nan`` or ``inf``.
 """
 
 from __future__ import annotations
@@ -110,3 +111,21 @@ def output_file_option(help: str) -> Callable[[F], F]:
     return click.option(
         "-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help=help
     )
+
+
+class Amount(click.FloatRange):
+    """A non-negative amount (miles, dollars) read as written: ``nan`` and ``inf`` are
+    refused rather than read as numbers no therapist could fail or pass."""
+
+    name = "amount"
+
+    def __init__(self) -> None:
+        super().__init__(min=0)
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        import math
+
+        number = super().convert(value, param, ctx)
+        if not math.isfinite(number):
+            self.fail(f"{value!r} is not a number (write it in digits, e.g. 10)", param, ctx)
+        return number

@@ -92,6 +92,8 @@ def _list_formats(ctx: click.Context, _param: click.Parameter, value: bool) -> N
               help="PDF directories: read every section, not only behavioral health.")  # fmt: skip
 @click.option("--max-pages", type=WholeNumber("pages", 1, 1000), default=20, show_default=True,
               help="URLs: most pages of a FHIR searchset to follow.")  # fmt: skip
+@click.option("--timeout", type=click.FloatRange(min=1, max=86400), default=120, show_default=True,
+              metavar="SECONDS", help="URLs: give up the whole fetch after this long.")  # fmt: skip
 @click.option(
     "--list-formats", is_flag=True, expose_value=False, is_eager=True, callback=_list_formats,
     help="List the formats finder reads, then exit.",
@@ -109,6 +111,7 @@ def import_cmd(
     pdf_pages: str | None,
     all_specialties: bool,
     max_pages: int,
+    timeout: float,
 ) -> None:
     """Import therapist lists, saved directory pages, NPPES, FHIR and vCards.
 
@@ -135,7 +138,8 @@ def import_cmd(
     if urls:
         from finder.cli.verify import import_urls
 
-        import_urls(app, urls, fmt=fmt, column_map=mapping, dry_run=dry_run, max_pages=max_pages)
+        import_urls(app, urls, fmt=fmt, column_map=mapping, dry_run=dry_run,
+                    max_pages=max_pages, timeout=timeout)  # fmt: skip
     if files:
         _import_files(
             app, files, fmt, mapping, dry_run, all_taxonomies or all_specialties, pdf_pages,

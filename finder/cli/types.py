@@ -69,6 +69,9 @@ class TherapistId(click.ParamType):
         return number
 
 
+_PLAIN_NUMBER = re.compile(r"\d+(?:\.\d*)?(?:[eE][+-]?\d+)?")
+
+
 class Money(click.ParamType):
     """An amount of dollars: ``150``, ``$150``, ``150.00``, ``$1,200``."""
 
@@ -85,6 +88,8 @@ class Money(click.ParamType):
             text = str(value).strip()
             if text.startswith("-"):
                 self.fail(f"{text!r}: an amount of money is 0 or more", param, ctx)
+            if _PLAIN_NUMBER.fullmatch(text):  # "1e3" is 1000 as written, not 1 to 3
+                return float(text)
             low, high = money(text) if re.search(r"\d", text) else (None, None)
             if low is not None and low != high:
                 self.fail(f"{text!r} is a range: give one amount, like 150", param, ctx)

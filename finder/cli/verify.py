@@ -144,14 +144,16 @@ def import_urls(
     column_map: dict[str, str],
     dry_run: bool,
     max_pages: int,
+    timeout: float,
 ) -> None:
     """`finder import URL...`: fetch each URL (online) and import it like a saved file."""
     from finder.cli.output import print_import_report
     from finder.ingest import fetch
+    from finder.online.net import redact
 
     checked = [fetch.check_url(url) for url in urls]  # refuse bad URLs before any request
     for url in checked:
-        app.say(f"Fetching {url} (online: only this URL and its next pages are requested)")
+        app.say(f"Fetching {redact(url)} (online: only this URL and its next pages are requested)")
         report = fetch.import_url(
             app.store,
             url,
@@ -159,6 +161,7 @@ def import_urls(
             column_map=column_map,
             dry_run=dry_run,
             max_pages=max_pages,
+            timeout=timeout,
             warn=app.warn,
             say=app.say,
         )

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import codecs
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -146,3 +146,107 @@ def error_page_reason(text: str) -> str | None:
     if not m:
         return None
     return f"this is a saved error page ({sample[:60]!r}), not a therapist page; nothing imported"
+
+
+# --- what is handed to the importers -----------------------------------------------------------
+# Importers read regular files. A named pipe or a process substitution (`<(cat list.csv)`)
+# is read as a stream into a private copy, within the size limit; a device (/dev/zero) or
+# a socket is refused. NUL bytes, which no therapist list holds and which make a text file
+# look binary, are dropped from a copy, with a warning naming the line.
+
+STREAM_WAIT = 30.0  # seconds a pipe may stay silent before it is given up
+_COPY_CHUNK = 1 << 20
+
+
+def stage(path: Path, folder: Path, warn: Callable[[str], None]) -> Path:
+    """The file the importers should read for ``path``: itself, or a copy in ``folder``."""
+    import stat
+
+    mode = path.stat().st_mode
+    if stat.S_ISFIFO(mode):
+        return _copy(path, folder, warn, stream=True)
+    if not stat.S_ISREG(mode):
+        raise ImportRefused(
+            path,
+            "is a device or a socket, not a file; save what it holds to a file and import that",
+        )
+    head = read_head(path)
+    if path.stat().st_size > DEFAULT_MAX_BYTES:
+        return path  # its importer refuses it (or streams it) without this reading it first
+    if (
+        head.startswith((b"PK", b"\x89PNG", b"%PDF", b"\x1f\x8b", b"GIF8", b"\xff\xd8\xff"))
+        or head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE))
+        or looks_utf16_without_bom(head)
+        or head.count(b"\0") > 16 + len(head) // 100
+    ):
+        return path  # a workbook, an image, UTF-16 text or a binary file: named as it is
+    if b"\0" not in head and not _has_nul(path):
+        return path
+    return _copy(path, folder, warn, stream=False)
+
+
+def _has_nul(path: Path) -> bool:
+    with open(path, "rb") as fh:
+        return any(b"\0" in chunk for chunk in iter(lambda: fh.read(_COPY_CHUNK), b""))
+
+
+def _copy(path: Path, folder: Path, warn: Callable[[str], None], *, stream: bool) -> Path:
+    import os
+
+    target = folder / f"{len(list(folder.iterdir())):04d}-{path.name or 'stream'}"
+    lines: list[int] = []
+    line = 1
+    size = 0
+    fd = os.open(path, os.O_RDONLY | (os.O_NONBLOCK if stream else 0))
+    try:
+        with open(target, "wb") as out:
+            os.chmod(target, 0o600)
+            chunks = _chunks(fd, path) if stream else iter(lambda: os.read(fd, _COPY_CHUNK), b"")
+            for chunk in chunks:
+                size += len(chunk)
+                if size > DEFAULT_MAX_BYTES:
+                    raise ImportRefused(
+                        path, f"passed the {human_size(DEFAULT_MAX_BYTES)} limit while being "
+                        "read; is it really a therapist list?",
+                    )  # fmt: skip
+                if b"\0" in chunk:
+                    pieces = chunk.split(b"\n")  # piece i is on line `line + i`
+                    lines.extend(line + i for i, piece in enumerate(pieces) if b"\0" in piece)
+                    chunk = chunk.replace(b"\0", b"")
+                line += chunk.count(b"\n")
+                out.write(chunk)
+    finally:
+        os.close(fd)
+    if stream and size == 0:
+        raise ImportRefused(path, "nothing was written to this pipe; nothing imported")
+    lines = sorted(set(lines))
+    if lines:
+        more = f" (and {len(lines) - 1} more line(s))" if len(lines) > 1 else ""
+        warn(f"{path}: NUL bytes dropped on line {lines[0]}{more}")
+    return target
+
+
+def _chunks(fd: int, path: Path) -> Iterator[bytes]:
+    """What a pipe delivers, until its writer closes it; silence over STREAM_WAIT ends it."""
+    import os
+    import select
+
+    try:
+        first = os.read(fd, _COPY_CHUNK)
+    except BlockingIOError:
+        first = None  # a writer is there, it has not written yet
+    if first == b"":
+        return  # no writer at all: an empty pipe, said by the caller
+    if first:
+        yield first
+    while True:
+        ready, _, _ = select.select([fd], [], [], STREAM_WAIT)
+        if not ready:
+            raise ImportRefused(path, f"the pipe sent nothing for {STREAM_WAIT:g}s; stopped")
+        try:
+            chunk = os.read(fd, _COPY_CHUNK)
+        except BlockingIOError:
+            continue
+        if not chunk:
+            return
+        yield chunk

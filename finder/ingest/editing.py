@@ -8,6 +8,7 @@ re-merge cannot move it.
 
 from __future__ import annotations
 
+import re
 import uuid
 from dataclasses import dataclass
 from typing import Any
@@ -82,6 +83,12 @@ class EditResult:
     display: str
 
 
+#: Numbers finder's readers would take only part of ("1e5" read as 1): refused instead.
+_UNREAD_NUMBER = re.compile(
+    r"\d[eE][-+]?\d|\d_\d|\b0[xXbBoO][0-9a-fA-F]|\d\.\d+\.\d|\b(?:nan|inf(?:inity)?)\b", re.I
+)
+
+
 def edit_field(store: Store, tid: int, name: str, value: str | None) -> EditResult:
     """Set (or with ``value=None`` clear) the user's own value of one field."""
     from finder.judge import therapists
@@ -91,6 +98,11 @@ def edit_field(store: Store, tid: int, name: str, value: str | None) -> EditResu
     if value is not None:
         if field == "name":
             normalised, _ = normalize.split_name(value)
+        elif FIELDS[field][0] in (Kind.MONEY, Kind.NUMBER) and _UNREAD_NUMBER.search(value):
+            raise UsageError(
+                f"cannot read {value!r} as {field}: write the number in digits "
+                "(e.g. 150 or 150.50), as it should be stored"
+            )
         else:
             normalised = normalize.field_value(field, value)
         if normalised is None and FIELDS[field][0] is Kind.BOOL:

@@ -18,9 +18,11 @@ as the source, so provenance reads "this URL, fetched then".
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import tempfile
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -37,6 +39,10 @@ if TYPE_CHECKING:
 MAX_BYTES_ENV: Final = "FINDER_FETCH_MAX_BYTES"
 DEFAULT_MAX_BYTES: Final = 100 * 1024 * 1024
 DEFAULT_MAX_PAGES: Final = 20
+#: ``finder import URL --timeout``: the whole fetch, every page and redirect, in seconds.
+DEFAULT_TIMEOUT: Final = 120.0
+#: A download folder this old is one a killed import left behind (a live one is younger).
+STALE_SECONDS: Final = 3600.0
 
 #: Directory sites whose terms forbid scraping or automated downloads (domain -> name).
 FORBIDDING: Final[dict[str, str]] = {
@@ -88,16 +94,16 @@ def forbidding_site(url: str) -> str | None:
 
 def check_url(url: str) -> str:
     """Refuse what must not be fetched: non-http(s) URLs and directories that forbid it."""
-    from finder.online.net import check_http_url
+    from finder.online.net import check_http_url, redact
 
     try:
         url = check_http_url(url)
     except NetworkError as err:
-        raise ImportRefused(url, str(err).split(": ", 1)[-1]) from None
+        raise ImportRefused(redact(url)[:200], str(err).split(": ", 1)[-1]) from None
     name = forbidding_site(url)
     if name:
         raise ImportRefused(
-            url,
+            redact(url),
             f"{name} does not allow automated downloads, so finder will not fetch it; open the "
             "page in your browser, save it (File > Save Page As), then: finder import FILE",
         )
@@ -172,21 +178,27 @@ def fetch(
     limit: int | None = None,
     warn: Callable[[str], None] = lambda message: None,
     say: Callable[[str], None] = lambda message: None,
+    timeout: float = DEFAULT_TIMEOUT,
 ) -> Fetched:
-    """Download ``url`` (and the pages of a FHIR searchset) into ``folder``."""
+    """Download ``url`` (and the pages of a FHIR searchset) into ``folder``, all within
+    ``timeout`` seconds. Messages name the URL without any ``user:password@``."""
     import orjson
 
+    from finder.online.net import redact
+
     url = check_url(url)
+    deadline = (client.clock() + timeout, timeout)
+    shown = redact(url)
     cap = limit or max_bytes()
     out = Fetched(url)
     seen = {url}
     current = url
     while True:
-        download = client.download(current, folder, cap, guard=check_url)
+        download = client.download(current, folder, cap, guard=check_url, deadline=deadline)
         path = download.path.with_name(f"page-{out.pages + 1:04d}{_suffix(download)}")
         download.path.rename(path)
         out.files.append(path)
-        say(f"Fetched {download.url if out.pages == 1 else f'page {out.pages}'} "
+        say(f"Fetched {redact(download.url) if out.pages == 1 else f'page {out.pages}'} "
             f"({_size(download.size)})")  # fmt: skip
         bundle = _bundle(path)
         target = _next_link(bundle) if bundle is not None else None
@@ -194,16 +206,16 @@ def fetch(
             return out
         following = urljoin(download.url, target)
         if urlsplit(following).netloc != urlsplit(url).netloc:
-            warn(f"{url}: the next page is on another host ({urlsplit(following).netloc}); "
+            warn(f"{shown}: the next page is on another host ({urlsplit(following).netloc}); "
                  "not followed")  # fmt: skip
             return out
         if following in seen:
-            warn(f"{url}: the next page link points back to a page already fetched; stopped")
+            warn(f"{shown}: the next page link points back to a page already fetched; stopped")
             return out
         if out.pages >= max_pages:
             out.more = True
             warn(
-                f"{url}: stopped after {max_pages} page(s) (--max-pages); the search has more "
+                f"{shown}: stopped after {max_pages} page(s) (--max-pages); the search has more "
                 "results: raise --max-pages or narrow the search"
             )
             return out
@@ -220,24 +232,30 @@ def import_url(
     column_map: dict[str, str] | None = None,
     dry_run: bool = False,
     max_pages: int = DEFAULT_MAX_PAGES,
+    timeout: float = DEFAULT_TIMEOUT,
     warn: Callable[[str], None] = lambda message: None,
     say: Callable[[str], None] = lambda message: None,
     client: Client | None = None,
 ) -> ImportReport:
-    """Fetch ``url`` and import it with the URL as the source; temporary files are removed."""
+    """Fetch ``url`` and import it with the URL as the source; temporary files are removed
+    whatever happens. The source is stored without any ``user:password@`` in the URL."""
     from finder.ingest.pipeline import run_import
     from finder.online.net import Client as NetClient
+    from finder.online.net import redact
     from finder.storage import paths
 
     url = check_url(url)
+    shown = redact(url)
     downloads = paths.ensure_private_dir(paths.data_dir() / "downloads")
+    for stale in remove_stale_downloads(downloads):
+        say(f"Removed {stale.name}, a download an interrupted import left behind.")
     folder = Path(tempfile.mkdtemp(prefix="fetch-", dir=downloads))
     own = client is None
     net = client or NetClient()
     try:
-        fetched = fetch(net, url, folder, max_pages=max_pages, warn=warn, say=say)
+        fetched = fetch(net, url, folder, max_pages=max_pages, warn=warn, say=say, timeout=timeout)
         labels = {
-            path: url if fetched.pages == 1 else f"{url} (page {n})"
+            path: shown if fetched.pages == 1 else f"{shown} (page {n})"
             for n, path in enumerate(fetched.files, start=1)
         }
 
@@ -245,7 +263,7 @@ def import_url(
             # Importers name the file they read: name the URL instead of a temporary file.
             for path, label in labels.items():
                 message = message.replace(str(path), label).replace(path.name, label)
-            warn(message.replace(str(folder), url))
+            warn(message.replace(str(folder), shown))
 
         report = run_import(
             store,
@@ -254,19 +272,33 @@ def import_url(
             column_map=column_map,
             dry_run=dry_run,
             warn=page_warn,
-            source_label=url,
+            source_label=shown,
         )
     finally:
         if own:
             net.close()
         shutil.rmtree(folder, ignore_errors=True)
+        with contextlib.suppress(OSError):
+            downloads.rmdir()  # when no other import is using it
     for result in report.files:
         if Path(result.path) in labels:
             result.path = labels[Path(result.path)]
         elif result.path.startswith(str(folder)):
             # The pages of one search are read as one set (references join across them).
-            result.path = f"{url} ({fetched.pages} pages)"
+            result.path = f"{shown} ({fetched.pages} pages)"
     return report
+
+
+def remove_stale_downloads(downloads: Path, older_than: float = STALE_SECONDS) -> list[Path]:
+    """Delete download folders a killed ``finder import URL`` left; returns them."""
+    removed = []
+    now = time.time()
+    for folder in downloads.glob("fetch-*"):
+        with contextlib.suppress(OSError):
+            if now - folder.lstat().st_mtime >= older_than:
+                shutil.rmtree(folder)
+                removed.append(folder)
+    return removed
 
 
 def _size(n: int) -> str:

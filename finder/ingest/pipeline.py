@@ -14,6 +14,8 @@ import dataclasses
 import gc
 import hashlib
 import os
+import shutil
+import tempfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,11 +23,12 @@ from typing import Any
 
 from finder import importers
 from finder.errors import FinderError, ImportRefused, NothingToImport, one_line
-from finder.importers.base import ParseContext, read_head
+from finder.importers.base import ParseContext, read_head, stage
 from finder.ingest.parallel import Background, map_in_halves
 from finder.judge.enrich import enrich
 from finder.records import geo
 from finder.records.models import Record, RowError, SourceKind, now_iso
+from finder.records.normalize.text import strip_controls, strip_controls_deep
 from finder.storage.store import Doc, Store
 
 ProgressFn = Callable[[str, int, int], None]  # (path, bytes done, bytes total)
@@ -123,17 +126,59 @@ def run_import(store: Store, paths: Iterable[Path], **options: Any) -> ImportRep
     collection would walk every one of those objects once more. Frozen objects are
     still freed as usual when nothing refers to them.
     """
-    files = expand_paths(paths)
-    enrichment = _Enrichment(files, active=not options.get("dry_run"))
-    was_enabled = gc.isenabled()
-    gc.disable()
+    given = expand_paths(paths)
+    folder = Path(tempfile.mkdtemp(prefix="finder-staged-"))  # private (0700)
     try:
-        return _run_import(store, files, enrichment, **options)
+        files, renamed, refused = _stage_all(given, folder, options.get("warn"))
+        if renamed and options.get("warn") is not None:
+            options["warn"] = _named_as_given(options["warn"], renamed)
+        enrichment = _Enrichment(files, active=not options.get("dry_run"))
+        was_enabled = gc.isenabled()
+        gc.disable()
+        try:
+            report = _run_import(store, files, enrichment, renamed=renamed, **options)
+        finally:
+            enrichment.close()
+            if was_enabled:
+                gc.freeze()
+                gc.enable()
     finally:
-        enrichment.close()
-        if was_enabled:
-            gc.freeze()
-            gc.enable()
+        shutil.rmtree(folder, ignore_errors=True)
+    for result in report.files:
+        result.path = renamed.get(Path(result.path), result.path)
+    report.files[:0] = refused
+    return report
+
+
+def _named_as_given(warn: Callable[[str], None], renamed: dict[Path, str]) -> Callable[[str], None]:
+    def named(message: str) -> None:
+        for copy, original in renamed.items():
+            message = message.replace(str(copy), original)
+        warn(message)
+
+    return named
+
+
+def _stage_all(
+    given: list[Path], folder: Path, warn: Callable[[str], None] | None
+) -> tuple[list[Path], dict[Path, str], list[FileResult]]:
+    """What the importers read (``base.stage``), each copy's original name, the refused."""
+    files: list[Path] = []
+    renamed: dict[Path, str] = {}
+    refused: list[FileResult] = []
+    for path in given:
+        try:
+            ready = stage(path, folder, warn or (lambda message: None))
+        except ImportRefused as err:
+            refused.append(FileResult(str(path), refused=err.reason))
+            continue
+        except OSError as err:
+            refused.append(FileResult(str(path), refused=f"cannot read: {err.strerror}"))
+            continue
+        if ready != path:
+            renamed[ready] = str(path)
+        files.append(ready)
+    return files, renamed, refused
 
 
 #: From this many bytes of input on, the ZIP table is read by a second process while
@@ -195,6 +240,7 @@ def _run_import(
     warn: Callable[[str], None] = lambda message: None,
     progress: ProgressFn | None = None,
     source_label: str | None = None,
+    renamed: dict[Path, str] | None = None,
 ) -> ImportReport:
     report = ImportReport(dry_run=dry_run)
     results: dict[Path, FileResult] = {p: FileResult(str(p)) for p in files}
@@ -244,13 +290,14 @@ def _run_import(
                 continue
             mapper = getattr(imp.module, "describe_mapping", None)
             if mapper is not None and dry_run:
-                result.mapping = mapper(unit, options)
+                with contextlib.suppress(Exception):  # the records were read: show them
+                    result.mapping = mapper(unit, options)
             result.preview = records[:preview]
             parsed.extend((unit, r) for r in records)
 
     if dry_run or not parsed:
         return report
-    _store_records(store, parsed, results, stamp, source_label, members, enrichment)
+    _store_records(store, parsed, results, stamp, source_label, members, enrichment, renamed or {})
     return report
 
 
@@ -269,6 +316,9 @@ def _formats(
             continue
         except OSError as err:
             result.refused = f"cannot read: {err.strerror}"
+            continue
+        except Exception as err:  # a file no importer expected: refused, the rest goes on
+            result.refused = unreadable(err)
             continue
         result.format = imp.name
         groups.setdefault(imp.name, (imp, []))[1].append(path)
@@ -322,7 +372,20 @@ def _parse_unit(
     except OSError as err:
         result.refused = f"cannot read: {err.strerror}"
         return []
+    except Exception as err:  # one bad file never stops the others of the same command
+        result.refused = unreadable(err)
+        return []
     return records
+
+
+def unreadable(err: Exception) -> str:
+    """One line for a file an importer could not cope with (an odd shape it did not expect)."""
+    if isinstance(err, MemoryError | RecursionError):
+        return "too large or too deeply nested to read; nothing imported"
+    if "integer string conversion" in str(err):
+        return "holds a number thousands of digits long; not a therapist list, nothing imported"
+    detail = one_line(str(err), 120)
+    return f"could not be read ({type(err).__name__}{': ' + detail if detail else ''}); nothing imported"
 
 
 def _restore(
@@ -340,6 +403,11 @@ def _restore(
         except ImportRefused as err:
             result.refused = err.reason
             continue
+        except (FinderError, OSError):
+            raise
+        except Exception as err:
+            result.refused = unreadable(err)
+            continue
         result.imported, result.unchanged = done.imported, done.unchanged
         result.rejected.extend(done.skipped)
         result.restored = done.counts
@@ -352,6 +420,26 @@ def _enrich_all(many_fields: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
     return [enrich(fields) for fields in many_fields]
 
 
+def _source_name(path: Path, renamed: dict[Path, str]) -> str:
+    # A pipe read into a copy is named as given (/dev/fd/63); a file by its full path.
+    original = renamed.get(path)
+    if original is None:
+        return str(path.resolve())
+    return str(Path(original).resolve()) if Path(original).is_file() else original
+
+
+def scrub_record(record: Record) -> None:
+    """No control character from a file is stored, whichever importer read it."""
+    record.fields = strip_controls_deep(record.fields)
+    record.extra = strip_controls_deep(record.extra)
+    record.warnings = strip_controls_deep(record.warnings)
+    if record.derived is not None:
+        record.derived = strip_controls_deep(record.derived)
+    record.locator = strip_controls(record.locator)
+    if record.key is not None:
+        record.key = strip_controls(record.key)
+
+
 def _store_records(
     store: Store,
     parsed: list[tuple[Path, Record]],
@@ -360,11 +448,12 @@ def _store_records(
     source_label: str | None,
     members: dict[Path, list[Path]],
     enrichment: _Enrichment,
+    renamed: dict[Path, str],
 ) -> None:
     from finder.judge import merge
 
     hashes = {path: _sha256_many(members.get(path, [path])) for path in {p for p, _ in parsed}}
-    source_paths = {path: source_label or str(path.resolve()) for path in hashes}
+    source_paths = {path: source_label or _source_name(path, renamed) for path in hashes}
     with store.transaction():
         table = store.records
         # The stored dicts themselves (no copies): only read here, and an update replaces
@@ -380,6 +469,7 @@ def _store_records(
         for path, record in parsed:
             source_path = source_paths[path]
             result = results[path]
+            scrub_record(record)
             identity = record.identity
             rid = record_id(source_path, identity)
             occurrence = 1
@@ -443,7 +533,7 @@ def _store_records(
         sources = store.sources
         for path, digest in hashes.items():
             result = results[path]
-            source_path = source_label or str(path.resolve())
+            source_path = source_paths[path]
             entry = {
                 "path": source_path,
                 "format": result.format,

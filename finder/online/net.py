@@ -37,7 +37,6 @@ from finder.errors import NetworkError
 
 USER_AGENT = f"finder/{__version__} (local-first therapist search tool)"
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
-_CHUNK = 64 * 1024
 
 
 def _env_float(name: str, default: float) -> float:
@@ -74,8 +73,17 @@ class Settings:
 
 
 def host_of(url: str) -> str:
+    """The host (and port) of ``url``, never the user name or password it may carry."""
     parts = urlsplit(url)
-    return parts.netloc or url
+    return parts.netloc.rpartition("@")[2] or redact(url)
+
+
+def redact(url: str) -> str:
+    """``url`` without ``user:password@``: what finder shows and stores of a URL."""
+    parts = urlsplit(url.strip())
+    if "@" not in parts.netloc:
+        return url.strip()
+    return parts._replace(netloc=parts.netloc.rpartition("@")[2]).geturl()
 
 
 def check_http_url(url: str) -> str:
@@ -83,9 +91,11 @@ def check_http_url(url: str) -> str:
     parts = urlsplit(url.strip())
     if parts.scheme.lower() not in ("http", "https"):
         shown = parts.scheme or "no scheme"
-        raise NetworkError(f"{url}: only http:// and https:// URLs can be fetched (got {shown})")
+        raise NetworkError(
+            f"{redact(url)[:200]}: only http:// and https:// URLs can be fetched (got {shown})"
+        )
     if not parts.hostname:
-        raise NetworkError(f"{url}: the URL has no host name")
+        raise NetworkError(f"{redact(url)}: the URL has no host name")
     return url.strip()
 
 
@@ -132,6 +142,7 @@ class Client:
         self.requests = 0
         self._last: float | None = None
         self._guard: Callable[[str], object] | None = None
+        self._deadline: tuple[float, float] | None = None  # (clock at the end, seconds)
         self._http = httpx.Client(
             event_hooks={"request": [self._check_request]},
             timeout=httpx.Timeout(self.settings.timeout),
@@ -185,17 +196,32 @@ class Client:
         max_bytes: int,
         suffix: str = "",
         guard: Callable[[str], object] | None = None,
+        deadline: tuple[float, float] | None = None,
     ) -> Download:
         """Stream ``url`` into a new private file in ``folder``; refuse over ``max_bytes``.
 
         ``guard(url)`` is called before every request, redirects included, and
         may raise to stop a redirect to a place that must not be fetched.
+        ``deadline`` is ``(clock() at which to give up, the seconds that makes)``: a
+        server trickling one byte at a time is stopped there, not when it pleases.
         """
-        self._guard = guard
+        self._guard, self._deadline = guard, deadline
         try:
             return self._download(url, folder, max_bytes, suffix)
         finally:
-            self._guard = None
+            self._guard, self._deadline = None, None
+
+    def _left(self, url: str) -> float:
+        """Seconds left before the deadline (the per-request timeout when there is none)."""
+        if self._deadline is None:
+            return self.settings.timeout
+        left = self._deadline[0] - self.clock()
+        if left <= 0:
+            raise NetworkError(
+                f"{host_of(url)}: the download took longer than {self._deadline[1]:g}s "
+                "(--timeout); stopped, nothing imported"
+            )
+        return min(self.settings.timeout, left)
 
     def _download(self, url: str, folder: Path, max_bytes: int, suffix: str) -> Download:
         import tempfile
@@ -227,7 +253,9 @@ class Client:
 
     def _chunks(self, response: httpx.Response, url: str) -> Iterator[bytes]:
         try:
-            yield from response.iter_bytes(_CHUNK)
+            for chunk in response.iter_bytes():  # as it comes: a trickle meets the deadline
+                self._left(url)
+                yield chunk
         except httpx.TimeoutException:
             raise NetworkError(
                 f"{host_of(url)} stopped sending (no data for {self.settings.timeout:g}s); "
@@ -246,7 +274,9 @@ class Client:
             self._pace()
             # Merge rather than pass params=: httpx would replace the URL's own query.
             target = httpx.URL(url).copy_merge_params(dict(params)) if params else httpx.URL(url)
-            request = self._http.build_request("GET", target, headers={"Accept": accept})
+            request = self._http.build_request(
+                "GET", target, headers={"Accept": accept}, timeout=self._left(url)
+            )
             try:
                 response = self._http.send(request, stream=True)
             except httpx.TimeoutException:
@@ -258,9 +288,9 @@ class Client:
                 raise NetworkError(
                     f"{host} redirected too many times; nothing was changed"
                 ) from None
-            except httpx.UnsupportedProtocol:
+            except (httpx.UnsupportedProtocol, httpx.InvalidURL):  # data:, file:, javascript:
                 raise NetworkError(
-                    f"{host} redirected to a URL that is not http(s); nothing was changed"
+                    f"{host} redirected to a URL that is not http(s); refused, nothing was changed"
                 ) from None
             except httpx.HTTPError as err:
                 raise NetworkError(

@@ -68,5 +68,12 @@ def to_format(fmt: ReportFormat) -> Renderer:
 
 
 def render(comparison: Comparison, fmt: ReportFormat, width: int | None = None) -> str:
-    """The report as text in ``fmt``; ``width`` only matters for the terminal layout."""
-    return to_format(fmt)(comparison, width)
+    """The report as text in ``fmt``; ``width`` only matters for the terminal layout.
+
+    Whatever the format, no control character from the data is left raw in it: shown as
+    ``\\x1b`` in text, written as a ``\\u001b`` escape in JSON.
+    """
+    from finder.records.normalize.text import json_visible, visible
+
+    text = to_format(fmt)(comparison, width)
+    return json_visible(text) if fmt is ReportFormat.JSON else visible(text)

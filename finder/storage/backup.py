@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import re
 import shutil
+import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -39,18 +40,44 @@ def make(store_path: Path, reason: str) -> Backup | None:
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
     slug = re.sub(r"[^a-z0-9]+", "-", reason.lower()).strip("-")[:40] or "backup"
     target = folder / f"{stamp}--{slug}.json"
+    tmp = target.with_suffix(".tmp")
     try:
         folder.mkdir(mode=0o700, exist_ok=True)
-        tmp = target.with_suffix(".tmp")
+        remove_partial(store_path)  # the caller holds the store's lock: none is in progress
         shutil.copyfile(store_path, tmp)
         os.chmod(tmp, 0o600)
         os.replace(tmp, target)
     except OSError as err:
+        tmp.unlink(missing_ok=True)
         raise StoreError(
             f"could not back up {store_path}: {err.strerror}; nothing changed"
         ) from err
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
     prune(store_path)
     return _describe(target)
+
+
+def remove_partial(store_path: Path, older_than: float = 0.0) -> list[Path]:
+    """Delete copies a killed backup left half-written (``*.tmp``); returns them.
+
+    ``older_than`` (seconds) spares a copy another finder process may be writing now,
+    for callers that do not hold the store's lock.
+    """
+    folder = backup_dir(store_path)
+    removed: list[Path] = []
+    if not folder.is_dir():
+        return removed
+    now = time.time()
+    for path in folder.glob("*.tmp"):
+        try:
+            if now - path.lstat().st_mtime >= older_than:
+                path.unlink()
+                removed.append(path)
+        except OSError:
+            continue
+    return removed
 
 
 def _describe(path: Path) -> Backup:

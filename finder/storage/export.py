@@ -88,10 +88,14 @@ def collect(store: Store, exported_at: str | None = None) -> dict[str, Any]:
 
 
 def render(data: dict[str, Any], fmt: ExportFormat) -> bytes:
+    """The export's bytes; a control character left in the data is escaped, never raw."""
+    from finder.records.normalize.text import json_visible, visible
+
     if fmt is ExportFormat.JSON:
-        return orjson.dumps(data, option=orjson.OPT_SORT_KEYS | orjson.OPT_INDENT_2) + b"\n"
+        text = orjson.dumps(data, option=orjson.OPT_SORT_KEYS | orjson.OPT_INDENT_2).decode()
+        return json_visible(text).encode() + b"\n"
     if fmt is ExportFormat.MD:
-        return to_markdown(data).encode("utf-8")
+        return visible(to_markdown(data)).encode("utf-8")
     assert_never(fmt)
 
 

@@ -17,6 +17,15 @@ def set_home_override(path: Path | None) -> None:
     _override = path
 
 
+def given_home() -> Path | None:
+    """The data folder as the person named it (``--home`` or ``$FINDER_HOME``), unresolved:
+    whether it is a symbolic link matters (``finder.storage.privacy.claim_home``)."""
+    if _override is not None:
+        return _override.expanduser()
+    env = os.environ.get(ENV_HOME)
+    return Path(env).expanduser() if env else None
+
+
 def data_dir() -> Path:
     """The data folder: ``--home``, else ``$FINDER_HOME``, else the platform's user data dir."""
     if _override is not None:

@@ -274,7 +274,11 @@ def _with_id(doc: Document) -> Doc:
 
 
 def _strip_id(doc: Mapping[str, Any]) -> dict[str, Any]:
-    return {k: v for k, v in doc.items() if k != "_id"}
+    # Every document a command writes passes here: what a person typed (a note, an
+    # answer, an edit) is stored without control characters, as imported text is.
+    from finder.records.normalize.text import strip_controls_deep
+
+    return {k: strip_controls_deep(v) for k, v in doc.items() if k != "_id"}
 
 
 class Store:

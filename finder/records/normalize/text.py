@@ -46,7 +46,7 @@ def _clean(value: str) -> str | None:
     ):
         text = value
     else:
-        text = " ".join(value.split())
+        text = " ".join(strip_controls(value).split())
     if not text or (len(text) <= 4 and text.upper() in _PLACEHOLDERS):
         return None
     return text
@@ -160,3 +160,78 @@ def number(raw: Any) -> float | int | None:
         return None
     value = float(m.group())
     return int(value) if value.is_integer() else value
+
+
+# --- control characters -------------------------------------------------------------------
+# Text from a file or a person can carry terminal escape sequences (ESC, the C1 control
+# CSI ``\x9b``, OSC 8 hyperlinks with hidden targets), BEL, and the bidirectional
+# overrides that make a line read differently from what it holds (U+202E). None of them
+# is ever part of a name, a bio or a note. They are removed where text comes in
+# (``strip_controls``) and, for anything that got in earlier, shown as ``\x1b`` where
+# text goes out (``visible``). Tab and newline are kept: notes and reports have lines.
+
+_UNSAFE_CLASS = (
+    "\x00-\x08\x0b-\x1f\x7f-\x9f"  # C0 but tab and newline, DEL, C1
+    "\u061c\u200b\u200e\u200f\u202a-\u202e\u2066-\u2069"  # bidi marks, overrides, isolates
+    "\ufff9-\ufffb\ud800-\udfff"  # interlinear annotation, lone surrogates
+)
+_UNSAFE = re.compile(f"[{_UNSAFE_CLASS}]")
+_ESCAPE_SEQUENCE = re.compile(
+    r"(?:\x1b\[|\x9b)[0-?]*[ -/]*[@-~]"  # CSI: colours, cursor moves, clear screen
+    r"|(?:\x1b[\]PX^_]|[\x9d\x90\x98\x9e\x9f])[^\x07\x1b\x9c]*(?:\x07|\x1b\\|\x9c)?"  # OSC, DCS
+    r"|\x1b[ -/]*[0-~]"  # any other escape
+)
+#: Controls that stand between words: removing them must not glue the words together.
+_SPACE_LIKE = frozenset("\x0b\x0c\r\x1c\x1d\x1e\x1f\x85")
+
+
+def strip_controls(text: str) -> str:
+    """``text`` without escape sequences and control characters (tab and newline kept).
+
+    A whole sequence goes, not only its ESC: an OSC 8 link keeps its visible words
+    and loses its hidden target, a colour code leaves no ``[31m`` behind.
+    """
+    if text.isprintable() or not _UNSAFE.search(text):
+        return text
+    text = _ESCAPE_SEQUENCE.sub("", text)
+    return _UNSAFE.sub(lambda m: " " if m.group() in _SPACE_LIKE else "", text)
+
+
+def visible(text: str) -> str:
+    """``text`` with every control character shown as what it is (``\\x1b``, ``\\u202e``).
+
+    The output boundary's net: whatever reached the store before import stripped it is
+    printed harmlessly, and the person sees that the source held something odd.
+    """
+    if text.isprintable() or not _UNSAFE.search(text):
+        return text
+    return _UNSAFE.sub(_shown, text)
+
+
+def _shown(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+def json_visible(text: str) -> str:
+    """JSON text with any control character left in it written as a ``\\uXXXX`` escape.
+
+    The same string for a JSON reader, harmless on a screen. Only strings can hold
+    such characters, so escaping them keeps the document valid.
+    """
+    if text.isascii() and not _UNSAFE.search(text):
+        return text
+    return _UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+
+
+def strip_controls_deep(value: Any) -> Any:
+    """``strip_controls`` over every string in nested dicts and lists (keys too)."""
+    if isinstance(value, str):
+        return value if value.isprintable() else strip_controls(value)
+    if isinstance(value, dict):
+        return {strip_controls_deep(k): strip_controls_deep(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [strip_controls_deep(v) for v in value]
+    if isinstance(value, tuple):
+        return tuple(strip_controls_deep(v) for v in value)
+    return value
