@@ -43,13 +43,12 @@ _PLACES: list[tuple[str, str, str]] = []
 
 
 def places() -> list[tuple[str, str, str]]:
-    """2,000 real US (city, state, ZIP) triples from the offline zipcodes table."""
+    """2,000 real US (city, state, ZIP) triples from finder's own ZIP table."""
     if not _PLACES:
-        import zipcodes
-
-        rows = [r for r in zipcodes.list_all() if r.get("zip_code_type") == "STANDARD"]
+        table = ROOT / "data" / "reference" / "zip_points.csv"
+        rows = [line.split(",") for line in table.read_text().splitlines()[2:]]
         rng = random.Random(11)
-        _PLACES.extend((r["city"], r["state"], r["zip_code"]) for r in rng.sample(rows, 2000))
+        _PLACES.extend((r[3].title(), r[4], r[0]) for r in rng.sample(rows, 2000))
     return _PLACES
 
 

@@ -9,7 +9,6 @@ never prints: progress and warnings go to callbacks, the result is an
 
 from __future__ import annotations
 
-import contextlib
 import gc
 import hashlib
 import os
@@ -22,7 +21,7 @@ from typing import Any
 from finder import importers
 from finder.errors import FinderError, ImportRefused, one_line
 from finder.importers.base import ParseContext, read_head
-from finder.ingest.parallel import Background, map_in_halves
+from finder.ingest.parallel import map_in_halves
 from finder.judge import ipt
 from finder.records import geo
 from finder.records.models import Record, RowError, SourceKind
@@ -151,47 +150,26 @@ def run_import(store: Store, paths: Iterable[Path], **options: Any) -> ImportRep
             gc.enable()
 
 
-#: From this many bytes of input on, the ZIP table is read by a second process while
-#: the files are read (it takes about half a second).
-BACKGROUND_ZIP_BYTES = 1 << 20
-
-
 class _Enrichment:
-    """``enrich`` for the records of one import, and the ZIP table it needs.
+    """``enrich`` for the records of one import.
 
-    A big import has the table read by a second process while this one reads the
-    files; importers that make records in two processes call ``enrich`` there
-    (``ParseContext.derive``), after ``prepare`` has the table in memory.
+    Importers that make records in two processes call ``enrich`` there
+    (``ParseContext.derive``), after ``prepare`` has the ZIP table in memory (a
+    couple of megabytes, read in a millisecond) so both processes share it.
     """
 
     def __init__(self, files: list[Path], *, active: bool) -> None:
         self.active = active
-        self._table: Background[dict[str, tuple[float, float]]] | None = None
-        if active and not geo.loaded() and _total_bytes(files) >= BACKGROUND_ZIP_BYTES:
-            self._table = Background(geo.read_table)
 
     def prepare(self) -> None:
         """Have the ZIP table in memory (before a second process starts, so both share it)."""
-        table, self._table = self._table, None
-        geo.load(table)
+        geo.load()
 
     def derive(self, fields: dict[str, Any]) -> dict[str, Any]:
-        if self._table is not None and fields.get("zip"):
-            self.prepare()  # the table being read in the background, rather than again
         return enrich(fields)
 
     def close(self) -> None:
-        if self._table is not None:
-            self._table.cancel()
-            self._table = None
-
-
-def _total_bytes(files: list[Path]) -> int:
-    total = 0
-    for path in files:
-        with contextlib.suppress(OSError):
-            total += path.stat().st_size
-    return total
+        pass
 
 
 def _run_import(
@@ -415,7 +393,7 @@ def _store_records(
             }
             stored.append((doc, found, result, record.derived))
         # Classifying and geocoding is the same pure work for every record: a big import
-        # shares it with a second process (which inherits the ZIP table loaded here),
+        # shares it with a second process (which inherits the ZIP table read here),
         # unless the importer did it already where it made the records.
         pending = [doc["fields"] for doc, _, _, derived in stored if derived is None]
         if any(fields.get("zip") for fields in pending[:100]):
