@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import os
 import random
+import resource
 import statistics
 import subprocess
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -78,6 +79,33 @@ def time_command(args: Sequence[str], repeat: int = 5, env: dict[str, str] | Non
         subprocess.run(args, check=True, capture_output=True, env={**os.environ, **(env or {})})
         times.append(time.perf_counter() - start)
     return statistics.median(times)
+
+
+def time_process(
+    args: Sequence[str],
+    repeat: int = 7,
+    env: dict[str, str] | None = None,
+    before: Callable[[], None] | None = None,
+) -> tuple[float, float]:
+    """Median wall and median CPU (user + system) seconds of a whole process.
+
+    ``before`` runs ahead of each run, outside the timing (a fresh data folder).
+    The process must exit 0; its stderr is shown when it does not.
+    """
+    walls: list[float] = []
+    cpus: list[float] = []
+    for _ in range(repeat):
+        if before is not None:
+            before()
+        usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+        start = time.perf_counter()
+        proc = subprocess.run(args, capture_output=True, env={**os.environ, **(env or {})})
+        walls.append(time.perf_counter() - start)
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        cpus.append(after.ru_utime + after.ru_stime - usage.ru_utime - usage.ru_stime)
+        if proc.returncode != 0:
+            raise SystemExit(f"{' '.join(args)} failed: {proc.stderr.decode()[-2000:]}")
+    return statistics.median(walls), statistics.median(cpus)
 
 
 def report(name: str, ratio: float, target: float, details: str) -> int:

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from finder import __version__
-from finder.ingest import parallel, pipeline
+from finder.ingest import parallel
 from finder.ingest.pipeline import run_import
 from finder.records import geo
 from finder.storage.store import Store

@@ -63,6 +63,17 @@ def _list_formats(ctx: click.Context, _param: click.Parameter, value: bool) -> N
 @click.option(
     "--all-taxonomies", is_flag=True, help="NPPES bulk files: keep non-behavioural-health rows too."
 )
+@click.option(
+    "--state", "states", multiple=True, metavar="ST",
+    help="NPPES bulk files: keep clinicians practising in this state (repeatable).",
+)  # fmt: skip
+@click.option(
+    "--near", metavar="ZIP", help="NPPES bulk files: keep clinicians practising near this ZIP."
+)
+@click.option(
+    "--radius", type=click.FloatRange(0.1, 3000), default=25.0, show_default=True,
+    metavar="MILES", help="With --near: how far from the ZIP, in miles.",
+)  # fmt: skip
 @click.option("--max-pages", type=click.IntRange(1, 1000), default=20, show_default=True,
               help="URLs: most pages of a FHIR searchset to follow.")  # fmt: skip
 @click.option(
@@ -77,6 +88,9 @@ def import_cmd(
     column_map: tuple[str, ...],
     dry_run: bool,
     all_taxonomies: bool,
+    states: tuple[str, ...],
+    near: str | None,
+    radius: float,
     max_pages: int,
 ) -> None:
     """Import therapist lists, saved directory pages, NPPES, FHIR and vCards.
@@ -91,6 +105,7 @@ def import_cmd(
     if not sources:
         raise UsageError("give at least one file or folder: finder import PATH...")
     mapping = parse_map_option(column_map)
+    region = _region(states, near, radius)
     if fmt:
         importers.by_name(fmt)
     urls = [s for s in sources if "://" in s]
@@ -100,7 +115,28 @@ def import_cmd(
 
         import_urls(app, urls, fmt=fmt, column_map=mapping, dry_run=dry_run, max_pages=max_pages)
     if files:
-        _import_files(app, files, fmt, mapping, dry_run, all_taxonomies)
+        _import_files(app, files, fmt, mapping, dry_run, all_taxonomies, region=region)
+
+
+def _region(states: tuple[str, ...], near: str | None, radius: float) -> Any:
+    """``--state`` and ``--near``/``--radius`` as the NPPES importer's ``Region``."""
+    from finder.importers.base import Region
+    from finder.records import geo
+    from finder.records.normalize import places
+
+    codes = set()
+    for given in states:
+        code = places.state(given)
+        if code is None:
+            raise UsageError(f"--state {given}: not a US state (use the two-letter code, e.g. MA)")
+        codes.add(code)
+    point = None
+    if near is not None:
+        zip_code = places.zip_code(near)
+        point = geo.zip_point(zip_code) if zip_code else None
+        if point is None:
+            raise UsageError(f"--near {near}: not a US ZIP code finder knows")
+    return Region(states=frozenset(codes), near=point, radius_miles=radius)
 
 
 def _import_files(
@@ -111,6 +147,7 @@ def _import_files(
     dry_run: bool,
     all_taxonomies: bool,
     source_label: str | None = None,
+    region: Any = None,
 ) -> None:
     from finder.ingest.pipeline import run_import
 
@@ -121,6 +158,7 @@ def _import_files(
             format=fmt,
             column_map=mapping,
             all_taxonomies=all_taxonomies,
+            region=region,
             dry_run=dry_run,
             warn=app.warn,
             progress=progress,

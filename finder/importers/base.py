@@ -29,12 +29,26 @@ HEAD_BYTES = 65536
 DEFAULT_MAX_BYTES = 200 * 1024 * 1024
 
 
+@dataclass(frozen=True)
+class Region:
+    """Where the clinicians kept from a bulk file practise (``--state``, ``--near``)."""
+
+    states: frozenset[str] = frozenset()
+    near: tuple[float, float] | None = None
+    radius_miles: float = 25.0
+
+    @property
+    def active(self) -> bool:
+        return bool(self.states) or self.near is not None
+
+
 @dataclass
 class ParseContext:
     """Options and callbacks an importer may use; all have safe defaults."""
 
     column_map: dict[str, str] = field(default_factory=dict)  # --map COLUMN=FIELD
     all_taxonomies: bool = False  # NPPES: keep non behavioural-health providers
+    region: Region = field(default_factory=Region)  # NPPES: --state, --near
     warn: Callable[[str], None] = lambda message: None  # a file-level warning for stderr
     progress: Callable[[int], None] = lambda nbytes: None  # bytes consumed so far
     source_label: str | None = None  # a URL when the file was fetched

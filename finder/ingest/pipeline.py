@@ -20,7 +20,7 @@ from typing import Any
 
 from finder import importers
 from finder.errors import FinderError, ImportRefused, one_line
-from finder.importers.base import ParseContext, read_head
+from finder.importers.base import ParseContext, Region, read_head
 from finder.ingest.parallel import map_in_halves
 from finder.judge import ipt
 from finder.records import geo
@@ -180,6 +180,7 @@ def _run_import(
     format: str | None = None,
     column_map: dict[str, str] | None = None,
     all_taxonomies: bool = False,
+    region: Region | None = None,
     dry_run: bool = False,
     preview: int = 5,
     warn: Callable[[str], None] = lambda message: None,
@@ -227,7 +228,7 @@ def _run_import(
         for unit, files_in_unit, joined_path in units:
             records = _parse_unit(
                 imp, unit, files_in_unit, joined_path, results[unit], column_map or {},
-                all_taxonomies, warn, progress, source_label, enrichment,
+                all_taxonomies, region or Region(), warn, progress, source_label, enrichment,
             )  # fmt: skip
             result = results[unit]
             if result.refused:
@@ -262,6 +263,7 @@ def _parse_unit(
     result: FileResult,
     column_map: dict[str, str],
     all_taxonomies: bool,
+    region: Region,
     warn: Callable[[str], None],
     progress: ProgressFn | None,
     source_label: str | None,
@@ -280,6 +282,7 @@ def _parse_unit(
     ctx = ParseContext(
         column_map=column_map,
         all_taxonomies=all_taxonomies,
+        region=region,
         warn=file_warn,
         progress=file_progress,
         source_label=source_label,

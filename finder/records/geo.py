@@ -17,9 +17,7 @@ from __future__ import annotations
 import math
 import re
 from functools import cache
-from pathlib import Path
-
-import finder.refdata
+from importlib import resources
 
 EARTH_RADIUS_MILES = 3958.8
 
@@ -27,7 +25,7 @@ EARTH_RADIUS_MILES = 3958.8
 @cache
 def _table(name: str) -> tuple[bytes, int]:
     """The file's bytes and where its rows begin (after the comment and header lines)."""
-    data = (Path(finder.refdata.__file__).parent / name).read_bytes()
+    data = resources.files("finder.refdata").joinpath(name).read_bytes()
     start = 0
     while data.startswith(b"#", start):
         start = data.index(b"\n", start) + 1
