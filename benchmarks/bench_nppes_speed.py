@@ -46,7 +46,7 @@ import sys
 from pathlib import Path
 from finder.importers import nppes_csv
 from finder.importers.base import ParseContext, Region
-from finder.ingest.pipeline import enrich
+from finder.judge.enrich import enrich
 from finder.records import geo
 from finder.records.models import Record
 states = frozenset(s for s in sys.argv[2].split(",") if s)

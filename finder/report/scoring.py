@@ -16,7 +16,7 @@ from collections.abc import Callable
 from typing import Any, Final
 
 from finder.judge.ipt import IptClass
-from finder.report.compare import Facts, Score, ScorePart, money
+from finder.report.model import Facts, Score, ScorePart, money
 
 LABELS: Final[dict[str, str]] = {
     "ipt_evidence": "IPT evidence",
@@ -65,7 +65,7 @@ def ipt_evidence(f: Facts) -> Judged:
 
 
 def cost(f: Facts) -> Judged:
-    from finder.report.compare_rows import expected_cost
+    from finder.report.cost import expected_cost
 
     budget = f.profile.budget
     if not budget:
