@@ -21,6 +21,7 @@ from __future__ import annotations
 import contextlib
 import csv
 import io
+import operator
 import re
 import sys
 import zipfile
@@ -154,6 +155,12 @@ class _Columns:
             for i, name in enumerate(header)
             if i not in used
         ]
+        self.rest_labels = [label for _, label in self.rest]
+        indexes = [i for i, _ in self.rest]
+        getter = operator.itemgetter(*indexes) if indexes else (lambda row: ())
+        self.rest_values: Callable[[list[str]], Any] = (
+            getter if len(indexes) != 1 else (lambda row: (row[indexes[0]],))
+        )
 
 
 def _get(row: list[str], i: int | None) -> str:
@@ -173,9 +180,9 @@ def _entry(cols: _Columns, row: list[str], codes: list[tuple[str, int]]) -> NpiE
             )
         )
     extra: dict[str, Any] = {}
-    for i, label in cols.rest:
-        # Most of the 330 columns are empty: skip those before reading the value.
-        if row[i] and (value := text(row[i])) is not None:
+    # Most of the 330 columns are empty: skip those before reading the value.
+    for label, raw in zip(cols.rest_labels, cols.rest_values(row), strict=True):
+        if raw and (value := text(raw)) is not None:
             extra[label] = value
     extra["status"] = (
         "deactivated"

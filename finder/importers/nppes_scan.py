@@ -134,7 +134,10 @@ def scan(
                 counts[result] += 1
                 if result != "keep":
                     continue
-                yield _read(Line(number, data, data.endswith(b"\n"), count), decode)
+                # No quote inside a field: the fields are the line split at '","'.
+                text = decode(data).rstrip("\r\n")
+                line = Line(number, data, data.endswith(b"\n"), count)
+                yield line, text[1:-1].split('","')
                 continue
         if count & 1:
             data, count, taken = _joined(data, count, lines)
