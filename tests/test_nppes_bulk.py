@@ -157,3 +157,18 @@ def test_cli_state_and_near_options(bulk: Path, finder_home: Path) -> None:
     assert "--near 99999: not a US ZIP code finder knows" in result.output
     result = CliRunner().invoke(cli, ["import", "--state", "Narnia", str(bulk)])
     assert "--state Narnia: not a US state" in result.output
+
+
+def test_progress_reports_rows_read_and_kept(bulk: Path) -> None:
+    seen: list[tuple[int, object]] = []
+    ctx = ParseContext(progress=lambda done, rows=None: seen.append((done, rows)))
+    list(nppes_csv.parse(bulk, ctx))
+    assert seen[-1] == (bulk.stat().st_size, (4, 3))
+
+
+def test_importing_the_same_file_again_changes_nothing(bulk: Path, finder_home: Path) -> None:
+    first = CliRunner().invoke(cli, ["import", str(bulk)])
+    again = CliRunner().invoke(cli, ["import", str(bulk)])
+    assert first.exit_code == again.exit_code == 0
+    assert "3 imported" in first.output
+    assert "0 imported" in again.output and "3 unchanged" in again.output

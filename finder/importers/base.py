@@ -50,7 +50,8 @@ class ParseContext:
     all_taxonomies: bool = False  # NPPES: keep non behavioural-health providers
     region: Region = field(default_factory=Region)  # NPPES: --state, --near
     warn: Callable[[str], None] = lambda message: None  # a file-level warning for stderr
-    progress: Callable[[int], None] = lambda nbytes: None  # bytes consumed so far
+    # Bytes consumed so far; a bulk importer that filters also gives (rows read, rows kept).
+    progress: Callable[..., None] = lambda nbytes, rows=None: None
     source_label: str | None = None  # a URL when the file was fetched
     # What the import works out from each record's fields (IPT evidence, coordinates).
     # An importer may call it where it makes each record and keep the result on

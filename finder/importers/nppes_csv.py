@@ -268,7 +268,12 @@ def parse(path: Path, ctx: ParseContext) -> Iterator[Record | RowError]:
         # swallow the rest of it into one field.
         csv.field_size_limit(min(sys.maxsize, 1 << 20))
         cut: nppes_scan.Line | None = None
-        for line, row in nppes_scan.scan(raw, rule, lambda b: b.decode(encoding, errors), counts):
+
+        def tick(number: int) -> None:
+            ctx.progress(where(), (number - 1, kept))
+
+        decode = lambda b: b.decode(encoding, errors)  # noqa: E731
+        for line, row in nppes_scan.scan(raw, rule, decode, counts, tick):
             if isinstance(row, csv.Error):
                 yield RowError(f"line {line.number}", f"not valid CSV ({row}); skipped")
                 continue
@@ -281,13 +286,11 @@ def parse(path: Path, ctx: ParseContext) -> Iterator[Record | RowError]:
                     f"has {len(row)} columns, the header has {cols.width}; skipped",
                 )
                 continue
-            if line.number % 64 == 0:
-                ctx.progress(where())
             record = build_record(_entry(cols, row, _codes(cols, row)), f"line {line.number}")
             if isinstance(record, Record):
                 kept += 1
             yield record
-        ctx.progress(where())
+        ctx.progress(where(), (sum(counts.values()), kept))
     if cut is not None:
         yield RowError(
             f"line {cut.number}",

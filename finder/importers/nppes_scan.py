@@ -115,10 +115,11 @@ def scan(
     rule: RowFilter,
     decode: Callable[[bytes], str],
     counts: dict[str, int],
+    tick: Callable[[int], None] = lambda number: None,
     first_number: int = 1,
 ) -> Iterator[tuple[Line, list[str] | csv.Error]]:
     """The rows of ``raw`` (lines after the header) that ``rule`` keeps, read in full;
-    ``counts`` tallies every verdict."""
+    ``counts`` tallies every verdict; ``tick(line number)`` is called every 8,192 lines."""
     quotes = 2 * rule.cols.width
     upto = rule.upto
     verdict = rule.verdict
@@ -126,6 +127,8 @@ def scan(
     lines = iter(raw)
     for data in lines:
         number += 1
+        if not number & 8191:
+            tick(number)
         count = data.count(b'"')
         if count == quotes and data[:1] == b'"':
             fields = data[1:].split(b'","', upto)

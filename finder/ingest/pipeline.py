@@ -26,7 +26,8 @@ from finder.records import geo
 from finder.records.models import Record, RowError, SourceKind, now_iso
 from finder.storage.store import Doc, Store
 
-ProgressFn = Callable[[str, int, int], None]  # (path, bytes done, bytes total)
+# (path, bytes done, bytes total, (rows read, rows kept) when the importer counts them)
+ProgressFn = Callable[[str, int, int, "tuple[int, int] | None"], None]
 
 
 @dataclass
@@ -258,9 +259,9 @@ def _parse_unit(
         warn(message)
         result.warnings.append(message)
 
-    def file_progress(done: int) -> None:
+    def file_progress(done: int, rows: tuple[int, int] | None = None) -> None:
         if progress is not None and joined is None:
-            progress(str(unit), done, unit.stat().st_size)
+            progress(str(unit), done, unit.stat().st_size, rows)
 
     ctx = ParseContext(
         column_map=column_map,
