@@ -76,7 +76,7 @@ def text(value: Any) -> str | None:
     return _usable(normalize.clean_text(value))
 
 
-@lru_cache(maxsize=1 << 14)
+@lru_cache(maxsize=4096)
 def _text(value: str) -> str | None:
     # Memoised: a bulk file repeats its states, cities, dates and codes row after row.
     return _usable(normalize.clean_text(value))
