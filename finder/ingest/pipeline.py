@@ -171,9 +171,8 @@ def _run_import(
     progress: ProgressFn | None = None,
     source_label: str | None = None,
 ) -> ImportReport:
-    report = ImportReport(dry_run=dry_run)
     results: dict[Path, FileResult] = {p: FileResult(str(p)) for p in files}
-    report.files = list(results.values())
+    report = ImportReport(files=list(results.values()), dry_run=dry_run)
     groups: dict[str, tuple[importers.Importer, list[Path]]] = {}
     for path in files:
         result = results[path]
