@@ -21,8 +21,8 @@ demo: $(STAMP)
 	@$(BIN)/python -m finder.demo
 
 lint: $(STAMP)
-	$(BIN)/ruff check finder tests benchmarks
-	$(BIN)/ruff format --check finder tests benchmarks
+	$(BIN)/ruff check finder tests benchmarks scripts
+	$(BIN)/ruff format --check finder tests benchmarks scripts
 
 typecheck: $(STAMP)
 	$(BIN)/mypy

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import os
 import random
+import resource
 import statistics
 import subprocess
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -43,13 +44,12 @@ _PLACES: list[tuple[str, str, str]] = []
 
 
 def places() -> list[tuple[str, str, str]]:
-    """2,000 real US (city, state, ZIP) triples from the offline zipcodes table."""
+    """2,000 real US (city, state, ZIP) triples from finder's own ZIP table."""
     if not _PLACES:
-        import zipcodes
-
-        rows = [r for r in zipcodes.list_all() if r.get("zip_code_type") == "STANDARD"]
+        table = ROOT / "data" / "reference" / "zip_points.csv"
+        rows = [line.split(",") for line in table.read_text().splitlines()[2:]]
         rng = random.Random(11)
-        _PLACES.extend((r["city"], r["state"], r["zip_code"]) for r in rng.sample(rows, 2000))
+        _PLACES.extend((r[3].title(), r[4], r[0]) for r in rng.sample(rows, 2000))
     return _PLACES
 
 
@@ -79,6 +79,33 @@ def time_command(args: Sequence[str], repeat: int = 5, env: dict[str, str] | Non
         subprocess.run(args, check=True, capture_output=True, env={**os.environ, **(env or {})})
         times.append(time.perf_counter() - start)
     return statistics.median(times)
+
+
+def time_process(
+    args: Sequence[str],
+    repeat: int = 7,
+    env: dict[str, str] | None = None,
+    before: Callable[[], None] | None = None,
+) -> tuple[float, float]:
+    """Median wall and median CPU (user + system) seconds of a whole process.
+
+    ``before`` runs ahead of each run, outside the timing (a fresh data folder).
+    The process must exit 0; its stderr is shown when it does not.
+    """
+    walls: list[float] = []
+    cpus: list[float] = []
+    for _ in range(repeat):
+        if before is not None:
+            before()
+        usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+        start = time.perf_counter()
+        proc = subprocess.run(args, capture_output=True, env={**os.environ, **(env or {})})
+        walls.append(time.perf_counter() - start)
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        cpus.append(after.ru_utime + after.ru_stime - usage.ru_utime - usage.ru_stime)
+        if proc.returncode != 0:
+            raise SystemExit(f"{' '.join(args)} failed: {proc.stderr.decode()[-2000:]}")
+    return statistics.median(walls), statistics.median(cpus)
 
 
 def report(name: str, ratio: float, target: float, details: str) -> int:

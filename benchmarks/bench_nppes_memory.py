@@ -145,14 +145,14 @@ def npi_with_check(base9: str) -> str:
     return base9 + str((10 - total % 10) % 10)
 
 
-def row(cols: list[str], n: int, rng: random.Random) -> list[str]:
+def row(cols: list[str], n: int, rng: random.Random, behavioural_share: float = 0.03) -> list[str]:
     values = dict.fromkeys(cols, "")
     values["NPI"] = npi_with_check(str(100000000 + n))
     if rng.random() < 0.02:  # deactivated: only the number and the date
         values["NPI Deactivation Date"] = "05/01/2019"
         return [values[c] for c in cols]
     city, state, postal = rng.choice(CITIES)
-    behavioural = rng.random() < 0.03
+    behavioural = rng.random() < behavioural_share
     values.update(
         {
             "Entity Type Code": "1",
@@ -193,14 +193,14 @@ def row(cols: list[str], n: int, rng: random.Random) -> list[str]:
     return [values[c] for c in cols]
 
 
-def generate(path: Path, rows: int, seed: int = 7) -> None:
+def generate(path: Path, rows: int, seed: int = 7, behavioural_share: float = 0.03) -> None:
     rng = random.Random(seed)
     cols = header()
     with open(path, "w", newline="", encoding="utf-8") as fh:
         writer = csv.writer(fh, quoting=csv.QUOTE_ALL)
         writer.writerow(cols)
         for n in range(rows):
-            writer.writerow(row(cols, n, rng))
+            writer.writerow(row(cols, n, rng, behavioural_share))
 
 
 _CHILD = """

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from finder import __version__
-from finder.ingest import parallel, pipeline
+from finder.ingest import parallel
 from finder.ingest.pipeline import run_import
 from finder.records import geo
 from finder.storage.store import Store
@@ -67,48 +67,20 @@ def stored_geo(path: Path) -> list[object]:
 
 
 def forget_zip_table(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(geo, "_POINTS", None)
+    geo._table.cache_clear()
     geo.zip_point.cache_clear()
 
 
-def test_zip_table_read_in_the_background_gives_the_same_coordinates(
+def test_records_geocoded_in_a_second_process_get_the_same_coordinates(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     path = write_list(tmp_path / "list.csv", 30)
     forget_zip_table(monkeypatch)
     plain = stored_geo(path)
-    started: list[object] = []
-    real = parallel.Background
-
-    def spy(fn: object) -> object:
-        started.append(fn)
-        return real(fn)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(pipeline, "Background", spy)
-    monkeypatch.setattr(pipeline, "BACKGROUND_ZIP_BYTES", 0)
     monkeypatch.setattr(parallel, "PARALLEL_MIN_ITEMS", 4)
     forget_zip_table(monkeypatch)
     assert stored_geo(path) == plain
-    assert started == [geo.read_table]
     assert plain[0] == ("Dana Reyes0", [42.3647, -71.1042, "zip"])
-
-
-def test_zip_table_child_failing_still_gives_coordinates(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    path = write_list(tmp_path / "list.csv", 5)
-    parent = os.getpid()
-    real = geo.read_table
-
-    def flaky() -> dict[str, tuple[float, float]]:
-        if os.getpid() != parent:
-            os._exit(3)
-        return real()
-
-    monkeypatch.setattr(geo, "read_table", flaky)
-    monkeypatch.setattr(pipeline, "BACKGROUND_ZIP_BYTES", 0)
-    forget_zip_table(monkeypatch)
-    assert stored_geo(path)[0] == ("Dana Reyes0", [42.3647, -71.1042, "zip"])
 
 
 def run_script(home: Path, *args: str) -> subprocess.Popen[str]:
@@ -154,4 +126,4 @@ def test_a_list_without_zips_does_not_read_the_zip_table(
     forget_zip_table(monkeypatch)
     store = Store(None)
     assert run_import(store, [path]).total("imported") == 2
-    assert not geo.loaded()  # half a second a small import has no need to spend
+    assert not geo.loaded()  # a small import reads only what it needs

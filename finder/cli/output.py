@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+import time
 from pathlib import Path
 from typing import Any
 
@@ -22,11 +23,15 @@ class ImportProgress:
         self.app = app
         self.bar: Any = None
         self.tasks: dict[str, Any] = {}
+        self.started: dict[str, float] = {}
 
     def __enter__(self) -> ImportProgress:
         return self
 
-    def __call__(self, path: str, done: int, total: int) -> None:
+    def __call__(
+        self, path: str, done: int, total: int, rows: tuple[int, int] | None = None
+    ) -> None:
+        """``rows`` (read, kept) comes from importers that filter a bulk file (NPPES)."""
         if total < self.THRESHOLD or not sys.stderr.isatty():
             return
         if self.bar is None:
@@ -36,7 +41,13 @@ class ImportProgress:
             self.bar.start()
         if path not in self.tasks:
             self.tasks[path] = self.bar.add_task(Path(path).name, total=total)
-        self.bar.update(self.tasks[path], completed=done)
+            self.started[path] = time.monotonic()
+        name = Path(path).name
+        if rows is not None:
+            read, kept = rows
+            rate = read / max(1e-3, time.monotonic() - self.started[path])
+            name = f"{name}: {read:,} rows read, {kept:,} kept, {rate:,.0f} rows/s"
+        self.bar.update(self.tasks[path], completed=done, description=name)
 
     def __exit__(self, *exc: object) -> None:
         if self.bar is not None:

@@ -90,6 +90,17 @@ def _list_formats(ctx: click.Context, _param: click.Parameter, value: bool) -> N
               help="PDF directories: read only these pages, e.g. 1405-1485.")  # fmt: skip
 @click.option("--all-specialties", is_flag=True,
               help="PDF directories: read every section, not only behavioral health.")  # fmt: skip
+@click.option(
+    "--state", "states", multiple=True, metavar="ST",
+    help="NPPES bulk files: keep clinicians practicing in this state (repeatable).",
+)  # fmt: skip
+@click.option(
+    "--near", metavar="ZIP", help="NPPES bulk files: keep clinicians practicing near this ZIP."
+)
+@click.option(
+    "--radius", type=click.FloatRange(0.1, 3000), default=25.0, show_default=True,
+    metavar="MILES", help="With --near: how far from the ZIP, in miles.",
+)  # fmt: skip
 @click.option("--max-pages", type=WholeNumber("pages", 1, 1000), default=20, show_default=True,
               help="URLs: most pages of a FHIR searchset to follow.")  # fmt: skip
 @click.option("--timeout", type=click.FloatRange(min=1, max=86400), default=120, show_default=True,
@@ -110,6 +121,9 @@ def import_cmd(
     all_taxonomies: bool,
     pdf_pages: str | None,
     all_specialties: bool,
+    states: tuple[str, ...],
+    near: str | None,
+    radius: float,
     max_pages: int,
     timeout: float,
 ) -> None:
@@ -131,6 +145,7 @@ def import_cmd(
     where = country_code(country) if country else None
     if country and where is None:
         raise UsageError(f"--country {country!r}: give an ISO country code such as ES, GB or CA")
+    region = _region(states, near, radius)
     if fmt:
         importers.by_name(fmt)
     urls = [s for s in sources if "://" in s]
@@ -143,8 +158,29 @@ def import_cmd(
     if files:
         _import_files(
             app, files, fmt, mapping, dry_run, all_taxonomies or all_specialties, pdf_pages,
-            by_position, where,
+            by_position, where, region=region,
         )  # fmt: skip
+
+
+def _region(states: tuple[str, ...], near: str | None, radius: float) -> Any:
+    """``--state`` and ``--near``/``--radius`` as the NPPES importer's ``Region``."""
+    from finder.importers.base import Region
+    from finder.records import geo
+    from finder.records.normalize import places
+
+    codes = set()
+    for given in states:
+        code = places.state(given)
+        if code is None:
+            raise UsageError(f"--state {given}: not a US state (use the two-letter code, e.g. MA)")
+        codes.add(code)
+    point = None
+    if near is not None:
+        zip_code = places.zip_code(near)
+        point = geo.zip_point(zip_code) if zip_code else None
+        if point is None:
+            raise UsageError(f"--near {near}: not a US ZIP code finder knows")
+    return Region(states=frozenset(codes), near=point, radius_miles=radius)
 
 
 def _import_files(
@@ -158,6 +194,7 @@ def _import_files(
     columns: list[str | None] | None = None,
     country: str | None = None,
     source_label: str | None = None,
+    region: Any = None,
 ) -> None:
     from finder.ingest.pipeline import run_import
 
@@ -174,6 +211,7 @@ def _import_files(
                 country=country,
                 all_taxonomies=all_taxonomies,
                 pages=pdf_pages,
+                region=region,
                 dry_run=dry_run,
                 warn=app.warn,
                 progress=progress,

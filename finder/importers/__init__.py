@@ -16,7 +16,7 @@ from types import ModuleType
 from finder.errors import ImportRefused, UsageError
 from finder.importers.base import error_page_reason, read_head
 
-_NOT_IMPORTERS = {"base"}
+_NOT_IMPORTERS = {"base", "nppes_scan"}  # helpers, not formats
 
 
 @dataclass(frozen=True)

@@ -29,6 +29,19 @@ HEAD_BYTES = 65536
 DEFAULT_MAX_BYTES = 200 * 1024 * 1024
 
 
+@dataclass(frozen=True)
+class Region:
+    """Where the clinicians kept from a bulk file practise (``--state``, ``--near``)."""
+
+    states: frozenset[str] = frozenset()
+    near: tuple[float, float] | None = None
+    radius_miles: float = 25.0
+
+    @property
+    def active(self) -> bool:
+        return bool(self.states) or self.near is not None
+
+
 @dataclass
 class ParseContext:
     """Options and callbacks an importer may use; all have safe defaults."""
@@ -38,8 +51,10 @@ class ParseContext:
     country: str | None = None  # --country: the ISO code of records that do not say theirs
     all_taxonomies: bool = False  # NPPES, PDF: keep non behavioural-health providers
     pages: str | None = None  # PDF: read only these pages ("1405-1485")
+    region: Region = field(default_factory=Region)  # NPPES: --state, --near
     warn: Callable[[str], None] = lambda message: None  # a file-level warning for stderr
-    progress: Callable[[int], None] = lambda nbytes: None  # bytes consumed so far
+    # Bytes consumed so far; a bulk importer that filters also gives (rows read, rows kept).
+    progress: Callable[..., None] = lambda nbytes, rows=None: None
     source_label: str | None = None  # a URL when the file was fetched
     # What the import works out from each record's fields (IPT evidence, coordinates).
     # An importer may call it where it makes each record and keep the result on

@@ -18,19 +18,21 @@ the same; any non-empty column not mapped to a field goes into ``extra``.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
+import operator
 import re
 import sys
-from collections.abc import Iterator
-from functools import cache
+import zipfile
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from finder.errors import ImportRefused
-from finder.importers.base import ParseContext, decode, detect_encoding, read_head
+from finder.importers import nppes_scan
+from finder.importers.base import HEAD_BYTES, ParseContext, decode, detect_encoding
 from finder.importers.nppes_json import NpiEntry, Slot, build_record, text
-from finder.records import taxonomy
 from finder.records.models import Record, RowError
 
 NAME = "nppes-csv"
@@ -74,6 +76,8 @@ def _place_column(kind: str, template: str) -> str:
 
 
 def sniff(path: Path, head: bytes) -> float:
+    if head.startswith(b"PK\x03\x04") and b"npidata_pfile" in head[:4096].lower():
+        return 0.95  # the monthly ZIP archive: its first member is named in the head
     first = decode(head[:40000]).lstrip("\ufeff").split("\n", 1)[0]
     keys = {_key(h) for h in first.split(",")}
     if all(k in keys for k in _REQUIRED):
@@ -81,11 +85,6 @@ def sniff(path: Path, head: bytes) -> float:
     if "npi" in keys and any(k.startswith("healthcare provider taxonomy code_") for k in keys):
         return 0.9
     return 0.0
-
-
-@cache
-def _behavioral(code: str) -> bool:
-    return taxonomy.is_behavioral(code)
 
 
 class _Columns:
@@ -134,12 +133,34 @@ class _Columns:
             used.update(i for i in slot if i is not None)
         if self.gender is not None:
             used.add(self.gender)
+        self.missing = [
+            _PERSON["last_name"] if self.person["last_name"] is None else "",
+            *(
+                _place_column("practice location", _PLACE[f])
+                for f in ("city", "state", "postal_code")
+                if self.location[f] is None
+            ),
+        ]
+        self.missing = [m for m in self.missing if m]
+        self.scan = nppes_scan.Columns(
+            width=self.width,
+            entity=self.entity,
+            slots=[slot[0] for slot in self.slots],
+            state=self.location["state"],
+            postal=self.location["postal_code"],
+        )
         # Everything else (identifiers, authorised official, taxonomy groups, ...) -> extra.
         self.rest = [
             (i, _EXTRA_NAMES.get(_key(name), name.strip()))
             for i, name in enumerate(header)
             if i not in used
         ]
+        self.rest_labels = [label for _, label in self.rest]
+        indexes = [i for i, _ in self.rest]
+        getter = operator.itemgetter(*indexes) if indexes else (lambda row: ())
+        self.rest_values: Callable[[list[str]], Any] = (
+            getter if len(indexes) != 1 else (lambda row: (row[indexes[0]],))
+        )
 
 
 def _get(row: list[str], i: int | None) -> str:
@@ -159,9 +180,9 @@ def _entry(cols: _Columns, row: list[str], codes: list[tuple[str, int]]) -> NpiE
             )
         )
     extra: dict[str, Any] = {}
-    for i, label in cols.rest:
-        value = text(row[i])
-        if value is not None:
+    # Most of the 330 columns are empty: skip those before reading the value.
+    for label, raw in zip(cols.rest_labels, cols.rest_values(row), strict=True):
+        if raw and (value := text(raw)) is not None:
             extra[label] = value
     extra["status"] = (
         "deactivated"
@@ -185,65 +206,124 @@ def _entry(cols: _Columns, row: list[str], codes: list[tuple[str, int]]) -> NpiE
     )
 
 
+@contextlib.contextmanager
+def _open(path: Path) -> Iterator[tuple[IO[bytes], Callable[[], int]]]:
+    """The file's bytes and how far through the file they are; a ZIP archive is read
+    from inside (NPPES ships the CSV in one, beside a header-only file and a PDF)."""
+    if not zipfile.is_zipfile(path):
+        with open(path, "rb") as raw:
+            yield raw, raw.tell
+        return
+    with zipfile.ZipFile(path) as archive:
+        members = [
+            m
+            for m in archive.infolist()
+            if m.filename.lower().endswith(".csv") and "fileheader" not in m.filename.lower()
+        ]
+        if not members:
+            raise ImportRefused(path, "a ZIP archive with no CSV file in it; nothing imported")
+        member = max(members, key=lambda m: m.file_size)
+        share = path.stat().st_size / max(1, member.file_size)
+        with archive.open(member) as inner:
+            raw = io.BufferedReader(inner, 1 << 20)  # type: ignore[arg-type]
+            yield raw, lambda: int(inner.tell() * share)
+
+
+def _columns_missing(path: Path, cols: _Columns, ctx: ParseContext) -> None:
+    """Refuse a filter that needs a column the file lacks; warn of other missing ones."""
+    if ctx.region.states and cols.location["state"] is None:
+        raise ImportRefused(
+            path,
+            f"--state needs the column {_place_column('practice location', _PLACE['state'])!r}, "
+            "not found in the header; nothing imported",
+        )
+    if ctx.region.near is not None and cols.location["postal_code"] is None:
+        raise ImportRefused(
+            path,
+            f"--near needs the column {_place_column('practice location', _PLACE['postal_code'])!r}, "
+            "not found in the header; nothing imported",
+        )
+    if cols.missing:
+        ctx.warn(f"{path}: columns not found (renamed?), left empty: " + ", ".join(cols.missing))
+
+
 def parse(path: Path, ctx: ParseContext) -> Iterator[Record | RowError]:
-    encoding = detect_encoding(read_head(path))
-    errors = "finder-cp1252" if encoding == "cp1252" else "replace"
-    # csv's own field limit is 128 KB; a broken quote in a 10 GB file would otherwise
-    # swallow the rest of it into one field.
-    csv.field_size_limit(min(sys.maxsize, 1 << 20))
-    kept = skipped = inactive = 0
-    with open(path, "rb") as raw:
-        stream = io.TextIOWrapper(raw, encoding=encoding, errors=errors, newline="")
-        reader = csv.reader(stream)
+    counts: dict[str, int] = dict.fromkeys(("keep", "inactive", "taxonomy", "region"), 0)
+    kept = 0
+    with _open(path) as (raw, where):
+        head = raw.peek(HEAD_BYTES)[:HEAD_BYTES] if hasattr(raw, "peek") else b""
+        encoding = detect_encoding(head)
+        errors = "finder-cp1252" if encoding == "cp1252" else "replace"
+        first = raw.readline()
+        if not first.strip():
+            raise ImportRefused(path, "file is empty; nothing imported")
         try:
-            header = next(reader)
-        except StopIteration:
-            raise ImportRefused(path, "file is empty; nothing imported") from None
-        except csv.Error as err:
+            header = next(csv.reader([first.decode(encoding, errors).lstrip("\ufeff")]))
+        except (csv.Error, StopIteration) as err:
             raise ImportRefused(path, f"header line is not valid CSV ({err})") from None
         cols = _Columns(path, header)
-        while True:
-            try:
-                row = next(reader)
-            except StopIteration:
-                break
-            except csv.Error as err:
-                yield RowError(f"line {reader.line_num}", f"not valid CSV ({err}); skipped")
+        _columns_missing(path, cols, ctx)
+        rule = nppes_scan.RowFilter(cols.scan, ctx.region, all_taxonomies=ctx.all_taxonomies)
+        # csv's own field limit is 128 KB; a broken quote in a 10 GB file would otherwise
+        # swallow the rest of it into one field.
+        csv.field_size_limit(min(sys.maxsize, 1 << 20))
+        cut: nppes_scan.Line | None = None
+
+        def tick(number: int) -> None:
+            ctx.progress(where(), (number - 1, kept))
+
+        decode = lambda b: b.decode(encoding, errors)  # noqa: E731
+        for line, row in nppes_scan.scan(raw, rule, decode, counts, tick):
+            if isinstance(row, csv.Error):
+                yield RowError(f"line {line.number}", f"not valid CSV ({row}); skipped")
                 continue
-            if reader.line_num % 2000 == 0:
-                ctx.progress(raw.tell())
             if len(row) != cols.width:
-                if len(row) <= 1 and not "".join(row).strip():
-                    continue
+                if not line.complete:
+                    cut = line
+                    break
                 yield RowError(
-                    f"line {reader.line_num}",
+                    f"line {line.number}",
                     f"has {len(row)} columns, the header has {cols.width}; skipped",
                 )
                 continue
-            if not row[cols.entity].strip():
-                inactive += 1  # a deactivated NPI: the row carries nothing but the number
-                continue
-            codes = [
-                (code, n)
-                for n, (i, *_rest) in enumerate(cols.slots)
-                if (code := row[i].strip().upper())
-            ]
-            if not ctx.all_taxonomies and not any(_behavioral(c) for c, _ in codes):
-                skipped += 1
-                continue
-            record = build_record(_entry(cols, row, codes), f"line {reader.line_num}")
+            record = build_record(_entry(cols, row, _codes(cols, row)), f"line {line.number}")
             if isinstance(record, Record):
                 kept += 1
             yield record
-        ctx.progress(raw.tell())
+        ctx.progress(where(), (sum(counts.values()), kept))
+    if cut is not None:
+        yield RowError(
+            f"line {cut.number}",
+            f"the file ends in the middle of this row (an interrupted download?): the {kept:,} "
+            "provider(s) before it were read; download the file again for the rest",
+        )
+    _summarise(path, ctx, counts, kept)
+
+
+def _codes(cols: _Columns, row: list[str]) -> list[tuple[str, int]]:
+    return [
+        (code, n) for n, (i, *_rest) in enumerate(cols.slots) if (code := row[i].strip().upper())
+    ]
+
+
+def _summarise(path: Path, ctx: ParseContext, counts: dict[str, int], kept: int) -> None:
+    skipped, outside, inactive = counts["taxonomy"], counts["region"], counts["inactive"]
     if skipped:
         ctx.warn(
             f"{path}: skipped {skipped:,} provider(s) with no behavioural-health taxonomy "
             "(import with --all-taxonomies to keep them)"
         )
+    if outside:
+        ctx.warn(f"{path}: skipped {outside:,} provider(s) outside the --state/--near area")
     if inactive:
         ctx.warn(f"{path}: skipped {inactive:,} deactivated NPI(s) with no details")
     if kept == 0:
+        if outside:
+            raise ImportRefused(
+                path,
+                f"no provider among {skipped + outside:,} NPPES rows practises in the "
+                "--state/--near area with a behavioural-health taxonomy; nothing imported",
+            )
         if skipped:
             raise ImportRefused(
                 path,

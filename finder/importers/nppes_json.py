@@ -21,6 +21,7 @@ import json
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -68,9 +69,20 @@ class NpiEntry:
 
 def text(value: Any) -> str | None:
     """A registry value as clean text; NPPES writes "--" and "" for nothing."""
+    if isinstance(value, str):
+        return _text(value) if value else None
     if value is None or isinstance(value, bool):
         return None
-    out = normalize.clean_text(value)
+    return _usable(normalize.clean_text(value))
+
+
+@lru_cache(maxsize=4096)
+def _text(value: str) -> str | None:
+    # Memoised: a bulk file repeats its states, cities, dates and codes row after row.
+    return _usable(normalize.clean_text(value))
+
+
+def _usable(out: str | None) -> str | None:
     return None if out is None or out in _PLACEHOLDERS else out
 
 

@@ -23,15 +23,16 @@ from typing import Any
 
 from finder import importers
 from finder.errors import FinderError, ImportRefused, NothingToImport, one_line
-from finder.importers.base import ParseContext, read_head, stage
-from finder.ingest.parallel import Background, map_in_halves
+from finder.importers.base import ParseContext, Region, read_head, stage
+from finder.ingest.parallel import map_in_halves
 from finder.judge.enrich import enrich
 from finder.records import geo
 from finder.records.models import Record, RowError, SourceKind, now_iso
 from finder.records.normalize.text import strip_controls, strip_controls_deep
 from finder.storage.store import Doc, Store
 
-ProgressFn = Callable[[str, int, int], None]  # (path, bytes done, bytes total)
+# (path, bytes done, bytes total, (rows read, rows kept) when the importer counts them)
+ProgressFn = Callable[[str, int, int, "tuple[int, int] | None"], None]
 
 
 @dataclass
@@ -181,47 +182,26 @@ def _stage_all(
     return files, renamed, refused
 
 
-#: From this many bytes of input on, the ZIP table is read by a second process while
-#: the files are read (it takes about half a second).
-BACKGROUND_ZIP_BYTES = 1 << 20
-
-
 class _Enrichment:
-    """``enrich`` for the records of one import, and the ZIP table it needs.
+    """``enrich`` for the records of one import.
 
-    A big import has the table read by a second process while this one reads the
-    files; importers that make records in two processes call ``enrich`` there
-    (``ParseContext.derive``), after ``prepare`` has the table in memory.
+    Importers that make records in two processes call ``enrich`` there
+    (``ParseContext.derive``), after ``prepare`` has the ZIP table in memory (a
+    couple of megabytes, read in a millisecond) so both processes share it.
     """
 
     def __init__(self, files: list[Path], *, active: bool) -> None:
         self.active = active
-        self._table: Background[dict[str, tuple[float, float]]] | None = None
-        if active and not geo.loaded() and _total_bytes(files) >= BACKGROUND_ZIP_BYTES:
-            self._table = Background(geo.read_table)
 
     def prepare(self) -> None:
         """Have the ZIP table in memory (before a second process starts, so both share it)."""
-        table, self._table = self._table, None
-        geo.load(table)
+        geo.load()
 
     def derive(self, fields: dict[str, Any]) -> dict[str, Any]:
-        if self._table is not None and fields.get("zip"):
-            self.prepare()  # the table being read in the background, rather than again
         return enrich(fields)
 
     def close(self) -> None:
-        if self._table is not None:
-            self._table.cancel()
-            self._table = None
-
-
-def _total_bytes(files: list[Path]) -> int:
-    total = 0
-    for path in files:
-        with contextlib.suppress(OSError):
-            total += path.stat().st_size
-    return total
+        pass
 
 
 def _run_import(
@@ -235,6 +215,7 @@ def _run_import(
     country: str | None = None,
     all_taxonomies: bool = False,
     pages: str | None = None,
+    region: Region | None = None,
     dry_run: bool = False,
     preview: int = 5,
     warn: Callable[[str], None] = lambda message: None,
@@ -242,9 +223,8 @@ def _run_import(
     source_label: str | None = None,
     renamed: dict[Path, str] | None = None,
 ) -> ImportReport:
-    report = ImportReport(dry_run=dry_run)
     results: dict[Path, FileResult] = {p: FileResult(str(p)) for p in files}
-    report.files = list(results.values())
+    report = ImportReport(files=list(results.values()), dry_run=dry_run)
     groups = _formats(files, results, format)
 
     stamp = now_iso()
@@ -269,7 +249,8 @@ def _run_import(
         for unit, files_in_unit, joined_path in units:
             options = ParseContext(
                 column_map=column_map or {}, columns=columns, country=country,
-                all_taxonomies=all_taxonomies, pages=pages, source_label=source_label,
+                all_taxonomies=all_taxonomies, pages=pages, region=region or Region(),
+                source_label=source_label,
             )  # fmt: skip
             records = _parse_unit(
                 imp, unit, files_in_unit, joined_path, results[unit], options, warn, progress,
@@ -342,9 +323,9 @@ def _parse_unit(
         warn(message)
         result.warnings.append(message)
 
-    def file_progress(done: int) -> None:
+    def file_progress(done: int, rows: tuple[int, int] | None = None) -> None:
         if progress is not None and joined is None:
-            progress(str(unit), done, unit.stat().st_size)
+            progress(str(unit), done, unit.stat().st_size, rows)
 
     ctx = dataclasses.replace(
         options,
@@ -503,7 +484,7 @@ def _store_records(
             }
             stored.append((doc, found, result, record.derived))
         # Classifying and geocoding is the same pure work for every record: a big import
-        # shares it with a second process (which inherits the ZIP table loaded here),
+        # shares it with a second process (which inherits the ZIP table read here),
         # unless the importer did it already where it made the records.
         pending = [doc["fields"] for doc, _, _, derived in stored if derived is None]
         if any(fields.get("zip") for fields in pending[:100]):

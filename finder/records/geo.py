@@ -1,72 +1,110 @@
-"""Offline ZIP centroids and distances (the zipcodes package; nothing goes online)."""
+"""Offline ZIP and place centres, and distances (nothing goes online).
+
+The table ships with finder (``data/reference/zip_points.csv`` and
+``place_points.csv``, built by ``scripts/build_zip_places.py`` from the GeoNames
+postal-code centroids, CC BY 4.0, and the USPS ZIP list). Both files are sorted,
+so a look-up is a binary search in the file's bytes: nothing is parsed up front,
+and an import that names a handful of ZIPs reads two megabytes and no more.
+
+- ``zip_point("02139")``: the centroid of a 5-digit ZIP.
+- ``place_point("Cambridge", "MA")``: an approximate centre of a city, the mean
+  of its ZIPs' centroids, for records that name a city but no ZIP. Show a
+  distance from it as approximate ("~").
+"""
 
 from __future__ import annotations
 
 import math
+import re
 from functools import cache
-from typing import TYPE_CHECKING
-
-if TYPE_CHECKING:
-    from finder.ingest.parallel import Background
+from importlib import resources
 
 EARTH_RADIUS_MILES = 3958.8
 
 
 @cache
-def zip_point(zip_code: str) -> tuple[float, float] | None:
-    """The centroid of a 5-digit US ZIP, or ``None`` when it is unknown.
-
-    Memoised: a list of thousands of therapists names far fewer ZIPs.
-    """
-    code = zip_code[:5]
-    if len(code) != 5 or not code.isdigit():
-        return None
-    return _centroids().get(code)
+def _table(name: str) -> tuple[bytes, int]:
+    """The file's bytes and where its rows begin (after the comment and header lines)."""
+    data = resources.files("finder.refdata").joinpath(name).read_bytes()
+    start = 0
+    while data.startswith(b"#", start):
+        start = data.index(b"\n", start) + 1
+    return data, data.index(b"\n", start) + 1  # past the header
 
 
-_POINTS: dict[str, tuple[float, float]] | None = None
+def _search(data: bytes, start: int, key: bytes) -> bytes | None:
+    """The line of ``data`` (sorted by line) that begins with ``key``, by bisection."""
+    lo, hi = start, len(data)
+    while lo < hi:
+        mid = (lo + hi) // 2
+        begin = max(lo, data.rfind(b"\n", 0, mid) + 1)
+        end = data.find(b"\n", begin)
+        if end < 0:
+            end = len(data)
+        line = data[begin:end]
+        head = line[: len(key)]
+        if head == key:
+            return line
+        if head < key:
+            lo = end + 1
+        else:
+            hi = begin
+    return None
 
 
-def load(table: Background[dict[str, tuple[float, float]]] | None = None) -> None:
-    """Have the ZIP table in memory now (before a second process starts, so both
-    share it); from ``table`` when a background load of ``read_table`` was started."""
-    global _POINTS
-    if _POINTS is None:
-        _POINTS = table.result() if table is not None else read_table()
-    elif table is not None:
-        table.cancel()
-
-
-def _centroids() -> dict[str, tuple[float, float]]:
-    if _POINTS is None:
-        load()
-    assert _POINTS is not None
-    return _POINTS
+def load() -> None:
+    """Have the tables in memory now (before a second process starts, so both share them)."""
+    _table("zip_points.csv")
 
 
 def loaded() -> bool:
-    return _POINTS is not None
+    return _table.cache_info().currsize > 0
 
 
-def read_table() -> dict[str, tuple[float, float]]:
-    """Every ZIP's centroid, read from the zipcodes table in one pass (about half a second).
+@cache
+def zip_point(zip_code: str) -> tuple[float, float] | None:
+    """The centroid of a 5-digit US ZIP (``"02139"``, ``"02139-4307"``), or ``None``."""
+    code = zip_code[:5]
+    if len(code) != 5 or not (code.isascii() and code.isdigit()):
+        return None
+    data, start = _table("zip_points.csv")
+    line = _search(data, start, code.encode("ascii") + b",")
+    if line is None:
+        return None
+    _, lat, lon, _, _ = line.split(b",")
+    return float(lat), float(lon)
 
-    Loading the table is most of the cost of the first look-up anyway, and each
-    later ``zipcodes.matching`` scans it again (about half a millisecond): an
-    import naming 2,000 ZIPs would spend a second there.
+
+_ABBREVIATIONS = (("ST ", "SAINT "), ("STE ", "SAINTE "), ("FT ", "FORT "), ("MT ", "MOUNT "))
+
+
+def city_key(city: str) -> str:
+    """A city name as the place table spells it: capitals, single spaces, no periods."""
+    return re.sub(r"\s+", " ", city.replace(".", " ").replace("\u2019", "'")).strip().upper()
+
+
+@cache
+def place_point(city: str, state: str) -> tuple[float, float] | None:
+    """An approximate centre of ``city`` in ``state`` (a 2-letter code), or ``None``.
+
+    It is the mean of the centroids of the city's ZIPs, the delivery ZIPs when it has
+    any, so it stands for the town, not for an address: callers show distances from
+    it as approximate. "St. Paul", "Saint Paul" and "ST PAUL" are the same city.
     """
-    import zipcodes
-
-    points: dict[str, tuple[float, float]] = {}
-    for row in zipcodes.list_all():
-        code = row.get("zip_code")
-        if not isinstance(code, str) or code in points:
-            continue
-        try:
-            points[code] = (float(row["lat"]), float(row["long"]))
-        except (KeyError, TypeError, ValueError):
-            continue
-    return points
+    name, code = city_key(city), state.strip().upper()
+    if not name or len(code) != 2 or not code.isalpha():
+        return None
+    data, start = _table("place_points.csv")
+    names = [name]
+    for short, full in _ABBREVIATIONS:
+        if name.startswith(short):
+            names.append(full + name[len(short) :])
+    for candidate in names:
+        line = _search(data, start, f"{code},{candidate},".encode())
+        if line is not None:
+            _, _, lat, lon, _ = line.split(b",")
+            return float(lat), float(lon)
+    return None
 
 
 def miles(a: tuple[float, float], b: tuple[float, float]) -> float:

@@ -1,0 +1,94 @@
+"""Small imports at start-up speed (issue 17).
+
+Whole processes, median of 7 runs each, in the same run:
+- ``finder import`` of a 500-row CSV: at most 5x ``python -c "import click"`` (wall);
+  of a 5,000-row CSV: at most 10x.
+- ``finder import`` of one saved ~1 MB Psychology Today results page: at most 1.5x a
+  process that only builds a BeautifulSoup tree of the same file with lxml (wall). The
+  page is the synthetic 2025-style page of bench_html.py, and the real saved Chicago page
+  too when $FINDER_REALDATA has it.
+Each import runs in a fresh data folder. CPU-time ratios and the load are printed too.
+"""
+
+from __future__ import annotations
+
+import csv
+import os
+import random
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+from _common import PYTHON, ROOT, report, therapist_row, time_process
+from bench_html import synthetic_page
+
+REPEAT = int(os.environ.get("BENCH_REPEAT", "7"))
+FINDER = str(Path(PYTHON).with_name("finder"))
+SOUP = "import sys; from bs4 import BeautifulSoup; BeautifulSoup(open(sys.argv[1], 'rb').read(), 'lxml')"
+
+
+def write_list(path: Path, rows: int) -> None:
+    rng = random.Random(rows)
+    with open(path, "w", newline="", encoding="utf-8") as fh:
+        writer = csv.DictWriter(fh, fieldnames=list(therapist_row(rng, 0)))
+        writer.writeheader()
+        for i in range(rows):
+            writer.writerow(therapist_row(rng, i))
+
+
+def finder_import(tmp: Path, path: Path) -> tuple[float, float]:
+    home = tmp / "home"
+
+    def fresh() -> None:
+        shutil.rmtree(home, ignore_errors=True)
+
+    env = {"FINDER_HOME": str(home), "FINDER_NO_FIRST_RUN": "1"}
+    return time_process([FINDER, "import", str(path)], REPEAT, env=env, before=fresh)
+
+
+def main() -> int:
+    # An installed finder has its bytecode compiled (pip does it); so has click.
+    subprocess.run([PYTHON, "-m", "compileall", "-q", str(ROOT / "finder")], check=True)
+    print(f"load average at start: {os.getloadavg()}")
+    missed = 0
+    with tempfile.TemporaryDirectory() as tmp_name:
+        tmp = Path(tmp_name)
+        click_wall, click_cpu = time_process([PYTHON, "-c", "import click"], REPEAT)
+        for rows, target in ((500, 5.0), (5000, 10.0)):
+            path = tmp / f"list_{rows}.csv"
+            write_list(path, rows)
+            wall, cpu = finder_import(tmp, path)
+            missed += report(
+                f"import {rows} rows",
+                wall / click_wall,
+                target,
+                f"finder import {wall * 1000:.0f} ms wall / {cpu * 1000:.0f} ms CPU, "
+                f"import click {click_wall * 1000:.0f} ms wall / {click_cpu * 1000:.0f} ms CPU "
+                f"(CPU ratio {cpu / click_cpu:.2f})",
+            )
+        pages = [("synthetic ~1 MB results page", tmp / "results.html")]
+        pages[0][1].write_text(synthetic_page(), encoding="utf-8")
+        env = os.environ.get("FINDER_REALDATA")
+        real_dir = Path(env) if env else ROOT.parent / "shared" / "realdata"
+        real = real_dir / "psychology_today_html" / "pt2025_results_il_chicago_page_1.html"
+        if real.is_file():
+            pages.append(("real Chicago results page (read in place)", real))
+        for label, page in pages:
+            soup_wall, soup_cpu = time_process([PYTHON, "-c", SOUP, str(page)], REPEAT)
+            wall, cpu = finder_import(tmp, page)
+            missed += report(
+                label,
+                wall / soup_wall,
+                1.5,
+                f"finder import {wall * 1000:.0f} ms wall / {cpu * 1000:.0f} ms CPU, "
+                f"bs4+lxml tree only {soup_wall * 1000:.0f} ms wall / {soup_cpu * 1000:.0f} ms "
+                f"CPU (CPU ratio {cpu / soup_cpu:.2f})",
+            )
+    print(f"load average at end: {os.getloadavg()}")
+    return 1 if missed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
