@@ -32,6 +32,8 @@ def render_therapist(app: App, therapist: Therapist, show_extra: bool = False) -
     from rich.markup import escape
     from rich.table import Table
 
+    from finder.judge import claims  # lazy, like rich: keeps `finder --help` fast
+
     out = app.out
     kind = " (organisation)" if therapist.is_organization else ""
     out.print(f"[bold]{escape(therapist.name)}[/bold]{kind}  (id {therapist.tid})")
@@ -50,10 +52,16 @@ def render_therapist(app: App, therapist: Therapist, show_extra: bool = False) -
     table.add_column("Value", overflow="fold")
     table.add_column("Source", overflow="fold")
     for name in FIELDS:
-        if name in ("first_name", "last_name", "lat", "lon", "is_organization"):
+        if name in ("first_name", "last_name", "lat", "lon", "is_organization", "fee_max"):
+            continue
+        if name == "fee":  # each source's own fee, its range whole
+            for index, fee in enumerate(claims.fees(therapist)):
+                table.add_row("fee" if index == 0 else "", fee.text, escape(fee.source.describe()))
             continue
         for index, claim in enumerate(therapist.values(name)):
             value = _field_display(name, claim)
+            if name == "license_type":
+                value += claims.licence_note(claim.value)
             if name == "statement" and len(value) > 600:
                 value = value[:600] + "..."
             table.add_row(
@@ -64,8 +72,8 @@ def render_therapist(app: App, therapist: Therapist, show_extra: bool = False) -
     conflicts = therapist.conflicts()
     if conflicts:
         out.print("\n[bold]Sources disagree[/bold] (ask on the call):")
-        for name, claims in conflicts.items():
-            values = "; ".join(f"{_field_display(name, c)} ({c.source.short_path})" for c in claims)
+        for name, stated in conflicts.items():
+            values = "; ".join(f"{_field_display(name, c)} ({c.source.short_path})" for c in stated)
             out.print(f"  {name}: {escape(values)}")
     unconfirmed = therapist.unconfirmed()
     if unconfirmed:

@@ -103,6 +103,10 @@ def enrich(fields: dict[str, Any]) -> dict[str, Any]:
             extra["geo"] = [point[0], point[1], "zip"]
     elif fields.get("lat") is not None and fields.get("lon") is not None:
         extra["geo"] = [fields["lat"], fields["lon"], "source"]
+    if "geo" not in extra and fields.get("city") and fields.get("state"):
+        point = geo.city_point(fields["city"], fields["state"])
+        if point is not None:  # approximate: shown with "~"
+            extra["geo"] = [point[0], point[1], "city"]
     return extra
 
 
@@ -315,6 +319,9 @@ def _parse_unit(
                 result.rejected.append(value)
             else:
                 records.append(value)
+                if "npi_unverified" in value.fields:
+                    file_warn(f"{unit.name} {value.locator}: NPI {value.fields['npi_unverified']} "
+                              "fails the check digit; kept as an unverified NPI")  # fmt: skip
     except ImportRefused as err:
         result.refused = err.reason
         return []

@@ -168,12 +168,12 @@ def plan(therapist: Therapist) -> Query:
     state = normalize.state(_first_claim(therapist, "license_state")) or normalize.state(
         _first_claim(therapist, "state")
     )
-    kinds = {str(v) for v in _claims(therapist, "license_type")}
+    # Licences are matched by family: "LICSW" and "Clinical Social Worker" are one kind.
+    kinds = {normalize.licence_family(v) for v in _claims(therapist, "license_type")}
     for codes in _claims(therapist, "taxonomies"):
         for code in codes if isinstance(codes, list) else [codes]:
-            kind = taxonomy.license_type(str(code))
-            if kind:
-                kinds.add(kind)
+            kinds.add(normalize.licence_family(taxonomy.license_type(str(code))))
+    kinds.discard(None)
     base = {"version": "2.1"}
     if npi:
         return Query(therapist.tid, therapist.name, "npi", {**base, "number": npi}, state,
@@ -279,6 +279,7 @@ def mismatches(therapist: Therapist, found: dict[str, Any], by: str) -> list[dic
 
     slots = found.get("taxonomies") or []
     types = {t["license_type"] for t in slots if t.get("license_type")}
+    families = {normalize.licence_family(t) for t in types}
     states = {t["state"] for t in slots if t.get("state")}
     numbers = {_key(t["license"]) for t in slots if t.get("license")}
     status = found.get("status")
@@ -288,7 +289,7 @@ def mismatches(therapist: Therapist, found: dict[str, Any], by: str) -> list[dic
     for npi in {normalize.npi(v) for v in _claims(therapist, "npi")} - {None, found.get("npi")}:
         add("npi", npi, found.get("npi"), "a source gives a different NPI")
     for kind in dict.fromkeys(str(v) for v in _claims(therapist, "license_type")):
-        if types and kind not in types:
+        if types and normalize.licence_family(kind) not in families:
             add("license_type", kind, ", ".join(sorted(types)),
                 "a different licence type in the registry")  # fmt: skip
     for st in dict.fromkeys(normalize.state(v) for v in _claims(therapist, "license_state")):
@@ -319,7 +320,8 @@ def _narrow(found: list[dict[str, Any]], query: Query) -> list[dict[str, Any]]:
         return found
     fitting = [
         c for c in found
-        if query.license_types & {t["license_type"] for t in c["taxonomies"] if t["license_type"]}
+        if query.license_types
+        & {normalize.licence_family(t["license_type"]) for t in c["taxonomies"]}
     ]  # fmt: skip
     return fitting or found
 

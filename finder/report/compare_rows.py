@@ -12,6 +12,7 @@ from collections.abc import Callable, Mapping, Sequence
 from datetime import timedelta
 from typing import Any
 
+from finder.judge import claims
 from finder.report.compare import (
     CATEGORY_SECTION,
     CONSULTATION,
@@ -48,19 +49,22 @@ def _licence(f: Facts) -> Cell:
     t = f.therapist
     kind, number, state = t.best("license_type"), t.best("license_number"), t.best("license_state")
     if not (kind or number):
-        return Cell(None, empty="none on record")
-    parts = [str(kind or "licence")]
+        return Cell(None, empty="license not stated")
+    parts = [str(kind or "license (type not stated)")]
     if number:
         parts.append(f"no. {number}")
     if state:
         parts.append(f"({state})")
-    return Cell(" ".join(parts) + ", as listed")
+    return Cell(" ".join(parts) + ", as listed" + claims.licence_note(kind))
 
 
 def _npi(f: Facts) -> Cell:
     npi = f.therapist.best("npi")
     check = f.verification
     if check is None:
+        unverified = f.therapist.best("npi_unverified")
+        if not npi and unverified:
+            return Cell(f"{unverified}: unverified NPI (fails the check digit)", flag="caution")
         if not npi:
             return Cell(None, empty="no NPI on record; not checked")
         return Cell(f"{npi}; not checked")
@@ -195,14 +199,15 @@ def _distance(f: Facts) -> Cell:
 
 
 def _fee(f: Facts) -> Cell:
+    # One source's own fee (never a range stitched from two), then what others say.
     t = f.therapist
-    fee, fee_max = t.best("fee"), t.best("fee_max")
-    if fee is None:
+    text = claims.fee_headline(t)
+    if text is None:
         return Cell(None)
-    text = money(fee) + (f"-{money(fee_max)}" if fee_max and fee_max != fee else "")
     budget = f.profile.budget
-    flag = "caution" if budget and fee > budget else None
-    return Cell(f"{text} per session (listed)", flag=flag)
+    flag = "caution" if budget and claims.fee_fit(t, budget)[0] is False else None
+    head, _, others = text.partition("; ")
+    return Cell(f"{head} per session (listed)" + (f"; {others}" if others else ""), flag=flag)
 
 
 def _sliding(f: Facts) -> Cell:
@@ -223,12 +228,8 @@ def _insurance_claim(f: Facts) -> Cell:
         if takes is None:
             return Cell(None, empty="none listed")
         return Cell(f"{'takes' if takes else 'does not take'} insurance (listed, plans not named)")
-    folded = [p.casefold() for p in plans]
-    hits = [m for m in mine if any(m.casefold() in p or p in m.casefold() for p in folded)]
-    if hits:
-        return Cell(f"lists your plan ({', '.join(hits)}); a claim to confirm")
     if mine:
-        return Cell(f"lists {len(plans)} plan(s), not yours")
+        return Cell(claims.plan_verdict(t, mine)[1])
     return Cell(f"lists {', '.join(plans[:4])}" + (" ..." if len(plans) > 4 else ""))
 
 
@@ -239,8 +240,8 @@ def expected_cost(f: Facts) -> tuple[float | None, str]:
     fee: float | None = None
     if isinstance(said_fee, int | float) and not isinstance(said_fee, bool):
         fee = float(said_fee)
-    elif isinstance(f.therapist.best("fee"), int | float):
-        fee = float(f.therapist.best("fee"))
+    elif claims.fees(f.therapist):
+        fee = claims.fees(f.therapist)[0].low
     ins = f.insurer
     if ins.get("clinician_in_network") is True:
         return _in_network_cost(n, fee, ins)
@@ -300,6 +301,8 @@ def _cost(f: Facts) -> Cell:
 
 def _accepting_listed(f: Facts) -> Cell:
     claim = f.therapist.best("accepting")
+    if claim is None and f.therapist.best("waitlist") is True:
+        return Cell("waitlist (directory claim)")
     return Cell(None if claim is None else f"{yes_no(claim)} (directory claim)")
 
 
@@ -364,11 +367,9 @@ def derived_flags(f: Facts) -> list[Item]:
         out.append(Item("caution", f"{f.miles:.1f} mi away, outside your {p.radius_miles:g} mi."))
     if p.telehealth == "required" and t.best("telehealth") is False:
         out.append(Item("caution", "No telehealth listed; you need telehealth."))
-    fee = t.best("fee")
-    if p.budget and isinstance(fee, int | float) and fee > p.budget and not f.answer("fee_session"):
-        out.append(
-            Item("caution", f"Listed fee {money(fee)} is above your budget {money(p.budget)}.")
-        )
+    if p.budget and not f.answer("fee_session") and claims.fee_fit(t, p.budget)[0] is False:
+        listed = claims.fees(t)[0].text
+        out.append(Item("caution", f"Listed fee {listed} is above your budget {money(p.budget)}."))
     out.sort(key=lambda item: SERIOUS[item.kind])
     return out
 
@@ -410,9 +411,9 @@ def _notes(f: Facts) -> Cell:
 
 def _conflicts(f: Facts) -> Cell:
     items = []
-    for name, claims in f.therapist.conflicts().items():
+    for name, stated in f.therapist.conflicts().items():
         seen: dict[str, None] = {}
-        for claim in claims:
+        for claim in stated:
             where = claim.source.path.rsplit("/", 1)[-1]
             seen.setdefault(f"{_value(name, claim.value)} ({where})", None)
         items.append(Item("caution", f"{name}: " + " vs ".join(seen)))
