@@ -114,6 +114,11 @@ def test_list_json_and_csv_are_stable() -> None:
     header, first, *_ = out.splitlines()
     assert header.startswith("id,name,credentials,license_type,location")
     assert first.startswith('1,Dana Reyes,LCSW,LCSW,"Cambridge, MA",02139,617-555-0101')
+    # --format is the one choice; --json and --csv are its short forms.
+    assert invoke("list", "--format", "csv")[1] == out
+    assert json.loads(invoke("list", "--format", "json")[1]) == rows
+    code, out, err = invoke("show", "1", "--format", "csv")
+    assert code == 2 and "'csv' is not one of 'table', 'json'" in err
 
 
 def test_user_errors_are_one_line_not_tracebacks() -> None:

@@ -38,7 +38,7 @@ def test_profile_shows_the_active_profile() -> None:
 def test_profile_set_changes_only_what_is_given() -> None:
     result = run("profile", "set", "--zip", "02139-4307", "--radius", "10", "--telehealth", "ok",
                  "--insurance", "Blue Cross", "--budget", "150", "--sliding-scale",
-                 "--format", "individuals", "--issue", "depression,perinatal", "--age", "adults",
+                 "--session-format", "individuals", "--issue", "depression,perinatal", "--age", "adults",
                  "--language", "Spanish", "--state", "massachusetts", "--sessions", "12")  # fmt: skip
     assert result.exit_code == 0, result.output
     assert result.stderr == "Saved profile 'me'.\n"

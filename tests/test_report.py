@@ -13,8 +13,8 @@ from test_report_store import FIXTURES, STAMP, answer, base_profile, full_store,
 from finder.errors import NotFound, UsageError
 from finder.ingest import editing
 from finder.pursue import profiles, shortlist
-from finder.report.compare import build, render
-from finder.report.formats import ReportFormat, to_format
+from finder.report.compare import build
+from finder.report.formats import ReportFormat, render, to_format
 from finder.storage.store import Store
 
 TODAY = date(2025, 1, 15)
@@ -234,8 +234,7 @@ def test_build_errors(store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
     # Answers and notes belong to a profile: client-a sees none of "me"'s. Known: IPT
     # described 0.75 (w5), availability claim "no" 0.2 (w4); unknown: licence (a PhD is a
     # degree, no licence is stated), cost (no budget), distance (no ZIP), comfort; not
-    # counted: insurance, fit.
-    assert round(100 * (0.75 * 5 + 0.2 * 4) / 9) == 51
+    # counted: insurance, fit: (0.75 * 5 + 0.2 * 4) / 9 = 51%.
     assert comparison.candidates[0].score.summary() == "51/100 from 2 of 6 criteria"
 
 
@@ -249,3 +248,24 @@ def test_markdown_parses_as_tables_with_no_raw_html(monkeypatch: pytest.MonkeyPa
     html = MarkdownIt("commonmark").enable("table").render(md)
     assert html.count("<table>") == 10  # one per section
     assert "<script>" not in html and "&lt;script&gt;x&lt;/script&gt; | Pipe (id 1)" in html
+
+
+HOSTILE = "<script>document.title='pwned'</script><img src=x onerror=alert(1)>"
+
+
+def test_html_report_shows_hostile_text_as_text_without_a_browser(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from bs4 import BeautifulSoup
+
+    pin_time(monkeypatch)
+    store = Store(None)
+    tid = editing.add_therapist(store, {"name": HOSTILE, "statement": HOSTILE + " IPT"})
+    page = render(build(store, [tid], None, today=TODAY), ReportFormat.HTML)
+    soup = BeautifulSoup(page, "lxml")
+    assert soup.find("img") is None
+    assert soup.find_all("script") == []
+    assert "pwned" not in (soup.title.string or "")
+    # The hostile name reads back as the very text that was imported.
+    assert HOSTILE in soup.get_text()
+    assert "&lt;script&gt;document.title=&#39;pwned&#39;&lt;/script&gt;" in page

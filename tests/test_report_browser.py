@@ -17,8 +17,8 @@ from test_report_store import full_store, note, pin_time
 
 from finder.ingest import editing
 from finder.pursue import shortlist
-from finder.report.compare import build, render
-from finder.report.formats import ReportFormat
+from finder.report.compare import build
+from finder.report.formats import ReportFormat, render
 from finder.storage.store import Store
 
 pytestmark = pytest.mark.browser

@@ -85,8 +85,14 @@ def test_search_rejects_bad_options_in_one_line(imported: None) -> None:
     assert "Invalid value for '--near': '0213' is not a 5-digit US ZIP code" in result.stderr
     result = run("search", "--near", "00000")
     assert (result.exit_code, result.stderr) == (2, "Error: ZIP 00000 is not a known US ZIP code\n")
-    result = run("search", "--format", "trio")
+    result = run("search", "--session-format", "trio")
     assert "unknown format 'trio'; one of: individual, couple, family, group" in result.stderr
+    result = run("search", "--format", "trio")
+    assert "Invalid value for '--format': 'trio' is not one of 'table', 'json', 'csv'." in (
+        result.stderr
+    )
+    result = run("search", "--format", "json", "--csv")
+    assert result.stderr == "Error: choose one output format, not --format csv and --format json\n"
     result = run("search", "--for", "nobody")
     assert result.stderr == "Error: no profile 'nobody'; `finder profile list` shows them\n"
 

@@ -159,28 +159,6 @@ class App:
 pass_app = click.make_pass_decorator(App)
 
 
-def output_options(func: F) -> F:
-    """``--json`` / ``--csv`` for machines, a table for people."""
-    func = click.option("--csv", "as_csv", is_flag=True, help="CSV on stdout (stable columns).")(
-        func
-    )
-    func = click.option("--json", "as_json", is_flag=True, help="JSON on stdout (sorted keys).")(
-        func
-    )
-    return func
-
-
-def output_file_option(help: str) -> Callable[[F], F]:
-    """``-o/--output FILE``, shared by the commands that can write a file instead of stdout."""
-    return click.option(
-        "-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help=help
-    )
-
-
-def with_id_arg(func: F) -> F:
-    return click.argument("tid", metavar="ID", type=click.IntRange(min=1))(func)
-
-
 def echo_json(data: Any) -> None:
     import orjson
 

@@ -9,7 +9,8 @@ from typing import TYPE_CHECKING
 
 import click
 
-from finder.cli.app import App, output_file_option, output_options, pass_app
+from finder.cli.app import App, pass_app
+from finder.cli.options import for_profile_option, json_csv_flags, output_file_option
 from finder.errors import UsageError
 
 if TYPE_CHECKING:
@@ -20,20 +21,18 @@ FORMAT_CHOICES = ("terminal", "md", "html", "csv", "json")
 
 @click.command("compare")
 @click.argument("tids", nargs=-1, type=click.IntRange(min=1), metavar="[ID]...")
-@click.option(
-    "--for", "profile_label", metavar="LABEL", help="Profile to compare for (default: active)."
-)
+@for_profile_option
 @click.option(
     "--format", "fmt", type=click.Choice(FORMAT_CHOICES), default=None,
     help="Output format (default: terminal table, or from the -o file name).",
 )  # fmt: skip
 @output_file_option("Write the report to FILE instead of the screen.")
-@output_options
+@json_csv_flags
 @pass_app
 def compare_cmd(
     app: App,
     tids: tuple[int, ...],
-    profile_label: str | None,
+    label: str | None,
     fmt: str | None,
     output: Path | None,
     as_json: bool,
@@ -48,7 +47,7 @@ def compare_cmd(
     from finder.report.terminal import renderables
 
     chosen = _choose_format(fmt, output, as_json, as_csv)
-    comparison = build(app.store, list(tids) or None, profile_label)
+    comparison = build(app.store, list(tids) or None, label)
     if output is None and chosen is ReportFormat.TERMINAL:
         for renderable in renderables(comparison, app.out.width):
             app.out.print(renderable)

@@ -18,7 +18,8 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
-from finder.cli.app import CRISIS_LINE, App, echo_json, pass_app, with_id_arg
+from finder.cli.app import CRISIS_LINE, App, echo_json, pass_app
+from finder.cli.options import for_profile_option, with_id_arg
 from finder.errors import FinderError, UsageError
 from finder.pursue.contacts import OUTCOMES, VIAS
 
@@ -27,12 +28,6 @@ if TYPE_CHECKING:
     from finder.pursue.consult import WalkResult
 
 F = TypeVar("F", bound=Callable[..., Any])
-
-
-def for_option(func: F) -> F:
-    return click.option(
-        "--for", "label", metavar="LABEL", help="Whose search (default: the active profile)."
-    )(func)
 
 
 def _label(app: App, label: str | None) -> str:
@@ -59,7 +54,7 @@ def _day_option(_ctx: click.Context, param: click.Parameter, value: str | None) 
 )
 @click.option("--at", "at", metavar='"DATE HH:MM"', help="With booked: the consultation's time.")
 @click.option("--note", metavar="TEXT", help="A short note (kept on this computer only).")
-@for_option
+@for_profile_option
 @click.option("--json", "as_json", is_flag=True, help="Without --outcome: the log as JSON.")
 @pass_app
 def contact_cmd(
@@ -123,7 +118,7 @@ def contact_cmd(
               help="Plan ahead: what is due on DATE (default today).")  # fmt: skip
 @click.option("--ics", "ics_path", type=click.Path(dir_okay=False, path_type=Path),
               help="Also write the dates as an iCalendar file for your calendar.")  # fmt: skip
-@for_option
+@for_profile_option
 @click.option("--json", "as_json", is_flag=True, help="JSON on stdout (sorted keys).")
 @pass_app
 def followups_cmd(
@@ -178,7 +173,7 @@ def _write_private(path: Path, data: bytes) -> None:
 @click.command("draft", epilog=CRISIS_LINE)
 @with_id_arg
 @click.option("--voicemail", is_flag=True, help="A voicemail script instead of an email.")
-@for_option
+@for_profile_option
 @pass_app
 def draft_cmd(app: App, tid: int, voicemail: bool, label: str | None) -> None:
     """Print a first-contact message to copy, with your key questions; nothing is sent.
@@ -264,7 +259,7 @@ def _summary(app: App, store: Any, profile: str, tid: int) -> None:
 @click.option("--from", "start_at", metavar="QUESTION_ID", help="Start at this question.")
 @click.option("--answers", "answers_file", type=click.Path(dir_okay=False, path_type=Path),
               help="Answers from a TOML or JSON file (id = answer); asks nothing.")  # fmt: skip
-@for_option
+@for_profile_option
 @pass_app
 def consult_cmd(
     app: App, tid: int, only: str | None, start_at: str | None, answers_file: Path | None,
@@ -321,7 +316,7 @@ def consult_cmd(
 @click.option("--only", metavar="CATEGORY", help="Ask one part, e.g. costs or network.")
 @click.option("--answers", "answers_file", type=click.Path(dir_okay=False, path_type=Path),
               help="Answers from a TOML or JSON file; no questions.")  # fmt: skip
-@for_option
+@for_profile_option
 @pass_app
 def insurer_call_cmd(
     app: App, tids: tuple[int, ...], plan: str | None, only: str | None,
@@ -394,7 +389,7 @@ def insurer_call_cmd(
 
 @click.command("answers", epilog=CRISIS_LINE)
 @with_id_arg
-@for_option
+@for_profile_option
 @click.option("--json", "as_json", is_flag=True, help="JSON on stdout (sorted keys).")
 @pass_app
 def answers_cmd(app: App, tid: int, label: str | None, as_json: bool) -> None:
@@ -424,7 +419,7 @@ def answers_cmd(app: App, tid: int, label: str | None, as_json: bool) -> None:
 @click.option("--pro", "pros", multiple=True, metavar="TEXT", help="Something you liked.")
 @click.option("--con", "cons", multiple=True, metavar="TEXT", help="Something that worried you.")
 @click.option("--note", "plain", multiple=True, metavar="TEXT", help="Anything else to remember.")
-@for_option
+@for_profile_option
 @pass_app
 def note_cmd(
     app: App, tid: int, pros: tuple[str, ...], cons: tuple[str, ...], plain: tuple[str, ...],

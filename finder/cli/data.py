@@ -7,7 +7,8 @@ from pathlib import Path
 
 import click
 
-from finder.cli.app import App, echo_json, output_file_option, pass_app
+from finder.cli.app import App, echo_json, pass_app
+from finder.cli.options import OutputFormat, output_file_option, output_options
 from finder.errors import UsageError
 
 
@@ -41,9 +42,9 @@ def export_cmd(app: App, fmt: str, output: Path | None) -> None:
 @click.command("restore")
 @click.argument("which", required=False, metavar="[NUMBER|NAME]")
 @click.option("--yes", "-y", is_flag=True, help="Do not ask for confirmation.")
-@click.option("--json", "as_json", is_flag=True, help="List backups as JSON.")
+@output_options(OutputFormat.TABLE, OutputFormat.JSON)
 @pass_app
-def restore_cmd(app: App, which: str | None, yes: bool, as_json: bool) -> None:
+def restore_cmd(app: App, which: str | None, yes: bool, output: OutputFormat) -> None:
     """List backups of the store (kept before migrations, restores, merges), or restore one.
 
     finder restore        (list; 1 is the newest)
@@ -65,7 +66,7 @@ def restore_cmd(app: App, which: str | None, yes: bool, as_json: bool) -> None:
             }
             for i, b in enumerate(found, 1)
         ]
-        if as_json:
+        if output is OutputFormat.JSON:
             echo_json(rows)
             return
         if not rows:

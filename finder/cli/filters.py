@@ -103,7 +103,7 @@ def filter_options(func: F) -> F:
                      help="Offers a sliding scale."),
         click.option("--telehealth/--in-person", default=None,
                      help="Offers online sessions (distance then only ranks) / in person."),
-        click.option("--format", "formats", multiple=True, callback=_many(_format),
+        click.option("--session-format", "formats", multiple=True, callback=_many(_format),
                      metavar="FORMAT", help="individual, couple, family or group (any of)."),
         click.option("--issue", "issues", multiple=True, callback=_many(), metavar="ISSUE",
                      help="Treats this, e.g. depression, PTSD, perinatal (any of)."),

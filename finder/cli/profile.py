@@ -11,6 +11,7 @@ from typing import Any
 import click
 
 from finder.cli.app import App, echo_json, pass_app
+from finder.cli.options import OutputFormat, for_profile_option, output_options
 from finder.errors import UsageError
 
 
@@ -53,19 +54,15 @@ def _print_profile(app: App, profile: Any) -> None:
 
 
 _CLEAR_ALIASES = {"radius": "radius_miles", "age": "age_group", "sessions": "planned_sessions",
-                  "format": "formats", "issue": "issues", "language": "languages",
+                  "session-format": "formats", "format": "formats", "issue": "issues", "language": "languages",
                   "sliding-scale": "sliding_scale_needed"}  # fmt: skip
-
-for_option = click.option(
-    "--for", "label", metavar="LABEL", help="Which profile (default: active)."
-)
 
 
 @click.group("profile", invoke_without_command=True)
-@for_option
-@click.option("--json", "as_json", is_flag=True, help="JSON on stdout (sorted keys).")
+@for_profile_option
+@output_options(OutputFormat.TABLE, OutputFormat.JSON)
 @click.pass_context
-def profile_group(ctx: click.Context, label: str | None, as_json: bool) -> None:
+def profile_group(ctx: click.Context, label: str | None, output: OutputFormat) -> None:
     """What this person needs; one profile per client under a pseudonym.
 
     finder profile set --zip 02139 --radius 10 --telehealth ok --budget 150
@@ -77,7 +74,7 @@ def profile_group(ctx: click.Context, label: str | None, as_json: bool) -> None:
     app = ctx.find_object(App)
     assert app is not None
     profile = profiles.get(app.store, label, create=False)
-    if as_json:
+    if output is OutputFormat.JSON:
         echo_json({**profile.to_doc(), "active": profiles.active_label(app.store) == profile.label})
         return
     _print_profile(app, profile)
@@ -94,7 +91,7 @@ def profile_group(ctx: click.Context, label: str | None, as_json: bool) -> None:
               help="Most they can pay per session.")  # fmt: skip
 @click.option("--sliding-scale/--no-sliding-scale", default=None,
               help="A sliding scale is needed.")  # fmt: skip
-@click.option("--format", "formats", multiple=True, metavar="FORMAT",
+@click.option("--session-format", "formats", multiple=True, metavar="FORMAT",
               help="individual, couple, family or group (repeatable).")  # fmt: skip
 @click.option("--issue", "issues", multiple=True, metavar="ISSUE",
               help="e.g. depression, PTSD, perinatal, eating disorder (repeatable).")  # fmt: skip
@@ -106,7 +103,7 @@ def profile_group(ctx: click.Context, label: str | None, as_json: bool) -> None:
               help="Sessions planned (IPT: usually 12 to 16).")  # fmt: skip
 @click.option("--clear", multiple=True, metavar="FIELD",
               help="Unset a field, e.g. --clear budget (repeatable).")  # fmt: skip
-@for_option
+@for_profile_option
 @pass_app
 def profile_set(app: App, label: str | None, clear: tuple[str, ...], **given: Any) -> None:
     """Record what this person needs (only the options given change).
@@ -210,7 +207,7 @@ def profile_use(app: App, label: str) -> None:
 @profile_group.command("weights")
 @click.argument("settings", nargs=-1, metavar="[CRITERION=N]...")
 @click.option("--reset", is_flag=True, help="Back to the default weights.")
-@for_option
+@for_profile_option
 @pass_app
 def profile_weights(app: App, settings: tuple[str, ...], reset: bool, label: str | None) -> None:
     """Show or set how much each criterion weighs in the comparison (0 to 5).

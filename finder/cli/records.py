@@ -10,8 +10,10 @@ from typing import Any
 
 import click
 
-from finder.cli.app import App, echo_json, output_options, pass_app, with_id_arg
+from finder.cli.app import App, echo_json, pass_app
 from finder.cli.filters import filter_options
+from finder.cli.options import OutputFormat, output_options, with_id_arg
+from finder.cli.output import ImportProgress, print_import_report
 from finder.errors import UsageError
 
 
@@ -114,7 +116,7 @@ def _import_files(
 ) -> None:
     from finder.ingest.pipeline import run_import
 
-    with _progress(app) as progress:
+    with ImportProgress(app) as progress:
         report = run_import(
             app.store,
             files,
@@ -127,95 +129,6 @@ def _import_files(
             source_label=source_label,
         )
     print_import_report(app, report)
-
-
-class _progress:
-    """A progress bar on stderr for files big enough to wait for (over 2 MB)."""
-
-    THRESHOLD = 2 * 1024 * 1024
-
-    def __init__(self, app: App) -> None:
-        self.app = app
-        self.bar: Any = None
-        self.tasks: dict[str, Any] = {}
-
-    def __enter__(self) -> _progress:
-        return self
-
-    def __call__(self, path: str, done: int, total: int) -> None:
-        if total < self.THRESHOLD or not sys.stderr.isatty():
-            return
-        if self.bar is None:
-            from rich.progress import Progress
-
-            self.bar = Progress(console=self.app.err, transient=True)
-            self.bar.start()
-        if path not in self.tasks:
-            self.tasks[path] = self.bar.add_task(Path(path).name, total=total)
-        self.bar.update(self.tasks[path], completed=done)
-
-    def __exit__(self, *exc: object) -> None:
-        if self.bar is not None:
-            self.bar.stop()
-
-
-def print_import_report(app: App, report: Any) -> None:
-    from finder.errors import ImportRefused
-
-    for result in report.files:
-        if result.refused:
-            click.echo(f"Error: {result.path}: {result.refused}", err=True)
-            continue
-        for error in result.rejected:
-            click.echo(f"  rejected {result.path} {error}", err=True)
-        if report.dry_run:
-            _print_dry_run(result)
-            continue
-        parts = [f"{result.imported} imported"]
-        if result.updated:
-            parts.append(f"{result.updated} updated")
-        if result.unchanged:
-            parts.append(f"{result.unchanged} unchanged")
-        if result.rejected:
-            parts.append(f"{len(result.rejected)} rejected")
-        if getattr(result, "restored", None):  # a finder export brings more than records
-            restored = (f"{n} {t.replace('_', ' ')}" for t, n in result.restored.items())
-            parts.append("restored " + ", ".join(restored))
-        note = ""
-        if result.unchanged and not result.imported and not result.updated:
-            note = " (already imported; nothing new)"
-        click.echo(f"{result.path} [{result.format}]: {', '.join(parts)}{note}", err=True)
-    if len(report.files) > 1:
-        click.echo(
-            f"Total: {report.total('imported')} imported, {report.total('updated')} updated, "
-            f"{report.total('unchanged')} unchanged, {report.total('rejected')} rejected, "
-            f"{len(report.refused)} file(s) refused",
-            err=True,
-        )
-    if report.refused:
-        first = report.refused[0]
-        if len(report.refused) == len(report.files):
-            raise ImportRefused(first.path, "nothing imported")
-        sys.exit(ImportRefused.exit_code)
-
-
-def _print_dry_run(result: Any) -> None:
-    click.echo(f"{result.path} [{result.format}] (dry run: nothing stored)")
-    if result.mapping:
-        click.echo("  column mapping:")
-        for column, field in result.mapping.items():
-            click.echo(f"    {column!s:<28} -> {field or '(kept as extra data)'}")
-    click.echo(f"  first {len(result.preview)} record(s):")
-    for record in result.preview:
-        fields = record.fields
-        bits = [
-            fields.get("name", "?"),
-            ", ".join(fields.get("credentials", [])),
-            ", ".join(p for p in (fields.get("city"), fields.get("state")) if p),
-        ]
-        click.echo(f"    {record.locator}: " + " | ".join(b for b in bits if b))
-    if result.rejected:
-        click.echo(f"  {len(result.rejected)} row(s) would be rejected")
 
 
 def summary(t: Any) -> dict[str, Any]:
@@ -247,12 +160,12 @@ LIST_COLUMNS = [
 ]  # fmt: skip
 
 
-def emit_rows(rows: list[dict[str, Any]], as_json: bool, as_csv: bool, columns: list[str]) -> bool:
+def emit_rows(rows: list[dict[str, Any]], output: OutputFormat, columns: list[str]) -> bool:
     """Print rows for machines; ``False`` when the caller should draw a table."""
-    if as_json:
+    if output is OutputFormat.JSON:
         echo_json(rows)
         return True
-    if as_csv:
+    if output is OutputFormat.CSV:
         from finder.report.safe import spreadsheet_safe
 
         writer = csv.writer(sys.stdout, lineterminator="\n")
@@ -276,19 +189,15 @@ def _cell(value: Any) -> str:
 @click.command("list")
 @filter_options
 @click.option("--limit", type=click.IntRange(min=1), help="Show at most this many.")
-@output_options
+@output_options()
 @pass_app
-def list_cmd(
-    app: App, filters: dict[str, Any], limit: int | None, as_json: bool, as_csv: bool
-) -> None:
+def list_cmd(app: App, filters: dict[str, Any], limit: int | None, output: OutputFormat) -> None:
     """List therapists with their IPT evidence class (filters as in `finder search`).
 
     finder list --ipt described --near 02139 --radius 10
     """
     from finder.judge import search, therapists
 
-    if as_json and as_csv:
-        raise UsageError("choose one of --json and --csv")
     query = search.override(search.Query(), **filters)
     if query == search.Query():
         found = therapists.load_all(app.store)
@@ -297,7 +206,7 @@ def list_cmd(
     if limit:
         found = found[:limit]
     rows = [summary(t) for t in found]
-    if emit_rows(rows, as_json, as_csv, LIST_COLUMNS):
+    if emit_rows(rows, output, LIST_COLUMNS):
         return
     if not rows:
         app.say("No therapists yet. Start with: finder import FILE")
@@ -323,10 +232,10 @@ def list_cmd(
 
 @click.command("show")
 @with_id_arg
-@click.option("--json", "as_json", is_flag=True, help="JSON on stdout (sorted keys).")
 @click.option("--extra", "show_extra", is_flag=True, help="Also show unmapped source data.")
+@output_options(OutputFormat.TABLE, OutputFormat.JSON)
 @pass_app
-def show_cmd(app: App, tid: int, as_json: bool, show_extra: bool) -> None:
+def show_cmd(app: App, tid: int, show_extra: bool, output: OutputFormat) -> None:
     """Show one therapist: every field, every source, conflicts and IPT evidence.
 
     finder show 12
@@ -335,7 +244,7 @@ def show_cmd(app: App, tid: int, as_json: bool, show_extra: bool) -> None:
     from finder.judge import therapists
 
     therapist = therapists.get(app.store, tid)
-    if as_json:
+    if output is OutputFormat.JSON:
         echo_json(therapist_json(app.store, therapist))
         return
     render_therapist(app, therapist, show_extra=show_extra)

@@ -12,9 +12,10 @@ from typing import Any
 
 import click
 
-from finder.cli.app import App, echo_json, output_options, pass_app, with_id_arg
+from finder.cli.app import App, echo_json, pass_app
 from finder.cli.filters import filter_options
-from finder.cli.profile import for_option, profile_group
+from finder.cli.options import OutputFormat, for_profile_option, output_options, with_id_arg
+from finder.cli.profile import profile_group
 from finder.errors import UsageError
 
 TABLE_LIMIT = 25
@@ -40,11 +41,6 @@ def _fee(t: Any) -> str:
     return stated[0].text if stated else "-"
 
 
-def _no_both(as_json: bool, as_csv: bool) -> None:
-    if as_json and as_csv:
-        raise UsageError("choose one of --json and --csv")
-
-
 # ------------------------------------------------------------------ search
 
 SEARCH_COLUMNS = [
@@ -56,10 +52,10 @@ SEARCH_COLUMNS = [
 @click.command("search")
 @filter_options
 @click.option("--why", is_flag=True, help="Explain each rank in one line.")
-@click.option("--for", "label", metavar="LABEL", help="Whose needs to use (default: active).")
+@for_profile_option
 @click.option("--no-profile", is_flag=True, help="Ignore the profile; use only these options.")
 @click.option("--limit", type=click.IntRange(min=1), help="Show at most this many.")
-@output_options
+@output_options()
 @pass_app
 def search_cmd(
     app: App,
@@ -68,8 +64,7 @@ def search_cmd(
     label: str | None,
     no_profile: bool,
     limit: int | None,
-    as_json: bool,
-    as_csv: bool,
+    output: OutputFormat,
 ) -> None:
     """Find therapists that fit the profile, ranked by IPT evidence, fit and distance.
 
@@ -79,7 +74,6 @@ def search_cmd(
     from finder.judge import search, truth
     from finder.pursue import profiles
 
-    _no_both(as_json, as_csv)
     store = app.store
     base = search.Query()
     if not no_profile:
@@ -91,9 +85,9 @@ def search_cmd(
     found = search.find_all(store, query)
     hits = found.hits
     shown = hits[:limit] if limit else hits
-    if as_json or as_csv:
+    if output is not OutputFormat.TABLE:
         rows = [_search_row(h, summary) for h in shown]
-        emit_rows(rows, as_json, as_csv, SEARCH_COLUMNS)
+        emit_rows(rows, output, SEARCH_COLUMNS)
         return
     if not hits:
         app.say("No therapist fits. Try fewer filters" + (", or drop --strict." if query.strict
@@ -179,7 +173,7 @@ def shortlist_group() -> None:
 @shortlist_group.command("add")
 @click.argument("tids", nargs=-1, required=True, metavar="ID...", type=click.IntRange(min=1))
 @click.option("--status", metavar="STATUS", help="Start at this status (default: to contact).")
-@for_option
+@for_profile_option
 @pass_app
 def shortlist_add(app: App, tids: tuple[int, ...], status: str | None, label: str | None) -> None:
     """Add therapists to the shortlist.
@@ -202,7 +196,7 @@ def shortlist_add(app: App, tids: tuple[int, ...], status: str | None, label: st
 
 @shortlist_group.command("remove")
 @with_id_arg
-@for_option
+@for_profile_option
 @pass_app
 def shortlist_remove(app: App, tid: int, label: str | None) -> None:
     """Take a therapist off the shortlist (contacts and answers are kept).
@@ -222,7 +216,7 @@ def shortlist_remove(app: App, tid: int, label: str | None) -> None:
 @shortlist_group.command("status")
 @with_id_arg
 @click.argument("status", nargs=-1, required=True)
-@for_option
+@for_profile_option
 @pass_app
 def shortlist_status(app: App, tid: int, status: tuple[str, ...], label: str | None) -> None:
     """Set where things stand with a therapist (added to the shortlist if needed).
@@ -243,10 +237,10 @@ def shortlist_status(app: App, tid: int, status: tuple[str, ...], label: str | N
 
 
 @shortlist_group.command("list")
-@for_option
-@output_options
+@for_profile_option
+@output_options()
 @pass_app
-def shortlist_list(app: App, label: str | None, as_json: bool, as_csv: bool) -> None:
+def shortlist_list(app: App, label: str | None, output: OutputFormat) -> None:
     """Show the shortlist with each status.
 
     finder shortlist list
@@ -255,7 +249,6 @@ def shortlist_list(app: App, label: str | None, as_json: bool, as_csv: bool) -> 
     from finder.judge import therapists
     from finder.pursue import profiles, shortlist
 
-    _no_both(as_json, as_csv)
     store = app.store
     who = profiles.resolve(store, label)
     rows = []
@@ -264,7 +257,7 @@ def shortlist_list(app: App, label: str | None, as_json: bool, as_csv: bool) -> 
         rows.append({"id": t.tid, "name": t.name, "status": entry.status.value,
                      "ipt_class": t.ipt.level.label, "phone": (t.best("phones") or [None])[0],
                      "added_at": entry.added_at, "updated_at": entry.updated_at})  # fmt: skip
-    if emit_rows(rows, as_json, as_csv, SHORTLIST_COLUMNS):
+    if emit_rows(rows, output, SHORTLIST_COLUMNS):
         return
     if not rows:
         app.say(f"The shortlist of '{who}' is empty. Add someone: finder shortlist add ID")
@@ -299,7 +292,7 @@ def _describe_record(doc: dict[str, Any]) -> str:
 @click.option("--yes", "-y", is_flag=True, help="With --review: confirm every pair as the same.")
 @click.option("--same", nargs=2, metavar="A B", help="Records or therapist ids of one clinician.")
 @click.option("--different", nargs=2, metavar="A B", help="Records or ids of two clinicians.")
-@click.option("--json", "as_json", is_flag=True, help="List the pairs as JSON.")
+@output_options(OutputFormat.TABLE, OutputFormat.JSON)
 @pass_app
 def merge_cmd(
     app: App,
@@ -307,7 +300,7 @@ def merge_cmd(
     yes: bool,
     same: tuple[str, str] | None,
     different: tuple[str, str] | None,
-    as_json: bool,
+    output: OutputFormat,
 ) -> None:
     """List records that may be one clinician; confirm them or keep them apart.
 
@@ -327,7 +320,7 @@ def merge_cmd(
             return
     candidates = merge.review(store)
     records = {d["rid"]: d for d in store.records.all()}
-    if as_json:
+    if output is OutputFormat.JSON:
         echo_json([{"a": c.a, "b": c.b, "score": c.score, "reason": c.reason,
                     "tid_a": records[c.a].get("tid"), "tid_b": records[c.b].get("tid")}
                    for c in candidates])  # fmt: skip

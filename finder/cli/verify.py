@@ -12,15 +12,14 @@ from typing import Any
 import click
 
 from finder.cli.app import App, echo_json, pass_app
+from finder.cli.options import OutputFormat, for_profile_option, output_options
 from finder.errors import NetworkError, UsageError
 
 
 @click.command("verify")
 @click.argument("tids", nargs=-1, metavar="ID...", type=click.IntRange(min=1))
 @click.option("--shortlist", "use_shortlist", is_flag=True, help="Check everyone on the shortlist.")
-@click.option(
-    "--for", "profile", metavar="LABEL", help="Whose shortlist (default: active profile)."
-)
+@for_profile_option
 @click.option(
     "--pick", metavar="NPI", help="Choose this candidate of an ambiguous check (offline)."
 )
@@ -29,17 +28,17 @@ from finder.errors import NetworkError, UsageError
     "--base-url", metavar="URL",
     help="Another NPPES API server (default: $FINDER_NPPES_URL, else the public registry).",
 )  # fmt: skip
-@click.option("--json", "as_json", is_flag=True, help="JSON on stdout (sorted keys).")
+@output_options(OutputFormat.TABLE, OutputFormat.JSON)
 @pass_app
 def verify_cmd(
     app: App,
     tids: tuple[int, ...],
     use_shortlist: bool,
-    profile: str | None,
+    label: str | None,
     pick: str | None,
     yes: bool,
     base_url: str | None,
-    as_json: bool,
+    output: OutputFormat,
 ) -> None:
     """Look clinicians up in the NPPES NPI Registry (goes online; asks first).
 
@@ -56,14 +55,14 @@ def verify_cmd(
         if use_shortlist or len(tids) != 1:
             raise UsageError("--pick takes exactly one ID: finder verify ID --pick NPI")
         result = verify.pick(app.store, tids[0], pick)
-        _show(app, [result.to_doc()], as_json, kept={})
+        _show(app, [result.to_doc()], output is OutputFormat.JSON, kept={})
         return
     if use_shortlist and tids:
         raise UsageError("give IDs or --shortlist, not both")
-    if profile and not use_shortlist:
+    if label and not use_shortlist:
         raise UsageError("--for only goes with --shortlist")
     registry = verify.registry_url(base_url)
-    ids = _shortlisted(app, profile) if use_shortlist else list(tids)
+    ids = _shortlisted(app, label) if use_shortlist else list(tids)
     if not ids:
         raise UsageError("give at least one ID, or --shortlist: finder verify ID...")
     queries = verify.plans(app.store, ids)
@@ -80,7 +79,7 @@ def verify_cmd(
         for r in results
         if r.status is verify.Status.ERROR and before.get(r.tid) is not None
     }
-    _show(app, [r.to_doc() for r in results], as_json, kept)
+    _show(app, [r.to_doc() for r in results], output is OutputFormat.JSON, kept)
     if results and all(r.status is verify.Status.ERROR for r in results):
         # Nothing could be checked (offline, or nothing to look up): say so to scripts too.
         raise click.exceptions.Exit(NetworkError.exit_code)
@@ -145,7 +144,7 @@ def import_urls(
     max_pages: int,
 ) -> None:
     """`finder import URL...`: fetch each URL (online) and import it like a saved file."""
-    from finder.cli.records import print_import_report
+    from finder.cli.output import print_import_report
     from finder.ingest import fetch
 
     checked = [fetch.check_url(url) for url in urls]  # refuse bad URLs before any request

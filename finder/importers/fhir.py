@@ -34,6 +34,7 @@ from finder.errors import ImportRefused
 from finder.importers.base import ParseContext, read_text
 from finder.records import normalize, taxonomy
 from finder.records.models import Record, RowError
+from finder.records.normalize.languages import language_name
 
 NAME = "fhir"
 DESCRIPTION = "FHIR R4 provider directory (Da Vinci Plan-Net): resources, Bundles, NDJSON"
@@ -46,14 +47,6 @@ _ACCEPTING = {
     "existptonly": "existing patients only",
     "existptfam": "existing patients and their families",
 }
-_LANGUAGES = {
-    "en": "English", "es": "Spanish", "fr": "French", "de": "German", "it": "Italian",
-    "pt": "Portuguese", "ru": "Russian", "uk": "Ukrainian", "pl": "Polish", "zh": "Chinese",
-    "ja": "Japanese", "ko": "Korean", "vi": "Vietnamese", "tl": "Tagalog", "ar": "Arabic",
-    "he": "Hebrew", "hi": "Hindi", "ur": "Urdu", "bn": "Bengali", "fa": "Persian",
-    "el": "Greek", "ht": "Haitian Creole", "hmn": "Hmong", "so": "Somali", "am": "Amharic",
-    "tr": "Turkish", "yi": "Yiddish", "ase": "American Sign Language", "sgn": "Sign language",
-}  # fmt: skip
 _KNOWN_TYPES = {
     "Practitioner", "PractitionerRole", "Location", "Organization", "HealthcareService",
     "InsurancePlan", "Endpoint", "OrganizationAffiliation", "Network", "Bundle",
@@ -240,11 +233,6 @@ class _Directory:
             if target:
                 return target.rstrip("/").split("/")[-1]
         return None
-
-
-def language_name(code: str) -> str:
-    """A BCP-47 tag as a language name ("pt-BR" -> "Portuguese"); unknown tags unchanged."""
-    return _LANGUAGES.get(code.split("-")[0].strip().lower(), code)
 
 
 def locator(resource: Resource) -> str:

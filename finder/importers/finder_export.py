@@ -1,9 +1,9 @@
 """finder's own JSON export (``finder export``): importing it restores everything.
 
 ``parse`` yields the exported records like any importer (so ``--dry-run``
-previews them). ``restore`` is what ``finder import`` runs instead: in one
-store transaction it adds the records and every other table (profiles,
-shortlist, contact log, answers, notes, verifications, merge decisions).
+previews them). ``restore`` (``finder.storage.restore``) is what ``finder import``
+runs instead: in one store transaction it adds the records and every other table
+(profiles, shortlist, contact log, answers, notes, verifications, merge decisions).
 
 Restoring into a store that already holds data merges, never overwrites:
 records are matched by their record id, therapist ids are kept when free and
@@ -15,7 +15,6 @@ Importing the same export twice changes nothing the second time.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -24,21 +23,13 @@ import orjson
 from finder.errors import ImportRefused
 from finder.importers.base import ParseContext, check_size
 from finder.records.models import FIELDS, TEXT_KEPT, Kind, Record, RowError, SourceKind
-from finder.storage.store import Doc, Store
+from finder.storage.restore import Restored, restore_export
+from finder.storage.store import Store
 
 NAME = "finder-export"
 DESCRIPTION = "finder's own export (finder export --format json): restores everything"
 
 MAX_BYTES = 1024 * 1024 * 1024
-
-#: What makes two documents "the same" in each table (others: the whole document).
-UNIQUE_KEYS: dict[str, tuple[str, ...]] = {
-    "profiles": ("label",),
-    "shortlist": ("profile", "tid"),
-    "answers": ("profile", "tid", "checklist", "qid", "plan"),
-    "sources": ("path",),
-    "merge_decisions": ("rids",),
-}
 
 _SOURCE_KEYS = ("path", "format", "locator", "imported_at")
 
@@ -53,16 +44,6 @@ def sniff(path: Path, head: bytes) -> float:
         return 0.0
     squeezed = b"".join(text[:4096].split())
     return 1.0 if f'"format":"{EXPORT_FORMAT}"'.encode() in squeezed else 0.0
-
-
-@dataclass
-class Restored:
-    """What a restore did, for the import summary."""
-
-    imported: int = 0
-    unchanged: int = 0
-    counts: dict[str, int] = field(default_factory=dict)  # table -> documents added
-    skipped: list[RowError] = field(default_factory=list)
 
 
 def load(path: Path) -> dict[str, Any]:
@@ -165,124 +146,15 @@ def parse(path: Path, ctx: ParseContext) -> Iterator[Record | RowError]:
         )
 
 
-def _key(table: str, doc: Doc) -> Any:
-    names = UNIQUE_KEYS.get(table)
-    if names is None:
-        return orjson.dumps(doc, option=orjson.OPT_SORT_KEYS)
-    return tuple(orjson.dumps(doc.get(n), option=orjson.OPT_SORT_KEYS) for n in names)
-
-
 def restore(store: Store, path: Path, ctx: ParseContext) -> Restored:
-    """Add everything in the export to ``store`` in one transaction (a backup first)."""
-    from finder.ingest.pipeline import enrich
-    from finder.judge import merge
-    from finder.storage import backup
-    from finder.storage.export import TABLES
-
+    """What ``finder import`` runs for an export: everything in it, added to ``store``."""
     data = load(path)
-    tables: dict[str, list[Any]] = data["tables"]
-    result = Restored()
-    with store.transaction():
-        had_data = any(len(store.table(t)) for t in store.table_names() if t != "meta")
-        records = store.records
-        existing = {d["rid"]: d for d in records.all() if "rid" in d}
-        used = {d["tid"] for d in existing.values() if isinstance(d.get("tid"), int)}
-        meta = store.meta()
-        next_tid = max([int(meta.get("next_tid", 1)), *(t + 1 for t in used)])
-
-        valid: list[tuple[int, Doc]] = []
-        for index, doc in enumerate(tables.get("records", []), 1):
-            problem = _check_record(doc)
-            if problem:
-                result.skipped.append(RowError(f"records[{index}]", problem))
-            else:
-                valid.append((index, doc))
-        # An exported therapist whose records are already here keeps that therapist's id.
-        tid_map: dict[int, int] = {}
-        for _, doc in valid:
-            here = existing.get(doc["rid"])
-            if doc.get("tid") is not None and here is not None and here.get("tid") is not None:
-                tid_map.setdefault(doc["tid"], here["tid"])
-        # Then ids that are free here stay as they were; the rest get new ones.
-        exported = [d["tid"] for _, d in valid if d.get("tid") is not None]
-        for old in exported:
-            if old not in tid_map and old not in used:
-                tid_map[old] = old
-        used |= set(tid_map.values())
-        next_tid = max([next_tid, *(t + 1 for t in used)])
-        for old in exported:
-            if old not in tid_map:
-                tid_map[old] = next_tid
-                next_tid += 1
-
-        new_docs: list[Doc] = []
-        unlinked: set[str] = set()
-        for _, doc in valid:
-            if doc["rid"] in existing:
-                result.unchanged += 1
-                continue
-            fields = {k: v for k, v in doc["fields"].items() if v is not None}
-            restored = {k: v for k, v in doc.items() if k not in ("_id", "ipt", "geo")}
-            restored["fields"] = fields
-            restored["tid"] = tid_map.get(doc["tid"]) if doc.get("tid") is not None else None
-            restored.update(enrich(fields))  # judged again by this finder's rules
-            if restored["tid"] is None:
-                unlinked.add(doc["rid"])
-            new_docs.append(restored)
-            existing[doc["rid"]] = restored
-        if new_docs:
-            records.insert_many(new_docs)
-        result.imported = len(new_docs)
-
-        others = [t for t in TABLES if t != "records"]
-        others += sorted(t for t in tables if t not in TABLES)
-        for name in others:
-            added = _restore_table(store, name, tables.get(name, []), tid_map, result)
-            if added:
-                result.counts[name] = added
-
-        exported_meta = data.get("meta", {})
-        changes: dict[str, Any] = {}
-        if next_tid != meta.get("next_tid"):
-            changes["next_tid"] = next_tid
-        active = exported_meta.get("active_profile")
-        if isinstance(active, str) and not meta.get("active_profile"):
-            changes["active_profile"] = active
-        if changes:
-            store.set_meta(**changes)
-        if unlinked:
-            merge.relink(store, unlinked)
-        if had_data and store.path is not None and (result.imported or result.counts):
-            # The file on disk is still the old one: changes are written when the block ends.
-            backup.make(store.path, reason="before importing a finder export")
-    return result
-
-
-def _restore_table(
-    store: Store, name: str, docs: list[Any], tid_map: dict[int, int], result: Restored
-) -> int:
-    table = store.table(name)
-    seen = {_key(name, {k: v for k, v in d.items() if k != "_id"}) for d in table.all()}
-    fresh: list[Doc] = []
-    for index, doc in enumerate(docs, 1):
-        where = f"{name}[{index}]"
-        if not isinstance(doc, dict):
-            result.skipped.append(RowError(where, "not an object"))
-            continue
-        doc = {k: v for k, v in doc.items() if k != "_id"}
-        tid = doc.get("tid")
-        if tid is not None:
-            if not isinstance(tid, int) or isinstance(tid, bool) or tid not in tid_map:
-                result.skipped.append(
-                    RowError(where, f"refers to therapist {tid!r}, who is not in the export")
-                )
-                continue
-            doc["tid"] = tid_map[tid]
-        key = _key(name, doc)
-        if key in seen:
-            continue
-        seen.add(key)
-        fresh.append(doc)
-    if fresh:
-        table.insert_many(fresh)
-    return len(fresh)
+    valid: list[dict[str, Any]] = []
+    skipped: list[RowError] = []
+    for index, doc in enumerate(data["tables"].get("records", []), 1):
+        problem = _check_record(doc)
+        if problem:
+            skipped.append(RowError(f"records[{index}]", problem))
+        else:
+            valid.append(doc)
+    return restore_export(store, data, valid, skipped)

@@ -20,14 +20,15 @@ from __future__ import annotations
 import quopri
 import re
 from collections.abc import Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from finder.errors import ImportRefused
 from finder.importers.base import ParseContext, decode, read_text
-from finder.importers.fhir import language_name
 from finder.records import normalize
 from finder.records.models import Record, RowError
+from finder.records.normalize.languages import language_name
 
 NAME = "vcard"
 DESCRIPTION = "vCard contacts (.vcf, versions 2.1, 3.0 and 4.0, several cards per file)"
@@ -144,94 +145,19 @@ def _phone(prop: _Prop) -> str | None:
 def _card(number: int, lines: list[str], complete: bool) -> Record | RowError:
     locator = f"card {number}"
     unfolded, version = _unfold(lines)
-    props: list[_Prop] = []
     warnings: list[str] = [] if complete else ["the card has no END:VCARD; it may be cut short"]
-    for line in unfolded:
-        m = _LINE.match(line)
-        if not m:
-            warnings.append(f"a line that is not a vCard property was ignored: {line[:40]!r}")
-            continue
-        params = _params(m.group("params"))
-        if m.group("name").upper() in _BINARY:
-            continue  # photos and keys are never read or stored
-        value = _decode_value(params, line[m.end() :])
-        props.append(_Prop(m.group("group"), m.group("name"), params, value))
+    props = _properties(unfolded, warnings)
+    card = _Card(extra={"vcard_version": version})
     labels = {p.group: _unescape(p.value) for p in props if p.name == "X-ABLABEL" and p.group}
-    raw: dict[str, Any] = {}
-    extra: dict[str, Any] = {"vcard_version": version}
-    phones: list[str] = []
-    emails: list[str] = []
-    addresses: list[tuple[_Prop, list[str]]] = []
     for prop in props:
-        name, value = prop.name, prop.value
-        if name == "FN":
-            raw["name"] = _unescape(value)
-        elif name == "N":
-            family, given, additional, prefix, suffix = [*_split(value), "", "", "", "", ""][:5]
-            raw["last_name"], raw["first_name"] = family or None, given or None
-            raw["_n_full"] = " ".join(x for x in (given, additional, family) if x) or None
-            if suffix:
-                raw["credentials"] = [s.strip() for s in suffix.split(",")]
-                extra["name_suffix"] = suffix
-            if prefix:
-                extra["name_prefix"] = prefix
-        elif name == "ORG":
-            parts = [p for p in _split(value) if p]
-            if parts and "organization" not in raw:  # the first ORG is the card's own
-                raw["organization"] = parts[0]
-                if parts[1:]:
-                    extra["org_unit"] = ", ".join(parts[1:])
-            elif parts:
-                _add(extra, "other_organizations", ", ".join(parts))
-        elif name == "TITLE":
-            if "title" in raw:
-                _add(extra, "other_titles", _unescape(value))
-            else:
-                raw["title"] = _unescape(value)
-        elif name == "TEL":
-            kinds = prop.types | {labels.get(prop.group or "", "").upper()}
-            number_text = _phone(prop)
-            if kinds & _NOT_VOICE or any("FAX" in k for k in kinds):
-                _add(extra, "fax" if "FAX" in str(kinds) else "pager", number_text or value)
-            elif number_text:
-                if "PREF" in prop.types or "1" in prop.params.get("PREF", []):
-                    phones.insert(0, number_text)
-                else:
-                    phones.append(number_text)
-            else:
-                _add(extra, "unreadable_phones", _unescape(value))
-        elif name == "EMAIL":
-            emails.append(_unescape(value).strip())
-        elif name == "ADR":
-            addresses.append((prop, [*_split(value), "", "", "", "", "", "", ""][:7]))
-        elif name == "URL":
-            url = normalize.url(_unescape(value))
-            if url and "website" not in raw:
-                raw["website"] = url
-            else:
-                _add(extra, "urls", _unescape(value))
-        elif name == "NOTE":
-            raw["statement"] = _unescape(value)
-        elif name == "LANG":
-            code = _unescape(value).strip()
-            raw.setdefault("languages", []).append(language_name(code))
-        elif name == "GENDER":
-            sex = _split(value)[0].upper()
-            raw["gender"] = {"M": "Male", "F": "Female"}.get(sex, _split(value)[0] or None)
-        elif name == "GEO":
-            nums = re.findall(r"-?\d+(?:\.\d+)?", value)
-            if len(nums) >= 2:
-                raw["lat"], raw["lon"] = float(nums[0]), float(nums[1])
-        elif (name, value.strip().upper()) in (("KIND", "ORG"), ("X-ABSHOWAS", "COMPANY")):
-            raw["is_organization"] = True
-        elif name not in _SKIP:
-            _add(extra, name.lower(), _unescape(value))
-    _address(raw, extra, addresses)
-    raw["phones"] = phones
-    if emails:
-        raw["email"] = emails[0]
-        if emails[1:]:
-            extra["more_emails"] = emails[1:]
+        _read_property(card, prop, labels)
+    raw, extra = card.raw, card.extra
+    _address(raw, extra, card.addresses)
+    raw["phones"] = card.phones
+    if card.emails:
+        raw["email"] = card.emails[0]
+        if card.emails[1:]:
+            extra["more_emails"] = card.emails[1:]
     n_full = raw.pop("_n_full", None)
     if not raw.get("name"):
         raw["name"] = n_full
@@ -247,6 +173,106 @@ def _card(number: int, lines: list[str], complete: bool) -> Record | RowError:
         contact = fields.get("email") or next(iter(fields.get("phones") or []), "")
         uid = f"{fields['name'].lower()}|{contact}"
     return Record(fields=fields, locator=locator, key=uid, extra=extra, warnings=warnings)
+
+
+@dataclass
+class _Card:
+    """What one card's properties gave so far: mapped fields, extra data, contacts."""
+
+    raw: dict[str, Any] = field(default_factory=dict)
+    extra: dict[str, Any] = field(default_factory=dict)
+    phones: list[str] = field(default_factory=list)
+    emails: list[str] = field(default_factory=list)
+    addresses: list[tuple[_Prop, list[str]]] = field(default_factory=list)
+
+
+def _properties(unfolded: list[str], warnings: list[str]) -> list[_Prop]:
+    props: list[_Prop] = []
+    for line in unfolded:
+        m = _LINE.match(line)
+        if not m:
+            warnings.append(f"a line that is not a vCard property was ignored: {line[:40]!r}")
+            continue
+        params = _params(m.group("params"))
+        if m.group("name").upper() in _BINARY:
+            continue  # photos and keys are never read or stored
+        value = _decode_value(params, line[m.end() :])
+        props.append(_Prop(m.group("group"), m.group("name"), params, value))
+    return props
+
+
+def _read_property(card: _Card, prop: _Prop, labels: dict[str, str]) -> None:
+    raw, extra = card.raw, card.extra
+    name, value = prop.name, prop.value
+    if name == "FN":
+        raw["name"] = _unescape(value)
+    elif name == "N":
+        _read_n(raw, extra, value)
+    elif name == "ORG":
+        parts = [p for p in _split(value) if p]
+        if parts and "organization" not in raw:  # the first ORG is the card's own
+            raw["organization"] = parts[0]
+            if parts[1:]:
+                extra["org_unit"] = ", ".join(parts[1:])
+        elif parts:
+            _add(extra, "other_organizations", ", ".join(parts))
+    elif name == "TITLE":
+        if "title" in raw:
+            _add(extra, "other_titles", _unescape(value))
+        else:
+            raw["title"] = _unescape(value)
+    elif name == "TEL":
+        _read_tel(card, prop, labels)
+    elif name == "EMAIL":
+        card.emails.append(_unescape(value).strip())
+    elif name == "ADR":
+        card.addresses.append((prop, [*_split(value), "", "", "", "", "", "", ""][:7]))
+    elif name == "URL":
+        url = normalize.url(_unescape(value))
+        if url and "website" not in raw:
+            raw["website"] = url
+        else:
+            _add(extra, "urls", _unescape(value))
+    elif name == "NOTE":
+        raw["statement"] = _unescape(value)
+    elif name == "LANG":
+        raw.setdefault("languages", []).append(language_name(_unescape(value).strip()))
+    elif name == "GENDER":
+        sex = _split(value)[0].upper()
+        raw["gender"] = {"M": "Male", "F": "Female"}.get(sex, _split(value)[0] or None)
+    elif name == "GEO":
+        nums = re.findall(r"-?\d+(?:\.\d+)?", value)
+        if len(nums) >= 2:
+            raw["lat"], raw["lon"] = float(nums[0]), float(nums[1])
+    elif (name, value.strip().upper()) in (("KIND", "ORG"), ("X-ABSHOWAS", "COMPANY")):
+        raw["is_organization"] = True
+    elif name not in _SKIP:
+        _add(extra, name.lower(), _unescape(value))
+
+
+def _read_n(raw: dict[str, Any], extra: dict[str, Any], value: str) -> None:
+    family, given, additional, prefix, suffix = [*_split(value), "", "", "", "", ""][:5]
+    raw["last_name"], raw["first_name"] = family or None, given or None
+    raw["_n_full"] = " ".join(x for x in (given, additional, family) if x) or None
+    if suffix:
+        raw["credentials"] = [s.strip() for s in suffix.split(",")]
+        extra["name_suffix"] = suffix
+    if prefix:
+        extra["name_prefix"] = prefix
+
+
+def _read_tel(card: _Card, prop: _Prop, labels: dict[str, str]) -> None:
+    kinds = prop.types | {labels.get(prop.group or "", "").upper()}
+    number_text = _phone(prop)
+    if kinds & _NOT_VOICE or any("FAX" in k for k in kinds):
+        _add(card.extra, "fax" if "FAX" in str(kinds) else "pager", number_text or prop.value)
+    elif number_text:
+        if "PREF" in prop.types or "1" in prop.params.get("PREF", []):
+            card.phones.insert(0, number_text)
+        else:
+            card.phones.append(number_text)
+    else:
+        _add(card.extra, "unreadable_phones", _unescape(prop.value))
 
 
 def _add(extra: dict[str, Any], key: str, value: str) -> None:

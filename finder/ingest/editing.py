@@ -13,9 +13,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from finder.errors import UsageError
-from finder.ingest.pipeline import enrich, now_iso
+from finder.judge.enrich import enrich
 from finder.records import normalize
-from finder.records.models import FIELDS, Kind, Source, SourceKind
+from finder.records.models import FIELDS, Kind, Source, SourceKind, now_iso
 from finder.storage.store import Store
 
 ALIASES = {

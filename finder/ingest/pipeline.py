@@ -15,7 +15,6 @@ import hashlib
 import os
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -23,9 +22,9 @@ from finder import importers
 from finder.errors import FinderError, ImportRefused, one_line
 from finder.importers.base import ParseContext, read_head
 from finder.ingest.parallel import Background, map_in_halves
-from finder.judge import ipt
+from finder.judge.enrich import enrich
 from finder.records import geo
-from finder.records.models import Record, RowError, SourceKind
+from finder.records.models import Record, RowError, SourceKind, now_iso
 from finder.storage.store import Doc, Store
 
 ProgressFn = Callable[[str, int, int], None]  # (path, bytes done, bytes total)
@@ -65,10 +64,6 @@ class ImportReport:
         return [f for f in self.files if f.refused]
 
 
-def now_iso() -> str:
-    return datetime.now(UTC).isoformat(timespec="seconds")
-
-
 def record_id(source_path: str, identity: str) -> str:
     return hashlib.sha1(f"{source_path}\0{identity}".encode()).hexdigest()[:16]
 
@@ -92,22 +87,6 @@ def expand_paths(paths: Iterable[Path]) -> list[Path]:
         else:
             raise ImportRefused(path, "no such file or folder")
     return out
-
-
-def enrich(fields: dict[str, Any]) -> dict[str, Any]:
-    """What finder works out once per record at import: IPT evidence and coordinates."""
-    extra: dict[str, Any] = {"ipt": ipt.assess(fields).to_dict()}
-    if fields.get("lat") is None and fields.get("zip"):
-        point = geo.zip_point(fields["zip"])
-        if point is not None:
-            extra["geo"] = [point[0], point[1], "zip"]
-    elif fields.get("lat") is not None and fields.get("lon") is not None:
-        extra["geo"] = [fields["lat"], fields["lon"], "source"]
-    if "geo" not in extra and fields.get("city") and fields.get("state"):
-        point = geo.city_point(fields["city"], fields["state"])
-        if point is not None:  # approximate: shown with "~"
-            extra["geo"] = [point[0], point[1], "city"]
-    return extra
 
 
 def _sha256_many(paths: list[Path]) -> str:

@@ -387,7 +387,7 @@ def _resolve(store: Store, ref: str, docs: list[Doc]) -> list[Doc]:
 
 
 def _record_decisions(store: Store, left: list[Doc], right: list[Doc], decision: str) -> None:
-    from finder.ingest.pipeline import now_iso
+    from finder.records.models import now_iso
 
     a_rids = {d["rid"] for d in left}
     b_rids = {d["rid"] for d in right}

@@ -144,7 +144,7 @@ def zip_point(zip_code: str) -> tuple[float, float] | None:
     import orjson
 
     from finder.storage import paths
-    from finder.storage.store import atomic_write_bytes
+    from finder.storage.atomic import atomic_write_bytes
 
     cache_file = paths.data_dir() / "zip_points.json"
     cache: dict[str, Any] = {}

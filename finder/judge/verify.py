@@ -46,13 +46,13 @@ licence and taxonomy values, so ``finder show`` lists them with provenance and
 from __future__ import annotations
 
 import os
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any, Final
 
-from finder.errors import NetworkError, NotFound, UsageError
+from finder.errors import NotFound, UsageError
+from finder.judge.registry import candidate, claims, first_claim, mismatches, read_results
 from finder.records import normalize, taxonomy
 from finder.records.models import SourceKind
 from finder.storage.store import Doc, Store
@@ -149,28 +149,18 @@ def registry_url(given: str | None = None) -> str:
 # --- deciding what to send -------------------------------------------------------------------
 
 
-def _claims(therapist: Therapist, name: str) -> list[Any]:
-    """Values of ``name`` the user's sources claim: imports and the user's own entries."""
-    return [c.value for c in therapist.values(name) if c.source.kind is not SourceKind.VERIFY]
-
-
-def _first_claim(therapist: Therapist, name: str) -> Any:
-    values = _claims(therapist, name)
-    return values[0] if values else None
-
-
 def plan(therapist: Therapist) -> Query:
     """The lookup for ``therapist``: by NPI when a valid one is claimed, else by name and state."""
     # An NPI an earlier check matched (or the user picked) counts when no source gives one,
     # so checking again does not fall back to a name search and lose the pick.
-    known = _claims(therapist, "npi") + [c.value for c in therapist.values("npi")]
+    known = claims(therapist, "npi") + [c.value for c in therapist.values("npi")]
     npi = next((n for n in (normalize.npi(v) for v in known) if n), None)
-    state = normalize.state(_first_claim(therapist, "license_state")) or normalize.state(
-        _first_claim(therapist, "state")
+    state = normalize.state(first_claim(therapist, "license_state")) or normalize.state(
+        first_claim(therapist, "state")
     )
     # Licences are matched by family: "LICSW" and "Clinical Social Worker" are one kind.
-    kinds = {normalize.licence_family(v) for v in _claims(therapist, "license_type")}
-    for codes in _claims(therapist, "taxonomies"):
+    kinds = {normalize.licence_family(v) for v in claims(therapist, "license_type")}
+    for codes in claims(therapist, "taxonomies"):
         for code in codes if isinstance(codes, list) else [codes]:
             kinds.add(normalize.licence_family(taxonomy.license_type(str(code))))
     kinds.discard(None)
@@ -180,13 +170,13 @@ def plan(therapist: Therapist) -> Query:
                      frozenset(kinds))  # fmt: skip
     params = {**base, "limit": str(SEARCH_LIMIT)}
     if therapist.is_organization:
-        org = _first_claim(therapist, "name")
+        org = first_claim(therapist, "name")
         if not org:
             return Query(therapist.tid, therapist.name, "", {})
         params.update(enumeration_type="NPI-2", organization_name=str(org))
     else:
-        first = _first_claim(therapist, "first_name")
-        last = _first_claim(therapist, "last_name")
+        first = first_claim(therapist, "first_name")
+        last = first_claim(therapist, "last_name")
         if not (first and last):
             return Query(therapist.tid, therapist.name, "", {})
         params.update(enumeration_type="NPI-1", first_name=str(first), last_name=str(last))
@@ -195,123 +185,7 @@ def plan(therapist: Therapist) -> Query:
     return Query(therapist.tid, therapist.name, "name", params, state, frozenset(kinds))
 
 
-# --- reading the registry's answer -----------------------------------------------------------
-
-
-def candidate(result: dict[str, Any]) -> dict[str, Any]:
-    """One ``results[]`` item of the API as a stored CANDIDATE (see the module docstring)."""
-    from finder.importers import nppes_json as nj
-    from finder.records.models import Record
-
-    entry = nj.entry_from_result(result)
-    built = nj.build_record(entry, "result")
-    fields = built.fields if isinstance(built, Record) else {}
-    slots = nj.primary_first([s for s in entry.slots if taxonomy.normalize_code(s.code)])
-    taxonomies = [
-        {
-            "code": taxonomy.normalize_code(s.code),
-            "desc": s.desc or taxonomy.name(s.code),
-            "primary": s.primary,
-            "license": s.license,
-            "state": normalize.state(s.state) or s.state,
-            "license_type": taxonomy.license_type(s.code),
-        }
-        for s in slots
-    ]
-    primary = taxonomies[0] if taxonomies else {}
-    loc = entry.location
-    phone = normalize.phone(loc.get("telephone_number"))
-    return {
-        "npi": fields.get("npi") or nj.text(entry.npi),
-        "name": fields.get("name"),
-        "credential": nj.text(entry.credential),
-        "organization": entry.is_organization,
-        "status": entry.extra.get("status"),
-        "last_updated": entry.extra.get("last_updated"),
-        "license_type": fields.get("license_type"),
-        "license_number": primary.get("license"),
-        "license_state": primary.get("state"),
-        "taxonomies": taxonomies,
-        "location": {
-            "address": fields.get("address"),
-            "city": fields.get("city"),
-            "state": fields.get("state"),
-            "zip": fields.get("zip"),
-            "phone": phone,
-        },
-    }
-
-
-def _errors_text(errors: Any) -> str:
-    items = errors if isinstance(errors, list) else [errors]
-    out = []
-    for item in items:
-        if isinstance(item, dict):
-            desc = item.get("description") or item.get("message")
-            if desc:
-                out.append(str(desc).strip())
-        elif item:
-            out.append(str(item).strip())
-    return "; ".join(out) or "an error with no description"
-
-
-def _results(body: Any, host: str) -> list[dict[str, Any]] | str:
-    """The results of one answer, or the registry's own error text."""
-    if isinstance(body, dict) and "Errors" in body:
-        return _errors_text(body["Errors"])
-    if not isinstance(body, dict) or not isinstance(body.get("results", []), list):
-        raise NetworkError(
-            f"{host} answered with JSON that is not an NPI registry response; nothing was changed"
-        )
-    return [r for r in body.get("results") or [] if isinstance(r, dict)]
-
-
-def _key(value: Any) -> str:
-    return re.sub(r"[^0-9A-Z]", "", str(value).upper()).lstrip("0")
-
-
-def mismatches(therapist: Therapist, found: dict[str, Any], by: str) -> list[dict[str, Any]]:
-    """Where the registry's record disagrees with what the imported records claim."""
-    out: list[dict[str, Any]] = []
-
-    def add(name: str, claimed: Any, registry: Any, note: str) -> None:
-        out.append({"field": name, "claimed": claimed, "registry": registry, "note": note})
-
-    slots = found.get("taxonomies") or []
-    types = {t["license_type"] for t in slots if t.get("license_type")}
-    families = {normalize.licence_family(t) for t in types}
-    states = {t["state"] for t in slots if t.get("state")}
-    numbers = {_key(t["license"]) for t in slots if t.get("license")}
-    status = found.get("status")
-    if status and status != "active":
-        add("status", "listed as practising", status,
-            "the NPI record is not active; ask the clinician, check the state board")  # fmt: skip
-    for npi in {normalize.npi(v) for v in _claims(therapist, "npi")} - {None, found.get("npi")}:
-        add("npi", npi, found.get("npi"), "a source gives a different NPI")
-    for kind in dict.fromkeys(str(v) for v in _claims(therapist, "license_type")):
-        if types and normalize.licence_family(kind) not in families:
-            add("license_type", kind, ", ".join(sorted(types)),
-                "a different licence type in the registry")  # fmt: skip
-    for st in dict.fromkeys(normalize.state(v) for v in _claims(therapist, "license_state")):
-        if st and states and st not in states:
-            add("license_state", st, ", ".join(sorted(states)),
-                "the registry lists no licence in this state")  # fmt: skip
-    location_state = (found.get("location") or {}).get("state")
-    for st in dict.fromkeys(normalize.state(v) for v in _claims(therapist, "state")):
-        if st and states and st not in states and st != location_state:
-            add("state", st, ", ".join(sorted(states)),
-                "practises in a state where the registry lists no licence")  # fmt: skip
-    for number in dict.fromkeys(str(v) for v in _claims(therapist, "license_number")):
-        if numbers and _key(number) not in numbers:
-            listed = ", ".join(t["license"] for t in slots if t.get("license"))
-            add("license_number", number, listed, "a different licence number in the registry")
-    if by != "name" and not found.get("organization"):
-        last = str(found.get("name") or "").split()[-1:] or [""]
-        claimed = [str(v) for v in _claims(therapist, "last_name")]
-        if claimed and last[0] and _key(last[0]) not in {_key(c) for c in claimed}:
-            note = "this NPI belongs to someone of another name: is the NPI in the source right?"
-            add("name", therapist.name, found.get("name"), note)
-    return out
+# --- reading the registry's answer: finder.judge.registry ------------------------------
 
 
 def _narrow(found: list[dict[str, Any]], query: Query) -> list[dict[str, Any]]:
@@ -335,7 +209,7 @@ def check(client: Client, registry: str, therapist: Therapist, now: str) -> Veri
     if query.by == "":
         result.message = "nothing to look up: no NPI and no first and last name"
         return result
-    answer = _results(client.get_json(registry, query.params), host_of(registry))
+    answer = read_results(client.get_json(registry, query.params), host_of(registry))
     if isinstance(answer, str):
         result.message = f"the registry answered with an error: {answer}"
         return result
@@ -383,9 +257,9 @@ def run(
 
     A network failure part-way raises ``NetworkError`` and stores nothing.
     """
-    from finder.ingest.pipeline import now_iso
     from finder.judge import therapists
     from finder.online.net import Client as NetClient
+    from finder.records.models import now_iso
 
     url = registry_url(registry)
     people = [therapists.get(store, tid) for tid in dict.fromkeys(tids)]
@@ -427,7 +301,7 @@ def save(store: Store, results: list[Verification]) -> None:
 
 
 def _record(result: Verification, rid: str) -> Doc:
-    from finder.ingest.pipeline import enrich
+    from finder.judge.enrich import enrich
     from finder.records.models import Source
 
     found = result.result
@@ -476,8 +350,8 @@ def latest(store: Store, tid: int) -> Doc | None:
 
 def pick(store: Store, tid: int, npi: str) -> Verification:
     """Choose one candidate of an ambiguous check as the match (offline: it was stored)."""
-    from finder.ingest.pipeline import now_iso
     from finder.judge import therapists
+    from finder.records.models import now_iso
 
     wanted = normalize.npi(npi)
     if wanted is None:

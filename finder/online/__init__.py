@@ -1,1 +1,1 @@
-"""online."""
+"""Everything that goes online, and nothing else: the one package that imports httpx."""

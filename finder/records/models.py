@@ -14,6 +14,7 @@ each value of each field keeps the source it came from.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any, Final
 
@@ -98,6 +99,11 @@ CONFLICT_FIELDS: Final[tuple[str, ...]] = (
     "license_state",
     "npi",
 )
+
+
+def now_iso() -> str:
+    """The time now, as sources and the user's work record it (UTC, to the second)."""
+    return datetime.now(UTC).isoformat(timespec="seconds")
 
 
 class SourceKind(StrEnum):

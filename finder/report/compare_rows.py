@@ -13,7 +13,8 @@ from datetime import timedelta
 from typing import Any
 
 from finder.judge import claims
-from finder.report.compare import (
+from finder.report.cost import cost_cell, fee_cell, insurance_cell, number_or_none, sliding_cell
+from finder.report.model import (
     CATEGORY_SECTION,
     CONSULTATION,
     INSURER,
@@ -195,107 +196,6 @@ def _distance(f: Facts) -> Cell:
     return Cell(f"{f.miles:.1f} mi{within}", flag=flag)
 
 
-# ---------------------------------------------------------------- money
-
-
-def _fee(f: Facts) -> Cell:
-    # One source's own fee (never a range stitched from two), then what others say.
-    t = f.therapist
-    text = claims.fee_headline(t)
-    if text is None:
-        return Cell(None)
-    budget = f.profile.budget
-    flag = "caution" if budget and claims.fee_fit(t, budget)[0] is False else None
-    head, _, others = text.partition("; ")
-    return Cell(f"{head} per session (listed)" + (f"; {others}" if others else ""), flag=flag)
-
-
-def _sliding(f: Facts) -> Cell:
-    said = f.answer("sliding_scale")
-    if isinstance(said, bool):
-        return Cell(f"{yes_no(said)} (they said)")
-    listed = f.therapist.best("sliding_scale")
-    flag = "caution" if f.profile.sliding_scale_needed and listed is False else None
-    return Cell(None if listed is None else f"{yes_no(listed)} (listed)", flag=flag)
-
-
-def _insurance_claim(f: Facts) -> Cell:
-    t = f.therapist
-    plans = t.all_list("insurance")
-    mine = f.profile.insurance
-    if not plans:
-        takes = t.best("accepts_insurance")
-        if takes is None:
-            return Cell(None, empty="none listed")
-        return Cell(f"{'takes' if takes else 'does not take'} insurance (listed, plans not named)")
-    if mine:
-        return Cell(claims.plan_verdict(t, mine)[1])
-    return Cell(f"lists {', '.join(plans[:4])}" + (" ..." if len(plans) > 4 else ""))
-
-
-def expected_cost(f: Facts) -> tuple[float | None, str]:
-    """What ``planned_sessions`` would cost, with the assumption used, or why it cannot be said."""
-    n = f.planned_sessions
-    said_fee = f.answer("fee_session")
-    fee: float | None = None
-    if isinstance(said_fee, int | float) and not isinstance(said_fee, bool):
-        fee = float(said_fee)
-    elif claims.fees(f.therapist):
-        fee = claims.fees(f.therapist)[0].low
-    ins = f.insurer
-    if ins.get("clinician_in_network") is True:
-        return _in_network_cost(n, fee, ins)
-    if fee is None:
-        return None, f"unknown for {n} sessions (no fee known)"
-    total = fee * n
-    if ins.get("clinician_in_network") is False or not f.profile.insurance:
-        tail = ", before any out-of-network reimbursement" if f.profile.insurance else ""
-        return total, f"{money(total)} for {n} sessions at {money(fee)}{tail}"
-    return total, (
-        f"{money(total)} for {n} sessions at {money(fee)} if paying yourself; "
-        "in-network cost unknown until your insurer confirms"
-    )
-
-
-def _in_network_cost(n: int, fee: float | None, ins: Mapping[str, Any]) -> tuple[float | None, str]:
-    copay, coins = _num(ins.get("copay")), _num(ins.get("coinsurance_percent"))
-    if copay is None and (coins is None or fee is None):
-        return None, "in network; cost unknown (ask your insurer for the copay or coinsurance)"
-    deductible, met = _num(ins.get("deductible")), _num(ins.get("deductible_met")) or 0.0
-    left = max(0.0, deductible - met) if deductible is not None else 0.0
-    limit = _num(ins.get("session_limit")) if ins.get("has_session_limit") is not False else None
-    covered = min(n, int(limit)) if limit is not None else n
-    if (left > 0 or covered < n) and fee is None:
-        return None, "in network; cost unknown (a deductible or limit applies and no fee is known)"
-    total = 0.0
-    for _ in range(covered):
-        share = copay if copay is not None else (fee or 0.0) * (coins or 0.0) / 100
-        if left > 0:
-            paid = min(left, fee or 0.0)
-            left -= paid
-            share = paid + (share if paid < (fee or 0.0) else 0.0)
-        total += share
-    total += (n - covered) * (fee or 0.0)
-    how = f"{money(copay)} copay" if copay is not None else f"{coins:g}% coinsurance"
-    bits = [f"{money(total)} for {n} sessions in network ({how}"]
-    if deductible is not None:
-        bits.append(f", {money(max(0.0, deductible - met))} deductible left")
-    if covered < n:
-        bits.append(f", {n - covered} sessions over the yearly limit at {money(fee or 0.0)}")
-    return total, "".join(bits) + "; the fee stands in for the allowed amount)"
-
-
-def _num(value: Any) -> float | None:
-    if isinstance(value, int | float) and not isinstance(value, bool):
-        return float(value)
-    return None
-
-
-def _cost(f: Facts) -> Cell:
-    total, text = expected_cost(f)
-    return Cell(text) if total is not None else Cell(None, empty=text)
-
-
 # ---------------------------------------------------------------- availability
 
 
@@ -307,7 +207,7 @@ def _accepting_listed(f: Facts) -> Cell:
 
 
 def _earliest(f: Facts) -> Cell:
-    weeks = _num(f.answer("wait_weeks"))
+    weeks = number_or_none(f.answer("wait_weeks"))
     if f.answer("accepting") is False:
         return Cell("not accepting (they said)", flag="con")
     outcome = f.contacts[-1].get("outcome") if f.contacts else None
@@ -474,9 +374,9 @@ FIXED: dict[str, list[tuple[str, str, RowFn]]] = {
         ("distance", "Distance", _distance),
     ],
     "money": [
-        ("fee", "Fee", _fee),
-        ("sliding_scale", "Sliding scale", _sliding),
-        ("insurance_claim", "Insurance (listed)", _insurance_claim),
+        ("fee", "Fee", fee_cell),
+        ("sliding_scale", "Sliding scale", sliding_cell),
+        ("insurance_claim", "Insurance (listed)", insurance_cell),
     ],
     "availability": [
         ("accepting_listed", "Accepting (listed)", _accepting_listed),
@@ -580,6 +480,8 @@ def sections(
         if key == "consultation":
             rows.append(Row("answered", "Answers", tuple(_answered(f, checklists) for f in facts)))
         if key == "money":
-            answers.append(Row("expected_cost", "Expected cost", tuple(_cost(f) for f in facts)))
+            answers.append(
+                Row("expected_cost", "Expected cost", tuple(cost_cell(f) for f in facts))
+            )
         out.append(Section(key, title, tuple(rows + answers)))
     return tuple(out)

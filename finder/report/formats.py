@@ -11,7 +11,7 @@ from enum import StrEnum
 from typing import TYPE_CHECKING, Protocol, assert_never
 
 if TYPE_CHECKING:
-    from finder.report.compare import Comparison
+    from finder.report.model import Comparison
 
 
 class ReportFormat(StrEnum):

@@ -13,7 +13,7 @@ forbids scripts and remote loads as a second line of defence.
 
 from __future__ import annotations
 
-from finder.report.compare import (
+from finder.report.model import (
     LEGEND,
     SCORE_NOTE,
     Candidate,

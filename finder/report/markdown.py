@@ -8,7 +8,7 @@ inline HTML; the only HTML written here is ``<br>`` between lines of a cell.
 
 from __future__ import annotations
 
-from finder.report.compare import LEGEND, SCORE_NOTE, Cell, Comparison, marked
+from finder.report.model import LEGEND, SCORE_NOTE, Cell, Comparison, marked
 from finder.report.safe import markdown_text
 
 PER_TABLE = 4

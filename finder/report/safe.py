@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-import html
 import re
+
+from markupsafe import escape
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -16,7 +17,8 @@ def spreadsheet_safe(value: str) -> str:
 
 
 def html_text(value: object) -> str:
-    return html.escape("" if value is None else str(value), quote=True)
+    """Text for an HTML page: every character that could start markup is escaped."""
+    return str(escape("" if value is None else str(value)))
 
 
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~])")

@@ -17,7 +17,7 @@ from typing import Any, Final
 
 from finder.judge import claims
 from finder.judge.ipt import IptClass
-from finder.report.compare import Facts, Score, ScorePart, money
+from finder.report.model import Facts, Score, ScorePart, money
 
 LABELS: Final[dict[str, str]] = {
     "ipt_evidence": "IPT evidence",
@@ -66,7 +66,7 @@ def ipt_evidence(f: Facts) -> Judged:
 
 
 def cost(f: Facts) -> Judged:
-    from finder.report.compare_rows import expected_cost
+    from finder.report.cost import expected_cost
 
     budget = f.profile.budget
     if not budget:

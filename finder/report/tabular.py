@@ -37,7 +37,7 @@ import csv
 import io
 from typing import Any
 
-from finder.report.compare import KIND_WORDS, SCORE_NOTE, Cell, Comparison
+from finder.report.model import KIND_WORDS, SCORE_NOTE, Cell, Comparison
 from finder.report.safe import spreadsheet_safe
 
 JSON_VERSION = 1

@@ -13,7 +13,7 @@ from __future__ import annotations
 import io
 from typing import TYPE_CHECKING
 
-from finder.report.compare import LEGEND, SCORE_NOTE, Candidate, Cell, Comparison, marked
+from finder.report.model import LEGEND, SCORE_NOTE, Candidate, Cell, Comparison, marked
 
 if TYPE_CHECKING:
     from rich.console import RenderableType

@@ -14,6 +14,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from finder.errors import NotFound, StoreError
+from finder.storage.atomic import atomic_write_bytes
 
 KEEP = 5
 
@@ -90,7 +91,6 @@ def restore(store_path: Path, which: str | int) -> Backup:
         chosen = next((b for b in backups if b.path.name == which), None)
     if chosen is None:
         raise NotFound(f"no backup {which!r}; `finder restore` lists them")
-    from finder.storage.store import atomic_write_bytes
 
     try:
         data = chosen.path.read_bytes()  # before make() below can prune the oldest backup

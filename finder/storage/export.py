@@ -67,7 +67,7 @@ def table_names(store: Store) -> list[str]:
 
 def collect(store: Store, exported_at: str | None = None) -> dict[str, Any]:
     """The export as one JSON-ready dict."""
-    from finder.ingest.pipeline import now_iso
+    from finder.records.models import now_iso
 
     meta = store.meta()
     return {

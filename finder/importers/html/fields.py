@@ -14,7 +14,6 @@ from typing import Any
 
 from finder.importers.html.page import (
     El,
-    Sections,
     badges,
     class_has,
     classes,
@@ -25,6 +24,7 @@ from finder.importers.html.page import (
     visible_text,
 )
 from finder.importers.html.schema import first
+from finder.importers.html.sections import Sections
 from finder.records.models import Record
 from finder.records.normalize import (
     build_fields,

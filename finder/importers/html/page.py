@@ -34,11 +34,11 @@ MAX_BYTES = 30 * 1024 * 1024
 HTML_SNIFF = re.compile(rb"<!doctype\s+html|<html[\s>]|<head[\s>]|<body[\s>]|<meta\s", re.I)
 
 # Subtrees that are never part of a record: scripts, icons, forms, dialogs, site chrome.
-_SKIP_TAGS = frozenset(
+SKIP_TAGS = frozenset(
     {"script", "style", "noscript", "template", "svg", "select", "option", "textarea", "button",
      "iframe", "nav", "header", "footer", "aside", "form", "head"}
 )  # fmt: skip
-_BLOCK_TAGS = frozenset(
+BLOCK_TAGS = frozenset(
     {"p", "div", "li", "ul", "ol", "dl", "dt", "dd", "h1", "h2", "h3", "h4", "h5", "h6",
      "section", "article", "table", "tr", "td", "th", "br", "address", "blockquote", "figure",
      "figcaption", "main"}
@@ -72,20 +72,22 @@ def site_page_score(head: bytes, host: re.Pattern[bytes], strong: re.Pattern[byt
 
 # --- loading ----------------------------------------------------------------------------
 
-_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9._:-]+)""", re.I)
 _SAVED_FROM = re.compile(r"<!--\s*saved from url=\(\d+\)\s*(\S+?)\s*-->", re.I)
 
 
 def declared_charset(data: bytes) -> str | None:
-    """The charset a page declares in a ``<meta>`` near its top, as a Python codec name.
+    """The charset a page declares near its top (``<meta>`` or an XML declaration), as a
+    Python codec name; beautifulsoup4's detector finds the declaration.
 
     ISO-8859-1 and ASCII are read as Windows-1252, as browsers do (WHATWG): pages
     that declare Latin-1 routinely contain curly quotes in the 0x80-0x9F range.
     """
-    m = _META_CHARSET.search(data[:8192])
-    if not m:
+    # Imported here: bs4 takes a tenth of a second to load, and only saved pages need it.
+    from bs4.dammit import EncodingDetector
+
+    label = EncodingDetector.find_declared_encoding(data[:8192], is_html=True)
+    if not label:
         return None
-    label = m.group(1).decode("ascii", "replace").lower()
     try:
         name = codecs.lookup(label).name
     except LookupError:
@@ -176,7 +178,7 @@ def _refuse_error_page(path: Path, root: El, title: str) -> None:
     # An error page is short: a sample of the visible text is enough, and cheap on 1 MB pages.
     parts: list[str] = []
     size = 0
-    for part in _text_parts(body if body is not None else root, _SKIP_TAGS):
+    for part in _text_parts(body if body is not None else root, SKIP_TAGS):
         parts.append(part)
         size += len(part)
         if size > 25000:
@@ -207,7 +209,7 @@ def clean(text: str | None) -> str:
     return _WS.sub(" ", text or "").strip()
 
 
-def visible_text(el: El, skip: frozenset[str] = _SKIP_TAGS) -> str:
+def visible_text(el: El, skip: frozenset[str] = SKIP_TAGS) -> str:
     """The text a reader sees in ``el``: no scripts, icons, forms or chrome; blocks spaced."""
     return clean("".join(_text_parts(el, skip)))
 
@@ -221,7 +223,7 @@ def _text_parts(el: El, skip: frozenset[str]) -> Iterator[str]:
             yield item
             continue
         tag = item.tag.lower() if isinstance(item.tag, str) else ""
-        if tag in _BLOCK_TAGS:
+        if tag in BLOCK_TAGS:
             yield " "
         after: list[El | str] = []
         if tag and tag not in skip:
@@ -231,7 +233,7 @@ def _text_parts(el: El, skip: frozenset[str]) -> Iterator[str]:
                 after.append(child)
                 if child.tail:
                     after.append(str(child.tail))
-        if tag in _BLOCK_TAGS:
+        if tag in BLOCK_TAGS:
             after.append(" ")
         todo.extend(reversed(after))
 
@@ -243,9 +245,9 @@ def lines(el: El) -> list[str]:
 
     def walk(node: El) -> None:
         tag = node.tag.lower() if isinstance(node.tag, str) else ""
-        if not tag or tag in _SKIP_TAGS:
+        if not tag or tag in SKIP_TAGS:
             return
-        block = tag in _BLOCK_TAGS
+        block = tag in BLOCK_TAGS
         if block or tag == "br":
             flush()
         if node.text:
@@ -343,142 +345,6 @@ def result_rows(root: El, profile_key: Callable[[str], str | None]) -> list[tupl
     return rows
 
 
-# --- labelled sections ------------------------------------------------------------------
-
-
-@dataclass
-class Sections:
-    """What a profile says under its headings.
-
-    ``items`` maps a heading path (outermost first) to the list entries under it;
-    ``pairs`` are "Label: value" lines; ``paragraphs`` are ``<p>`` texts under a
-    heading path. Lists made only of links are navigation and are left out.
-    """
-
-    items: list[tuple[tuple[str, ...], str]] = field(default_factory=list)
-    pairs: list[tuple[tuple[str, ...], str, str]] = field(default_factory=list)
-    paragraphs: list[tuple[tuple[str, ...], str]] = field(default_factory=list)
-
-
-_HEADINGS = {"h1": 1, "h2": 2, "h3": 3, "h4": 4, "h5": 5, "h6": 6}
-_LABEL_TAGS = frozenset({"strong", "b", "dt", "th"})
-
-
-def read_sections(scope: El, skip: Callable[[El], bool] = lambda el: False) -> Sections:
-    out = Sections()
-    stack: list[tuple[int, str]] = []
-
-    def path() -> tuple[str, ...]:
-        return tuple(text for _, text in stack)
-
-    def push(level: int, text: str) -> None:
-        while stack and stack[-1][0] >= level:
-            stack.pop()
-        stack.append((level, text.rstrip(":").strip()))
-
-    def walk(el: El) -> None:
-        for child in el:
-            tag = child.tag.lower() if isinstance(child.tag, str) else ""
-            if not tag or tag in _SKIP_TAGS or skip(child):
-                continue
-            if child.get("role", "").lower() == "dialog" or class_has(child, " modal "):
-                continue
-            if tag in _HEADINGS:
-                text = visible_text(child)
-                if text:
-                    push(_HEADINGS[tag], text)
-                continue
-            if tag in _LABEL_TAGS and _is_label(child):
-                value = _label_value(child)
-                label = visible_text(child).rstrip(":").strip()
-                if value:
-                    out.pairs.append((path(), label, value))
-                elif not label.endswith(":") and len(label) < 60:
-                    push(7, label)  # a bold line standing alone is a sub-heading
-                continue
-            if tag == "li":
-                _read_item(child, path(), out)
-                continue
-            if tag in {"ul", "ol"} and len(child) == 0 and clean(child.text):
-                for part in clean(child.text).split(","):
-                    if part.strip():
-                        out.items.append((path(), part.strip()))
-                continue
-            if tag == "p":
-                text = visible_text(child)
-                # a short line with a link ("See other therapists in Denver") is navigation
-                linked = any(True for _ in child.iter("a")) and len(text) < 120
-                if text and not linked and not _links_only(child):
-                    out.paragraphs.append((path(), text))
-                continue
-            walk(child)
-
-    walk(scope)
-    return out
-
-
-def _is_label(el: El) -> bool:
-    """``<strong>Label:</strong> value``, a ``<dt>``/``<th>``, or a bold line standing alone."""
-    if el.tag in {"dt", "th"}:
-        return True
-    if visible_text(el).endswith(":"):
-        return True
-    parent = el.getparent()
-    if parent is None or clean(el.tail):
-        return False
-    before = el.getprevious()
-    if before is None:
-        alone_before = not clean(parent.text)
-    else:
-        alone_before = not clean(before.tail) and (
-            not isinstance(before.tag, str) or before.tag.lower() in _BLOCK_TAGS
-        )
-    after = el.getnext()
-    alone_after = after is None or (isinstance(after.tag, str) and after.tag.lower() in _BLOCK_TAGS)
-    return alone_before and alone_after
-
-
-def _label_value(label: El) -> str:
-    parts: list[str] = []
-    if label.tag == "dt":
-        nxt = label.getnext()
-        return visible_text(nxt) if nxt is not None and nxt.tag == "dd" else ""
-    if label.tag == "th":
-        nxt = label.getnext()
-        return visible_text(nxt) if nxt is not None and nxt.tag == "td" else ""
-    if label.tail:
-        parts.append(label.tail)
-    for sib in label.itersiblings():
-        tag = sib.tag.lower() if isinstance(sib.tag, str) else ""
-        if tag in _LABEL_TAGS or tag in _HEADINGS or tag in {"ul", "ol", "div", "p", "table"}:
-            break
-        if tag and tag not in _SKIP_TAGS:
-            parts.append(visible_text(sib))
-        if sib.tail:
-            parts.append(sib.tail)
-    return clean(" ".join(parts))
-
-
-def _read_item(li: El, path: tuple[str, ...], out: Sections) -> None:
-    label = next((c for c in li if isinstance(c.tag, str) and c.tag in _LABEL_TAGS), None)
-    if label is not None and li.index(label) == 0 and not clean(li.text):
-        value = _label_value(label)
-        name = visible_text(label).rstrip(":").strip()
-        if value and name:
-            out.pairs.append((path, name, value))
-            return
-    if _links_only(li):
-        return
-    text = visible_text(li)
-    if text:
-        out.items.append((path, text))
-
-
-def _links_only(el: El) -> bool:
-    links = " ".join(visible_text(a) for a in el.iter("a"))
-    return bool(links.strip()) and clean(links) == visible_text(el)
-
-
 # --- schema.org -------------------------------------------------------------------------
 
 
@@ -564,7 +430,7 @@ def _short_texts(scope: El, skip: Callable[[El], bool]) -> list[str]:
             if isinstance(child.tag, str):
                 tag = child.tag.lower()
                 hidden = (
-                    (tag in _SKIP_TAGS and tag != "button")
+                    (tag in SKIP_TAGS and tag != "button")
                     or tag == "p"
                     or skip(child)
                     or child.get("role", "").lower() == "dialog"

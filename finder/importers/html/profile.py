@@ -26,6 +26,7 @@ from finder.importers.html.fields import (
     statement_text,
 )
 from finder.importers.html.page import El, Page
+from finder.importers.html.sections import read_sections
 from finder.records.models import Record
 from finder.records.normalize.urls import canonical_profile_url
 
@@ -86,7 +87,7 @@ def profile_record(
         _html.class_has(el, "statement") or _html.is_related_block(el)
     )
     statement = statement_text(scope)
-    sections = _html.read_sections(scope, skip=not_statement)
+    sections = read_sections(scope, skip=not_statement)
     paragraphs = apply_sections(sections, raw, extra)
     raw["statement"] = (
         statement or "\n\n".join(paragraphs) or _schema.text_value(ld.get("description"))

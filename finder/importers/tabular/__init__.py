@@ -1,1 +1,1 @@
-"""tabular."""
+"""What the list importers (CSV/TSV, JSON, XLSX) share: mapping columns to fields, reading rows."""

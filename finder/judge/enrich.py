@@ -1,0 +1,24 @@
+"""What finder works out once per record: its IPT evidence class and its coordinates."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from finder.judge import ipt
+from finder.records import geo
+
+
+def enrich(fields: dict[str, Any]) -> dict[str, Any]:
+    """What finder works out once per record at import: IPT evidence and coordinates."""
+    extra: dict[str, Any] = {"ipt": ipt.assess(fields).to_dict()}
+    if fields.get("lat") is None and fields.get("zip"):
+        point = geo.zip_point(fields["zip"])
+        if point is not None:
+            extra["geo"] = [point[0], point[1], "zip"]
+    elif fields.get("lat") is not None and fields.get("lon") is not None:
+        extra["geo"] = [fields["lat"], fields["lon"], "source"]
+    if "geo" not in extra and fields.get("city") and fields.get("state"):
+        point = geo.city_point(fields["city"], fields["state"])
+        if point is not None:  # approximate: shown with "~"
+            extra["geo"] = [point[0], point[1], "city"]
+    return extra
