@@ -159,11 +159,11 @@ def plan(therapist: Therapist) -> Query:
         first_claim(therapist, "state")
     )
     # Licences are matched by family: "LICSW" and "Clinical Social Worker" are one kind.
-    kinds = {normalize.licence_family(v) for v in claims(therapist, "license_type")}
+    found = [normalize.licence_family(v) for v in claims(therapist, "license_type")]
     for codes in claims(therapist, "taxonomies"):
         for code in codes if isinstance(codes, list) else [codes]:
-            kinds.add(normalize.licence_family(taxonomy.license_type(str(code))))
-    kinds.discard(None)
+            found.append(normalize.licence_family(taxonomy.license_type(str(code))))
+    kinds = {k for k in found if k}
     base = {"version": "2.1"}
     if npi:
         return Query(therapist.tid, therapist.name, "npi", {**base, "number": npi}, state,
