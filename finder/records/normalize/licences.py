@@ -261,19 +261,3 @@ def license_parts(value: Any) -> dict[str, str]:
     if state:
         out["license_state"] = state
     return out
-
-
-_SUPERVISOR = re.compile(
-    r"\b(?:supervised by|under the (?:clinical )?supervision of|supervisor(?: is|:))\s+"
-    r"((?:Dr\.?\s+)?[A-Z][\w'\u2019.-]*(?:\s+[A-Z][\w'\u2019.-]*){0,3}"
-    r"(?:,\s*[A-Z][A-Za-z-]{1,8}(?:-[A-Z]+)?)*)"
-)
-
-
-def supervisor(text: Any) -> str | None:
-    """The supervisor a source names ("supervised by Jane Roe, LCSW"), else ``None``."""
-    cleaned = clean_text(text)
-    if not cleaned:
-        return None
-    m = _SUPERVISOR.search(cleaned)
-    return m.group(1).strip(" ,.") if m else None
