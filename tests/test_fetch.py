@@ -119,7 +119,7 @@ def test_csv_from_a_url_keeps_the_url_as_source(server: LocalServer) -> None:
         f"{url} [csv]: 1 imported",
     ]
     [t] = therapists.load_all(open_store())
-    assert (t.name, t.best("license_type"), t.ipt.level.label) == ("Ava Lund", "LPC", "described")
+    assert (t.name, t.best("license_type"), t.ipt.level.label) == ("Ava Lund", "LMHC", "described")
     assert [s.path for s in t.sources] == [url]
     again = invoke("import", url)
     assert f"{url} [csv]: 0 imported, 1 unchanged (already imported; nothing new)" in again.stderr

@@ -38,7 +38,7 @@ def test_searchset_bundle_joins_roles_networks_plans(fixtures: Path) -> None:
     assert f["credentials"] == ["LICSW"]
     assert f["npi"] == "1000000012"
     assert f["gender"] == "Female"
-    assert f["license_type"] == "LCSW"
+    assert f["license_type"] == "LICSW"
     assert f["license_state"] == "MA"
     assert f["languages"] == ["Spanish", "English"]
     assert f["taxonomies"] == ["1041C0700X", "104100000X"]
@@ -218,7 +218,7 @@ def test_contained_practitioner_and_location_are_joined(tmp_path: Path) -> None:
     (nora,) = records
     assert nora.key == "PractitionerRole/pr1#p"
     assert nora.fields["name"] == "Nora Quist"
-    assert nora.fields["license_type"] == "LPC"
+    assert nora.fields["license_type"] == "LMHC"
     assert nora.fields["phones"] == ["978-555-0100"]
     assert (nora.fields["address"], nora.fields["city"]) == ("5 Pine St", "Salem")
 

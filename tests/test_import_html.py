@@ -142,7 +142,9 @@ def test_pt_results_one_record_per_row(html: Path) -> None:
     assert lakeview.fields["is_organization"] is True
     assert (lakeview.fields["telehealth"], lakeview.fields["in_person"]) == (True, False)
     assert "is_organization" not in ann.fields
-    assert bo.fields["accepting"] is False
+    # "Waitlist" is its own answer, not "not accepting".
+    assert bo.fields["waitlist"] is True
+    assert "accepting" not in bo.fields
 
 
 def test_pt_results_filter_sidebar_is_not_a_record(html: Path) -> None:
@@ -204,7 +206,10 @@ def test_gt_profile(html: Path) -> None:
     assert f["name"] == "Dana Whitfield"
     assert f["credentials"] == ["MA", "LPC"]
     assert f["title"] == "Counselor, Psychotherapist"
-    assert (f["license_type"], f["license_number"]) == ("LPC", "LPC.0012345")
+    assert (f["license_type"], f["license_number"]) == (
+        "Licensed Professional Counselor",
+        "LPC.0012345",
+    )
     assert "license_state" not in f
     assert f["address"] == "100 Main St, Floor 2"
     assert (f["city"], f["state"], f["zip"]) == ("Denver", "CO", "80202")

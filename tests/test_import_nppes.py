@@ -33,17 +33,19 @@ def run(module, path: Path, **options) -> tuple[list[Record], list[RowError], li
 @pytest.mark.parametrize(
     ("code", "kind"),
     [
-        ("1041C0700X", "LCSW"),
-        ("106H00000X", "LMFT"),
-        ("101YP2500X", "LPC"),
-        ("101YM0800X", "LPC"),
-        ("101Y00000X", "LPC"),
+        # The taxonomy's own words: no letters it does not state, and the generic
+        # counselor code states no licence at all.
+        ("1041C0700X", "Clinical Social Worker"),
+        ("106H00000X", "Marriage & Family Therapist"),
+        ("101YP2500X", "Professional Counselor"),
+        ("101YM0800X", "Mental Health Counselor"),
+        ("101Y00000X", None),
         ("103T00000X", "Psychologist"),
         ("103TC0700X", "Psychologist"),
         ("2084P0800X", "Psychiatrist"),
         ("2084P0804X", "Psychiatrist"),
-        ("363LP0808X", "PMHNP"),
-        ("364SP0808X", "CNS"),
+        ("363LP0808X", "Psychiatric Nurse Practitioner"),
+        ("364SP0808X", "Psychiatric Clinical Nurse Specialist"),
         ("102L00000X", "Psychoanalyst"),
         ("101YA0400X", None),
         ("207Q00000X", None),
@@ -250,7 +252,7 @@ def test_bulk_csv_by_column_name_in_any_order(tmp_path: Path) -> None:
     assert errors == []
     assert records[0].fields["name"] == "Tomas Ortiz"
     assert records[0].fields["gender"] == "Male"
-    assert records[0].fields["license_type"] == "LMFT"
+    assert records[0].fields["license_type"] == "Marriage & Family Therapist"
 
 
 def test_bulk_csv_refusals(tmp_path: Path) -> None:

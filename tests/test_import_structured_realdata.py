@@ -61,7 +61,7 @@ def test_nppes_2026_two_hundred_individuals(realdata: Path) -> None:
     davidson = records[10]
     assert davidson.fields["name"] == "Jo Davidson"
     assert davidson.fields["credentials"] == ["LCMHC"]
-    assert davidson.fields["license_type"] == "LPC"
+    assert davidson.fields["license_type"] == "LCMHC"
     assert davidson.fields["license_number"] == "1021"
     assert davidson.fields["license_state"] == "NH"
     assert davidson.fields["city"] == "Manchester"

@@ -282,7 +282,7 @@ def test_licence_board_export_surname_first_and_prefixed_columns(tmp_path: Path)
     assert sam.records[0]["extra"] == {"lst_description": "Active"}
     jane = people["Jane A Smith"]
     assert (jane.best("first_name"), jane.best("last_name")) == ("Jane", "Smith")
-    assert jane.best("license_type") == "LPC"
+    assert jane.best("license_type") == "Licensed Professional Counselor"
     martin = people["Martin Van Buren"]
     assert (martin.best("last_name"), martin.best("credentials")) == ("Van Buren", ["LCSW"])
 

@@ -25,7 +25,7 @@ def test_cards_of_every_version(fixtures: Path) -> None:
     assert lucia.locator == "card 1"
     assert lucia.fields["name"] == "Lucía Fernández"  # quoted-printable UTF-8
     assert lucia.fields["credentials"] == ["LMHC"]
-    assert lucia.fields["license_type"] == "LPC"
+    assert lucia.fields["license_type"] == "LMHC"
     assert lucia.fields["organization"] == "Riverside Counseling"
     assert lucia.fields["title"] == "Mental Health Counselor"
     assert lucia.fields["phones"] == ["718-555-0134"]

@@ -82,7 +82,7 @@ def test_one_profile_url_on_two_clearly_different_people_is_a_pair_to_review() -
              doc("b", name="Omar Patel", profile_url=url))  # fmt: skip
     assert not together(p, "a", "b")
     assert [c.reason for c in p.review] == [
-        "same profile URL psychologytoday.com/profile/123456, names differ"
+        "same profile URL https://www.psychologytoday.com/us/therapists/123456, names differ"
     ]
 
 
@@ -200,7 +200,11 @@ def test_organisations_only_merge_with_organisations() -> None:
 def test_same_profile_url_in_two_shapes_is_one_therapist() -> None:
     old = "https://therapists.psychologytoday.com/rms/prof_detail.php?profid=299404&sid=1"
     new = "https://www.psychologytoday.com/us/therapists/gayle-clark-cambridge-ma/299404"
-    assert canonical_url(old) == canonical_url(new) == "psychologytoday.com/profile/299404"
+    assert (
+        canonical_url(old)
+        == canonical_url(new)
+        == ("https://www.psychologytoday.com/us/therapists/299404")
+    )
     p = plan(doc("a", name="Gayle Clark", profile_url=old),
              doc("b", name="G. Clark", profile_url=new, state="MA"))  # fmt: skip
     assert together(p, "a", "b")
@@ -208,12 +212,14 @@ def test_same_profile_url_in_two_shapes_is_one_therapist() -> None:
 
 def test_canonical_url_drops_tracking_and_trailing_slash() -> None:
     assert canonical_url("http://WWW.Example.com/t/jane/?utm_source=x&b=2&a=1") == (
-        "example.com/t/jane?a=1&b=2"
+        "https://www.example.com/t/jane"
     )
     assert canonical_url("not a url") is None
     assert licence_key("00", "MA") is None
-    assert licence_key("lic 0042-17", "ma", "LCSW") == ("MA LCSW", "4217")
+    assert licence_key("lic 0042-17", "ma", "LCSW") == ("MA SOCIAL WORKER", "4217")
     assert licence_key("PSY 12345", "CA", "Psychologist") == ("CA PSYCHOLOGIST", "12345")
+    # Licences are keyed by family: "LICSW" and "Clinical Social Worker" are one kind.
+    assert licence_key("4217", "MA", "LICSW") == licence_key("4217", "MA", "Clinical Social Worker")
 
 
 def test_one_profile_twice_in_one_file_is_one_therapist() -> None:

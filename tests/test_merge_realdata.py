@@ -30,7 +30,7 @@ def test_tsv_profile_listed_twice_is_one_therapist(realdata: Path) -> None:
     run_import(store, [realdata / TSV])
     records = store.records.all()
     assert len(records) == 1261
-    profile = "psychologytoday.com/profile/108997"
+    profile = "https://www.psychologytoday.com/us/therapists/108997"
     twice = [d for d in records if canonical_url(d["fields"].get("profile_url")) == profile]
     assert len(twice) == 2 and twice[0]["tid"] == twice[1]["tid"]
     groups = _names_by_tid(store)

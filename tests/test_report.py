@@ -230,10 +230,10 @@ def test_build_errors(store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
     comparison = build(store, None, "client-a", today=TODAY)
     assert [c.tid for c in comparison.candidates] == [2]
     # Answers and notes belong to a profile: client-a sees none of "me"'s. Known: IPT
-    # described 0.75 (w5), availability claim "no" 0.2 (w4), licence listed 0.5 (w3);
-    # unknown: cost (no budget), distance (no ZIP), comfort; not counted: insurance, fit.
-    # round(100 * (0.75 * 5 + 0.2 * 4 + 0.5 * 3) / 12) == 50
-    assert comparison.candidates[0].score.summary() == "50/100 from 3 of 6 criteria"
+    # described 0.75 (w5), availability claim "no" 0.2 (w4); unknown: licence (a PhD is a
+    # degree, no licence is stated), cost (no budget), distance (no ZIP), comfort; not
+    # counted: insurance, fit: (0.75 * 5 + 0.2 * 4) / 9 = 51%.
+    assert comparison.candidates[0].score.summary() == "51/100 from 2 of 6 criteria"
 
 
 def test_markdown_parses_as_tables_with_no_raw_html(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -137,8 +137,16 @@ def test_rank_and_why_line(store: Store) -> None:
     q = search.Query(near="02139", insurance=("aetna", "tufts"), max_fee=250, accepting=True)
     hits = search.find(store, q)
     assert [(h.rank, h.why) for h in hits] == [
-        (1, "IPT described (statement); 0.0 mi; fits insurance, fee, accepting"),
-        (2, "IPT listed (orientations); 1.8 mi; fits insurance, fee; accepting unknown"),
+        (
+            1,
+            "IPT described (statement); 0.0 mi; fits insurance, fee, accepting; "
+            "lists your plan as 'Aetna PPO' (a directory claim to confirm)",
+        ),
+        (
+            2,
+            "IPT listed (orientations); 1.8 mi; fits insurance, fee; "
+            "lists your plan as 'Tufts' (a directory claim to confirm); accepting unknown",
+        ),
         (3, "IPT none; distance unknown, insurance unknown, fee unknown, accepting unknown"),
     ]
 

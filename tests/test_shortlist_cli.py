@@ -30,12 +30,13 @@ def test_search_table_with_why(imported: None) -> None:
         "    why: IPT described (statement); 0.0 mi\n"
         "2  2   Ben Okafor  listed     1.8 mi    $200  Brookline, MA\n"
         "    why: IPT listed (orientations); 1.8 mi\n"
-        "3  4   Dev Shah    none       ?         $90   Boston, MA\n"
-        "    why: IPT none; distance unknown\n"
+        # No ZIP, but a city and state: an approximate distance from the city's centre.
+        "3  4   Dev Shah    none       ~3.0 mi   $90   Boston, MA\n"
+        "    why: IPT none; ~3.0 mi\n"
     )
     assert result.stderr == (
         "3 therapists fit.\n"
-        "Unknown values (e.g. no fee listed) are not excluded; --strict excludes them.\n"
+        "1 more is outside your 5 mi radius: Cara Diaz 186.6 mi; --radius 187 shows them\n"
         "IPT classes show evidence, not verification: ask about IPT training on the call.\n"
     )
 
@@ -60,7 +61,7 @@ def test_search_uses_profile_and_options_override_it(imported: None) -> None:
     ]
     bare = run("search", "--no-profile", "--ipt", "credential", "--csv")
     assert bare.stdout.splitlines()[0].startswith("rank,id,name,credentials,license_type,")
-    assert bare.stdout.splitlines()[1].startswith("1,3,Cara Diaz,PhD,Psychologist,")
+    assert bare.stdout.splitlines()[1].startswith("1,3,Cara Diaz,PhD,,")  # a degree is no licence
 
 
 def test_search_multi_values_strict_and_nothing_found(imported: None) -> None:

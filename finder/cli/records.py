@@ -321,7 +321,7 @@ def list_cmd(app: App, filters: dict[str, Any], limit: int | None, output: Outpu
         table.add_row(
             str(row["id"]),
             row["name"] + (" (organization)" if row["organization"] else ""),
-            row["license_type"] or row["credentials"] or "-",
+            row["license_type"] or "not stated",  # a degree in this column would read as one
             row["location"] or "-",
             row["ipt_class"],
             (evidence[:60] + "...") if len(evidence) > 60 else evidence,

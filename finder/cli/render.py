@@ -39,12 +39,20 @@ def _print_by_source(app: App, therapist: Therapist) -> None:
     """
     from rich.markup import escape
 
+    from finder.judge import claims
+
     groups: dict[str, list[tuple[str, str]]] = {}
     for name in FIELDS:
-        if name in _HIDDEN:
+        if name in _HIDDEN or name == "fee_max":
+            continue
+        if name == "fee":  # each source's own fee, its range whole
+            for fee in claims.fees(therapist):
+                groups.setdefault(fee.source.describe(), []).append(("fee", fee.text))
             continue
         for claim in therapist.values(name):
             value = _field_display(name, claim)
+            if name == "license_type":
+                value += claims.licence_note(claim.value)
             if name == "statement" and len(value) > 600:
                 value = value[:600] + "..."
             groups.setdefault(claim.source.describe(), []).append((name, " ".join(value.split())))
@@ -76,8 +84,8 @@ def render_therapist(app: App, therapist: Therapist, show_extra: bool = False) -
     conflicts = therapist.conflicts()
     if conflicts:
         out.print("\n[bold]Sources disagree[/bold] (ask on the call):")
-        for name, claims in conflicts.items():
-            values = "; ".join(f"{_field_display(name, c)} ({c.source.short_path})" for c in claims)
+        for name, stated in conflicts.items():
+            values = "; ".join(f"{_field_display(name, c)} ({c.source.short_path})" for c in stated)
             out.print(f"  {name}: {escape(values)}")
     unconfirmed = therapist.unconfirmed()
     if unconfirmed:

@@ -14,7 +14,7 @@ import click
 from finder.cli.app import App, Group, pass_app
 from finder.cli.filters import filter_options
 from finder.cli.options import OutputFormat, for_profile_option, output_options, with_id_arg
-from finder.cli.profile import money, profile_group
+from finder.cli.profile import profile_group
 from finder.cli.types import THERAPIST_ID, WholeNumber
 from finder.errors import UsageError
 from finder.words import plural
@@ -36,17 +36,17 @@ def _cut(text: str, width: int) -> str:
 
 
 def _fee(t: Any) -> str:
-    low, high = t.best("fee"), t.best("fee_max")
-    if isinstance(low, int | float) and isinstance(high, int | float) and high > low:
-        return f"{money(low)}-{money(high)}"
-    return money(low)
+    from finder.judge import claims
+
+    stated = claims.fees(t)
+    return stated[0].text if stated else "-"
 
 
 # ------------------------------------------------------------------ search
 
 SEARCH_COLUMNS = [
     "rank", "id", "name", "credentials", "license_type", "location", "zip", "phone",
-    "distance_miles", "fee", "ipt_class", "ipt_field", "ipt_evidence", "matches", "unknown", "why",
+    "distance_miles", "distance_approximate", "fee", "ipt_class", "ipt_field", "ipt_evidence", "matches", "unknown", "why",
 ]  # fmt: skip
 
 
@@ -73,7 +73,7 @@ def search_cmd(
     finder search --ipt described --near 02139 --radius 10 --why
     """
     from finder.cli.records import emit_rows, summary
-    from finder.judge import search
+    from finder.judge import search, truth
     from finder.pursue import profiles
 
     store = app.store
@@ -84,7 +84,8 @@ def search_cmd(
         if base != search.Query():
             app.say(f"Using the needs of profile '{profile.label}' (--no-profile to ignore).")
     query = search.override(base, **filters)
-    hits = search.find(store, query)
+    found = search.find_all(store, query)
+    hits = found.hits
     shown = hits[:limit] if limit else hits
     if output is not OutputFormat.TABLE:
         rows = [_search_row(h, summary) for h in shown]
@@ -100,12 +101,18 @@ def search_cmd(
         headers.insert(4, "Distance")
     lines = table_lines(headers, [_search_cells(h, bool(query.near)) for h in shown])
     click.echo(lines[0])
+    grouped = False
     for hit, line in zip(shown, lines[1:], strict=True):
+        if query.near and hit.miles is None and not grouped:
+            click.echo("location unknown:")
+            grouped = True
         click.echo(line)
         if why:
             click.echo(f"    why: {hit.why}")
     more = f" (first {len(shown)} shown; --limit for more)" if len(shown) < len(hits) else ""
     app.say(f"{plural(len(hits), 'therapist')} {'fits' if len(hits) == 1 else 'fit'}{more}.")
+    for line in truth.lines(found, query):
+        app.say(line)
     if not query.strict and any(h.unknown for h in hits):
         app.say("Unknown values (e.g. no fee listed) are not excluded; --strict excludes them.")
     app.say("IPT classes show evidence, not verification: ask about IPT training on the call.")
@@ -117,16 +124,20 @@ def _search_cells(hit: Any, with_distance: bool) -> list[str]:
     cells = [str(hit.rank), str(t.tid), _cut(t.name, 32), t.ipt.level.label, _fee(t),
              _cut(location, 24)]  # fmt: skip
     if with_distance:
-        cells.insert(4, f"{hit.miles:.1f} mi" if hit.miles is not None else "?")
+        approx = "~" if hit.approx else ""
+        cells.insert(4, f"{approx}{hit.miles:.1f} mi" if hit.miles is not None else "?")
     return cells
 
 
 def _search_row(hit: Any, summary: Any) -> dict[str, Any]:
+    from finder.judge import claims
+
     row = summary(hit.therapist)
     row.update(
         rank=hit.rank,
         distance_miles=round(hit.miles, 1) if hit.miles is not None else None,
-        fee=hit.therapist.best("fee"),
+        distance_approximate=hit.approx,
+        fee=next((f.low for f in claims.fees(hit.therapist)), None),
         matches=list(hit.matched),
         unknown=list(hit.unknown),
         why=hit.why,

@@ -341,6 +341,9 @@ def _parse_unit(
                 result.rejected.append(value)
             else:
                 records.append(value)
+                if "npi_unverified" in value.fields:
+                    file_warn(f"{unit.name} {value.locator}: NPI {value.fields['npi_unverified']} "
+                              "fails the check digit; kept as an unverified NPI")  # fmt: skip
     except NothingToImport as err:
         result.notice = err.reason
         return []

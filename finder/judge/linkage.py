@@ -15,8 +15,9 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping
 from functools import lru_cache
 from typing import Any
-from urllib.parse import parse_qsl, urlencode, urlsplit
 
+from finder.records.normalize.licences import licence_family
+from finder.records.normalize.urls import canonical_profile_url
 from finder.storage.store import Doc
 
 #: A close name at or above this rapidfuzz score (0-100) in the same place is the same person.
@@ -57,28 +58,9 @@ def fold(text: Any) -> list[str]:
 
 
 def canonical_url(url: Any) -> str | None:
-    """A directory profile URL reduced to what identifies the profile.
-
-    Psychology Today has used several URL shapes for one profile over the years
-    (``prof_detail.php?profid=N``, ``/us/therapists/name-city/N``); they all
-    become ``psychologytoday.com/profile/N``.
-    """
-    if not url:
-        return None
-    try:
-        parts = urlsplit(str(url).strip())
-    except ValueError:
-        return None
-    host = (parts.hostname or "").lower().removeprefix("www.")
-    if not host:
-        return None
-    if host.endswith("psychologytoday.com"):
-        m = re.search(r"(?:^|&)profid=(\d+)", parts.query) or re.search(r"/(\d{4,})/?$", parts.path)
-        if m:
-            return f"psychologytoday.com/profile/{m.group(1)}"
-    query = [(k, v) for k, v in parse_qsl(parts.query) if not _TRACKING.match(k)]
-    path = re.sub(r"/+$", "", parts.path)
-    return host + path + (f"?{urlencode(sorted(query))}" if query else "")
+    """A directory profile URL reduced to what identifies the profile: the one reader,
+    ``normalize.urls.canonical_profile_url``, so linking and display agree."""
+    return canonical_profile_url(str(url)) if url else None
 
 
 def licence_key(number: Any, state: Any, kind: Any = None) -> tuple[str, str] | None:
@@ -95,12 +77,13 @@ def licence_key(number: Any, state: Any, kind: Any = None) -> tuple[str, str] | 
     # "1" or "00" is a placeholder somebody typed, not a licence number.
     if len(digits) < 3 or not re.search(r"\d", digits):
         return None
-    return (f"{str(state).upper()} {str(kind or '').upper()}".strip(), digits)
+    family = licence_family(kind) if kind else None
+    return (f"{str(state).upper()} {(family or '').upper()}".strip(), digits)
 
 
 class Rec:
-    __slots__ = ("city", "doc_id", "family", "given", "label", "lic", "npi", "org", "phones",
-                 "rid", "states", "tid", "url", "zip")  # fmt: skip
+    __slots__ = ("city", "doc_id", "dup", "family", "given", "kind", "label", "lic", "npi",
+                 "org", "phones", "rid", "states", "tid", "url", "zip")  # fmt: skip
 
     def __init__(self, doc: Doc, doc_id: int | None = None) -> None:
         # Runs for every record of the store on every relink: the cached ``_fold`` tuples
@@ -120,9 +103,9 @@ class Rec:
         state = get("state")
         license_state = get("license_state")
         number = get("license_number")
-        self.lic = (
-            licence_key(number, license_state or state, get("license_type")) if number else None
-        )
+        kind = get("license_type")
+        self.kind = licence_family(kind) if kind else None
+        self.lic = licence_key(number, license_state or state, kind) if number else None
         if license_state and license_state != state:
             self.states = {state, license_state} if state else {license_state}
         else:
@@ -154,6 +137,13 @@ class Rec:
             self.given = first[0] if first else (tokens[0] if len(tokens) > 1 else "")
             self.family = "".join(last) if last else (tokens[-1] if tokens else "")
             self.label = f"{self.given} {self.family}".strip()
+        # One row repeated across result pages: the same name, phones and statement.
+        statement = get("statement")
+        self.dup = (
+            (str(get("name") or "").casefold(), tuple(self.phones), str(statement)[:400])
+            if statement and (self.phones or self.url)
+            else None
+        )
 
     def name_keys(self) -> list[str]:
         if self.org:
@@ -338,19 +328,30 @@ def link_identical(
 
 
 def names_agree(a: Rec, b: Rec) -> bool:
-    """Not clearly two people: the given names agree, or the family names are close.
+    """Not clearly two people: the given names agree (or one is missing and the family
+    names are close).
 
-    A typo in a licence number must not join two strangers; a family name
-    changed by marriage must not split one person.
+    A typo in a licence number, or a group's NPI on each of its clinicians, must not
+    join two strangers: Joe Smith, MD, is not Susie Smith, LPC. A family name changed
+    by marriage must not split one person.
     """
+    return why_different(a, b) is None
+
+
+def why_different(a: Rec, b: Rec) -> str | None:
+    """Why two records sharing an identifier are clearly two people, else ``None``."""
+    if a.kind and b.kind and a.kind != b.kind:
+        return "licence families differ"
     if a.org or b.org or not a.family or not b.family:
-        return True
+        return None
     given = given_match(a.given, b.given)
     if given in ("same", "prefix", "close"):
-        return True
+        return None
     from rapidfuzz.fuzz import ratio
 
-    return ratio(a.family, b.family) >= 80
+    if given == "unknown" and ratio(a.family, b.family) >= 80:
+        return None
+    return "names differ"
 
 
 def name_score(a: Rec, b: Rec) -> tuple[float, str] | None:

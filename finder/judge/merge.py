@@ -48,6 +48,7 @@ from finder.judge.linkage import (
     names_agree,
     pairs,
     shared_blocks,
+    why_different,
 )
 from finder.storage.store import Doc, Store
 
@@ -139,6 +140,7 @@ def _make_plan(
         for key, x, y in link_identical(uf, shared_blocks(recs, keys), agree)
     ]
     link_identical(uf, shared_blocks(recs, lambda r: [r.lic] if r.lic else ()), agree)
+    link_identical(uf, shared_blocks(recs, lambda r: [r.dup] if r.dup else ()))
     phone_blocks = shared_blocks(
         recs, lambda r: () if r.org or not r.family else [(p, r.family) for p in r.phones]
     )
@@ -153,9 +155,8 @@ def _make_plan(
 
         for reason, x, y in refused:
             a, b = recs[x], recs[y]
-            candidate = Candidate(
-                a.rid, b.rid, round(ratio(a.label, b.label)), f"{reason}, names differ"
-            )
+            why = why_different(a, b) or "names differ"
+            candidate = Candidate(a.rid, b.rid, round(ratio(a.label, b.label)), f"{reason}, {why}")
             review.setdefault((x, y), candidate)
     candidates = _open_candidates(uf, review, decided)
     tids, absorbed, next_tid = _assign(recs, uf, pinned, next_tid)

@@ -105,6 +105,7 @@ def mismatches(therapist: Therapist, found: dict[str, Any], by: str) -> list[dic
 
     slots = found.get("taxonomies") or []
     types = {t["license_type"] for t in slots if t.get("license_type")}
+    families = {normalize.licence_family(t) for t in types}
     states = {t["state"] for t in slots if t.get("state")}
     numbers = {_key(t["license"]) for t in slots if t.get("license")}
     status = found.get("status")
@@ -114,7 +115,7 @@ def mismatches(therapist: Therapist, found: dict[str, Any], by: str) -> list[dic
     for npi in {normalize.npi(v) for v in claims(therapist, "npi")} - {None, found.get("npi")}:
         add("npi", npi, found.get("npi"), "a source gives a different NPI")
     for kind in dict.fromkeys(str(v) for v in claims(therapist, "license_type")):
-        if types and kind not in types:
+        if types and normalize.licence_family(kind) not in families:
             add("license_type", kind, ", ".join(sorted(types)),
                 "a different licence type in the registry")  # fmt: skip
     for st in dict.fromkeys(normalize.state(v) for v in claims(therapist, "license_state")):

@@ -22,6 +22,7 @@ from enum import Enum
 from typing import Any
 
 from finder.errors import UsageError
+from finder.judge import claims
 from finder.judge.ipt import IptClass
 from finder.judge.therapists import Therapist
 from finder.records import geo
@@ -53,10 +54,6 @@ _AGE_ALIASES = {"children": "child", "kids": "child", "teens": "teen", "adolesce
                 "seniors": "elder", "older": "elder"}  # fmt: skip
 _FORMAT_ALIASES = {"individuals": "individual", "couples": "couple", "families": "family",
                    "groups": "group"}  # fmt: skip
-_PLAN_ALIASES = (
-    (re.compile(r"\b(bc ?bs|blue ?cross( and blue ?shield)?|blue ?shield)\b"), "bcbs"),
-    (re.compile(r"\b(united ?health ?care|uhc|united health)\b"), "unitedhealthcare"),
-)
 
 
 class Verdict(Enum):
@@ -96,6 +93,7 @@ class Hit:
     matched: tuple[str, ...]
     unknown: tuple[str, ...]
     why: str = field(default="")
+    approx: bool = False  # the distance is from the city's centre (no ZIP on record)
 
 
 def normalise_format(value: str) -> str:
@@ -180,13 +178,6 @@ def _words(text: str) -> str:
     return " ".join(re.findall(r"[a-z0-9+]+", text.casefold().replace("&", " and ")))
 
 
-def _plan(text: str) -> set[str]:
-    plan = _words(text)
-    for pattern, alias in _PLAN_ALIASES:
-        plan = pattern.sub(alias, plan)
-    return set(plan.split())
-
-
 def _any_list(t: Therapist, names: Iterable[str]) -> list[str]:
     out: list[str] = []
     for name in names:
@@ -201,20 +192,17 @@ def _bool(t: Therapist, name: str) -> Verdict:
     return Verdict.MATCH if value else Verdict.MISS
 
 
+def _verdict(fits: bool | None) -> Verdict:
+    return Verdict.UNKNOWN if fits is None else Verdict.MATCH if fits else Verdict.MISS
+
+
 def _insurance(t: Therapist, q: Query) -> Verdict:
-    plans = [_plan(p) for p in t.all_list("insurance")]
-    if not plans:
-        return Verdict.MISS if t.best("accepts_insurance") is False else Verdict.UNKNOWN
-    wanted = [_plan(p) for p in q.insurance]
-    return Verdict.MATCH if any(w and w <= p for w in wanted for p in plans) else Verdict.MISS
+    return _verdict(claims.plan_verdict(t, q.insurance)[0])
 
 
 def _fee(t: Therapist, q: Query) -> Verdict:
-    fee = t.best("fee")
-    if not isinstance(fee, int | float) or isinstance(fee, bool):
-        return Verdict.UNKNOWN
     assert q.max_fee is not None
-    return Verdict.MATCH if fee <= q.max_fee else Verdict.MISS
+    return _verdict(claims.fee_fit(t, q.max_fee)[0])
 
 
 def _terms_match(have: list[str], wanted: Iterable[tuple[str, ...]]) -> Verdict:
@@ -284,17 +272,32 @@ def _groups(raw: Iterable[tuple[int, Doc]]) -> dict[int, list[tuple[int, Doc]]]:
     return out
 
 
-def _point(docs: list[tuple[int, Doc]]) -> tuple[float, float] | None:
-    # The same rule as Therapist.point, read from the raw documents.
+def _point(docs: list[tuple[int, Doc]]) -> tuple[float, float, bool] | None:
+    # The same rule as Therapist.point, read from the raw documents; the flag says the
+    # point is a city's centre (no ZIP), so the distance is approximate.
     for _doc_id, doc in docs:
         point = doc.get("geo")
         if point:
-            return (float(point[0]), float(point[1]))
+            approx = len(point) > 2 and point[2] == "city"
+            return (float(point[0]), float(point[1]), approx)
     return None
+
+
+@dataclass(frozen=True)
+class Found:
+    """What a search found, and who one filter alone left out (filter -> therapists)."""
+
+    hits: list[Hit]
+    left_out: dict[str, list[tuple[Therapist, str]]]
 
 
 def find(store: Store, query: Query, *, ranked: bool = True) -> list[Hit]:
     """Therapists that pass every filter, best first (or by id with ``ranked=False``)."""
+    return find_all(store, query, ranked=ranked).hits
+
+
+def find_all(store: Store, query: Query, *, ranked: bool = True) -> Found:
+    """``find``, plus the therapists who match everything but one filter (with why)."""
     origin = None
     if query.near:
         origin = zip_point(query.near)
@@ -307,49 +310,89 @@ def find(store: Store, query: Query, *, ranked: bool = True) -> list[Hit]:
     limit = query.radius if query.radius is not None and query.telehealth is not True else None
     active = [c for c in CRITERIA if c[2](query)]
     hits: list[Hit] = []
-    # Stored dicts are read without copies; only the therapists that pass the cheap
-    # tests (IPT class, distance) get copies and a Therapist.
+    left_out: dict[str, list[tuple[Therapist, str]]] = {}
+    # Stored dicts are read without copies; only the therapists that pass the IPT class
+    # get copies and a Therapist.
     for tid, docs in _groups(store.records.raw_docs()).items():
         if levels is not None and not any((d.get("ipt") or {}).get("level") in levels
                                           for _, d in docs):  # fmt: skip
             continue
-        miles = None
+        miles, approx = None, False
         unknown: list[str] = []
+        misses: list[tuple[str, str]] = []
         if origin is not None:
             point = _point(docs)
             if point is not None:
-                miles = geo.miles(origin, point)
+                miles, approx = geo.miles(origin, point[:2]), point[2]
             elif query.strict and limit is not None:
-                continue
+                misses.append(("distance", "location unknown"))
             else:
                 unknown.append("distance unknown")
             if limit is not None and miles is not None and miles > limit:
-                continue
+                misses.append(("distance", f"{'~' if approx else ''}{miles:.1f} mi"))
         therapist = Therapist(tid, [{**d, "_id": doc_id} for doc_id, d in docs])
-        matched: list[str] = []
-        for name, unknown_text, _applies, judge in active:
-            verdict = judge(therapist, query)
-            if verdict is Verdict.MISS or (verdict is Verdict.UNKNOWN and query.strict):
-                break
-            if verdict is Verdict.MATCH:
-                matched.append(name)
-            else:
-                unknown.append(unknown_text)
-        else:
-            hits.append(Hit(therapist, 0, miles, tuple(matched), tuple(unknown)))
+        matched = _judge(therapist, query, active, misses, unknown)
+        if not misses:
+            hits.append(Hit(therapist, 0, miles, tuple(matched), tuple(unknown), approx=approx))
+        elif len(misses) == 1:
+            left_out.setdefault(misses[0][0], []).append((therapist, misses[0][1]))
     if ranked:
         hits.sort(key=lambda hit: _rank_key(hit, query))
     else:
         hits.sort(key=lambda h: h.therapist.tid)
-    return [replace(h, rank=i, why=explain(h, query)) for i, h in enumerate(hits, 1)]
+    ranked_hits = [replace(h, rank=i, why=explain(h, query)) for i, h in enumerate(hits, 1)]
+    return Found(ranked_hits, left_out)
+
+
+def _judge(
+    t: Therapist,
+    query: Query,
+    active: list[_Criterion],
+    misses: list[tuple[str, str]],
+    unknown: list[str],
+) -> list[str]:
+    """The criteria ``t`` matches; misses and unknowns are added to the lists given.
+
+    Judging stops at a second miss: only someone one filter alone left out is named.
+    """
+    matched: list[str] = []
+    for name, unknown_text, _applies, judge in active:
+        if len(misses) > 1:
+            break
+        verdict = judge(t, query)
+        if verdict is Verdict.MISS:
+            misses.append((name, _miss_detail(t, name, query)))
+        elif verdict is Verdict.UNKNOWN and query.strict:
+            misses.append(("strict", unknown_text))
+        elif verdict is Verdict.MATCH:
+            matched.append(name)
+        else:
+            unknown.append(unknown_text)
+    return matched
+
+
+def _miss_detail(t: Therapist, name: str, query: Query) -> str:
+    if name == "fee":
+        stated = claims.fees(t)
+        return stated[0].text if stated else ""
+    return ""
 
 
 def _rank_key(hit: Hit, query: Query) -> tuple[Any, ...]:
     t = hit.therapist
     miles = hit.miles if hit.miles is not None else math.inf
     elsewhere = bool(query.city) and not _in_city(t, str(query.city))
-    return (-int(t.ipt.level), -len(hit.matched), len(hit.unknown), elsewhere, miles,
-            t.name.casefold(), t.tid)  # fmt: skip
+    # With a place to measure from, people with no location come after the located ones.
+    return (
+        hit.miles is None and "distance unknown" in hit.unknown,
+        -int(t.ipt.level),
+        -len(hit.matched),
+        len(hit.unknown),
+        elsewhere,
+        miles,
+        t.name.casefold(),
+        t.tid,
+    )
 
 
 def _in_city(t: Therapist, city: str) -> bool:
@@ -369,9 +412,16 @@ def explain(hit: Hit, query: Query) -> str:
     evidence = hit.therapist.ipt
     parts = [f"IPT {evidence.level.label}" + (f" ({evidence.field})" if evidence.field else "")]
     if hit.miles is not None:
-        parts.append(f"{hit.miles:.1f} mi")
+        parts.append(f"{'~' if hit.approx else ''}{hit.miles:.1f} mi")
     if hit.matched:
         parts.append("fits " + ", ".join(hit.matched))
+    t = hit.therapist
+    if "insurance" in hit.matched:
+        parts.append(claims.plan_verdict(t, query.insurance)[1])
+    if "fee" in hit.matched and query.max_fee is not None:
+        note = claims.fee_fit(t, query.max_fee)[1]
+        if note != "fee":
+            parts.append(note)
     if hit.unknown:
         parts.append(", ".join(hit.unknown))
     return "; ".join(parts)

@@ -158,12 +158,12 @@ def plan(therapist: Therapist) -> Query:
     state = normalize.state(first_claim(therapist, "license_state")) or normalize.state(
         first_claim(therapist, "state")
     )
-    kinds = {str(v) for v in claims(therapist, "license_type")}
+    # Licences are matched by family: "LICSW" and "Clinical Social Worker" are one kind.
+    found = [normalize.licence_family(v) for v in claims(therapist, "license_type")]
     for codes in claims(therapist, "taxonomies"):
         for code in codes if isinstance(codes, list) else [codes]:
-            kind = taxonomy.license_type(str(code))
-            if kind:
-                kinds.add(kind)
+            found.append(normalize.licence_family(taxonomy.license_type(str(code))))
+    kinds = {k for k in found if k}
     base = {"version": "2.1"}
     if npi:
         return Query(therapist.tid, therapist.name, "npi", {**base, "number": npi}, state,
@@ -194,7 +194,8 @@ def _narrow(found: list[dict[str, Any]], query: Query) -> list[dict[str, Any]]:
         return found
     fitting = [
         c for c in found
-        if query.license_types & {t["license_type"] for t in c["taxonomies"] if t["license_type"]}
+        if query.license_types
+        & {normalize.licence_family(t["license_type"]) for t in c["taxonomies"]}
     ]  # fmt: skip
     return fitting or found
 

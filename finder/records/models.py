@@ -41,6 +41,7 @@ FIELDS: Final[dict[str, tuple[Kind, str]]] = {
     "license_number": (Kind.TEXT, "license or registration number as issued"),
     "license_state": (Kind.TEXT, "two-letter state of the license"),
     "npi": (Kind.TEXT, "10-digit National Provider Identifier"),
+    "npi_unverified": (Kind.TEXT, "10 digits given as an NPI that fail its check digit"),
     "taxonomies": (Kind.LIST, "NUCC taxonomy codes, primary first"),
     "title": (Kind.TEXT, "profession as the source words it, e.g. Psychologist"),
     "is_organization": (Kind.BOOL, "a group practice or center rather than a person"),
@@ -74,6 +75,7 @@ FIELDS: Final[dict[str, tuple[Kind, str]]] = {
     "telehealth": (Kind.BOOL, "offers sessions online"),
     "in_person": (Kind.BOOL, "offers sessions in person"),
     "accepting": (Kind.BOOL, "accepting new clients (a claim)"),
+    "waitlist": (Kind.BOOL, "keeps a waitlist for new clients (a claim; not 'not accepting')"),
     "years_in_practice": (Kind.NUMBER, "years in practice"),
     "gender": (Kind.TEXT, "gender as stated"),
     "referred_by": (Kind.TEXT, "who referred this clinician (entered by you)"),
@@ -85,7 +87,7 @@ TEXT_KEPT: Final[frozenset[str]] = frozenset({"fee", "fee_max"})
 
 #: Claims a directory makes that the user must confirm on the call.
 CLAIM_FIELDS: Final[frozenset[str]] = frozenset(
-    {"insurance", "accepts_insurance", "accepting", "networks"}
+    {"insurance", "accepts_insurance", "accepting", "waitlist", "networks"}
 )
 
 #: Fields where a disagreement between sources matters to the user.

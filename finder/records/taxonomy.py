@@ -18,6 +18,8 @@ from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 
+from finder.records.normalize.licences import licence_family
+
 _CODE = re.compile(r"^[0-9A-Z]{9}X$")
 
 
@@ -77,24 +79,26 @@ def is_behavioral(code: str) -> bool:
     return norm.startswith(_BEHAVIORAL_PREFIXES) or norm.startswith(("2084P08", "364SP08"))
 
 
-# Ordered: the first matching prefix wins (DOMAIN.md section 6).
-_LICENSE_BY_PREFIX: tuple[tuple[str, str], ...] = (
-    ("1041C0700X", "LCSW"),
-    ("104100000X", "LCSW"),
-    ("106H00000X", "LMFT"),
-    ("101YP2500X", "LPC"),
-    ("101YM0800X", "LPC"),
-    ("101Y00000X", "LPC"),
+# Ordered: the first matching prefix wins (DOMAIN.md section 6). The words are the
+# taxonomy's own: a clinical social worker code states no letters (LCSW, LICSW ...), and
+# the generic counselor code 101Y00000X states no licence at all.
+_LICENSE_BY_PREFIX: tuple[tuple[str, str | None], ...] = (
+    ("1041C0700X", "Clinical Social Worker"),
+    ("104100000X", "Social Worker"),
+    ("106H00000X", "Marriage & Family Therapist"),
+    ("101YP2500X", "Professional Counselor"),
+    ("101YM0800X", "Mental Health Counselor"),
+    ("101Y00000X", None),
     ("103T", "Psychologist"),
     ("2084P08", "Psychiatrist"),
-    ("363LP0808X", "PMHNP"),
-    ("364SP08", "CNS"),
+    ("363LP0808X", "Psychiatric Nurse Practitioner"),
+    ("364SP08", "Psychiatric Clinical Nurse Specialist"),
     ("102L00000X", "Psychoanalyst"),
 )
 
 
 def license_type(code: str) -> str | None:
-    """The licence type a taxonomy code implies ("LCSW", "Psychologist"), else ``None``."""
+    """The licence a taxonomy code states, in its words ("Clinical Social Worker"), else ``None``."""
     norm = normalize_code(code)
     if norm is None:
         return None
@@ -105,16 +109,16 @@ def license_type(code: str) -> str | None:
 
 
 def settle_license_type(fields: dict[str, object], codes: list[str]) -> None:
-    """Set ``fields["license_type"]`` from taxonomy ``codes`` (most important first).
+    """Set ``fields["license_type"]`` from the primary taxonomy code (``codes[0]``).
 
-    The first code that implies a licence wins. When none does, a type guessed
-    from credentials stays, except "Psychiatrist": MD and DO only say "physician",
-    and a family doctor's record must not read as a psychiatrist's.
+    The primary code's words stand unless the record's own credential letters state a
+    licence of the same family (an "LICSW" beside "Clinical Social Worker" is the
+    narrower statement). A secondary code never lends its licence to the primary.
     """
-    for code in codes:
-        kind = license_type(code)
-        if kind:
-            fields["license_type"] = kind
-            return
-    if codes and fields.get("license_type") in ("Psychiatrist", "Physician"):
+    primary = license_type(codes[0]) if codes else None
+    stated = fields.get("license_type")
+    if primary and (stated is None or licence_family(stated) != licence_family(primary)):
+        fields["license_type"] = primary
+    elif codes and stated == "Psychiatrist":
+        # Guessed from MD and a word: a family doctor's record must not read as a psychiatrist's.
         del fields["license_type"]

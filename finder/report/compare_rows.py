@@ -12,6 +12,7 @@ from collections.abc import Callable, Mapping, Sequence
 from datetime import timedelta
 from typing import Any
 
+from finder.judge import claims
 from finder.report.cost import cost_cell, fee_cell, insurance_cell, number_or_none, sliding_cell
 from finder.report.model import (
     CATEGORY_SECTION,
@@ -49,19 +50,22 @@ def _licence(f: Facts) -> Cell:
     t = f.therapist
     kind, number, state = t.best("license_type"), t.best("license_number"), t.best("license_state")
     if not (kind or number):
-        return Cell(None, empty="none on record")
-    parts = [str(kind or "license")]
+        return Cell(None, empty="license not stated")
+    parts = [str(kind or "license (type not stated)")]
     if number:
         parts.append(f"no. {number}")
     if state:
         parts.append(f"({state})")
-    return Cell(" ".join(parts) + ", as listed")
+    return Cell(" ".join(parts) + ", as listed" + claims.licence_note(kind))
 
 
 def _npi(f: Facts) -> Cell:
     npi = f.therapist.best("npi")
     check = f.verification
     if check is None:
+        unverified = f.therapist.best("npi_unverified")
+        if not npi and unverified:
+            return Cell(f"{unverified}: unverified NPI (fails the check digit)", flag="caution")
         if not npi:
             return Cell(None, empty="no NPI on record; not checked")
         return Cell(f"{npi}; not checked")
@@ -199,6 +203,8 @@ def _distance(f: Facts) -> Cell:
 
 def _accepting_listed(f: Facts) -> Cell:
     claim = f.therapist.best("accepting")
+    if claim is None and f.therapist.best("waitlist") is True:
+        return Cell("waitlist (directory claim)")
     return Cell(None if claim is None else f"{yes_no(claim)} (directory claim)")
 
 
@@ -263,11 +269,9 @@ def derived_flags(f: Facts) -> list[Item]:
         out.append(Item("caution", f"{f.miles:.1f} mi away, outside your {p.radius_miles:g} mi."))
     if p.telehealth == "required" and t.best("telehealth") is False:
         out.append(Item("caution", "No telehealth listed; you need telehealth."))
-    fee = t.best("fee")
-    if p.budget and isinstance(fee, int | float) and fee > p.budget and not f.answer("fee_session"):
-        out.append(
-            Item("caution", f"Listed fee {money(fee)} is above your budget {money(p.budget)}.")
-        )
+    if p.budget and not f.answer("fee_session") and claims.fee_fit(t, p.budget)[0] is False:
+        listed = claims.fees(t)[0].text
+        out.append(Item("caution", f"Listed fee {listed} is above your budget {money(p.budget)}."))
     out.sort(key=lambda item: SERIOUS[item.kind])
     return out
 
@@ -309,9 +313,9 @@ def _notes(f: Facts) -> Cell:
 
 def _conflicts(f: Facts) -> Cell:
     items = []
-    for name, claims in f.therapist.conflicts().items():
+    for name, stated in f.therapist.conflicts().items():
         seen: dict[str, None] = {}
-        for claim in claims:
+        for claim in stated:
             where = claim.source.path.rsplit("/", 1)[-1]
             seen.setdefault(f"{_value(name, claim.value)} ({where})", None)
         items.append(Item("caution", f"{name}: " + " vs ".join(seen)))

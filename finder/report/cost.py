@@ -9,18 +9,20 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from finder.judge import claims
 from finder.report.model import Cell, Facts, money, yes_no
 
 
 def fee_cell(f: Facts) -> Cell:
+    # One source's own fee (never a range stitched from two), then what others say.
     t = f.therapist
-    fee, fee_max = t.best("fee"), t.best("fee_max")
-    if fee is None:
+    text = claims.fee_headline(t)
+    if text is None:
         return Cell(None)
-    text = money(fee) + (f"-{money(fee_max)}" if fee_max and fee_max != fee else "")
     budget = f.profile.budget
-    flag = "caution" if budget and fee > budget else None
-    return Cell(f"{text} per session (listed)", flag=flag)
+    flag = "caution" if budget and claims.fee_fit(t, budget)[0] is False else None
+    head, _, others = text.partition("; ")
+    return Cell(f"{head} per session (listed)" + (f"; {others}" if others else ""), flag=flag)
 
 
 def sliding_cell(f: Facts) -> Cell:
@@ -41,12 +43,8 @@ def insurance_cell(f: Facts) -> Cell:
         if takes is None:
             return Cell(None, empty="none listed")
         return Cell(f"{'takes' if takes else 'does not take'} insurance (listed, plans not named)")
-    folded = [p.casefold() for p in plans]
-    hits = [m for m in mine if any(m.casefold() in p or p in m.casefold() for p in folded)]
-    if hits:
-        return Cell(f"lists your plan ({', '.join(hits)}); a claim to confirm")
     if mine:
-        return Cell(f"lists {len(plans)} plan(s), not yours")
+        return Cell(claims.plan_verdict(t, mine)[1])
     return Cell(f"lists {', '.join(plans[:4])}" + (" ..." if len(plans) > 4 else ""))
 
 
@@ -57,8 +55,8 @@ def expected_cost(f: Facts) -> tuple[float | None, str]:
     fee: float | None = None
     if isinstance(said_fee, int | float) and not isinstance(said_fee, bool):
         fee = float(said_fee)
-    elif isinstance(f.therapist.best("fee"), int | float):
-        fee = float(f.therapist.best("fee"))
+    elif claims.fees(f.therapist):
+        fee = claims.fees(f.therapist)[0].low
     ins = f.insurer
     if ins.get("clinician_in_network") is True:
         return _in_network_cost(n, fee, ins)

@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, Final
 
+from finder.judge import claims
 from finder.judge.ipt import IptClass
 from finder.report.model import Facts, Score, ScorePart, money
 
@@ -94,9 +95,9 @@ def insurance(f: Facts) -> Judged:
         return 0.8, "in network (they said; confirm with the insurer)", True
     if said == "no":
         return 0.0, "not in network (they said)", True
-    listed = [p.casefold() for p in f.therapist.all_list("insurance")]
-    if any(m.casefold() in p or p in m.casefold() for m in plans for p in listed):
-        return 0.5, "your plan is listed (a directory claim)", True
+    found = claims.plan_match(f.therapist, plans)
+    if found:
+        return 0.5, f"your plan is listed as '{found[1]}' (a directory claim)", True
     return None, "not confirmed", True
 
 
@@ -136,6 +137,8 @@ def availability(f: Facts) -> Judged:
         return 0.5, "accepting (a directory claim)", True
     if claim is False:
         return 0.2, "not accepting (a directory claim)", True
+    if f.therapist.best("waitlist") is True:
+        return 0.3, "waitlist (a directory claim)", True
     return None, "not asked yet", True
 
 

@@ -27,11 +27,10 @@ from finder.importers.html.schema import first
 from finder.importers.html.sections import Sections
 from finder.records.models import Record
 from finder.records.normalize import (
-    STATE_NAMES,
-    STATES,
     build_fields,
     canonical_profile_url,
     is_credential,
+    license_parts,
 )
 
 # Innermost section heading -> the list field its entries feed. First match wins.
@@ -156,35 +155,6 @@ def _append(store: dict[str, Any], key: str, value: str) -> None:
         current = store[key] = [current]
     if value not in current:
         current.append(value)
-
-
-_STATE_WORDS = {name.title(): code for name, code in STATE_NAMES.items()}
-
-
-def license_parts(value: str) -> dict[str, str]:
-    """``"118148 Massachusetts"`` / ``"Psychologist - 3123"`` / ``"LPC 12345 (TX)"`` -> parts."""
-    text = clean(value)
-    out: dict[str, str] = {}
-    state = None
-    for name, code in sorted(_STATE_WORDS.items(), key=lambda kv: -len(kv[0])):
-        if re.search(rf"\b{re.escape(name)}\b", text, re.I):
-            state = code
-            text = re.sub(rf"\b{re.escape(name)}\b", " ", text, flags=re.I)
-            break
-    if state is None:
-        m = re.search(r"(?:^|[\s(,;/-])([A-Z]{2})(?:$|[\s),;/])", text)
-        if m and m.group(1) in STATES and not is_credential(m.group(1)):
-            state = m.group(1)
-            text = text[: m.start(1)] + text[m.end(1) :]
-    number = re.search(r"\b([A-Z]{0,6}[-.# ]?\d[\w.-]*)\b", text)
-    if number:
-        out["license_number"] = number.group(1).strip(".-# ")
-        before = clean(text[: number.start()]).strip(" -:#,")
-        if before and not before.isdigit():
-            out["license_type"] = before
-    if state:
-        out["license_state"] = state
-    return out
 
 
 def split_subtitle(text: str) -> tuple[str | None, list[str]]:

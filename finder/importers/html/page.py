@@ -25,6 +25,7 @@ from typing import Any
 
 from finder.errors import ImportRefused
 from finder.importers.base import check_size, decode, detect_encoding, error_page_reason
+from finder.records.normalize.text import is_waitlist
 
 #: An lxml element; lxml ships no type information.
 El = Any
@@ -387,8 +388,7 @@ _TELEHEALTH = re.compile(
 _ACCEPTING_YES = re.compile(r"^(?:currently |now )?accepting new (?:clients|patients)", re.I)
 _ACCEPTING_NO = re.compile(
     r"^(?:not (?:currently )?accepting new|no(?:t)? new (?:clients|patients)"
-    r"|currently not accepting"
-    r"|waitlist for new|wait ?list)",
+    r"|currently not accepting)",
     re.I,
 )
 
@@ -405,8 +405,10 @@ def badges(scope: El, skip: Callable[[El], bool] = lambda el: False) -> dict[str
             found["telehealth"] = True
         if node.lower().startswith("online only"):
             found["in_person"] = False
-        if "accepting" not in found:
-            if _ACCEPTING_NO.search(node):
+        if "accepting" not in found and "waitlist" not in found:
+            if is_waitlist(node):
+                found["waitlist"] = True  # a waitlist is not "not accepting"
+            elif _ACCEPTING_NO.search(node):
                 found["accepting"] = False
             elif _ACCEPTING_YES.search(node):
                 found["accepting"] = True

@@ -52,26 +52,8 @@ def best_email(candidates: Any) -> str | None:
 
 
 def license_combined(value: str, raw: dict[str, Any]) -> None:
-    state = None
-    rest = value
-    for name, code in normalize.STATE_NAMES.items():
-        if re.search(rf"\b{name}\b", value, re.I):
-            state = code
-            rest = re.sub(rf"\b{name}\b", " ", value, flags=re.I)
-            break
-    if state is None:
-        m = re.search(r"\b([A-Z]{2})\b", value)
-        if m and m.group(1) in normalize.STATES:
-            state = m.group(1)
-            rest = value[: m.start()] + " " + value[m.end() :]
-    number = re.search(r"[A-Z]{0,4}[-#]?\d[\w-]*", rest)
-    if number:
-        raw.setdefault("license_number", number.group().lstrip("#"))
-    if state:
-        raw.setdefault("license_state", state)
-    letters = normalize.license_type([], rest)
-    if letters:
-        raw.setdefault("license_type", letters)
+    for key, val in normalize.license_parts(value).items():
+        raw.setdefault(key, val)
 
 
 def location(value: str, raw: dict[str, Any]) -> None:

@@ -13,9 +13,15 @@ from __future__ import annotations
 from finder.records.normalize.credentials import CREDENTIALS, credentials, is_credential
 from finder.records.normalize.fields import NORMALISERS, build_fields, field_value
 from finder.records.normalize.identifiers import npi, npi_checksum_ok
-from finder.records.normalize.licences import LICENSE_TYPES, license_type
+from finder.records.normalize.licences import (
+    LICENSE_LETTERS,
+    licence_family,
+    licence_level,
+    license_parts,
+    license_type,
+)
 from finder.records.normalize.money import money
-from finder.records.normalize.names import looks_like_organization, split_name
+from finder.records.normalize.names import looks_like_organization, name_parts, split_name
 from finder.records.normalize.phones import phone, phone_country, phones
 from finder.records.normalize.places import (
     STATE_NAMES,
@@ -30,7 +36,7 @@ from finder.records.normalize.urls import canonical_profile_url, email, profile_
 
 __all__ = [
     "CREDENTIALS",
-    "LICENSE_TYPES",
+    "LICENSE_LETTERS",
     "NORMALISERS",
     "STATES",
     "STATE_NAMES",
@@ -42,9 +48,13 @@ __all__ = [
     "email",
     "field_value",
     "is_credential",
+    "licence_family",
+    "licence_level",
+    "license_parts",
     "license_type",
     "looks_like_organization",
     "money",
+    "name_parts",
     "npi",
     "npi_checksum_ok",
     "number",

@@ -6,15 +6,22 @@ from collections.abc import Callable
 from typing import Any
 
 from finder.records.models import FIELDS, TEXT_KEPT, Kind
-from finder.records.normalize.credentials import credentials
-from finder.records.normalize.identifiers import npi
+from finder.records.normalize.credentials import credentials, is_degree
+from finder.records.normalize.identifiers import npi, unverified_npi
 from finder.records.normalize.licences import license_type
 from finder.records.normalize.money import money
-from finder.records.normalize.names import looks_like_organization, split_name
+from finder.records.normalize.names import looks_like_organization, name_parts, split_name
 from finder.records.normalize.phones import phones
 from finder.records.normalize.places import country, postal_code, state, zip_code
-from finder.records.normalize.text import MEMO_LIMIT, clean_text, number, split_list, yes_no
-from finder.records.normalize.urls import email, profile_url, url
+from finder.records.normalize.text import (
+    MEMO_LIMIT,
+    clean_text,
+    is_waitlist,
+    number,
+    split_list,
+    yes_no,
+)
+from finder.records.normalize.urls import email, npi_in_profile_url, profile_url, url
 
 
 def _list_or_none(raw: Any) -> list[str] | None:
@@ -184,6 +191,12 @@ def build_fields(raw: dict[str, Any]) -> dict[str, Any]:
             continue
         if name in TEXT_KEPT:
             continue
+        if name == "npi" and npi(value) is None and unverified_npi(value):
+            fields["npi_unverified"] = unverified_npi(value)
+            continue
+        if name == "accepting" and is_waitlist(value):
+            fields["waitlist"] = True
+            continue
         normalised = _normalised(name, value)
         if normalised is not None:
             fields[name] = normalised
@@ -198,36 +211,45 @@ def build_fields(raw: dict[str, Any]) -> dict[str, Any]:
         if first or last:
             fields["name"] = " ".join(p for p in (first, last) if p)
     if "name" in fields and "last_name" not in fields and not fields.get("is_organization"):
-        words = fields["name"].replace(",", " ").split()
-        if len(words) >= 2:
-            fields["first_name"] = words[0]
-            fields["last_name"] = words[-1]
+        given, family, _suffix = name_parts(fields["name"])
+        if family:
+            fields["first_name"] = given
+            fields["last_name"] = family
     if "is_organization" not in fields and looks_like_organization(
         fields.get("name"), fields.get("title")
     ):
         fields["is_organization"] = True
-    _licence(fields)
+    _settle_licence(fields)
+    if "npi" not in fields and "profile_url" in fields:
+        found = npi_in_profile_url(fields["profile_url"])
+        if found:
+            fields["npi"] = found
     return fields
 
 
-def _licence(fields: dict[str, Any]) -> None:
-    """The licence type as finder names it (US), or as stated outside the US."""
-    if "license_type" in fields:
-        if "country" not in fields or fields["country"] == "US":
-            fields["license_type"] = (
-                license_type([], fields["license_type"]) or fields["license_type"]
-            )
-    elif fields.get("country", "US") != "US":
-        pass  # outside the US a title ("Psicóloga", "HCPC registered") is kept as stated
-    else:
-        kind = _license_kind(fields.get("credentials", []), fields.get("title"))
-        if kind == "Physician":
-            # MD/DO says physician; psychiatry named anywhere in the record settles it.
-            context = " ".join([fields.get("title") or "", *fields.get("specialties", [])])
-            if "psychiatr" in context.lower():
-                kind = "Psychiatrist"
-        if kind:
-            fields["license_type"] = kind
+def _settle_licence(fields: dict[str, Any]) -> None:
+    # The licence shown is the one stated: a licence cell's letters or words, else the
+    # credentials' licence letters, else a title's words. A degree is never a licence.
+    # Outside the US a title ("Psicóloga", "HCPC registered") is kept as stated.
+    if fields.get("country", "US") != "US":
+        return
+    stated = fields.get("license_type")
+    if stated is not None:
+        found = license_type([], stated)
+        if found:
+            fields["license_type"] = found
+        elif is_degree(stated):
+            del fields["license_type"]
+        return
+    creds = fields.get("credentials", [])
+    kind = _license_kind(creds, fields.get("title"))
+    if kind is None and {"MD", "DO"} & set(creds):
+        # A physician's degree with psychiatry named in the record is a psychiatrist.
+        context = " ".join([fields.get("title") or "", *fields.get("specialties", [])])
+        if "psychiatr" in context.lower():
+            kind = "Psychiatrist"
+    if kind:
+        fields["license_type"] = kind
 
 
 def _abroad(raw: dict[str, Any], where: Any, fields: dict[str, Any]) -> dict[str, Any]:

@@ -31,3 +31,16 @@ def npi_checksum_ok(digits: str) -> bool:
                 d -= 9
         total += d
     return (10 - total % 10) % 10 == int(digits[-1])
+
+
+def unverified_npi(raw: Any) -> str | None:
+    """Ten digits given as an NPI whose check digit is wrong: kept, marked, never used to link."""
+    if isinstance(raw, int):
+        raw = str(raw)
+    text = clean_text(raw)
+    if text is None:
+        return None
+    digits = re.sub(r"\D", "", text)
+    if len(digits) == 10 and not npi_checksum_ok(digits):
+        return digits
+    return None

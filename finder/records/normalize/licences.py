@@ -1,31 +1,73 @@
-"""Licence types: the letters after a name and the words of a title."""
+"""Licences: what a source states, and the family it belongs to.
+
+The licence shown is always the one the source states, in its own letters or words:
+an LSW is not an LCSW, an LMHC is not an LPC, an AMFT is not an LMFT. A degree (PhD, MA,
+MD) is never a licence. ``licence_family`` groups stated licences (counselor, social
+worker, ...) for filters and matching only; ``licence_level`` says whether a licence is
+one held under supervision (associate, pre-licensed, intern, resident).
+"""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from typing import Any
 
-# Licence letters -> a canonical licence type (titles vary by state, DOMAIN.md s.6).
-LICENSE_TYPES: dict[str, str] = {
+from finder.records.normalize.places import STATE_NAMES, STATES
+from finder.records.normalize.text import clean_text
+
+COUNSELOR = "counselor"
+SOCIAL_WORKER = "social worker"
+MFT = "marriage and family therapist"
+PSYCHOLOGIST = "psychologist"
+PSYCHIATRIST = "psychiatrist"
+PMHNP = "psychiatric nurse practitioner"
+PSYCHOANALYST = "psychoanalyst"
+ADDICTION = "addiction counselor"
+
+INDEPENDENT = "independent"
+SUPERVISED = "supervised"  # associate, pre-licensed, intern, resident
+
+# Licence letters (upper-cased, dots removed) -> (family, level). Titles vary by state
+# (DOMAIN.md s.6); an associate licence is practice under a supervisor.
+_LETTERS: dict[str, tuple[str, str]] = {
     **dict.fromkeys(
         [
             "LCSW",
             "LICSW",
             "LISW",
             "LISW-S",
+            "LISW-CP",
             "LCSW-C",
             "LCSW-R",
             "LCSW-S",
             "LSCSW",
-            "LGSW",
+            "LCSW-BACS",
+            "LIMSW",
+        ],
+        (SOCIAL_WORKER, INDEPENDENT),
+    ),
+    **dict.fromkeys(
+        [
             "LMSW",
             "LSW",
+            "LGSW",
             "LCSWA",
             "LCSW-A",
+            "ASW",
+            "ACSW-I",
+            "LMSW-I",
+            "CSW-I",
+            "APSW",
+            "LBSW",
         ],
-        "LCSW",
+        (SOCIAL_WORKER, SUPERVISED),
     ),
-    **dict.fromkeys(["LMFT", "LMFTA", "LMFT-A", "LAMFT", "AMFT", "MFT", "LCMFT", "MFCC"], "LMFT"),
+    **dict.fromkeys(["LMFT", "LCMFT", "LIMFT", "LMFT-S"], (MFT, INDEPENDENT)),
+    **dict.fromkeys(
+        ["AMFT", "ALMFT", "LAMFT", "LMFTA", "LMFT-A", "MFTI", "RMFTI", "IMF", "MFT-I"],
+        (MFT, SUPERVISED),
+    ),
     **dict.fromkeys(
         [
             "LPC",
@@ -33,53 +75,189 @@ LICENSE_TYPES: dict[str, str] = {
             "LMHC",
             "LCPC",
             "LPC-S",
-            "LPCA",
-            "LPC-A",
             "LCMHC",
+            "LCMHC-S",
             "LPCMH",
-            "LCPCA",
-            "LMHCA",
-            "LAPC",
-            "LPCC-S",
             "LIMHP",
+            "LPCC-S",
+            "LPC-MH",
+            "LIPC",
+            "LMHP",
+            "LPC-CS",
+            "LCPC-S",
         ],
-        "LPC",
+        (COUNSELOR, INDEPENDENT),
     ),
-    **dict.fromkeys(["PHD", "PSYD", "EDD", "LP", "LLP", "LPA", "HSPP", "ABPP"], "Psychologist"),
-    # MD/DO alone says physician, not psychiatrist; the NPPES/FHIR importers settle it from
-    # the taxonomy code, and a title naming psychiatry settles it below.
-    **dict.fromkeys(["MD", "DO"], "Physician"),
-    **dict.fromkeys(["PMHNP", "PMHNP-BC"], "PMHNP"),
+    **dict.fromkeys(
+        [
+            "LPC-A",
+            "LPCA",
+            "LAPC",
+            "LGPC",
+            "LCPCA",
+            "LCPC-A",
+            "LMHCA",
+            "LMHC-A",
+            "MHC-LP",
+            "LPCI",
+            "LCMHCA",
+            "LCMHC-A",
+            "LAC",
+            "APCC",
+            "LPC-I",
+            "LPCC-A",
+            "PLPC",
+            "CPCI",
+            "LPC-INTERN",
+            "LPC INTERN",
+        ],
+        (COUNSELOR, SUPERVISED),
+    ),
+    # LP is a Licensed Psychoanalyst in New York and a Licensed Psychologist in Minnesota.
+    "LP": ("", INDEPENDENT),
+    "HSPP": (PSYCHOLOGIST, INDEPENDENT),
+    **dict.fromkeys(["LLP", "LPA", "LPE-I"], (PSYCHOLOGIST, SUPERVISED)),
+    **dict.fromkeys(["PMHNP", "PMHNP-BC", "APRN-PMHNP"], (PMHNP, INDEPENDENT)),
+    **dict.fromkeys(["LCADC", "LADC", "LCDC", "LCAS", "LAADC"], (ADDICTION, INDEPENDENT)),
 }
 
+#: Licence letters this reader knows (the credentials reader counts them as credentials).
+LICENSE_LETTERS: frozenset[str] = frozenset(_LETTERS)
 
-_LICENSE_PRECEDENCE = ["Psychiatrist", "PMHNP", "Psychologist", "LCSW", "LMFT", "LPC", "Physician"]
+# Words of a title that state a licence (the words shown are the source's own).
+# Ordered: the first pattern that matches wins, so the narrower phrases come first.
+_WORDS: tuple[tuple[re.Pattern[str], str, str], ...] = tuple(
+    (re.compile(pattern, re.I), family, level)
+    for pattern, family, level in (
+        (r"licensed psychoanalyst|psychoanalyst", PSYCHOANALYST, INDEPENDENT),
+        (r"psychiatric(?:[ -]mental health)? nurse practitioner|psychiatric np\b",
+         PMHNP, INDEPENDENT),
+        (r"psychiatrist", PSYCHIATRIST, INDEPENDENT),
+        (r"psycholog(?:y|ical) (?:resident|intern|assistant|associate|trainee)"
+         r"|post-?doctoral (?:fellow|resident)|psychology fellow",
+         PSYCHOLOGIST, SUPERVISED),
+        (r"psychologist", PSYCHOLOGIST, INDEPENDENT),
+        (r"(?:associate|registered|pre-?licensed|intern)[^,;/]{0,12}marriage (?:and|&) family"
+         r" therapist|marriage (?:and|&) family therapist[^,;/]{0,3}"
+         r"(?:associate|intern|trainee)",
+         MFT, SUPERVISED),
+        (r"(?:licensed )?marriage (?:and|&) family therapist", MFT, INDEPENDENT),
+        (r"(?:associate|pre-?licensed|intern)[^,;/]{0,12}(?:professional|mental health)"
+         r"[^,;/]{0,12}counsel+or|(?:professional|mental health) counsel+or[^,;/]{0,3}"
+         r"(?:associate|intern|trainee)",
+         COUNSELOR, SUPERVISED),
+        (r"licensed (?:clinical |professional |mental health |clinical mental health )+"
+         r"counsel+or|licensed (?:clinical )?professional counsel+or", COUNSELOR, INDEPENDENT),
+        (r"(?:associate|registered associate|pre-?licensed|intern)[^,;/]{0,12}social work(?:er)?"
+         r"|social work(?:er)? (?:associate|intern|trainee)|licensed (?:master|social) "
+         r"social worker|licensed social worker|master social worker",
+         SOCIAL_WORKER, SUPERVISED),
+        (r"(?:licensed )?(?:independent )?clinical social work(?:er)?(?:/therapist)?",
+         SOCIAL_WORKER, INDEPENDENT),
+        (r"pre-?licensed professional|pre-?licensed therapist|pre-?licensed clinician",
+         "", SUPERVISED),
+        # A profession named without "licensed": the family is known, the level is not.
+        (r"social worker", SOCIAL_WORKER, ""),
+        (r"(?:professional|mental health) counsel+or", COUNSELOR, ""),
+        (r"(?:psychiatric|mental health) clinical nurse specialist", PMHNP, ""),
+    )
+)  # fmt: skip
 
 
 def cred_token(token: str) -> str:
     return token.replace(".", "").strip().upper()
 
 
-def license_type(creds: Iterable[str], text: str | None = None) -> str | None:
-    """The licence type a list of credentials (or a phrase like "Licensed PMHNP") implies."""
-    found = {LICENSE_TYPES[cred_token(c)] for c in creds if cred_token(c) in LICENSE_TYPES}
-    if text:
-        for token in re.findall(r"[A-Za-z][A-Za-z.-]+", text):
-            kind = LICENSE_TYPES.get(cred_token(token))
-            if kind:
-                found.add(kind)
-        low = text.lower()
-        if "psychologist" in low:
-            found.add("Psychologist")
-        if "social worker" in low:
-            found.add("LCSW")
-        if "marriage" in low and "family" in low:
-            found.add("LMFT")
-        if "counselor" in low or "counsellor" in low:
-            found.add("LPC")
-        if "psychiatr" in low:
-            found.add("Psychiatrist")
-    for kind in _LICENSE_PRECEDENCE:
-        if kind in found:
-            return kind
+def licence_family(stated: Any) -> str | None:
+    """The family of a stated licence ("LMHC" -> counselor), for filters, never for show."""
+    found = _classify(stated)
+    return found[0] or None if found else None
+
+
+def licence_level(stated: Any) -> str | None:
+    """``SUPERVISED`` for an associate, pre-licensed, intern or resident licence."""
+    found = _classify(stated)
+    return found[1] if found else None
+
+
+def _classify(stated: Any) -> tuple[str, str] | None:
+    text = clean_text(stated)
+    if text is None:
+        return None
+    letters = _LETTERS.get(cred_token(text))
+    if letters:
+        return letters
+    for pattern, family, level in _WORDS:
+        if pattern.search(text):
+            return family, level
+    for token in re.findall(r"[A-Za-z][A-Za-z.-]+", text):
+        letters = _LETTERS.get(cred_token(token))
+        if letters:
+            return letters
     return None
+
+
+def license_type(creds: Iterable[str], text: str | None = None) -> str | None:
+    """The licence a source states: its letters (``LMHC``) or its words, else ``None``.
+
+    ``creds`` are credential tokens (degrees among them are skipped: a degree is never a
+    licence); ``text`` is a title or a licence cell ("Licensed Psychoanalyst", "LPC-A").
+    Letters win over words: they are the narrower statement.
+    """
+    for c in creds:
+        token = cred_token(c)
+        if token in _LETTERS:
+            return token
+    text = clean_text(text)
+    if not text:
+        return None
+    for token in re.findall(r"[A-Za-z][A-Za-z.]*(?:-[A-Za-z]+)*", text):
+        if cred_token(token) in _LETTERS:
+            return cred_token(token)
+    for pattern, _family, _level in _WORDS:
+        m = pattern.search(text)
+        if m:
+            return " ".join(m.group(0).split())
+    return None
+
+
+_STATE_WORDS = sorted(STATE_NAMES.items(), key=lambda kv: -len(kv[0]))
+_NUMBER = re.compile(r"\b([A-Z]{0,6}[-.# ]?\d[\w.-]*)\b")
+
+
+def license_parts(value: Any) -> dict[str, str]:
+    """``"118148 Massachusetts"`` / ``"LPC 12345 (TX)"`` / ``"12345 West Virginia"`` -> parts.
+
+    The state comes from the licence text itself, longest state name first, so "West
+    Virginia" is WV and never VA.
+    """
+    text = clean_text(value) or ""
+    out: dict[str, str] = {}
+    state = None
+    for name, code in _STATE_WORDS:
+        pattern = rf"\b{re.escape(name)}\b"
+        if re.search(pattern, text, re.I):
+            state = code
+            text = " ".join(re.sub(pattern, " ", text, flags=re.I).split())
+            break
+    if state is None:
+        m = re.search(r"(?:^|[\s(,;/-])([A-Z]{2})(?:$|[\s),;/])", text)
+        if m and m.group(1) in STATES and cred_token(m.group(1)) not in _LETTERS:
+            state = m.group(1)
+            text = text[: m.start(1)] + text[m.end(1) :]
+    number = _NUMBER.search(text)
+    if number:
+        found = number.group(1).strip(".-# ")
+        letters, _, digits = found.partition(" ")
+        start = number.start()
+        if digits and cred_token(letters) in _LETTERS:  # "LPC 12345": the type, then the number
+            found, start = digits, number.start() + len(letters)
+        out["license_number"] = found
+        before = (text[:start]).strip(" -:#,()")
+        if before and not before.isdigit():
+            out["license_type"] = license_type([], before) or before
+    elif license_type([], text):
+        out["license_type"] = license_type([], text) or ""
+    if state:
+        out["license_state"] = state
+    return out

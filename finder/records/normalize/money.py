@@ -62,3 +62,15 @@ def _amounts(text: str) -> list[float]:
         if dollar or range_end:
             kept.append(value)
     return kept
+
+
+def dollars(value: float) -> str:
+    """``150.0`` -> ``"$150"``, ``120.5`` -> ``"$120.50"``: how finder shows an amount."""
+    return f"${value:,.0f}" if float(value).is_integer() else f"${value:,.2f}"
+
+
+def fee_range(low: float, high: float | None) -> str:
+    """One source's fee as it stated it: ``"$80-$140"`` or ``"$110"``."""
+    if high is not None and high != low:
+        return f"{dollars(low)}-{dollars(high)}"
+    return dollars(low)

@@ -5,10 +5,16 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from finder.records.normalize.credentials import is_credential, pretty_credential
+from finder.records.normalize.credentials import (
+    is_credential,
+    looks_like_credential,
+    pretty_credential,
+)
 from finder.records.normalize.text import clean_text
 
-_HONORIFIC = re.compile(r"^(dr\.?|mr\.?|mrs\.?|ms\.?|mx\.?)\s+", re.I)
+_HONORIFIC = re.compile(r"^(dr|mr|mrs|ms|mx|rev|prof)\.?\s+", re.I)
+_PREFIXES = frozenset({"dr", "mr", "mrs", "ms", "mx", "rev", "prof", "fr", "reverend", "doctor"})
+_SUFFIXES = frozenset({"jr", "sr", "ii", "iii", "iv", "v", "2nd", "3rd"})
 _COMMA = re.compile(r"\s*,\s*")
 
 
@@ -22,7 +28,7 @@ def split_name(raw: Any) -> tuple[str | None, list[str]]:
     text = clean_text(raw)
     if text is None:
         return None, []
-    if text[0] in "dDmM":  # every honorific starts with one of these
+    if text[0] in "dDmMrRpP":  # every honorific starts with one of these
         text = _HONORIFIC.sub("", text)
     creds: list[str] = []
     head = text
@@ -31,7 +37,7 @@ def split_name(raw: Any) -> tuple[str | None, list[str]]:
         head = parts[0]
         for part in parts[1:]:
             tokens = part.split()
-            if tokens and all(is_credential(t) for t in tokens):
+            if tokens and all(looks_like_credential(t) for t in tokens):
                 creds.extend(tokens)
             else:
                 head = f"{head}, {part}"
@@ -40,6 +46,34 @@ def split_name(raw: Any) -> tuple[str | None, list[str]]:
         creds.insert(0, words.pop())
     name = " ".join(words).strip(" ,")
     return (name or None), [pretty_credential(c) for c in creds]
+
+
+def name_parts(name: Any) -> tuple[str | None, str | None, str | None]:
+    """A person's name without credentials -> (given, family, suffix).
+
+    ``"John Smith Jr."`` -> ("John", "Smith", "Jr."); ``"Rev. Ann de la Cruz"`` ->
+    ("Ann", "de la Cruz", None). Prefixes (Dr., Rev.) are dropped; a suffix is never the
+    family name.
+    """
+    text = clean_text(name)
+    if text is None:
+        return None, None, None
+    words = [w for w in text.replace(",", " ").split() if w]
+    while words and words[0].rstrip(".").lower() in _PREFIXES:
+        words.pop(0)
+    suffix = None
+    if len(words) > 2 and words[-1].rstrip(".").lower() in _SUFFIXES:
+        suffix = words.pop()
+    if len(words) < 2:
+        return (words[0] if words else None), None, suffix
+    family_start = len(words) - 1
+    while family_start > 1 and words[family_start - 1].lower() in _PARTICLES:
+        family_start -= 1
+    return words[0], " ".join(words[family_start:]), suffix
+
+
+_PARTICLES = frozenset({"de", "del", "della", "der", "di", "da", "dos", "du", "la", "le", "van",
+                        "von", "st", "st."})  # fmt: skip
 
 
 _ORG_WORDS = re.compile(

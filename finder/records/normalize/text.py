@@ -83,9 +83,21 @@ def yes_no(raw: Any) -> bool | None:
         return False
     if re.match(r"^(yes|accepting new|currently accepting|offers? )", low):
         return True
-    if re.match(r"^(no\b|not\b|currently not|waitlist)", low):
+    if re.match(r"^(no\b|not\b|currently not)", low):
         return False
     return None
+
+
+_WAITLIST = re.compile(r"\bwait ?-?list(?:ed)?\b|\bwaiting list\b", re.I)
+
+
+def is_waitlist(raw: Any) -> bool:
+    """A short availability text that names a waitlist ("Waitlist for new clients").
+
+    A waitlist is neither "accepting" nor "not accepting": it is its own answer.
+    """
+    text = clean_text(raw) if isinstance(raw, str) else None
+    return bool(text and len(text) < 200 and _WAITLIST.search(text))
 
 
 def split_list(raw: Any, separators: str = ";|\n,") -> list[str]:

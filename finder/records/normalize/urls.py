@@ -7,6 +7,7 @@ import re
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
+from finder.records.normalize.identifiers import npi
 from finder.records.normalize.text import clean_text
 
 _HTTP = re.compile(r"^https?://", re.I)
@@ -83,6 +84,23 @@ def canonical_profile_url(url: str | None) -> str | None:
         return None
     port = f":{port_number}" if port_number and port_number not in (80, 443) else ""
     return f"https://{host}{port}{path.rstrip('/')}"
+
+
+_RULA_NPI = re.compile(r"(?:^|[-_/])(\d{10})$")
+
+
+def npi_in_profile_url(url: str | None) -> str | None:
+    """The NPI a directory writes into its profile address (Rula's ``.../jane-doe-1234567893``).
+
+    Only ten digits whose NPI check digit is right count.
+    """
+    if not url:
+        return None
+    parts = urlsplit(url)
+    if not (parts.hostname or "").lower().endswith("rula.com"):
+        return None
+    m = _RULA_NPI.search(parts.path.rstrip("/"))
+    return npi(m.group(1)) if m else None
 
 
 def _psychology_today_url(host: str, path: str, query: str) -> str | None:
