@@ -35,9 +35,9 @@ def callsheet_cmd(
       finder callsheet 12 15 -o calls.html
       finder callsheet 12 --minutes 10
     """
-    from finder.ingest.pipeline import now_iso
     from finder.judge import therapists
     from finder.pursue import callplan, kept_plans
+    from finder.records.models import now_iso
     from finder.report import callsheet
 
     chosen = fmt or (output.suffix.lower().lstrip(".") if output else "md")

@@ -174,9 +174,9 @@ def _walk_consultation(
     app: App, store: Any, profile: str, tid: int, checklist: Checklist, minutes: float | None,
     mode: str | None, only: str | None, start_at: str | None,
 ) -> WalkResult | None:  # fmt: skip
-    from finder.ingest.pipeline import now_iso
     from finder.pursue import answers, kept_plans
     from finder.pursue.consult import walk
+    from finder.records.models import now_iso
 
     questions = None
     choice = None

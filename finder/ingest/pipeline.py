@@ -12,7 +12,6 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import gc
-import hashlib
 import os
 import shutil
 import tempfile
@@ -24,11 +23,18 @@ from typing import Any
 from finder import importers
 from finder.errors import FinderError, ImportRefused, NothingToImport, one_line
 from finder.importers.base import ParseContext, Region, read_head, stage
+from finder.ingest.files import (
+    expand_paths,
+    record_id,
+    scrub_record,
+    sha256_many,
+    source_name,
+    unreadable,
+)
 from finder.ingest.parallel import map_in_halves
 from finder.judge.enrich import enrich
 from finder.records import geo
 from finder.records.models import Record, RowError, SourceKind, now_iso
-from finder.records.normalize.text import strip_controls, strip_controls_deep
 from finder.storage.store import Doc, Store
 
 # (path, bytes done, bytes total, (rows read, rows kept) when the importer counts them)
@@ -68,40 +74,6 @@ class ImportReport:
     @property
     def refused(self) -> list[FileResult]:
         return [f for f in self.files if f.refused]
-
-
-def record_id(source_path: str, identity: str) -> str:
-    return hashlib.sha1(f"{source_path}\0{identity}".encode()).hexdigest()[:16]
-
-
-def expand_paths(paths: Iterable[Path]) -> list[Path]:
-    """Files as given, folders walked (sorted, hidden files and folders skipped)."""
-    out: list[Path] = []
-    for path in paths:
-        if path.is_dir():
-            found = [
-                child
-                for child in sorted(path.rglob("*"))
-                if child.is_file()
-                and not any(p.startswith(".") for p in child.relative_to(path).parts)
-            ]
-            if not found:
-                raise ImportRefused(path, "folder holds no files to import; nothing imported")
-            out.extend(found)
-        elif path.exists():
-            out.append(path)
-        else:
-            raise ImportRefused(path, "no such file or folder")
-    return out
-
-
-def _sha256_many(paths: list[Path]) -> str:
-    digest = hashlib.sha256()
-    for path in sorted(paths):
-        with open(path, "rb") as fh:
-            for chunk in iter(lambda: fh.read(1 << 20), b""):
-                digest.update(chunk)
-    return digest.hexdigest()
 
 
 def _parse_group(
@@ -362,16 +334,6 @@ def _parse_unit(
     return records
 
 
-def unreadable(err: Exception) -> str:
-    """One line for a file an importer could not cope with (an odd shape it did not expect)."""
-    if isinstance(err, MemoryError | RecursionError):
-        return "too large or too deeply nested to read; nothing imported"
-    if "integer string conversion" in str(err):
-        return "holds a number thousands of digits long; not a therapist list, nothing imported"
-    detail = one_line(str(err), 120)
-    return f"could not be read ({type(err).__name__}{': ' + detail if detail else ''}); nothing imported"
-
-
 def _restore(
     store: Store,
     imp: importers.Importer,
@@ -404,24 +366,79 @@ def _enrich_all(many_fields: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
     return [enrich(fields) for fields in many_fields]
 
 
-def _source_name(path: Path, renamed: dict[Path, str]) -> str:
-    # A pipe read into a copy is named as given (/dev/fd/63); a file by its full path.
-    original = renamed.get(path)
-    if original is None:
-        return str(path.resolve())
-    return str(Path(original).resolve()) if Path(original).is_file() else original
+def _documents(
+    parsed: list[tuple[Path, Record]],
+    results: dict[Path, FileResult],
+    source_paths: dict[Path, str],
+    existing: dict[str, tuple[int, Doc]],
+    stamp: str,
+) -> list[tuple[Doc, tuple[int, Doc] | None, FileResult, dict[str, Any] | None]]:
+    """The document of each parsed record that is new or changed (unchanged ones counted)."""
+    seen: set[str] = set()
+    stored: list[tuple[Doc, tuple[int, Doc] | None, FileResult, dict[str, Any] | None]] = []
+    for path, record in parsed:
+        source_path = source_paths[path]
+        result = results[path]
+        scrub_record(record)
+        identity = record.identity
+        rid = record_id(source_path, identity)
+        occurrence = 1
+        while rid in seen:
+            # The same profile twice in one file stays two records (each row is
+            # evidence); the merge makes them one therapist.
+            occurrence += 1
+            rid = record_id(source_path, f"{identity}#{occurrence}")
+        seen.add(rid)
+        fields = record.fields
+        found = existing.get(rid)
+        old = found[1] if found is not None else None
+        if old is not None and old["fields"] == fields and old.get("extra") == record.extra:
+            result.unchanged += 1
+            continue
+        # Source(...).to_dict(), written out: this runs for every imported record.
+        source = {
+            "path": source_path,
+            "format": result.format or "?",
+            "locator": record.locator,
+            "imported_at": stamp,
+            "kind": _IMPORT_KIND,
+        }
+        doc: Doc = {
+            "rid": rid,
+            "source": source,
+            "key": identity,
+            "fields": fields,
+            "extra": record.extra,
+            "warnings": record.warnings,
+        }
+        stored.append((doc, found, result, record.derived))
+    return stored
 
 
-def scrub_record(record: Record) -> None:
-    """No control character from a file is stored, whichever importer read it."""
-    record.fields = strip_controls_deep(record.fields)
-    record.extra = strip_controls_deep(record.extra)
-    record.warnings = strip_controls_deep(record.warnings)
-    if record.derived is not None:
-        record.derived = strip_controls_deep(record.derived)
-    record.locator = strip_controls(record.locator)
-    if record.key is not None:
-        record.key = strip_controls(record.key)
+def _record_sources(
+    store: Store,
+    hashes: dict[Path, str],
+    results: dict[Path, FileResult],
+    source_paths: dict[Path, str],
+    stamp: str,
+) -> None:
+    """One entry per imported file: its digest, format and how many records it gave."""
+    sources = store.sources
+    for path, digest in hashes.items():
+        result = results[path]
+        source_path = source_paths[path]
+        entry = {
+            "path": source_path,
+            "format": result.format,
+            "sha256": digest,
+            "imported_at": stamp,
+            "records": result.stored,
+        }
+        old_source = sources.first(path=source_path)
+        if old_source is None:
+            sources.insert(entry)
+        else:
+            sources.update(old_source["_id"], entry)
 
 
 def _store_records(
@@ -436,8 +453,8 @@ def _store_records(
 ) -> None:
     from finder.judge import merge
 
-    hashes = {path: _sha256_many(members.get(path, [path])) for path in {p for p, _ in parsed}}
-    source_paths = {path: source_label or _source_name(path, renamed) for path in hashes}
+    hashes = {path: sha256_many(members.get(path, [path])) for path in {p for p, _ in parsed}}
+    source_paths = {path: source_label or source_name(path, renamed) for path in hashes}
     with store.transaction():
         table = store.records
         # The stored dicts themselves (no copies): only read here, and an update replaces
@@ -448,44 +465,7 @@ def _store_records(
         new_docs: list[Doc] = []
         updates: dict[int, Doc] = {}
         changed: set[str] = set()
-        seen: set[str] = set()
-        stored: list[tuple[Doc, tuple[int, Doc] | None, FileResult, dict[str, Any] | None]] = []
-        for path, record in parsed:
-            source_path = source_paths[path]
-            result = results[path]
-            scrub_record(record)
-            identity = record.identity
-            rid = record_id(source_path, identity)
-            occurrence = 1
-            while rid in seen:
-                # The same profile twice in one file stays two records (each row is
-                # evidence); the merge makes them one therapist.
-                occurrence += 1
-                rid = record_id(source_path, f"{identity}#{occurrence}")
-            seen.add(rid)
-            fields = record.fields
-            found = existing.get(rid)
-            old = found[1] if found is not None else None
-            if old is not None and old["fields"] == fields and old.get("extra") == record.extra:
-                result.unchanged += 1
-                continue
-            # Source(...).to_dict(), written out: this runs for every imported record.
-            source = {
-                "path": source_path,
-                "format": result.format or "?",
-                "locator": record.locator,
-                "imported_at": stamp,
-                "kind": _IMPORT_KIND,
-            }
-            doc: Doc = {
-                "rid": rid,
-                "source": source,
-                "key": identity,
-                "fields": fields,
-                "extra": record.extra,
-                "warnings": record.warnings,
-            }
-            stored.append((doc, found, result, record.derived))
+        stored = _documents(parsed, results, source_paths, existing, stamp)
         # Classifying and geocoding is the same pure work for every record: a big import
         # shares it with a second process (which inherits the ZIP table read here),
         # unless the importer did it already where it made the records.
@@ -514,21 +494,6 @@ def _store_records(
             table.insert_many(new_docs, hand_over=True)
         if updates:
             table.update_many(updates)
-        sources = store.sources
-        for path, digest in hashes.items():
-            result = results[path]
-            source_path = source_paths[path]
-            entry = {
-                "path": source_path,
-                "format": result.format,
-                "sha256": digest,
-                "imported_at": stamp,
-                "records": result.stored,
-            }
-            old_source = sources.first(path=source_path)
-            if old_source is None:
-                sources.insert(entry)
-            else:
-                sources.update(old_source["_id"], entry)
+        _record_sources(store, hashes, results, source_paths, stamp)
         if changed:
             merge.relink(store, changed)

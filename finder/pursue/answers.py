@@ -40,7 +40,7 @@ NOTE_KINDS: Final[tuple[str, ...]] = ("pro", "con", "note")
 
 
 def _now() -> str:
-    from finder.ingest.pipeline import now_iso
+    from finder.records.models import now_iso
 
     return now_iso()
 

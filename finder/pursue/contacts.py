@@ -124,8 +124,8 @@ def log_contact(
     now: str | None = None,
 ) -> Logged:
     """Record one attempt to reach a therapist and move the shortlist status with it."""
-    from finder.ingest.pipeline import now_iso
     from finder.judge import therapists
+    from finder.records.models import now_iso
 
     if via not in VIAS:
         raise UsageError(f"unknown way of contact {via!r}; one of: {', '.join(VIAS)}")

@@ -59,7 +59,7 @@ def _entry(doc: dict[str, object]) -> Entry:
 
 
 def _now() -> str:
-    from finder.ingest.pipeline import now_iso
+    from finder.records.models import now_iso
 
     return now_iso()
 

@@ -200,16 +200,13 @@ def build_fields(raw: dict[str, Any]) -> dict[str, Any]:
         normalised = _normalised(name, value)
         if normalised is not None:
             fields[name] = normalised
-    if creds:
-        for c in _name_credentials(creds):
-            fields.setdefault("credentials", [])
-            if c not in fields["credentials"]:
-                fields["credentials"].append(c)
-    if "name" not in fields:
-        first = fields.get("first_name")
-        last = fields.get("last_name")
-        if first or last:
-            fields["name"] = " ".join(p for p in (first, last) if p)
+    for c in _name_credentials(creds) if creds else ():
+        if c not in fields.setdefault("credentials", []):
+            fields["credentials"].append(c)
+    if "name" not in fields and (fields.get("first_name") or fields.get("last_name")):
+        fields["name"] = " ".join(
+            p for p in (fields.get("first_name"), fields.get("last_name")) if p
+        )
     if "name" in fields and "last_name" not in fields and not fields.get("is_organization"):
         given, family, _suffix = name_parts(fields["name"])
         if family:
