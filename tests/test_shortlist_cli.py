@@ -31,8 +31,8 @@ def test_search_table_with_why(imported: None) -> None:
         "2  2   Ben Okafor  listed     1.8 mi    $200  Brookline, MA\n"
         "    why: IPT listed (orientations); 1.8 mi\n"
         # No ZIP, but a city and state: an approximate distance from the city's centre.
-        "3  4   Dev Shah    none       ~3.0 mi   $90   Boston, MA\n"
-        "    why: IPT none; ~3.0 mi\n"
+        "3  4   Dev Shah    none       ~2.5 mi   $90   Boston, MA\n"
+        "    why: IPT none; ~2.5 mi\n"
     )
     assert result.stderr == (
         "3 therapists fit.\n"

@@ -107,40 +107,12 @@ def place_point(city: str, state: str) -> tuple[float, float] | None:
     return None
 
 
-@cache
 def city_point(city: str, state: str) -> tuple[float, float] | None:
-    """An approximate centre of a US city (the mean of its ZIP centroids), or ``None``.
+    """An approximate centre of a US city from the shipped place table, or ``None``.
 
-    The boundary a compact place table can fill: callers show a distance from this
-    point with "~", because a city is not an address.
+    Callers show a distance from this point with "~", because a city is not an address.
     """
-    key = (" ".join(city.casefold().replace(".", " ").split()), state.strip().upper())
-    return _cities().get(key)
-
-
-@cache
-def _cities() -> dict[tuple[str, str], tuple[float, float]]:
-    import zipcodes
-
-    sums: dict[tuple[str, str], list[float]] = {}
-    for row in zipcodes.list_all():
-        city, state = row.get("city"), row.get("state")
-        if (
-            not isinstance(city, str)
-            or not isinstance(state, str)
-            or row.get("zip_code_type") == "UNIQUE"
-        ):
-            continue
-        try:
-            lat, lon = float(row["lat"]), float(row["long"])
-        except (KeyError, TypeError, ValueError):
-            continue
-        key = (" ".join(city.casefold().replace(".", " ").split()), state.upper())
-        acc = sums.setdefault(key, [0.0, 0.0, 0.0])
-        acc[0] += lat
-        acc[1] += lon
-        acc[2] += 1
-    return {k: (v[0] / v[2], v[1] / v[2]) for k, v in sums.items()}
+    return place_point(city, state)
 
 
 def miles(a: tuple[float, float], b: tuple[float, float]) -> float:
