@@ -135,7 +135,7 @@ def test_uk_phones_give_the_country_and_country_option(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("name", "what"),
     [
-        ("nucc_taxonomy_v10.csv", "this is a list of 3 provider taxonomy codes, not therapists"),
+        ("old_taxonomy_codes.csv", "this is a list of 3 provider taxonomy codes, not therapists"),
         ("networks.csv", "this is a list of 5 insurance networks or plans, not therapists"),
         ("zip_centroids.csv", "this is a list of 3 ZIP code centroids, not therapists"),
         ("licence_types.csv", "this is a list of 3 licence types, not therapists"),
