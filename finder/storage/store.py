@@ -17,7 +17,6 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import os
-import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
@@ -29,6 +28,7 @@ from tinydb.table import Document
 
 from finder.errors import StoreBusy, StoreError
 from finder.storage.atomic import atomic_write_bytes
+from finder.storage.locking import wait_for_lock
 
 SCHEMA_VERSION = 1
 LOCK_TIMEOUT_ENV = "FINDER_LOCK_TIMEOUT"
@@ -437,7 +437,7 @@ class Store:
         except OSError as err:
             raise StoreError(f"cannot write {self.path.parent}: {err.strerror}") from err
         timeout = float(os.environ.get(LOCK_TIMEOUT_ENV, DEFAULT_LOCK_TIMEOUT))
-        if not _wait_for_lock(fd, timeout):
+        if not wait_for_lock(fd, timeout):
             os.close(fd)
             raise StoreBusy(
                 f"another finder is writing to {self.path.parent} (waited {timeout:.0f}s); "
@@ -463,62 +463,6 @@ class Store:
     def close(self) -> None:
         self._release_lock()
         self._db.close()
-
-
-class _LockWaitExpired(Exception):
-    pass
-
-
-def _wait_for_lock(fd: int, timeout: float) -> bool:
-    """Take the exclusive lock on ``fd`` within ``timeout`` seconds; ``False`` if it stays busy.
-
-    A blocking wait in the kernel is fair to every waiting process; polling is not: with
-    twenty finders at once a poller that sleeps between tries can starve for seconds. The
-    blocking wait is bounded by a timer signal, which only the main thread may use, so
-    other threads (and a process already using the timer) poll instead.
-    """
-    try:
-        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        return True
-    except BlockingIOError:
-        pass
-    import signal
-    import threading
-
-    if (
-        threading.current_thread() is threading.main_thread()
-        and signal.getitimer(signal.ITIMER_REAL)[0] == 0
-        and signal.getsignal(signal.SIGALRM) in (signal.SIG_DFL, signal.SIG_IGN, None)
-    ):
-
-        def expired(signum: int, frame: object) -> None:
-            raise _LockWaitExpired
-
-        previous = signal.signal(signal.SIGALRM, expired)
-        try:
-            signal.setitimer(signal.ITIMER_REAL, max(timeout, 0.001))
-            fcntl.flock(fd, fcntl.LOCK_EX)
-            return True
-        except _LockWaitExpired:
-            pass
-        finally:
-            signal.setitimer(signal.ITIMER_REAL, 0)
-            signal.signal(signal.SIGALRM, previous)
-        # The timer may have fired just after the lock was granted: holding it, this succeeds.
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            return True
-        except BlockingIOError:
-            return False
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        time.sleep(0.002)
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            return True
-        except BlockingIOError:
-            continue
-    return False
 
 
 def open_store(path: Path | None = None) -> Store:

@@ -8,17 +8,17 @@ from typing import Any
 from finder.records.normalize.text import clean_text
 
 
+def _ten_digits(raw: Any) -> str | None:
+    """The digits of a value given as an NPI, when there are exactly ten of them."""
+    text = clean_text(str(raw) if isinstance(raw, int) else raw)
+    digits = re.sub(r"\D", "", text) if text is not None else ""
+    return digits if len(digits) == 10 else None
+
+
 def npi(raw: Any) -> str | None:
     """A 10-digit NPI whose Luhn check digit (with the 80840 prefix) is right, else ``None``."""
-    if isinstance(raw, int):
-        raw = str(raw)
-    text = clean_text(raw)
-    if text is None:
-        return None
-    digits = re.sub(r"\D", "", text)
-    if len(digits) != 10 or not npi_checksum_ok(digits):
-        return None
-    return digits
+    digits = _ten_digits(raw)
+    return digits if digits is not None and npi_checksum_ok(digits) else None
 
 
 def npi_checksum_ok(digits: str) -> bool:
@@ -35,12 +35,5 @@ def npi_checksum_ok(digits: str) -> bool:
 
 def unverified_npi(raw: Any) -> str | None:
     """Ten digits given as an NPI whose check digit is wrong: kept, marked, never used to link."""
-    if isinstance(raw, int):
-        raw = str(raw)
-    text = clean_text(raw)
-    if text is None:
-        return None
-    digits = re.sub(r"\D", "", text)
-    if len(digits) == 10 and not npi_checksum_ok(digits):
-        return digits
-    return None
+    digits = _ten_digits(raw)
+    return digits if digits is not None and not npi_checksum_ok(digits) else None
