@@ -15,6 +15,7 @@ from pathlib import Path
 
 from finder import __version__
 from finder.storage import paths
+from finder.storage.privacy import is_marked
 
 
 def format_report(err: BaseException) -> str:
@@ -37,8 +38,6 @@ def _short(filename: str) -> str:
 
 
 def write_report(err: BaseException) -> Path | None:
-    from finder.storage.privacy import is_marked
-
     if not is_marked(paths.data_dir()):
         return None  # not finder's folder (or not made yet): write nothing there
     try:

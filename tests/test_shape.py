@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import ast
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -98,6 +100,99 @@ def test_the_import_graph_sees_imports_inside_functions() -> None:
 
 def test_no_import_cycles() -> None:
     assert cycles(import_graph()) == []
+
+
+KEPT = "# kept here"
+
+
+def _is_import(line: str) -> bool:
+    return line.lstrip().startswith(("import ", "from ")) or line.lstrip().startswith(")")
+
+
+def unexplained_imports(source: str) -> list[int]:
+    """Lines of imports inside functions that no ``# kept here: why`` comment covers.
+
+    The comment sits on the import's own line or on the line above its block of imports
+    (one comment may cover several imports kept for the same reason).
+    """
+    lines = source.splitlines()
+    inner: dict[int, ast.stmt] = {}
+    for fn in ast.walk(ast.parse(source)):
+        if isinstance(fn, ast.FunctionDef | ast.AsyncFunctionDef):
+            for node in ast.walk(fn):
+                if isinstance(node, ast.Import | ast.ImportFrom):
+                    inner[node.lineno] = node
+    covered = {n for node in inner.values() for n in range(node.lineno, (node.end_lineno or 0) + 1)}
+    missing = []
+    for lineno, node in sorted(inner.items()):
+        if any(KEPT in line for line in lines[lineno - 1 : node.end_lineno]):
+            continue
+        above = lineno - 1  # 1-based number of the line above
+        while above >= 1 and (
+            above in covered or (not lines[above - 1].strip() and above - 1 in covered)
+        ):
+            above -= 1
+        if above < 1 or not lines[above - 1].strip().startswith(KEPT):
+            missing.append(lineno)
+    return missing
+
+
+def test_the_kept_here_check_finds_an_unexplained_import() -> None:
+    source = """
+def slow():
+    # kept here: openpyxl costs 100 ms at start-up
+    import openpyxl
+    import lxml
+
+    import bs4
+    return openpyxl, lxml, bs4
+
+
+def careless():
+    import json
+    return json
+"""
+    assert unexplained_imports(source) == [12]
+
+
+def test_every_import_inside_a_function_says_why_it_is_kept_there() -> None:
+    missing = {
+        str(path.relative_to(PACKAGE.parent)): lines
+        for path in sorted(PACKAGE.rglob("*.py"))
+        if (lines := unexplained_imports(path.read_text(encoding="utf-8")))
+    }
+    assert missing == {}
+
+
+# Libraries `finder --help` must not load: each costs milliseconds a help screen does not need.
+HEAVY = (
+    "httpx", "openpyxl", "bs4", "lxml", "rich", "pypdfium2", "rapidfuzz", "phonenumbers",
+    "tinydb", "orjson", "platformdirs", "markupsafe",
+)  # fmt: skip
+# And none that any command's start-up need not load: the ones only some commands use.
+RARE = ("httpx", "openpyxl", "bs4", "lxml", "pypdfium2", "rapidfuzz", "phonenumbers")
+
+
+def _loaded_after(code: str) -> set[str]:
+    probe = code + "\nimport sys\nprint('\\n'.join(sys.modules))"
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    return set(done.stdout.split())
+
+
+def test_the_help_screen_loads_no_heavy_library() -> None:
+    loaded = _loaded_after(
+        "from finder.cli import main\ntry:\n    main(['--help'])\nexcept SystemExit:\n    pass"
+    )
+    assert "finder.cli" in loaded
+    assert sorted(name for name in HEAVY if name in loaded) == []
+    assert sorted(m for m in loaded if m.startswith("finder.records")) == []
+
+
+def test_no_command_module_loads_what_only_some_commands_use() -> None:
+    modules = sorted({target.partition(":")[0] for target, _ in COMMANDS.values()})
+    loaded = _loaded_after("\n".join(f"import {name}" for name in modules))
+    assert set(modules) <= loaded
+    assert sorted(name for name in RARE if name in loaded) == []
 
 
 @pytest.mark.parametrize("name", sorted(COMMANDS))

@@ -59,6 +59,7 @@ class Group(click.Group):
     ) -> tuple[str | None, click.Command | None, list[str]]:
         name = args[0] if args else ""
         if name and not name.startswith("-") and self.get_command(ctx, name) is None:
+            # kept here: `finder --help` loads only click and the command table
             import difflib
 
             near = difflib.get_close_matches(name, self.list_commands(ctx), n=3, cutoff=0.6)
@@ -87,6 +88,7 @@ class FinderClickError(click.ClickException):
         setattr(self, "exit_code", exit_code)  # noqa: B010
 
     def format_message(self) -> str:
+        # kept here: `finder --help` loads only click and the command table
         from finder.records.normalize.text import visible
 
         return visible(self.message)
@@ -110,6 +112,7 @@ def handle_errors() -> Iterator[None]:
     except Exception as err:
         if os.environ.get("FINDER_DEBUG"):
             raise
+        # kept here: the crash report loads only after a crash
         from finder.crash import write_report
 
         report = write_report(err)
@@ -138,6 +141,7 @@ class VisibleText(io.TextIOBase):
         if text.isascii() and not _ASCII_CONTROL.search(text):
             self.raw.write(text)  # most output: no need to load the sanitiser for it
             return len(text)
+        # kept here: `finder --help` loads only click and the command table
         from finder.records.normalize.text import visible
 
         self.raw.write(visible(text))
@@ -193,6 +197,7 @@ def safe_console(file: TextIO, **options: Any) -> Console:
     Rich writes its own colour codes; the text it is given is made visible segment by
     segment, so a name can never add codes of its own.
     """
+    # kept here: rich (20 ms) loads only when a command prints with it
     from rich.console import Console
     from rich.segment import Segment
 
@@ -235,6 +240,7 @@ class App:
     @property
     def store(self) -> Store:
         if self._store is None:
+            # kept here: `finder --help` does not open the store
             from finder.storage import privacy
             from finder.storage.store import open_store
 
@@ -245,6 +251,7 @@ class App:
 
     def prepare_home(self) -> None:
         """Finish a wipe that was cut short, then make sure the folder is finder's own."""
+        # kept here: `finder --help` does not open the store
         from finder.storage import privacy
 
         finished = privacy.finish_wipe(self.home)
@@ -252,6 +259,7 @@ class App:
             names = ", ".join(p.name for p in finished) or "nothing was left"
             self.say(f"An earlier `finder wipe` was interrupted; finished it now ({names}).")
         privacy.claim_home(self.home, paths.given_home())
+        # kept here: `finder --help` does not open the store
         from finder.storage import backup
 
         for partial in backup.remove_partial(paths.store_file(), older_than=600):
@@ -285,6 +293,7 @@ class App:
         marker = self.home / ".welcomed"
         if marker.exists():
             return
+        # kept here: `finder --help` loads only click and the command table
         from finder.crisis import CRISIS_LINES
 
         click.echo("Welcome to finder. If you are in crisis, please reach out now:", err=True)
@@ -323,6 +332,7 @@ def confirm_change(app: App, question: str, yes: bool) -> None:
 
 
 def echo_json(data: Any) -> None:
+    # kept here: `finder --help` loads only click and the command table
     import orjson
 
     sys.stdout.write(

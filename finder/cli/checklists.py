@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import shutil
 from pathlib import Path
 from typing import Any
 
@@ -9,6 +11,8 @@ import click
 
 from finder.cli.app import CRISIS_LINE, App, Group, pass_app
 from finder.errors import FinderError, UsageError
+from finder.pursue import checklists
+from finder.storage import paths
 
 # --- checklists ----------------------------------------------------------------------------
 
@@ -32,8 +36,6 @@ def checklists_list(app: App) -> None:
 
       finder checklists list
     """
-    from finder.pursue import checklists
-
     mine = app.home / "checklists"
     for name, title, path in checklists.available():
         where = "your copy" if path.parent == mine else "shipped"
@@ -49,8 +51,6 @@ def checklists_show(name: str) -> None:
 
       finder checklists show insurer
     """
-    from finder.pursue import checklists
-
     checklist = checklists.load(name)
     click.echo(f"{checklist.title}\n{checklist.description}\nFile: {checklist.path}")
     for cid, title in checklist.categories:
@@ -93,12 +93,6 @@ def checklists_copy(app: App, name: str, force: bool) -> None:
 
       finder checklists copy consultation
     """
-    import os
-    import shutil
-
-    from finder.pursue import checklists
-    from finder.storage import paths
-
     # A data folder that cannot exist, so only the shipped checklists are listed.
     shipped = {n: p for n, _, p in checklists.available(user_dir=Path(os.devnull))}
     if name not in shipped:
@@ -123,8 +117,6 @@ def checklists_validate(path: Path) -> None:
 
       finder checklists validate ~/my-questions.toml
     """
-    from finder.pursue import checklists
-
     problems = checklists.validate_file(path)
     for problem in problems:
         click.echo(problem)

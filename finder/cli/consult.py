@@ -7,6 +7,7 @@ The calls themselves (consult, insurer-call, answers, note, callsheet) live in
 
 from __future__ import annotations
 
+import os
 from dataclasses import asdict
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -18,7 +19,9 @@ from finder.cli.app import CRISIS_LINE, App, echo_json, pass_app
 from finder.cli.options import for_profile_option, with_id_arg
 from finder.cli.types import WholeNumber
 from finder.errors import UsageError
-from finder.pursue.contacts import OUTCOMES, VIAS
+from finder.judge import therapists
+from finder.pursue import contacts, drafts, profiles
+from finder.pursue.contacts import OUTCOMES, VIAS, parse_day
 from finder.words import plural
 
 if TYPE_CHECKING:
@@ -26,14 +29,10 @@ if TYPE_CHECKING:
 
 
 def _label(app: App, label: str | None) -> str:
-    from finder.pursue import profiles
-
     return profiles.get(app.store, label, create=False).label
 
 
 def _day_option(_ctx: click.Context, param: click.Parameter, value: str | None) -> date | None:
-    from finder.pursue.contacts import parse_day
-
     return None if value is None else parse_day(value, f"--{param.name}".replace("_", "-"))
 
 
@@ -64,9 +63,6 @@ def contact_cmd(
       finder contact 12 --via phone --outcome left-message
       finder contact 12 --via email --outcome booked --at "2025-03-14 15:30"
     """
-    from finder.judge import therapists
-    from finder.pursue import contacts
-
     store = app.store
     profile = _label(app, label)
     if via is None and outcome is None:
@@ -128,6 +124,7 @@ def followups_cmd(
     \b
       finder followups --days 7 --ics ~/followups.ics
     """
+    # kept here: only `finder followups` reads follow-ups and writes calendars
     from finder.pursue import followups, ics
 
     store = app.store
@@ -154,8 +151,6 @@ def followups_cmd(
 
 
 def _write_private(path: Path, data: bytes) -> None:
-    import os
-
     try:
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         os.fchmod(fd, 0o600)  # an existing file may have been readable by others
@@ -178,9 +173,6 @@ def draft_cmd(app: App, tid: int, voicemail: bool, label: str | None) -> None:
     \b
       finder draft 12            finder draft 12 --voicemail
     """
-    from finder.judge import therapists
-    from finder.pursue import drafts, profiles
-
     store = app.store
     profile = profiles.get(store, label, create=False)
     therapist = therapists.get(store, tid)

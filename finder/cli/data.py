@@ -9,7 +9,7 @@ import click
 
 from finder.cli.app import App, echo_json, pass_app
 from finder.cli.options import OutputFormat, output_file_option, output_options
-from finder.errors import UsageError
+from finder.errors import NotFound, UsageError
 from finder.words import plural, table_count
 
 
@@ -26,6 +26,7 @@ def export_cmd(app: App, fmt: str, output: Path | None) -> None:
     \b
     finder export -o ~/finder-backup.json      (restore with: finder import ~/finder-backup.json)
     """
+    # kept here: only `finder export` loads the exporters
     from finder.storage.export import ExportFormat, write
 
     payload, counts = write(app.store, ExportFormat(fmt), output)
@@ -51,7 +52,7 @@ def restore_cmd(app: App, which: str | None, yes: bool, output: OutputFormat) ->
     finder restore        (list; 1 is the newest)
     finder restore 2
     """
-    from finder.errors import NotFound
+    # kept here: only `finder restore` reads backups
     from finder.storage import backup, paths
 
     store_path = paths.store_file()
@@ -102,6 +103,7 @@ def wipe_cmd(app: App, yes: bool) -> None:
     \b
     finder export -o ~/keep.json && finder wipe
     """
+    # kept here: only `finder wipe` needs the data folder's privacy checks
     from finder.storage import privacy
 
     if not app.home.exists():

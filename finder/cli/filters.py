@@ -7,12 +7,14 @@ argument: a dict of what the user gave, ready for ``search.override``.
 from __future__ import annotations
 
 import functools
+import re
 from collections.abc import Callable
 from typing import Any, TypeVar
 
 import click
 
 from finder.cli.types import DISTANCE, MONEY
+from finder.errors import UsageError
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -37,6 +39,7 @@ def _split(values: tuple[str, ...]) -> tuple[str, ...]:
 def _ipt(ctx: click.Context, param: click.Parameter, value: str | None) -> Any:
     if value is None:
         return None
+    # kept here: the IPT rules (tomllib) load only when --ipt is given
     from finder.judge.ipt import IptClass
 
     try:
@@ -48,7 +51,6 @@ def _ipt(ctx: click.Context, param: click.Parameter, value: str | None) -> Any:
 def _zip(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
     if value is None:
         return None
-    import re
 
     if not re.fullmatch(r"\d{5}(-?\d{4})?", value.strip()):
         raise click.BadParameter(f"{value!r} is not a 5-digit US ZIP code")
@@ -60,7 +62,6 @@ def _many(normalise: Callable[[str], str] | None = None) -> Callable[..., tuple[
         values = _split(value)
         if normalise is None:
             return values
-        from finder.errors import UsageError
 
         try:
             return tuple(dict.fromkeys(normalise(v) for v in values))
@@ -71,12 +72,14 @@ def _many(normalise: Callable[[str], str] | None = None) -> Callable[..., tuple[
 
 
 def _format(value: str) -> str:
+    # kept here: the search module (60 ms) loads only when a search runs
     from finder.judge.search import normalise_format
 
     return normalise_format(value)
 
 
 def _age(value: str) -> str:
+    # kept here: the search module (60 ms) loads only when a search runs
     from finder.judge.search import normalise_age
 
     return normalise_age(value)

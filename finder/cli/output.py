@@ -35,6 +35,7 @@ class ImportProgress:
         if total < self.THRESHOLD or not sys.stderr.isatty():
             return
         if self.bar is None:
+            # kept here: rich's progress bar loads only when an import shows it
             from rich.progress import Progress
 
             self.bar = Progress(console=self.app.err, transient=True)

@@ -16,7 +16,8 @@ from finder.cli.filters import filter_options
 from finder.cli.options import OutputFormat, output_options, with_id_arg
 from finder.cli.output import ImportProgress, print_import_report
 from finder.cli.types import WholeNumber
-from finder.errors import UsageError
+from finder.crisis import DISCLAIMERS, lines_for
+from finder.errors import FinderError, UsageError
 from finder.words import plural
 
 
@@ -41,8 +42,7 @@ def crisis_cmd(app: App) -> None:
     \b
     finder crisis
     """
-    from finder.crisis import DISCLAIMERS, lines_for
-    from finder.errors import FinderError
+    # kept here: only `finder crisis` reads the profile (`finder path` opens no store)
     from finder.pursue import profiles
 
     country = None
@@ -58,6 +58,7 @@ def crisis_cmd(app: App) -> None:
 def _list_formats(ctx: click.Context, _param: click.Parameter, value: bool) -> None:
     if not value or ctx.resilient_parsing:
         return
+    # kept here: only `finder import` loads the importers
     from finder import importers
 
     for imp in importers.all_importers():
@@ -134,6 +135,7 @@ def import_cmd(
     \b
       finder import ~/Downloads/therapists.csv saved-pages/
     """
+    # kept here: only `finder import` loads the importers
     from finder import importers
     from finder.importers.tabular.columns import parse_columns_option, parse_map_option
     from finder.records.normalize import country as country_code
@@ -151,6 +153,7 @@ def import_cmd(
     urls = [s for s in sources if "://" in s]
     files = [Path(s).expanduser() for s in sources if "://" not in s]
     if urls:
+        # kept here: only `finder import URL` goes online
         from finder.cli.verify import import_urls
 
         import_urls(app, urls, fmt=fmt, column_map=mapping, dry_run=dry_run,
@@ -164,6 +167,7 @@ def import_cmd(
 
 def _region(states: tuple[str, ...], near: str | None, radius: float) -> Any:
     """``--state`` and ``--near``/``--radius`` as the NPPES importer's ``Region``."""
+    # kept here: only `finder import` loads the importers
     from finder.importers.base import Region
     from finder.records import geo
     from finder.records.normalize import places
@@ -196,6 +200,7 @@ def _import_files(
     source_label: str | None = None,
     region: Any = None,
 ) -> None:
+    # kept here: only `finder import` loads the import pipeline
     from finder.ingest.pipeline import run_import
 
     store = app.store
@@ -265,6 +270,7 @@ def emit_rows(rows: list[dict[str, Any]], output: OutputFormat, columns: list[st
         echo_json(rows)
         return True
     if output is OutputFormat.CSV:
+        # kept here: only listings write rows (markupsafe)
         from finder.report.safe import spreadsheet_safe
 
         writer = csv.writer(sys.stdout, lineterminator="\n")
@@ -296,6 +302,7 @@ def list_cmd(app: App, filters: dict[str, Any], limit: int | None, output: Outpu
     \b
     finder list --ipt described --near 02139 --radius 10
     """
+    # kept here: only `finder list` loads the search module (60 ms)
     from finder.judge import search, therapists
 
     query = search.override(search.Query(), **filters)
@@ -311,6 +318,7 @@ def list_cmd(app: App, filters: dict[str, Any], limit: int | None, output: Outpu
     if not rows:
         app.say("No therapists yet. Start with: finder import FILE")
         return
+    # kept here: rich's table loads only for a table on screen
     from rich.table import Table
 
     table = Table(box=None, show_edge=False, pad_edge=False)
@@ -341,6 +349,7 @@ def show_cmd(app: App, tid: int, show_extra: bool, output: OutputFormat) -> None
     \b
     finder show 12
     """
+    # kept here: only `finder show` renders one therapist
     from finder.cli.render import render_therapist, therapist_json
     from finder.judge import therapists
 
@@ -388,6 +397,7 @@ def add_cmd(app: App, yes: bool, **given: str | None) -> None:
     \b
     finder add --name "Dana Reyes, LCSW" --phone 617-555-0100 --referred-by "Dr. Kim"
     """
+    # kept here: only `finder add` and `finder edit` edit records
     from finder.ingest import editing
 
     values: dict[str, Any] = {("zip" if k == "zip_" else k): v for k, v in given.items() if v}
@@ -418,6 +428,7 @@ def edit_cmd(app: App, tid: int, field: str, value: str | None, clear: bool) -> 
     \b
     finder edit 12 phone "617-555-0100"
     """
+    # kept here: only `finder add` and `finder edit` edit records
     from finder.ingest import editing
 
     if clear == (value is not None):

@@ -4,7 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from rich.markup import escape
+
 from finder.cli.app import App
+from finder.cli.verify import summary_lines
+from finder.judge import claims, verify
 from finder.judge.therapists import Claim, Therapist
 from finder.records.models import FIELDS
 from finder.storage.store import Store
@@ -37,10 +41,6 @@ def _print_by_source(app: App, therapist: Therapist) -> None:
     Lines are soft-wrapped: the terminal wraps a long URL or email where it must,
     but it stays one piece to select and copy.
     """
-    from rich.markup import escape
-
-    from finder.judge import claims
-
     groups: dict[str, list[tuple[str, str]]] = {}
     for name in FIELDS:
         if name in _HIDDEN or name == "fee_max":
@@ -64,8 +64,6 @@ def _print_by_source(app: App, therapist: Therapist) -> None:
 
 
 def render_therapist(app: App, therapist: Therapist, show_extra: bool = False) -> None:
-    from rich.markup import escape
-
     out = app.out
     kind = " (organization)" if therapist.is_organization else ""
     out.print(f"[bold]{escape(therapist.name)}[/bold]{kind}  (id {therapist.tid})")
@@ -92,8 +90,6 @@ def render_therapist(app: App, therapist: Therapist, show_extra: bool = False) -
         out.print("\n[bold]Directory claims to confirm[/bold] on the call or with the insurer:")
         for name, value in unconfirmed.items():
             out.print(f"  {name}: {escape(display(value))}")
-    from finder.cli.verify import summary_lines
-    from finder.judge import verify
 
     checked = verify.latest(app.store, therapist.tid)
     if checked:
@@ -143,6 +139,4 @@ def therapist_json(store: Store, therapist: Therapist) -> dict[str, Any]:
 
 
 def _verification(store: Store, tid: int) -> dict[str, Any] | None:
-    from finder.judge import verify
-
     return verify.latest(store, tid)

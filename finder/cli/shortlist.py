@@ -7,6 +7,7 @@ merge and split in finder.cli.merge.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import click
@@ -17,6 +18,7 @@ from finder.cli.options import OutputFormat, for_profile_option, output_options,
 from finder.cli.profile import profile_group
 from finder.cli.types import THERAPIST_ID, WholeNumber
 from finder.errors import UsageError
+from finder.pursue import profiles
 from finder.words import plural
 
 TABLE_LIMIT = 25
@@ -36,6 +38,7 @@ def _cut(text: str, width: int) -> str:
 
 
 def _fee(t: Any) -> str:
+    # kept here: `finder profile` and `finder shortlist add` read no claims
     from finder.judge import claims
 
     stated = claims.fees(t)
@@ -72,9 +75,11 @@ def search_cmd(
     \b
     finder search --ipt described --near 02139 --radius 10 --why
     """
+    # kept here: only listings write rows
     from finder.cli.records import emit_rows, summary
+
+    # kept here: only `finder search` loads the search module (60 ms)
     from finder.judge import search, truth
-    from finder.pursue import profiles
 
     store = app.store
     base = search.Query()
@@ -130,6 +135,7 @@ def _search_cells(hit: Any, with_distance: bool) -> list[str]:
 
 
 def _search_row(hit: Any, summary: Any) -> dict[str, Any]:
+    # kept here: `finder profile` and `finder shortlist add` read no claims
     from finder.judge import claims
 
     row = summary(hit.therapist)
@@ -153,8 +159,7 @@ SHORTLIST_COLUMNS = [
 
 
 def _status(value: str) -> Any:
-    import re
-
+    # kept here: `finder profile` reads no shortlist
     from finder.pursue.shortlist import Status
 
     key = re.sub(r"[\s_]+", "-", value.strip().lower())
@@ -186,8 +191,9 @@ def shortlist_add(app: App, tids: tuple[int, ...], status: str | None, label: st
     \b
     finder shortlist add 12 40 --for client-a
     """
+    # kept here: `finder profile` reads no therapists and no shortlist
     from finder.judge import therapists
-    from finder.pursue import profiles, shortlist
+    from finder.pursue import shortlist
 
     store = app.store
     who = profiles.resolve(store, label)
@@ -210,8 +216,9 @@ def shortlist_remove(app: App, tid: int, label: str | None) -> None:
     \b
     finder shortlist remove 12
     """
+    # kept here: `finder profile` reads no therapists and no shortlist
     from finder.judge import therapists
-    from finder.pursue import profiles, shortlist
+    from finder.pursue import shortlist
 
     store = app.store
     who = profiles.resolve(store, label)
@@ -239,8 +246,9 @@ def shortlist_status(
       finder shortlist status 12 consultation booked
       finder shortlist status 12 waitlisted --recheck 2026-01-15
     """
+    # kept here: `finder profile` reads no therapists and no shortlist
     from finder.judge import therapists
-    from finder.pursue import profiles, shortlist
+    from finder.pursue import shortlist
     from finder.pursue.contacts import parse_day
 
     store = app.store
@@ -262,9 +270,12 @@ def shortlist_list(app: App, label: str | None, output: OutputFormat) -> None:
     \b
     finder shortlist list
     """
+    # kept here: only listings write rows
     from finder.cli.records import emit_rows
+
+    # kept here: `finder profile` reads no therapists and no shortlist
     from finder.judge import therapists
-    from finder.pursue import profiles, shortlist
+    from finder.pursue import shortlist
 
     store = app.store
     who = profiles.resolve(store, label)

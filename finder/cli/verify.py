@@ -15,6 +15,8 @@ from finder.cli.app import App, echo_json, pass_app
 from finder.cli.options import OutputFormat, for_profile_option, output_options
 from finder.cli.types import THERAPIST_ID
 from finder.errors import NetworkError, UsageError
+from finder.judge import therapists, verify
+from finder.judge.verify import Status
 from finder.words import plural
 
 
@@ -51,8 +53,6 @@ def verify_cmd(
       finder verify --shortlist
       finder verify 12 --pick 1234567893
     """
-    from finder.judge import verify
-
     if pick is not None:
         if use_shortlist or len(tids) != 1:
             raise UsageError("--pick takes exactly one ID: finder verify ID --pick NPI")
@@ -88,6 +88,7 @@ def verify_cmd(
 
 
 def _shortlisted(app: App, label: str | None) -> list[int]:
+    # kept here: only `finder verify --shortlist` reads the shortlist (`finder show` loads this module too)
     from finder.pursue import profiles, shortlist
 
     who = profiles.resolve(app.store, label)
@@ -98,6 +99,7 @@ def _shortlisted(app: App, label: str | None) -> list[int]:
 
 
 def _announce(app: App, registry: str, queries: list[Any]) -> None:
+    # kept here: httpx (100 ms) loads only when verify goes online
     from finder.online.net import host_of
 
     online = [q for q in queries if q.by]
@@ -111,14 +113,11 @@ def _announce(app: App, registry: str, queries: list[Any]) -> None:
 
 
 def _show(app: App, docs: list[dict[str, Any]], as_json: bool, kept: dict[int, Any]) -> None:
-    from finder.judge import verify
-
     if as_json:
         echo_json(docs)
         for line in verify.NOTICE:
             app.say(line)
         return
-    from finder.judge import therapists
 
     for doc in docs:
         name = therapists.get(app.store, doc["tid"]).name
@@ -147,6 +146,7 @@ def import_urls(
     timeout: float,
 ) -> None:
     """`finder import URL...`: fetch each URL (online) and import it like a saved file."""
+    # kept here: only `finder import URL` goes online
     from finder.cli.output import print_import_report
     from finder.ingest import fetch
     from finder.online.net import redact
@@ -196,8 +196,6 @@ def describe_candidate(found: dict[str, Any]) -> str:
 
 def summary_lines(doc: dict[str, Any]) -> list[str]:
     """A stored verification as lines of text (`finder show`, `finder verify`)."""
-    from finder.judge.verify import Status
-
     status = Status(doc["status"])
     lines = [f"{status.label} ({doc['checked_at'][:10]}, NPPES NPI Registry)"]
     if status is Status.MATCHED:

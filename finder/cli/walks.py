@@ -21,7 +21,13 @@ import click
 from finder.cli.app import CRISIS_LINE, App, echo_json, pass_app
 from finder.cli.consult import _label
 from finder.cli.options import for_profile_option, with_id_arg
+from finder.crisis import CRISIS_SHORT
 from finder.errors import UsageError
+from finder.judge import therapists
+from finder.pursue import answers, profiles
+from finder.pursue.contacts import advance
+from finder.pursue.shortlist import Status
+from finder.records.models import now_iso
 
 if TYPE_CHECKING:
     from finder.pursue.checklists import Checklist
@@ -46,6 +52,7 @@ class _Terminal:
         self.width = _terminal_width() - 1 if sys.stdout.isatty() else 0
         if sys.stdin.isatty():
             with contextlib.suppress(ImportError):
+                # kept here: line editing only for a walk at a terminal (readline changes input())
                 import readline  # noqa: F401  (line editing and history for input())
 
     def ask(self, hint: str) -> str:
@@ -60,8 +67,6 @@ class _Terminal:
             raise
 
     def echo(self, line: str) -> None:
-        from finder.crisis import CRISIS_SHORT
-
         if line == CRISIS_SHORT:
             if self.crisis_shown:
                 return  # once per command is enough, even over several walks
@@ -101,8 +106,6 @@ def wrapped(line: str, width: int) -> str:
 
 
 def _summary(app: App, store: Any, profile: str, tid: int) -> None:
-    from finder.pursue import answers
-
     found = [f.kind for _, f in answers.recorded(store, profile, tid).findings]
     words = {"red_flag": "red flag", "caution": "caution", "con": "con", "pro": "pro"}
     counts = [
@@ -139,8 +142,8 @@ def consult_cmd(
       finder consult 12 --minutes 10
       finder consult 12 --all
     """
-    from finder.judge import therapists
-    from finder.pursue import answers, checklists
+    # kept here: `finder note` does not read the checklists (tomllib)
+    from finder.pursue import checklists
     from finder.pursue.consult import answers_from_file
 
     store = app.store
@@ -174,9 +177,11 @@ def _walk_consultation(
     app: App, store: Any, profile: str, tid: int, checklist: Checklist, minutes: float | None,
     mode: str | None, only: str | None, start_at: str | None,
 ) -> WalkResult | None:  # fmt: skip
-    from finder.pursue import answers, kept_plans
+    # kept here: only `finder consult` keeps call plans
+    from finder.pursue import kept_plans
+
+    # kept here: `finder note` does not read the checklists (tomllib)
     from finder.pursue.consult import walk
-    from finder.records.models import now_iso
 
     questions = None
     choice = None
@@ -203,9 +208,6 @@ def _walk_consultation(
 
 
 def _finished(app: App, store: Any, profile: str, tid: int) -> None:
-    from finder.pursue.contacts import advance
-    from finder.pursue.shortlist import Status
-
     _, status = advance(store, profile, tid, Status.CONSULTED)
     app.say(f"Shortlist status: {status.label}.")
     _summary(app, store, profile, tid)
@@ -233,8 +235,8 @@ def insurer_call_cmd(
       finder insurer-call
       finder insurer-call --plan "Aetna PPO" 12 15
     """
-    from finder.judge import therapists
-    from finder.pursue import answers, checklists, insurer_plan, profiles
+    # kept here: `finder note` does not read the checklists (tomllib)
+    from finder.pursue import checklists, insurer_plan
     from finder.pursue.consult import answers_from_file, walk
 
     store = app.store
@@ -294,8 +296,6 @@ def answers_cmd(app: App, tid: int, label: str | None, as_json: bool) -> None:
 
       finder answers 12          finder answers 12 --json
     """
-    from finder.pursue import answers
-
     summary = answers.summary(app.store, _label(app, label), tid)
     if as_json:
         echo_json(summary.to_dict())
@@ -326,9 +326,6 @@ def note_cmd(
 
       finder note 12 --pro "warm, direct" --con "no evening slots"
     """
-    from finder.judge import therapists
-    from finder.pursue import answers
-
     store = app.store
     profile = _label(app, label)
     given = [("pro", t) for t in pros] + [("con", t) for t in cons] + [("note", t) for t in plain]

@@ -14,7 +14,7 @@ from pathlib import Path
 from types import ModuleType
 
 from finder.errors import ImportRefused, UsageError
-from finder.importers.base import error_page_reason, read_head
+from finder.importers.base import decode, error_page_reason, read_head
 
 _NOT_IMPORTERS = {"base", "nppes_scan"}  # helpers, not formats
 
@@ -82,7 +82,6 @@ def detect(path: Path, head: bytes | None = None) -> Importer:
             best = (score, imp)
     if best is not None and best[0] >= 0.5:
         return best[1]
-    from finder.importers.base import decode
 
     reason = error_page_reason(decode(head)) if len(head) < 20000 else None
     if reason:

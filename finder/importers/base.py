@@ -15,7 +15,10 @@ the file as a whole is not something it can import.
 from __future__ import annotations
 
 import codecs
+import os
 import re
+import select
+import stat
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -175,8 +178,6 @@ _COPY_CHUNK = 1 << 20
 
 def stage(path: Path, folder: Path, warn: Callable[[str], None]) -> Path:
     """The file the importers should read for ``path``: itself, or a copy in ``folder``."""
-    import stat
-
     mode = path.stat().st_mode
     if stat.S_ISFIFO(mode):
         return _copy(path, folder, warn, stream=True)
@@ -206,8 +207,6 @@ def _has_nul(path: Path) -> bool:
 
 
 def _copy(path: Path, folder: Path, warn: Callable[[str], None], *, stream: bool) -> Path:
-    import os
-
     target = folder / f"{len(list(folder.iterdir())):04d}-{path.name or 'stream'}"
     lines: list[int] = []
     line = 1
@@ -243,9 +242,6 @@ def _copy(path: Path, folder: Path, warn: Callable[[str], None], *, stream: bool
 
 def _chunks(fd: int, path: Path) -> Iterator[bytes]:
     """What a pipe delivers, until its writer closes it; silence over STREAM_WAIT ends it."""
-    import os
-    import select
-
     try:
         first = os.read(fd, _COPY_CHUNK)
     except BlockingIOError:

@@ -23,8 +23,9 @@ import orjson
 from finder.errors import ImportRefused
 from finder.importers.base import ParseContext, check_size
 from finder.records.models import FIELDS, TEXT_KEPT, Kind, Record, RowError, SourceKind
+from finder.storage.export import EXPORT_FORMAT, EXPORT_VERSION, MARKDOWN_MARKER
 from finder.storage.restore import Restored, restore_export
-from finder.storage.store import Store
+from finder.storage.store import SCHEMA_VERSION, Store
 
 NAME = "finder-export"
 DESCRIPTION = "finder's own export (finder export --format json): restores everything"
@@ -35,8 +36,6 @@ _SOURCE_KEYS = ("path", "format", "locator", "imported_at")
 
 
 def sniff(path: Path, head: bytes) -> float:
-    from finder.storage.export import EXPORT_FORMAT, MARKDOWN_MARKER
-
     text = head.lstrip()
     if text.startswith(MARKDOWN_MARKER.encode()):
         return 1.0  # refused in parse with a pointer to the JSON form
@@ -48,9 +47,6 @@ def sniff(path: Path, head: bytes) -> float:
 
 def load(path: Path) -> dict[str, Any]:
     """Read and check the export's outer shape; refuse anything else with a clear reason."""
-    from finder.storage.export import EXPORT_FORMAT, EXPORT_VERSION, MARKDOWN_MARKER
-    from finder.storage.store import SCHEMA_VERSION
-
     check_size(path, MAX_BYTES)
     raw = path.read_bytes()
     if raw.lstrip().startswith(MARKDOWN_MARKER.encode()):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -77,7 +78,6 @@ def _loads(text: str) -> Any:
     except orjson.JSONDecodeError as err:
         if "NaN" not in text and "Infinity" not in text:
             raise
-        import json
 
         try:
             return json.loads(text, parse_constant=lambda _constant: None)

@@ -47,6 +47,7 @@ def _check_zip(path: Path) -> None:
 def parse(path: Path, ctx: ParseContext) -> Iterator[Record | RowError]:
     check_size(path, MAX_BYTES)
     _check_zip(path)
+    # kept here: openpyxl (100 ms) loads only for a workbook
     import openpyxl
 
     try:
@@ -88,6 +89,7 @@ def _sheet_records(
 
 
 def describe_mapping(path: Path, ctx: ParseContext) -> dict[str, str | None] | None:
+    # kept here: openpyxl (100 ms) loads only for a workbook
     import openpyxl
 
     book = openpyxl.load_workbook(path, read_only=True, data_only=True)

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from finder.errors import UsageError
+from finder.judge import therapists
 from finder.judge.enrich import enrich
 from finder.records import normalize
 from finder.records.models import FIELDS, Kind, Source, SourceKind, now_iso
@@ -51,6 +52,7 @@ def _user_source(what: str) -> Source:
 
 def add_therapist(store: Store, values: dict[str, Any]) -> int:
     """Store a hand-entered therapist; returns its id (an existing one if NPI matches)."""
+    # kept here: only `finder add` links a new record to others (merge, rapidfuzz)
     from finder.judge import merge
 
     raw = {resolve_field(k): v for k, v in values.items() if v not in (None, "")}
@@ -91,8 +93,6 @@ _UNREAD_NUMBER = re.compile(
 
 def edit_field(store: Store, tid: int, name: str, value: str | None) -> EditResult:
     """Set (or with ``value=None`` clear) the user's own value of one field."""
-    from finder.judge import therapists
-
     field = resolve_field(name)
     normalised: Any = None
     if value is not None:

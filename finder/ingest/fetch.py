@@ -29,7 +29,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final
 from urllib.parse import urljoin, urlsplit
 
+import orjson
+
 from finder.errors import ImportRefused, NetworkError
+from finder.importers.base import human_size
+from finder.ingest.pipeline import run_import
+from finder.online.net import Client as NetClient
+from finder.online.net import check_http_url, redact
+from finder.storage import paths
 
 if TYPE_CHECKING:
     from finder.ingest.pipeline import ImportReport
@@ -94,8 +101,6 @@ def forbidding_site(url: str) -> str | None:
 
 def check_url(url: str) -> str:
     """Refuse what must not be fetched: non-http(s) URLs and directories that forbid it."""
-    from finder.online.net import check_http_url, redact
-
     try:
         url = check_http_url(url)
     except NetworkError as err:
@@ -138,8 +143,6 @@ def _suffix(download: Download) -> str:
 
 def _bundle(path: Path) -> dict[str, Any] | None:
     """The FHIR Bundle in ``path``, if that is what it holds."""
-    import orjson
-
     with open(path, "rb") as fh:
         head = fh.read(4096)
     if b'"resourceType"' not in head or head.lstrip(b"\xef\xbb\xbf \t\r\n")[:1] != b"{":
@@ -182,10 +185,6 @@ def fetch(
 ) -> Fetched:
     """Download ``url`` (and the pages of a FHIR searchset) into ``folder``, all within
     ``timeout`` seconds. Messages name the URL without any ``user:password@``."""
-    import orjson
-
-    from finder.online.net import redact
-
     url = check_url(url)
     deadline = (client.clock() + timeout, timeout)
     shown = redact(url)
@@ -239,11 +238,6 @@ def import_url(
 ) -> ImportReport:
     """Fetch ``url`` and import it with the URL as the source; temporary files are removed
     whatever happens. The source is stored without any ``user:password@`` in the URL."""
-    from finder.ingest.pipeline import run_import
-    from finder.online.net import Client as NetClient
-    from finder.online.net import redact
-    from finder.storage import paths
-
     url = check_url(url)
     shown = redact(url)
     downloads = paths.ensure_private_dir(paths.data_dir() / "downloads")
@@ -302,6 +296,4 @@ def remove_stale_downloads(downloads: Path, older_than: float = STALE_SECONDS) -
 
 
 def _size(n: int) -> str:
-    from finder.importers.base import human_size
-
     return human_size(n)

@@ -32,9 +32,11 @@ from finder.ingest.files import (
     unreadable,
 )
 from finder.ingest.parallel import map_in_halves
+from finder.judge import merge
 from finder.judge.enrich import enrich
 from finder.records import geo
 from finder.records.models import Record, RowError, SourceKind, now_iso
+from finder.storage import backup
 from finder.storage.store import Doc, Store
 
 # (path, bytes done, bytes total, (rows read, rows kept) when the importer counts them)
@@ -451,8 +453,6 @@ def _store_records(
     enrichment: _Enrichment,
     renamed: dict[Path, str],
 ) -> None:
-    from finder.judge import merge
-
     hashes = {path: sha256_many(members.get(path, [path])) for path in {p for p, _ in parsed}}
     source_paths = {path: source_label or source_name(path, renamed) for path in hashes}
     with store.transaction():
@@ -487,7 +487,6 @@ def _store_records(
         if (new_docs or updates) and existing and store.path is not None:
             # An import can merge therapists that carry answers and notes: keep a copy of
             # the file as it is (the transaction has not written yet).
-            from finder.storage import backup
 
             backup.make(store.path, reason="before import")
         if new_docs:

@@ -50,6 +50,8 @@ from finder.judge.linkage import (
     shared_blocks,
     why_different,
 )
+from finder.records.models import now_iso
+from finder.storage import backup
 from finder.storage.store import Doc, Store
 
 #: Tables whose documents belong to a therapist id and move with it on a merge.
@@ -151,6 +153,7 @@ def _make_plan(
     review = _link_close_names(uf, recs)
     _same_name_in_state(uf, recs, review)
     if refused:
+        # kept here: rapidfuzz (10 ms) loads only when names are compared
         from rapidfuzz.fuzz import ratio
 
         for reason, x, y in refused:
@@ -392,8 +395,6 @@ def records_of(store: Store, ref: str) -> list[Doc]:
 
 
 def _record_decisions(store: Store, left: list[Doc], right: list[Doc], decision: str) -> None:
-    from finder.records.models import now_iso
-
     a_rids = {d["rid"] for d in left}
     b_rids = {d["rid"] for d in right}
 
@@ -488,8 +489,6 @@ def split(store: Store, tid: int, refs: Iterable[str] = ()) -> list[int]:
 def _backup(store: Store, reason: str) -> None:
     """Merges and splits move answers and notes between therapists: keep a copy first."""
     if store.path is not None:
-        from finder.storage import backup
-
         backup.make(store.path, reason)
 
 

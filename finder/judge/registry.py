@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from finder.errors import NetworkError
 from finder.records import normalize, taxonomy
-from finder.records.models import SourceKind
+from finder.records.models import Record, SourceKind
 
 if TYPE_CHECKING:
     from finder.judge.therapists import Therapist
@@ -26,8 +26,8 @@ def first_claim(therapist: Therapist, name: str) -> Any:
 
 def candidate(result: dict[str, Any]) -> dict[str, Any]:
     """One ``results[]`` item of the API as a stored CANDIDATE (see the module docstring)."""
+    # kept here: only a registry answer is read as a record; `finder show` loads this module too
     from finder.importers import nppes_json as nj
-    from finder.records.models import Record
 
     entry = nj.entry_from_result(result)
     built = nj.build_record(entry, "result")

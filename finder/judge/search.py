@@ -21,11 +21,15 @@ from dataclasses import dataclass, field, replace
 from enum import Enum
 from typing import Any
 
+import orjson
+
 from finder.errors import UsageError
 from finder.judge import claims
 from finder.judge.ipt import IptClass
 from finder.judge.therapists import Therapist
 from finder.records import geo
+from finder.storage import paths
+from finder.storage.atomic import atomic_write_bytes
 from finder.storage.store import Doc, Store
 
 FORMATS = ("individual", "couple", "family", "group")
@@ -145,11 +149,6 @@ def zip_point(zip_code: str) -> tuple[float, float] | None:
     The ZIP package loads its whole table on the first look-up (most of a
     second); a search is run often with the same ZIP, so the answer is kept.
     """
-    import orjson
-
-    from finder.storage import paths
-    from finder.storage.atomic import atomic_write_bytes
-
     cache_file = paths.data_dir() / "zip_points.json"
     cache: dict[str, Any] = {}
     try:

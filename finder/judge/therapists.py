@@ -107,6 +107,7 @@ class Therapist:
     @cached_property
     def ipt(self) -> Any:
         """The strongest IPT evidence across this therapist's records."""
+        # kept here: the IPT rules (tomllib) load only when a therapist's evidence is asked for
         from finder.judge import ipt
 
         evidences = [ipt.IptEvidence.from_dict(d["ipt"]) for d in self.records if d.get("ipt")]

@@ -52,9 +52,10 @@ from enum import StrEnum
 from typing import TYPE_CHECKING, Any, Final
 
 from finder.errors import NotFound, UsageError
+from finder.judge import therapists
 from finder.judge.registry import candidate, claims, first_claim, mismatches, read_results
 from finder.records import normalize, taxonomy
-from finder.records.models import SourceKind
+from finder.records.models import Source, SourceKind, now_iso
 from finder.storage.store import Doc, Store
 
 if TYPE_CHECKING:
@@ -140,6 +141,7 @@ class Verification:
 
 def registry_url(given: str | None = None) -> str:
     """``--base-url``, else ``$FINDER_NPPES_URL``, else the public registry."""
+    # kept here: httpx (100 ms) loads only when verify goes online; `finder show` reads results offline
     from finder.online.net import check_http_url
 
     url = given or os.environ.get(URL_ENV) or DEFAULT_URL
@@ -202,6 +204,7 @@ def _narrow(found: list[dict[str, Any]], query: Query) -> list[dict[str, Any]]:
 
 def check(client: Client, registry: str, therapist: Therapist, now: str) -> Verification:
     """Look ``therapist`` up; network failures raise ``NetworkError`` (nothing is stored)."""
+    # kept here: httpx (100 ms) loads only when verify goes online; `finder show` reads results offline
     from finder.online.net import host_of
 
     query = plan(therapist)
@@ -257,9 +260,8 @@ def run(
 
     A network failure part-way raises ``NetworkError`` and stores nothing.
     """
-    from finder.judge import therapists
+    # kept here: httpx (100 ms) loads only when verify goes online; `finder show` reads results offline
     from finder.online.net import Client as NetClient
-    from finder.records.models import now_iso
 
     url = registry_url(registry)
     people = [therapists.get(store, tid) for tid in dict.fromkeys(tids)]
@@ -277,8 +279,6 @@ def run(
 
 def plans(store: Store, tids: Iterable[int]) -> list[Query]:
     """What ``run`` would send for each therapist (shown before going online)."""
-    from finder.judge import therapists
-
     return [plan(therapists.get(store, tid)) for tid in dict.fromkeys(tids)]
 
 
@@ -301,8 +301,8 @@ def save(store: Store, results: list[Verification]) -> None:
 
 
 def _record(result: Verification, rid: str) -> Doc:
+    # kept here: only records found online are judged; `finder show` loads this module too
     from finder.judge.enrich import enrich
-    from finder.records.models import Source
 
     found = result.result
     raw: dict[str, Any] = {
@@ -350,9 +350,6 @@ def latest(store: Store, tid: int) -> Doc | None:
 
 def pick(store: Store, tid: int, npi: str) -> Verification:
     """Choose one candidate of an ambiguous check as the match (offline: it was stored)."""
-    from finder.judge import therapists
-    from finder.records.models import now_iso
-
     wanted = normalize.npi(npi)
     if wanted is None:
         raise UsageError(f"{npi!r} is not a valid 10-digit NPI")

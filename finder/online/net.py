@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import email.utils
 import os
+import tempfile
 import time
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
@@ -31,9 +32,11 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import httpx
+import orjson
 
 from finder import __version__
 from finder.errors import NetworkError
+from finder.importers.base import human_size
 
 USER_AGENT = f"finder/{__version__} (local-first therapist search tool)"
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
@@ -178,7 +181,6 @@ class Client:
         """GET ``url`` and decode its JSON body; any failure is one ``NetworkError`` line."""
         with self._send(url, params, accept="application/json") as response:
             body = b"".join(self._chunks(response, url))
-        import orjson
 
         try:
             return orjson.loads(body)
@@ -224,8 +226,6 @@ class Client:
         return min(self.settings.timeout, left)
 
     def _download(self, url: str, folder: Path, max_bytes: int, suffix: str) -> Download:
-        import tempfile
-
         with self._send(url, None, accept="*/*") as response:
             declared = response.headers.get("Content-Length", "")
             if declared.isdigit() and int(declared) > max_bytes:
@@ -369,6 +369,4 @@ def _why(err: httpx.HTTPError) -> str:
 
 
 def _size(n: int) -> str:
-    from finder.importers.base import human_size
-
     return human_size(n)

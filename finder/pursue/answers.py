@@ -17,17 +17,21 @@ Documents in the ``notes`` table: ``{profile, tid, kind: pro|con|note, text, at}
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from typing import Any, Final
 
 from finder.errors import UsageError
+from finder.judge import therapists
+from finder.pursue import profiles
 from finder.pursue.checklist_model import (
     Checklist,
     Finding,
     evaluate,
+    format_answer,
     ruled_out,
     why_ruled_out,
 )
+from finder.records.models import now_iso
 from finder.storage.store import Doc, Store
 
 CONSULTATION: Final[str] = "consultation"
@@ -40,8 +44,6 @@ NOTE_KINDS: Final[tuple[str, ...]] = ("pro", "con", "note")
 
 
 def _now() -> str:
-    from finder.records.models import now_iso
-
     return now_iso()
 
 
@@ -176,8 +178,6 @@ def context_for(
     store: Store, profile: str, tid: int, consultation: Mapping[str, Any] | None = None
 ) -> dict[str, Any]:
     """The values from outside a checklist its rules may compare with (see ``context``)."""
-    from finder.pursue import profiles
-
     person = profiles.get(store, profile)
     if consultation is None:
         consultation = answers_for(store, profile, tid, CONSULTATION)
@@ -212,7 +212,8 @@ def recorded(
 
     The checklists are loaded (a user's edited copy first) unless given.
     """
-    from finder.pursue import checklists, profiles
+    # kept here: `finder note` does not read the checklists (tomllib)
+    from finder.pursue import checklists
 
     consultation = consultation or checklists.load(CONSULTATION)
     insurer = insurer or checklists.load(INSURER)
@@ -232,7 +233,6 @@ def findings_for(store: Store, profile: str, tid: int) -> list[Finding]:
 
 def insurer_parts(checklist: Checklist) -> tuple[Checklist, Checklist]:
     """The insurer checklist as two: the plan's questions, and those about a clinician."""
-    from dataclasses import replace
 
     def part(clinician: bool) -> Checklist:
         questions = tuple(
@@ -280,8 +280,6 @@ def add_note(
     store: Store, profile: str, tid: int, kind: str, text: str, *, now: str | None = None
 ) -> Note:
     """Keep one of the user's own pros, cons or notes about a therapist."""
-    from finder.judge import therapists
-
     if kind not in NOTE_KINDS:
         raise UsageError(f"unknown note kind {kind!r}; one of: {', '.join(NOTE_KINDS)}")
     clean = " ".join(text.split())
@@ -395,8 +393,6 @@ class Summary:
 
 
 def _rows(name: str, checklist: Checklist, given: Mapping[str, Any]) -> list[AnswerRow]:
-    from finder.pursue.checklist_model import format_answer
-
     rows = [
         AnswerRow(name, q.id, q.category, q.text, given[q.id], format_answer(q, given[q.id]))
         for q in checklist.questions
@@ -423,7 +419,7 @@ def _as_stored(value: Any) -> str:
 
 def summary(store: Store, profile: str, tid: int) -> Summary:
     """What was recorded about one therapist for one profile, judged by the checklists."""
-    from finder.judge import therapists
+    # kept here: `finder note` does not read the checklists (tomllib)
     from finder.pursue import checklists
 
     therapist = therapists.get(store, tid)

@@ -28,7 +28,9 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any, Final
 
+from finder.judge import therapists
 from finder.judge.therapists import Claim, Therapist
+from finder.pursue import answers, checklists, profiles
 from finder.pursue.checklist_model import Checklist, Question, applies
 from finder.pursue.profiles import Profile
 from finder.records.models import SourceKind
@@ -444,9 +446,6 @@ def ids(items: Iterable[PlanItem]) -> list[str]:
 
 def make(store: Store, label: str, tid: int, minutes: float = DEFAULT_MINUTES) -> CallPlan:
     """The plan for a call with therapist ``tid`` for profile ``label`` (nothing is stored)."""
-    from finder.judge import therapists
-    from finder.pursue import answers, checklists, profiles
-
     checklist = checklists.load(answers.CONSULTATION)
     given = answers.answers_for(store, label, tid, answers.CONSULTATION)
     person = profiles.get(store, label)

@@ -80,6 +80,7 @@ from finder.pursue.checklist_model import (
     why_ruled_out,
 )
 from finder.pursue.checklist_reader import COMMAND_WORDS, TESTS, Reader
+from finder.storage.paths import data_dir
 
 _NAME = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 
@@ -101,8 +102,6 @@ def _shipped() -> dict[str, Path]:
 
 def _user_folder(user_dir: Path | None) -> Path:
     if user_dir is None:
-        from finder.storage.paths import data_dir
-
         user_dir = data_dir()
     return user_dir / "checklists"
 

@@ -18,7 +18,10 @@ from datetime import date, datetime
 from typing import Any, Final
 
 from finder.errors import UsageError
+from finder.judge import therapists
+from finder.pursue import shortlist
 from finder.pursue.shortlist import STATUS_FOR_OUTCOME, Status
+from finder.records.models import now_iso
 from finder.storage.store import Doc, Store
 
 VIAS: Final[tuple[str, ...]] = ("phone", "email", "form", "portal")
@@ -99,8 +102,6 @@ def advance(store: Store, profile: str, tid: int, proposed: Status) -> tuple[Sta
 
     Returns the status before (None: was not on the shortlist) and after.
     """
-    from finder.pursue import shortlist
-
     with store.transaction():
         entry = shortlist.get(store, profile, tid)
         previous = entry.status if entry else None
@@ -124,9 +125,6 @@ def log_contact(
     now: str | None = None,
 ) -> Logged:
     """Record one attempt to reach a therapist and move the shortlist status with it."""
-    from finder.judge import therapists
-    from finder.records.models import now_iso
-
     if via not in VIAS:
         raise UsageError(f"unknown way of contact {via!r}; one of: {', '.join(VIAS)}")
     if outcome not in STATUS_FOR_OUTCOME:

@@ -12,6 +12,8 @@ from datetime import date, datetime, timedelta
 from typing import Any, Final
 
 from finder.errors import UsageError
+from finder.judge import therapists
+from finder.pursue import shortlist
 from finder.pursue.contacts import Contact, contacts_for
 from finder.pursue.shortlist import Status
 from finder.storage.store import Store
@@ -75,9 +77,6 @@ def followups(
     - ``consultation``: a booked consultation (due on its day; its time when known).
     - ``record``: a booked consultation whose day has passed, with no answer saved since.
     """
-    from finder.judge import therapists
-    from finder.pursue import shortlist
-
     today = today or date.today()
     days = days if days is not None else followup_days(store)
     if days < 1:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
+from finder.pursue import answers as recorded
 from finder.pursue.callplan import DEFAULT_MINUTES, CallPlan, make
 from finder.pursue.checklist_model import Checklist, Question, applies
 from finder.storage.store import Store
@@ -74,8 +75,6 @@ def choose_walk(
     call sheet, or a walk not finished) while any of its questions is open; else a new
     15-minute plan the first time a clinician is consulted; else the whole checklist.
     """
-    from finder.pursue import answers as recorded
-
     given = recorded.answers_for(store, label, tid, recorded.CONSULTATION)
     if minutes is None:
         last = kept(store, label, tid, checklist)

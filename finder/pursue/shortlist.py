@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from finder.errors import NotFound, UsageError
+from finder.judge import therapists
+from finder.records.models import now_iso
 from finder.storage.store import Store
 
 
@@ -59,8 +61,6 @@ def _entry(doc: dict[str, object]) -> Entry:
 
 
 def _now() -> str:
-    from finder.records.models import now_iso
-
     return now_iso()
 
 
@@ -78,8 +78,6 @@ def get(store: Store, profile: str, tid: int) -> Entry | None:
 
 def add(store: Store, profile: str, tid: int, status: Status = Status.TO_CONTACT) -> bool:
     """Add ``tid``; ``False`` when it was already on the shortlist."""
-    from finder.judge import therapists
-
     with store.transaction():
         therapists.get(store, tid)
         if store.shortlist.first(profile=profile, tid=tid) is not None:

@@ -18,6 +18,8 @@ from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any, Final
 
+from finder.errors import one_line
+
 
 class Kind(StrEnum):
     """The type of a canonical field, used by normalisation, display and export."""
@@ -188,8 +190,6 @@ class RowError:
     reason: str
 
     def __post_init__(self) -> None:
-        from finder.errors import one_line
-
         object.__setattr__(self, "locator", one_line(self.locator, 120))
         object.__setattr__(self, "reason", one_line(self.reason))
 

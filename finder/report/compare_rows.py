@@ -13,6 +13,7 @@ from datetime import timedelta
 from typing import Any
 
 from finder.judge import claims
+from finder.pursue.checklists import format_answer
 from finder.report.cost import cost_cell, fee_cell, insurance_cell, number_or_none, sliding_cell
 from finder.report.model import (
     CATEGORY_SECTION,
@@ -425,8 +426,6 @@ def _answer_rows(checklists: Mapping[str, Any]) -> dict[str, list[tuple[str, str
 
 
 def _answer_cell(f: Facts, checklist: str, question: Any) -> Cell:
-    from finder.pursue.checklists import format_answer
-
     answers = f.consult if checklist == CONSULTATION else f.insurer
     value = answers.get(question.id)
     kinds = [x.kind for c, x in f.findings if c == checklist and x.question_id == question.id]

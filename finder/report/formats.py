@@ -10,6 +10,8 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import TYPE_CHECKING, Protocol, assert_never
 
+from finder.records.normalize.text import json_visible, visible
+
 if TYPE_CHECKING:
     from finder.report.model import Comparison
 
@@ -44,22 +46,27 @@ def to_format(fmt: ReportFormat) -> Renderer:
     """The renderer of ``fmt``."""
     match fmt:
         case ReportFormat.TERMINAL:
+            # kept here: each format's renderer loads only when it is chosen
             from finder.report import terminal
 
             return terminal.render
         case ReportFormat.MARKDOWN:
+            # kept here: each format's renderer loads only when it is chosen
             from finder.report import markdown
 
             return markdown.render
         case ReportFormat.HTML:
+            # kept here: each format's renderer loads only when it is chosen
             from finder.report import html
 
             return html.render
         case ReportFormat.CSV:
+            # kept here: each format's renderer loads only when it is chosen
             from finder.report import tabular
 
             return tabular.render_csv
         case ReportFormat.JSON:
+            # kept here: each format's renderer loads only when it is chosen
             from finder.report import tabular
 
             return tabular.render_json
@@ -73,7 +80,5 @@ def render(comparison: Comparison, fmt: ReportFormat, width: int | None = None) 
     Whatever the format, no control character from the data is left raw in it: shown as
     ``\\x1b`` in text, written as a ``\\u001b`` escape in JSON.
     """
-    from finder.records.normalize.text import json_visible, visible
-
     text = to_format(fmt)(comparison, width)
     return json_visible(text) if fmt is ReportFormat.JSON else visible(text)

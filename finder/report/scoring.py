@@ -17,6 +17,7 @@ from typing import Any, Final
 
 from finder.judge import claims
 from finder.judge.ipt import IptClass
+from finder.report.cost import expected_cost
 from finder.report.model import Facts, Score, ScorePart, money
 
 LABELS: Final[dict[str, str]] = {
@@ -66,8 +67,6 @@ def ipt_evidence(f: Facts) -> Judged:
 
 
 def cost(f: Facts) -> Judged:
-    from finder.report.cost import expected_cost
-
     budget = f.profile.budget
     if not budget:
         return None, "no budget in your profile", True

@@ -37,6 +37,8 @@ import csv
 import io
 from typing import Any
 
+import orjson
+
 from finder.report.model import KIND_WORDS, SCORE_NOTE, Cell, Comparison
 from finder.report.safe import spreadsheet_safe
 
@@ -104,8 +106,6 @@ def as_data(comparison: Comparison) -> dict[str, Any]:
 
 
 def render_json(comparison: Comparison, width: int | None = None) -> str:
-    import orjson
-
     data = as_data(comparison)
     return orjson.dumps(data, option=orjson.OPT_SORT_KEYS | orjson.OPT_INDENT_2).decode() + "\n"
 

@@ -13,11 +13,15 @@ from __future__ import annotations
 import io
 from typing import TYPE_CHECKING
 
+from rich import box
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
 from finder.report.model import LEGEND, SCORE_NOTE, Candidate, Cell, Comparison, marked
 
 if TYPE_CHECKING:
     from rich.console import RenderableType
-    from rich.text import Text
 
 LABEL_WIDTH = 18
 MIN_COLUMN = 24
@@ -40,8 +44,6 @@ def per_page(width: int, count: int) -> int:
 
 
 def _cell(cell: Cell) -> Text:
-    from rich.text import Text
-
     text = Text()
     for index, (kind, line) in enumerate(cell.lines()):
         if index:
@@ -51,8 +53,6 @@ def _cell(cell: Cell) -> Text:
 
 
 def _header(candidate: Candidate) -> Text:
-    from rich.text import Text
-
     text = Text(candidate.heading, style="bold")
     if candidate.status:
         text.append(f"\n{candidate.status}", style="")
@@ -64,10 +64,6 @@ def _header(candidate: Candidate) -> Text:
 
 def renderables(comparison: Comparison, width: int | None = None) -> list[RenderableType]:
     """The report as rich renderables, for a console that may have colour."""
-    from rich import box
-    from rich.table import Table
-    from rich.text import Text
-
     width = width or DEFAULT_WIDTH
     day = comparison.today.isoformat()
     out: list[RenderableType] = [
@@ -103,8 +99,6 @@ def renderables(comparison: Comparison, width: int | None = None) -> list[Render
 
 
 def _footer(comparison: Comparison) -> list[RenderableType]:
-    from rich.text import Text
-
     lines = [f"Report date: {comparison.today.isoformat()}", "Built from:"]
     lines += [f"  - {source}" for source in comparison.sources]
     lines += [f"Note: {note}" for note in comparison.notes]
@@ -115,8 +109,6 @@ def _footer(comparison: Comparison) -> list[RenderableType]:
 
 def render(comparison: Comparison, width: int | None = None) -> str:
     """Plain text without colour (for files, tests and pipes)."""
-    from rich.console import Console
-
     buffer = io.StringIO()
     console = Console(
         file=buffer,

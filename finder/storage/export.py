@@ -25,6 +25,9 @@ from typing import Any, Final, assert_never
 import orjson
 
 from finder import __version__
+from finder.errors import UsageError
+from finder.records.models import now_iso
+from finder.records.normalize.text import json_visible, visible
 from finder.storage.store import SCHEMA_VERSION, Doc, Store, atomic_write_bytes
 
 #: The marker the importer looks for; ``EXPORT_VERSION`` changes only if the layout does.
@@ -67,8 +70,6 @@ def table_names(store: Store) -> list[str]:
 
 def collect(store: Store, exported_at: str | None = None) -> dict[str, Any]:
     """The export as one JSON-ready dict."""
-    from finder.records.models import now_iso
-
     meta = store.meta()
     return {
         "format": EXPORT_FORMAT,
@@ -89,8 +90,6 @@ def collect(store: Store, exported_at: str | None = None) -> dict[str, Any]:
 
 def render(data: dict[str, Any], fmt: ExportFormat) -> bytes:
     """The export's bytes; a control character left in the data is escaped, never raw."""
-    from finder.records.normalize.text import json_visible, visible
-
     if fmt is ExportFormat.JSON:
         text = orjson.dumps(data, option=orjson.OPT_SORT_KEYS | orjson.OPT_INDENT_2).decode()
         return json_visible(text).encode() + b"\n"
@@ -110,8 +109,6 @@ def write(store: Store, fmt: ExportFormat, target: Path | None) -> tuple[bytes, 
     if target is not None:
         target = target.expanduser()
         if target.is_dir():
-            from finder.errors import UsageError
-
             raise UsageError(
                 f"{target} is a folder; give a file name, e.g. -o {target}/finder.{fmt}"
             )
@@ -125,6 +122,7 @@ def write(store: Store, fmt: ExportFormat, target: Path | None) -> tuple[bytes, 
 
 
 def _md(value: Any) -> str:
+    # kept here: markupsafe loads only for a Markdown export
     from finder.report.safe import markdown_text
 
     if isinstance(value, bool):

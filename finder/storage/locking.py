@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import fcntl
+import signal
+import threading
 import time
 
 
@@ -23,8 +25,6 @@ def wait_for_lock(fd: int, timeout: float) -> bool:
         return True
     except BlockingIOError:
         pass
-    import signal
-    import threading
 
     if (
         threading.current_thread() is threading.main_thread()

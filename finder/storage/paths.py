@@ -33,7 +33,7 @@ def data_dir() -> Path:
     env = os.environ.get(ENV_HOME)
     if env:
         return Path(env).expanduser().resolve()
-    # platformdirs is imported here, not at module load, to keep `finder --help` fast.
+    # kept here: platformdirs (8 ms) stays off `finder --help`
     from platformdirs import user_data_dir
 
     return Path(user_data_dir(APP_NAME, appauthor=False))

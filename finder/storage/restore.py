@@ -18,6 +18,7 @@ from finder.judge import merge
 from finder.judge.enrich import enrich
 from finder.records.models import RowError
 from finder.storage import backup
+from finder.storage.export import TABLES
 from finder.storage.store import Doc, Store
 
 #: What makes two documents "the same" in each table (others: the whole document).
@@ -55,8 +56,6 @@ def restore_export(
 
     ``skipped`` are the exported records that failed their check, reported as rejected.
     """
-    from finder.storage.export import TABLES
-
     tables: dict[str, list[Any]] = data["tables"]
     result = Restored(skipped=list(skipped))
     with store.transaction():

@@ -55,7 +55,7 @@ def phone(raw: Any, region: str | None = None) -> str | None:
 
 def _phone_fallback(text: str, ext: str | None, region: str | None = None) -> str | None:
     # Rare shapes ("+1 650.273.9927", letters, other countries) go through phonenumbers;
-    # imported lazily because parsing every phone with it would dominate a large import.
+    # kept here: phonenumbers (20 ms) loads only for a number that is not plainly North American
     import phonenumbers
 
     if text.startswith("00"):
@@ -76,6 +76,7 @@ def _phone_fallback(text: str, ext: str | None, region: str | None = None) -> st
 
 
 def _international(raw: Any, region: str | None) -> str | None:
+    # kept here: phonenumbers (20 ms) loads only for a number that is not plainly North American
     import phonenumbers
 
     text = clean_text(raw)
@@ -99,6 +100,7 @@ def phone_country(number: str) -> str | None:
     """The country a normalised number belongs to: ``"+34 633 ..."`` -> ``"ES"``,
     ``"416-555-0101"`` -> ``"CA"`` (by its area code), ``"617-555-0101"`` -> ``"US"``."""
     if number.startswith("+"):
+        # kept here: phonenumbers (20 ms) loads only for a number that is not plainly North American
         import phonenumbers
 
         try:
@@ -110,6 +112,7 @@ def phone_country(number: str) -> str | None:
 
 @lru_cache(maxsize=1024)
 def _area_country(area: str) -> str | None:
+    # kept here: phonenumbers (20 ms) loads only for a number that is not plainly North American
     import phonenumbers
 
     found = phonenumbers.region_code_for_number(phonenumbers.parse(f"+1{area}2345678"))

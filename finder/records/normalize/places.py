@@ -100,6 +100,7 @@ def country(raw: Any) -> str | None:
     if up in _COUNTRY_NAMES:
         return _COUNTRY_NAMES[up]
     if len(up) == 2 and up.isalpha():
+        # kept here: phonenumbers (20 ms) loads only for a country code
         import phonenumbers
 
         if up in phonenumbers.SUPPORTED_REGIONS:
