@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import lru_cache
 from typing import Any
 
 from finder.records.models import FIELDS, TEXT_KEPT, Kind
 from finder.records.normalize.credentials import credentials, is_degree
 from finder.records.normalize.identifiers import npi, unverified_npi
-from finder.records.normalize.licences import license_type
+from finder.records.normalize.licences import license_parts, license_type
 from finder.records.normalize.money import money
 from finder.records.normalize.names import looks_like_organization, name_parts, split_name
 from finder.records.normalize.phones import phones
@@ -224,6 +225,11 @@ def build_fields(raw: dict[str, Any]) -> dict[str, Any]:
     return fields
 
 
+@lru_cache(maxsize=4096)
+def _licence_parts(stated: str) -> dict[str, str]:
+    return license_parts(stated)
+
+
 def _settle_licence(fields: dict[str, Any]) -> None:
     # The licence shown is the one stated: a licence cell's letters or words, else the
     # credentials' licence letters, else a title's words. A degree is never a licence.
@@ -232,10 +238,17 @@ def _settle_licence(fields: dict[str, Any]) -> None:
         return
     stated = fields.get("license_type")
     if stated is not None:
+        # A licence cell often carries its number and state too ("LPC 12345 West Virginia",
+        # "12345 (WV)"): the licence reader splits them, as it does for every other source.
+        parts = _licence_parts(stated) if any(c.isdigit() for c in stated) else {}
+        if "license_number" in parts:
+            fields.setdefault("license_number", parts["license_number"])
+            if "license_state" in parts:
+                fields.setdefault("license_state", parts["license_state"])
         found = license_type([], stated)
         if found:
             fields["license_type"] = found
-        elif is_degree(stated):
+        elif is_degree(stated) or "license_number" in parts:
             del fields["license_type"]
         return
     creds = fields.get("credentials", [])

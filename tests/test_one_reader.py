@@ -1,0 +1,225 @@
+"""One reader per fact: the same raw text gives one answer through every path that reads it.
+
+Each test writes the text where each format carries it (a CSV, TSV, JSON or XLSX cell, a
+vCard property, a FHIR resource, an NPPES API answer or bulk row, a saved page), reads
+it with that format's importer and expects the one answer its fact's reader gives. The
+readers themselves are tested in test_normalize.py and test_truth.py; here the point is
+that no path reads a fact its own way.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import openpyxl
+import pytest
+
+from finder.importers import (
+    delimited,
+    fhir,
+    jsonlist,
+    nppes_csv,
+    nppes_json,
+    psychology_today,
+    schema_org,
+    vcard,
+    xlsx,
+)
+from finder.importers.base import ParseContext
+from finder.records.models import Record
+
+Fields = dict[str, Any]
+
+
+def _read(module: Any, path: Path) -> list[Fields]:
+    items = list(module.parse(path, ParseContext()))
+    records = [item for item in items if isinstance(item, Record)]
+    assert records, f"{module.NAME} read nothing from {path.name}: {items}"
+    return [r.fields for r in records]
+
+
+def _only(module: Any, path: Path) -> Fields:
+    (fields,) = _read(module, path)
+    return fields
+
+
+# --- writers: one small file per format, the raw text where that format carries it -------
+
+
+def tabular(tmp: Path, row: dict[str, str]) -> dict[str, Fields]:
+    """The same row as CSV, TSV, JSON and XLSX."""
+    out: dict[str, Fields] = {}
+    for name, delimiter in (("rows.csv", ","), ("rows.tsv", "\t")):
+        path = tmp / name
+        with path.open("w", newline="", encoding="utf-8") as handle:
+            writer = csv.writer(handle, delimiter=delimiter)
+            writer.writerow(row)
+            writer.writerow(row.values())
+        out[name] = _only(delimited, path)
+    path = tmp / "rows.json"
+    path.write_text(json.dumps([row]), encoding="utf-8")
+    out["rows.json"] = _only(jsonlist, path)
+    path = tmp / "rows.xlsx"
+    book = openpyxl.Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(list(row))
+    sheet.append(list(row.values()))
+    book.save(path)
+    out["rows.xlsx"] = _only(xlsx, path)
+    return out
+
+
+def card(tmp: Path, *lines: str) -> Fields:
+    path = tmp / "card.vcf"
+    body = "\r\n".join(["BEGIN:VCARD", "VERSION:3.0", *lines, "END:VCARD", ""])
+    path.write_text(body, encoding="utf-8")
+    return _only(vcard, path)
+
+
+def fhir_practitioner(tmp: Path, **resource: Any) -> Fields:
+    path = tmp / "practitioner.json"
+    path.write_text(
+        json.dumps({"resourceType": "Practitioner", "id": "p1", **resource}), encoding="utf-8"
+    )
+    return _only(fhir, path)
+
+
+def fhir_bundle(tmp: Path, *resources: dict[str, Any]) -> list[Fields]:
+    path = tmp / "bundle.json"
+    entries = [{"resource": r} for r in resources]
+    bundle = {"resourceType": "Bundle", "type": "searchset", "entry": entries}
+    path.write_text(json.dumps(bundle), encoding="utf-8")
+    return _read(fhir, path)
+
+
+def nppes_answer(tmp: Path, result: dict[str, Any]) -> Fields:
+    path = tmp / "nppes.json"
+    base = {"enumeration_type": "NPI-1", "number": "1234567893", "taxonomies": [],
+            "addresses": [], "identifiers": [], "other_names": []}  # fmt: skip
+    path.write_text(
+        json.dumps({"result_count": 1, "results": [{**base, **result}]}), encoding="utf-8"
+    )
+    return _only(nppes_json, path)
+
+
+NPPES_COLUMNS = (
+    "NPI", "Entity Type Code", "Provider Organization Name (Legal Business Name)",
+    "Provider Last Name (Legal Name)", "Provider First Name", "Provider Name Prefix Text",
+    "Provider Name Suffix Text", "Provider Credential Text",
+    "Provider First Line Business Practice Location Address",
+    "Provider Business Practice Location Address City Name",
+    "Provider Business Practice Location Address State Name",
+    "Provider Business Practice Location Address Postal Code",
+    "Provider Business Practice Location Address Telephone Number",
+    "Healthcare Provider Taxonomy Code_1", "Provider License Number_1",
+    "Provider License Number State Code_1", "Healthcare Provider Primary Taxonomy Switch_1",
+)  # fmt: skip
+
+
+def nppes_row(tmp: Path, **cells: str) -> Fields:
+    path = tmp / "npidata_pfile.csv"
+    row = {"NPI": "1234567893", "Entity Type Code": "1", **cells}
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle, quoting=csv.QUOTE_ALL)
+        writer.writerow(NPPES_COLUMNS)
+        writer.writerow([row.get(c, "") for c in NPPES_COLUMNS])
+    return _only(nppes_csv, path)
+
+
+def schema_page(tmp: Path, thing: dict[str, Any]) -> list[Fields]:
+    path = tmp / "page.html"
+    data = json.dumps({"@context": "https://schema.org", **thing})
+    path.write_text(
+        '<!DOCTYPE html><html><head><meta charset="utf-8">'
+        f'<script type="application/ld+json">{data}</script></head><body></body></html>',
+        encoding="utf-8",
+    )
+    return _read(schema_org, path)
+
+
+def pt_page(tmp: Path, *, name: str = "John Smith", title: str = "Clinical Social Worker, LCSW",
+            phone: str = "(617) 555-0100", region: str = "Massachusetts",
+            licence: str = "", fee: str = "", plans: tuple[str, ...] = (),
+            url: str = "https://www.psychologytoday.com/us/therapists/john-smith-boston-ma/123456",
+            ) -> Fields:  # fmt: skip
+    """A saved Psychology Today profile page (the 2017 layout our fixtures know)."""
+    path = tmp / "profile.html"
+    items = "".join(f"<li>{p}</li>" for p in plans)
+    path.write_text(
+        f"""<!DOCTYPE html><html><head><meta charset="utf-8">
+<title>{name}, Boston, MA 02110 | Psychology Today</title>
+<link rel="canonical" href="{url}"></head><body>
+<div id="profileContainer" itemscope itemtype="http://schema.org/Person">
+<h1 itemprop="name">{name}</h1>
+<div class="profile-title"><h2>{title}</h2></div>
+<span itemprop="telephone">{phone}</span>
+<div itemprop="address" itemscope itemtype="http://schema.org/PostalAddress">
+<span itemprop="streetAddress">1 Main St</span><span itemprop="addressLocality">Boston</span>,
+<span itemprop="addressRegion">{region}</span> <span itemprop="postalcode">02110</span></div>
+<div class="profile-statement"><div class="statementPara">I see adults.</div></div>
+<div class="profile-qualifications"><h2>Qualifications</h2>
+<ul><li><strong>License No. and State:</strong> {licence}</li></ul></div>
+<div class="profile-finances"><h2>Finances</h2>
+<ul><li><strong>Avg Cost (per session):</strong> {fee}</li></ul>
+<br><strong>Accepted Insurance Plans</strong><div><ul>{items}</ul></div></div>
+</div></body></html>""",
+        encoding="utf-8",
+    )
+    return _only(psychology_today, path)
+
+
+def _agree(answers: dict[str, Any], expected: Any) -> None:
+    """Every path's answer, named, against the one expected: a disagreement names its path."""
+    assert answers == dict.fromkeys(answers, expected)
+
+
+def _pick(*names: str) -> Callable[[Fields], tuple[Any, ...]]:
+    return lambda fields: tuple(fields.get(n) for n in names)
+
+
+# --- licence: number and state ----------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("stated", "state"), [("12345 West Virginia", "WV"), ("12345 Virginia", "VA"),
+                          ("12345 (WV)", "WV")],
+)  # fmt: skip
+def test_licence_number_and_state_read_the_same_everywhere(
+    tmp_path: Path, stated: str, state: str
+) -> None:
+    licence = _pick("license_number", "license_state")
+    answers = {
+        name: licence(fields)
+        for name, fields in tabular(tmp_path, {"Name": "Ann Bell, LPC", "License": stated}).items()
+    }
+    answers["psychology today page"] = licence(pt_page(tmp_path, licence=stated))
+    qualification = {
+        "identifier": [{"value": "12345"}],
+        "extension": [{"url": "http://hl7.org/fhir/uv/vhdir/StructureDefinition/practitioner-qualification",
+                       "extension": [{"url": "whereValid",
+                                      "valueCodeableConcept": {"coding": [{"code": state}]}}]}],
+    }  # fmt: skip
+    answers["fhir"] = licence(
+        fhir_practitioner(tmp_path, name=[{"text": "Ann Bell"}], qualification=[qualification])
+    )
+    answers["nppes api"] = licence(
+        nppes_answer(tmp_path, {
+            "basic": {"first_name": "ANN", "last_name": "BELL", "credential": "LPC"},
+            "taxonomies": [{"code": "101YP2500X", "license": "12345", "state": state,
+                            "primary": True}],
+        })
+    )  # fmt: skip
+    answers["nppes bulk"] = licence(
+        nppes_row(tmp_path, **{
+            "Provider Last Name (Legal Name)": "BELL", "Provider First Name": "ANN",
+            "Healthcare Provider Taxonomy Code_1": "101YP2500X",
+            "Provider License Number_1": "12345", "Provider License Number State Code_1": state,
+            "Healthcare Provider Primary Taxonomy Switch_1": "Y",
+        })
+    )  # fmt: skip
+    _agree(answers, ("12345", state))
