@@ -52,6 +52,7 @@ def _only(module: Any, path: Path) -> Fields:
 
 def tabular(tmp: Path, row: dict[str, str]) -> dict[str, Fields]:
     """The same row as CSV, TSV, JSON and XLSX."""
+    row = {**row, "City": "Boston"}  # two columns at least, as every real list has
     out: dict[str, Fields] = {}
     for name, delimiter in (("rows.csv", ","), ("rows.tsv", "\t")):
         path = tmp / name
@@ -99,7 +100,8 @@ def fhir_bundle(tmp: Path, *resources: dict[str, Any]) -> list[Fields]:
 
 def nppes_answer(tmp: Path, result: dict[str, Any]) -> Fields:
     path = tmp / "nppes.json"
-    base = {"enumeration_type": "NPI-1", "number": "1234567893", "taxonomies": [],
+    social_worker = {"code": "1041C0700X", "primary": True, "state": "", "license": ""}
+    base = {"enumeration_type": "NPI-1", "number": "1234567893", "taxonomies": [social_worker],
             "addresses": [], "identifiers": [], "other_names": []}  # fmt: skip
     path.write_text(
         json.dumps({"result_count": 1, "results": [{**base, **result}]}), encoding="utf-8"
@@ -123,7 +125,9 @@ NPPES_COLUMNS = (
 
 def nppes_row(tmp: Path, **cells: str) -> Fields:
     path = tmp / "npidata_pfile.csv"
-    row = {"NPI": "1234567893", "Entity Type Code": "1", **cells}
+    row = {"NPI": "1234567893", "Entity Type Code": "1",
+           "Healthcare Provider Taxonomy Code_1": "1041C0700X",
+           "Healthcare Provider Primary Taxonomy Switch_1": "Y", **cells}  # fmt: skip
     with path.open("w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle, quoting=csv.QUOTE_ALL)
         writer.writerow(NPPES_COLUMNS)
@@ -136,7 +140,7 @@ def schema_page(tmp: Path, thing: dict[str, Any]) -> list[Fields]:
     data = json.dumps({"@context": "https://schema.org", **thing})
     path.write_text(
         '<!DOCTYPE html><html><head><meta charset="utf-8">'
-        f'<script type="application/ld+json">{data}</script></head><body></body></html>',
+        f'<script type="application/ld+json">{data}</script></head><body><h1>Profile</h1></body></html>',
         encoding="utf-8",
     )
     return _read(schema_org, path)
@@ -223,3 +227,35 @@ def test_licence_number_and_state_read_the_same_everywhere(
         })
     )  # fmt: skip
     _agree(answers, ("12345", state))
+
+
+# --- person names and credentials ----------------------------------------------------------
+
+NAME = _pick("name", "first_name", "last_name", "credentials", "license_type")
+
+
+def test_person_name_suffix_and_credential_read_the_same_everywhere(tmp_path: Path) -> None:
+    stated = "John Smith Jr., LCSW"
+    answers = {name: NAME(fields) for name, fields in tabular(tmp_path, {"Name": stated}).items()}
+    answers["vcard"] = NAME(card(tmp_path, f"FN:{stated.replace(',', chr(92) + ',')}",
+                                 "N:Smith;John;;;Jr.\\, LCSW"))  # fmt: skip
+    answers["fhir name text"] = NAME(fhir_practitioner(tmp_path, name=[{"text": stated}]))
+    answers["fhir name parts"] = NAME(
+        fhir_practitioner(
+            tmp_path, name=[{"family": "Smith", "given": ["John"], "suffix": ["Jr.", "LCSW"]}]
+        )
+    )
+    answers["nppes api"] = NAME(
+        nppes_answer(tmp_path, {"basic": {"first_name": "JOHN", "last_name": "SMITH",
+                                          "name_suffix": "Jr.", "credential": "LCSW"}})
+    )  # fmt: skip
+    answers["nppes bulk"] = NAME(
+        nppes_row(tmp_path, **{
+            "Provider Last Name (Legal Name)": "SMITH", "Provider First Name": "JOHN",
+            "Provider Name Suffix Text": "JR.", "Provider Credential Text": "LCSW",
+        })
+    )  # fmt: skip
+    (person,) = schema_page(tmp_path, {"@type": "Person", "name": stated})
+    answers["schema.org page"] = NAME(person)
+    answers["psychology today page"] = NAME(pt_page(tmp_path, name=stated))
+    _agree(answers, ("John Smith Jr.", "John", "Smith", ["LCSW"], "LCSW"))

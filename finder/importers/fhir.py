@@ -303,14 +303,16 @@ def _person_name(n: Resource) -> dict[str, Any]:
     given = " ".join(g for g in given_parts if g)
     family = normalize.proper(_text(n.get("family")))
     text = _text(n.get("text"))
-    from_parts = " ".join(x for x in (given, family) if x)
+    suffixes = [s for s in n.get("suffix") or [] if isinstance(s, str)]
+    generational = next((s for s in suffixes if normalize.is_name_suffix(s)), None)
+    from_parts = normalize.joined_name(given, family, suffix=generational)
     if text and family and re.match(re.escape(family) + r"\s*,", text, re.IGNORECASE):
         text = None  # "DYKSTRA, MICHELLE L": family first, the parts say it better
     return {
-        "name": normalize.proper(text) or from_parts or None,
+        "name": normalize.proper(text) or from_parts,
         "first_name": given.split()[0] if given else None,
         "last_name": family,
-        "credentials": [s for s in n.get("suffix") or [] if isinstance(s, str)],
+        "credentials": [s for s in suffixes if s is not generational],
     }
 
 

@@ -45,6 +45,7 @@ _PERSON = {
     "first_name": "provider first name",
     "middle_name": "provider middle name",
     "last_name": "provider last name (legal name)",
+    "name_suffix": "provider name suffix text",
     "credential": "provider credential text",
     "organization_name": "provider organization name (legal business name)",
 }
@@ -197,6 +198,7 @@ def _entry(cols: _Columns, row: list[str], codes: list[tuple[str, int]]) -> NpiE
         first_name=person["first_name"],
         middle_name=person["middle_name"],
         last_name=person["last_name"],
+        name_suffix=person["name_suffix"],
         credential=person["credential"],
         gender=_get(row, cols.gender),
         slots=slots,

@@ -59,6 +59,7 @@ class NpiEntry:
     first_name: str | None = None
     middle_name: str | None = None
     last_name: str | None = None
+    name_suffix: str | None = None
     credential: str | None = None
     gender: str | None = None
     slots: list[Slot] = field(default_factory=list)
@@ -112,7 +113,7 @@ def build_record(entry: NpiEntry, locator: str) -> Record | RowError:
             normalize.proper(text(entry.last_name)),
         )
         raw["first_name"], raw["last_name"] = first, last
-        raw["name"] = " ".join(p for p in (first, middle, last) if p) or None
+        raw["name"] = normalize.joined_name(first, middle, last, suffix=entry.name_suffix)
         if middle:
             extra["middle_name"] = middle
     if raw["name"] is None and npi is None:
@@ -322,6 +323,7 @@ def entry_from_result(result: dict[str, Any]) -> NpiEntry:
         first_name=basic.get("first_name"),
         middle_name=basic.get("middle_name"),
         last_name=basic.get("last_name"),
+        name_suffix=basic.get("name_suffix"),
         credential=basic.get("credential"),
         gender=basic.get("gender") or basic.get("sex"),
         slots=slots,

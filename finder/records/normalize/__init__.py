@@ -21,7 +21,13 @@ from finder.records.normalize.licences import (
     license_type,
 )
 from finder.records.normalize.money import money
-from finder.records.normalize.names import looks_like_organization, name_parts, split_name
+from finder.records.normalize.names import (
+    is_name_suffix,
+    joined_name,
+    looks_like_organization,
+    name_parts,
+    split_name,
+)
 from finder.records.normalize.phones import phone, phone_country, phones
 from finder.records.normalize.places import (
     STATE_NAMES,
@@ -48,6 +54,8 @@ __all__ = [
     "email",
     "field_value",
     "is_credential",
+    "is_name_suffix",
+    "joined_name",
     "licence_family",
     "licence_level",
     "license_parts",

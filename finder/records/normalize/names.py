@@ -10,7 +10,7 @@ from finder.records.normalize.credentials import (
     looks_like_credential,
     pretty_credential,
 )
-from finder.records.normalize.text import clean_text
+from finder.records.normalize.text import clean_text, proper
 
 _HONORIFIC = re.compile(r"^(dr|mr|mrs|ms|mx|rev|prof)\.?\s+", re.I)
 _PREFIXES = frozenset({"dr", "mr", "mrs", "ms", "mx", "rev", "prof", "fr", "reverend", "doctor"})
@@ -134,3 +134,26 @@ def from_last_first(name: str) -> tuple[str, str | None, str]:
     if not sep or not given or not last:
         return name, None, name.split()[-1] if name.split() else name
     return f"{given} {last}", given.split()[0], last
+
+
+_ROMAN = frozenset({"ii", "iii", "iv", "v"})
+
+
+def is_name_suffix(token: Any) -> bool:
+    """``"Jr."``, ``"SR"``, ``"III"``: a generational suffix, part of the name (never a credential)."""
+    text = clean_text(token)
+    return text is not None and text.rstrip(".").lower() in _SUFFIXES
+
+
+def joined_name(*parts: str | None, suffix: Any = None) -> str | None:
+    """A name a registry gives in parts -> the name as a text source writes it.
+
+    ``("JOHN", None, "SMITH")`` with ``suffix="JR."`` -> ``"John Smith Jr."``, as
+    ``split_name("John Smith Jr., LCSW")`` reads it. Parts in capitals are written as
+    people write them; a suffix that is not generational (a credential) is left out.
+    """
+    words = [proper(clean_text(p)) for p in parts]
+    if is_name_suffix(suffix):
+        text = str(clean_text(suffix))
+        words.append(text.upper() if text.rstrip(".").lower() in _ROMAN else proper(text))
+    return " ".join(w for w in words if w) or None
