@@ -31,6 +31,7 @@ from finder.importers import (
 )
 from finder.importers.base import ParseContext
 from finder.records.models import Record
+from finder.records.normalize.plans import matching_plan
 
 Fields = dict[str, Any]
 
@@ -259,3 +260,141 @@ def test_person_name_suffix_and_credential_read_the_same_everywhere(tmp_path: Pa
     answers["schema.org page"] = NAME(person)
     answers["psychology today page"] = NAME(pt_page(tmp_path, name=stated))
     _agree(answers, ("John Smith Jr.", "John", "Smith", ["LCSW"], "LCSW"))
+
+
+# --- organisation names --------------------------------------------------------------------
+
+
+def test_organisation_name_reads_the_same_everywhere(tmp_path: Path) -> None:
+    stated = "Age Wise, LLC"
+    org = _pick("name", "is_organization", "last_name")
+    answers = {name: org(fields) for name, fields in tabular(tmp_path, {"Name": stated}).items()}
+    escaped = stated.replace(",", "\\,")
+    answers["vcard"] = org(card(tmp_path, f"FN:{escaped}", f"ORG:{escaped}", "X-ABSHOWAS:COMPANY"))
+    service = {
+        "resourceType": "HealthcareService",
+        "id": "s1",
+        "providedBy": {"reference": "Organization/o1"},
+        "category": [{"coding": [{"code": "behav"}]}],
+    }
+    (answers["fhir"],) = map(org, fhir_bundle(
+        tmp_path, {"resourceType": "Organization", "id": "o1", "name": stated}, service
+    ))  # fmt: skip
+    answers["nppes api"] = org(
+        nppes_answer(tmp_path, {"enumeration_type": "NPI-2",
+                                "basic": {"organization_name": stated}})
+    )  # fmt: skip
+    answers["nppes bulk"] = org(
+        nppes_row(tmp_path, **{"Entity Type Code": "2",
+                               "Provider Organization Name (Legal Business Name)": stated})
+    )  # fmt: skip
+    (clinic,) = schema_page(tmp_path, {"@type": "MedicalClinic", "name": stated})
+    answers["schema.org page"] = org(clinic)
+    _agree(answers, (stated, True, None))
+
+
+# --- states ----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("stated", "code"),
+    [("West Virginia", "WV"), ("WV", "WV"), ("west virginia", "WV"), ("Virginia", "VA")],
+)
+def test_state_reads_the_same_everywhere(tmp_path: Path, stated: str, code: str) -> None:
+    place = _pick("state")
+    rows = tabular(tmp_path, {"Name": "Ann Bell", "State": stated})
+    answers = {name: place(fields) for name, fields in rows.items()}
+    answers["vcard"] = place(
+        card(tmp_path, "FN:Ann Bell", f"ADR;TYPE=WORK:;;1 Main St;Wheeling;{stated};26003;")
+    )
+    answers["fhir"] = place(fhir_practitioner(
+        tmp_path, name=[{"text": "Ann Bell"}],
+        address=[{"line": ["1 Main St"], "city": "Wheeling", "state": stated, "postalCode": "26003"}],
+    ))  # fmt: skip
+    location = {"address_purpose": "LOCATION", "address_1": "1 MAIN ST", "city": "WHEELING",
+                "state": stated, "postal_code": "26003", "country_code": "US"}  # fmt: skip
+    answers["nppes api"] = place(nppes_answer(
+        tmp_path, {"basic": {"first_name": "ANN", "last_name": "BELL"}, "addresses": [location]}
+    ))  # fmt: skip
+    answers["nppes bulk"] = place(nppes_row(tmp_path, **{
+        "Provider Last Name (Legal Name)": "BELL", "Provider First Name": "ANN",
+        "Provider Business Practice Location Address State Name": stated,
+        "Provider Business Practice Location Address City Name": "WHEELING",
+        "Provider Business Practice Location Address Postal Code": "26003",
+    }))  # fmt: skip
+    (person,) = schema_page(
+        tmp_path,
+        {
+            "@type": "Person",
+            "name": "Ann Bell",
+            "address": {
+                "@type": "PostalAddress",
+                "addressLocality": "Wheeling",
+                "addressRegion": stated,
+            },
+        },
+    )
+    answers["schema.org page"] = place(person)
+    answers["psychology today page"] = place(pt_page(tmp_path, region=stated))
+    _agree(answers, (code,))
+
+
+# --- phones ----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("stated", "shown"),
+    [("(617) 555-0100 ext. 2", "617-555-0100 x2"), ("+1 617.555.0100", "617-555-0100"),
+     ("617-555-0100 x 2", "617-555-0100 x2")],
+)  # fmt: skip
+def test_phone_reads_the_same_everywhere(tmp_path: Path, stated: str, shown: str) -> None:
+    tel = _pick("phones")
+    rows = tabular(tmp_path, {"Name": "Ann Bell", "Phone": stated})
+    answers = {name: tel(fields) for name, fields in rows.items()}
+    answers["vcard"] = tel(card(tmp_path, "FN:Ann Bell", f"TEL;TYPE=WORK,VOICE:{stated}"))
+    answers["fhir"] = tel(fhir_practitioner(
+        tmp_path, name=[{"text": "Ann Bell"}], telecom=[{"system": "phone", "value": stated}]
+    ))  # fmt: skip
+    location = {"address_purpose": "LOCATION", "address_1": "1 MAIN ST", "city": "BOSTON",
+                "state": "MA", "postal_code": "02110", "telephone_number": stated}  # fmt: skip
+    answers["nppes api"] = tel(nppes_answer(
+        tmp_path, {"basic": {"first_name": "ANN", "last_name": "BELL"}, "addresses": [location]}
+    ))  # fmt: skip
+    answers["nppes bulk"] = tel(nppes_row(tmp_path, **{
+        "Provider Last Name (Legal Name)": "BELL", "Provider First Name": "ANN",
+        "Provider Business Practice Location Address Telephone Number": stated,
+    }))  # fmt: skip
+    (person,) = schema_page(tmp_path, {"@type": "Person", "name": "Ann Bell", "telephone": stated})
+    answers["schema.org page"] = tel(person)
+    answers["psychology today page"] = tel(pt_page(tmp_path, phone=stated))
+    _agree(answers, ([shown],))
+
+
+# --- money -----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("stated", "fee"),
+    [("$80-$140", (80.0, 140.0, "$80-$140")), ("$80 - $140", (80.0, 140.0, "$80 - $140")),
+     ("$120", (120.0, None, "$120"))],
+)  # fmt: skip
+def test_fee_reads_the_same_everywhere(tmp_path: Path, stated: str, fee: tuple[Any, ...]) -> None:
+    money = _pick("fee", "fee_max", "fee_text")
+    rows = tabular(tmp_path, {"Name": "Ann Bell", "Fee": stated})
+    answers = {name: money(fields) for name, fields in rows.items()}
+    answers["psychology today page"] = money(pt_page(tmp_path, fee=stated))
+    _agree(answers, fee)
+
+
+# --- payer plans -----------------------------------------------------------------------------
+
+
+def test_plan_reads_and_matches_the_same_everywhere(tmp_path: Path) -> None:
+    def plan(fields: Fields) -> tuple[Any, ...]:
+        listed = fields.get("insurance") or []
+        return listed, matching_plan(["Blue Cross Blue Shield"], listed)
+
+    rows = tabular(tmp_path, {"Name": "Ann Bell", "Insurance": "BC BS PPO; Aetna"})
+    answers = {name: plan(fields) for name, fields in rows.items()}
+    answers["psychology today page"] = plan(pt_page(tmp_path, plans=("BC BS PPO", "Aetna")))
+    _agree(answers, (["BC BS PPO", "Aetna"], ("Blue Cross Blue Shield", "BC BS PPO")))

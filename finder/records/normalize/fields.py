@@ -208,15 +208,16 @@ def build_fields(raw: dict[str, Any]) -> dict[str, Any]:
         fields["name"] = " ".join(
             p for p in (fields.get("first_name"), fields.get("last_name")) if p
         )
+    # An organisation first: "Age Wise, LLC" has no given and family name.
+    if "is_organization" not in fields and looks_like_organization(
+        fields.get("name"), fields.get("title")
+    ):
+        fields["is_organization"] = True
     if "name" in fields and "last_name" not in fields and not fields.get("is_organization"):
         given, family, _suffix = name_parts(fields["name"])
         if family:
             fields["first_name"] = given
             fields["last_name"] = family
-    if "is_organization" not in fields and looks_like_organization(
-        fields.get("name"), fields.get("title")
-    ):
-        fields["is_organization"] = True
     _settle_licence(fields)
     if "npi" not in fields and "profile_url" in fields:
         found = npi_in_profile_url(fields["profile_url"])
