@@ -136,6 +136,27 @@ def nppes_row(tmp: Path, **cells: str) -> Fields:
     return _only(nppes_csv, path)
 
 
+_BULK_PLACE = {
+    "address_1": "Provider First Line Business Practice Location Address",
+    "city": "Provider Business Practice Location Address City Name",
+    "state": "Provider Business Practice Location Address State Name",
+    "postal_code": "Provider Business Practice Location Address Postal Code",
+    "telephone_number": "Provider Business Practice Location Address Telephone Number",
+}
+
+
+def nppes_at(tmp: Path, **location: str) -> tuple[Fields, Fields]:
+    """Ann Bell at one practice location: the NPPES API's answer and the bulk file's row."""
+    place = {"address_1": "1 MAIN ST", "city": "WHEELING", "state": "WV",
+             "postal_code": "26003", **location}  # fmt: skip
+    api = nppes_answer(tmp, {"basic": {"first_name": "ANN", "last_name": "BELL"},
+                             "addresses": [{"address_purpose": "LOCATION", **place}]})  # fmt: skip
+    cells = {_BULK_PLACE[k]: v for k, v in place.items()}
+    bulk = nppes_row(tmp, **{"Provider Last Name (Legal Name)": "BELL",
+                             "Provider First Name": "ANN", **cells})  # fmt: skip
+    return api, bulk
+
+
 def schema_page(tmp: Path, thing: dict[str, Any]) -> list[Fields]:
     path = tmp / "page.html"
     data = json.dumps({"@context": "https://schema.org", **thing})
@@ -197,12 +218,13 @@ def _pick(*names: str) -> Callable[[Fields], tuple[Any, ...]]:
 def test_licence_number_and_state_read_the_same_everywhere(
     tmp_path: Path, stated: str, state: str
 ) -> None:
-    licence = _pick("license_number", "license_state")
+    licence = _pick("license_number", "license_state", "license_type")
     answers = {
         name: licence(fields)
         for name, fields in tabular(tmp_path, {"Name": "Ann Bell, LPC", "License": stated}).items()
     }
-    answers["psychology today page"] = licence(pt_page(tmp_path, licence=stated))
+    page = pt_page(tmp_path, name="Ann Bell, LPC", title="Counselor", licence=stated)
+    answers["psychology today page"] = licence(page)
     qualification = {
         "identifier": [{"value": "12345"}],
         "extension": [{"url": "http://hl7.org/fhir/uv/vhdir/StructureDefinition/practitioner-qualification",
@@ -210,7 +232,7 @@ def test_licence_number_and_state_read_the_same_everywhere(
                                       "valueCodeableConcept": {"coding": [{"code": state}]}}]}],
     }  # fmt: skip
     answers["fhir"] = licence(
-        fhir_practitioner(tmp_path, name=[{"text": "Ann Bell"}], qualification=[qualification])
+        fhir_practitioner(tmp_path, name=[{"text": "Ann Bell, LPC"}], qualification=[qualification])
     )
     answers["nppes api"] = licence(
         nppes_answer(tmp_path, {
@@ -222,12 +244,13 @@ def test_licence_number_and_state_read_the_same_everywhere(
     answers["nppes bulk"] = licence(
         nppes_row(tmp_path, **{
             "Provider Last Name (Legal Name)": "BELL", "Provider First Name": "ANN",
+            "Provider Credential Text": "LPC",
             "Healthcare Provider Taxonomy Code_1": "101YP2500X",
             "Provider License Number_1": "12345", "Provider License Number State Code_1": state,
             "Healthcare Provider Primary Taxonomy Switch_1": "Y",
         })
     )  # fmt: skip
-    _agree(answers, ("12345", state))
+    _agree(answers, ("12345", state, "LPC"))
 
 
 # --- person names and credentials ----------------------------------------------------------
@@ -311,17 +334,7 @@ def test_state_reads_the_same_everywhere(tmp_path: Path, stated: str, code: str)
         tmp_path, name=[{"text": "Ann Bell"}],
         address=[{"line": ["1 Main St"], "city": "Wheeling", "state": stated, "postalCode": "26003"}],
     ))  # fmt: skip
-    location = {"address_purpose": "LOCATION", "address_1": "1 MAIN ST", "city": "WHEELING",
-                "state": stated, "postal_code": "26003", "country_code": "US"}  # fmt: skip
-    answers["nppes api"] = place(nppes_answer(
-        tmp_path, {"basic": {"first_name": "ANN", "last_name": "BELL"}, "addresses": [location]}
-    ))  # fmt: skip
-    answers["nppes bulk"] = place(nppes_row(tmp_path, **{
-        "Provider Last Name (Legal Name)": "BELL", "Provider First Name": "ANN",
-        "Provider Business Practice Location Address State Name": stated,
-        "Provider Business Practice Location Address City Name": "WHEELING",
-        "Provider Business Practice Location Address Postal Code": "26003",
-    }))  # fmt: skip
+    answers["nppes api"], answers["nppes bulk"] = map(place, nppes_at(tmp_path, state=stated))
     (person,) = schema_page(
         tmp_path,
         {
@@ -355,15 +368,9 @@ def test_phone_reads_the_same_everywhere(tmp_path: Path, stated: str, shown: str
     answers["fhir"] = tel(fhir_practitioner(
         tmp_path, name=[{"text": "Ann Bell"}], telecom=[{"system": "phone", "value": stated}]
     ))  # fmt: skip
-    location = {"address_purpose": "LOCATION", "address_1": "1 MAIN ST", "city": "BOSTON",
-                "state": "MA", "postal_code": "02110", "telephone_number": stated}  # fmt: skip
-    answers["nppes api"] = tel(nppes_answer(
-        tmp_path, {"basic": {"first_name": "ANN", "last_name": "BELL"}, "addresses": [location]}
-    ))  # fmt: skip
-    answers["nppes bulk"] = tel(nppes_row(tmp_path, **{
-        "Provider Last Name (Legal Name)": "BELL", "Provider First Name": "ANN",
-        "Provider Business Practice Location Address Telephone Number": stated,
-    }))  # fmt: skip
+    answers["nppes api"], answers["nppes bulk"] = map(
+        tel, nppes_at(tmp_path, telephone_number=stated)
+    )
     (person,) = schema_page(tmp_path, {"@type": "Person", "name": "Ann Bell", "telephone": stated})
     answers["schema.org page"] = tel(person)
     answers["psychology today page"] = tel(pt_page(tmp_path, phone=stated))

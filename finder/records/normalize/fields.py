@@ -249,9 +249,11 @@ def _settle_licence(fields: dict[str, Any]) -> None:
         found = license_type([], stated)
         if found:
             fields["license_type"] = found
-        elif is_degree(stated) or "license_number" in parts:
+        elif is_degree(stated):
             del fields["license_type"]
-        return
+        if found or "license_number" not in parts:
+            return
+        fields.pop("license_type", None)  # a number and a state: the type comes from below
     creds = fields.get("credentials", [])
     kind = _license_kind(creds, fields.get("title"))
     if kind is None and {"MD", "DO"} & set(creds):
