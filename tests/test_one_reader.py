@@ -17,7 +17,9 @@ from typing import Any
 
 import openpyxl
 import pytest
+from click.testing import CliRunner
 
+from finder.cli import cli
 from finder.importers import (
     delimited,
     fhir,
@@ -405,3 +407,78 @@ def test_plan_reads_and_matches_the_same_everywhere(tmp_path: Path) -> None:
     answers = {name: plan(fields) for name, fields in rows.items()}
     answers["psychology today page"] = plan(pt_page(tmp_path, plans=("BC BS PPO", "Aetna")))
     _agree(answers, (["BC BS PPO", "Aetna"], ("Blue Cross Blue Shield", "BC BS PPO")))
+
+
+# --- profile addresses -------------------------------------------------------------------------
+
+PT = "https://www.psychologytoday.com/us/therapists/123456"
+
+
+@pytest.mark.parametrize(
+    "stated",
+    [
+        "https://www.psychologytoday.com/us/therapists/john-smith-boston-ma/123456",
+        "http://psychologytoday.com/us/therapists/john-smith-boston-ma/123456?sid=abc&ref=2",
+        "https://www.psychologytoday.com/us/therapists/123456/",
+        "https://therapists.psychologytoday.com/rms/prof_detail.php?profid=123456&sid=1",
+        "https://therapists.psychologytoday.com/rms/name/John_Smith_LCSW_Boston_Massachusetts_123456",
+    ],
+)
+def test_profile_url_reads_the_same_everywhere(tmp_path: Path, stated: str) -> None:
+    link = _pick("profile_url")
+    rows = tabular(tmp_path, {"Name": "John Smith", "Profile URL": stated})
+    answers = {name: link(fields) for name, fields in rows.items()}
+    answers["vcard"] = link(card(tmp_path, "FN:John Smith", f"URL:{stated}"))
+    (person,) = schema_page(tmp_path, {"@type": "Person", "name": "John Smith", "url": stated})
+    answers["schema.org page"] = link(person)
+    answers["psychology today page"] = link(pt_page(tmp_path, url=stated))
+    _agree(answers, (PT,))
+
+
+# --- what the commands show ----------------------------------------------------------------
+
+
+def _cli(*args: str) -> Any:
+    result = CliRunner().invoke(cli, list(args))
+    assert result.exit_code == 0, result.output
+    return json.loads(result.stdout) if "--json" in args or "json" in args else result
+
+
+def test_list_search_show_and_compare_show_one_reading(tmp_path: Path) -> None:
+    """One clinician in a list, a contact card and a saved page, each spelling the profile
+    address its own way: one therapist, and every command shows the same reading."""
+    sheet = tmp_path / "list.csv"
+    sheet.write_text(
+        "Name,License,Phone,Fee,Insurance,Profile URL,City,State,Zip\n"
+        '"John Smith Jr., LCSW",12345 West Virginia,(617) 555-0100 ext. 2,$80-$140,'
+        "BC BS PPO,https://www.psychologytoday.com/us/therapists/john-smith-wheeling-wv/123456,"
+        "Wheeling,West Virginia,26003\n",
+        encoding="utf-8",
+    )
+    contact = tmp_path / "contact.vcf"
+    contact.write_text(
+        "BEGIN:VCARD\r\nVERSION:3.0\r\nFN:John Smith Jr.\\, LCSW\r\nTEL:617-555-0100 x2\r\n"
+        "URL:https://therapists.psychologytoday.com/rms/prof_detail.php?profid=123456\r\n"
+        "END:VCARD\r\n",
+        encoding="utf-8",
+    )
+    _cli("import", str(sheet), str(contact))
+    (listed,) = _cli("list", "--json")
+    (found,) = _cli("search", "--no-profile", "--insurance", "Blue Cross Blue Shield", "--json")
+    shown = _cli("show", str(listed["id"]), "--json")
+    compared = _cli("compare", str(listed["id"]), "--format", "json")
+    claims = {name: [c["value"] for c in values] for name, values in shown["fields"].items()}
+    rows = {r["key"]: r["cells"][0]["text"] for s in compared["sections"] for r in s["rows"]}
+
+    assert listed["sources"] == 2  # one profile address, however spelt: one clinician
+    assert claims["profile_url"] == ["https://www.psychologytoday.com/us/therapists/123456"] * 2
+    names = {listed["name"], found["name"], compared["candidates"][0]["name"], *claims["name"]}
+    assert names == {"John Smith Jr."}
+    assert listed["license_type"] == found["license_type"] == claims["license_type"][0] == "LCSW"
+    assert (claims["license_number"], claims["license_state"]) == (["12345"], ["WV"])
+    assert rows["licence"] == "LCSW no. 12345 (WV), as listed"
+    assert listed["phone"] == found["phone"] == "617-555-0100 x2"
+    assert claims["phones"] == [["617-555-0100 x2"]] * 2
+    assert (claims["fee"], claims["fee_max"], claims["fee_text"]) == ([80.0], [140.0], ["$80-$140"])
+    assert found["fee"] == 80.0 and rows["fee"] == "$80-$140 per session (listed)"
+    assert "'BC BS PPO'" in found["why"] and rows["insurance_claim"] == "lists BC BS PPO"

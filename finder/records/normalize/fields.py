@@ -22,7 +22,13 @@ from finder.records.normalize.text import (
     split_list,
     yes_no,
 )
-from finder.records.normalize.urls import email, npi_in_profile_url, profile_url, url
+from finder.records.normalize.urls import (
+    directory_profile_url,
+    email,
+    npi_in_profile_url,
+    profile_url,
+    url,
+)
 
 
 def _list_or_none(raw: Any) -> list[str] | None:
@@ -219,6 +225,10 @@ def build_fields(raw: dict[str, Any]) -> dict[str, Any]:
             fields["first_name"] = given
             fields["last_name"] = family
     _settle_licence(fields)
+    # A vCard's URL or a page's link to a directory profile is that profile, not a website.
+    listed = directory_profile_url(fields["website"]) if "website" in fields else None
+    if listed and fields.setdefault("profile_url", listed) == listed:
+        del fields["website"]
     if "npi" not in fields and "profile_url" in fields:
         found = npi_in_profile_url(fields["profile_url"])
         if found:

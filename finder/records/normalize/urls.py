@@ -128,3 +128,14 @@ def _psychology_today_url(host: str, path: str, query: str) -> str | None:
 
 def profile_url(raw: Any) -> str | None:
     return canonical_profile_url(url(raw))
+
+
+_DIRECTORY_PROFILE = re.compile(r"^https://www\.psychologytoday\.com/[a-z]{2}/[\w-]+/\d+$")
+
+
+def directory_profile_url(raw: Any) -> str | None:
+    """A directory's page about a clinician (a Psychology Today profile, however spelt), as
+    ``profile_url`` writes it; ``None`` for any other address. Such a page is never the
+    clinician's own website, whichever field a source put it in."""
+    found = profile_url(raw)
+    return found if found and _DIRECTORY_PROFILE.match(found) else None
