@@ -225,6 +225,11 @@ def build_fields(raw: dict[str, Any]) -> dict[str, Any]:
             fields["first_name"] = given
             fields["last_name"] = family
     _settle_licence(fields)
+    _settle_profile(fields)
+    return fields
+
+
+def _settle_profile(fields: dict[str, Any]) -> None:
     # A vCard's URL or a page's link to a directory profile is that profile, not a website.
     listed = directory_profile_url(fields["website"]) if "website" in fields else None
     if listed and fields.setdefault("profile_url", listed) == listed:
@@ -233,7 +238,6 @@ def build_fields(raw: dict[str, Any]) -> dict[str, Any]:
         found = npi_in_profile_url(fields["profile_url"])
         if found:
             fields["npi"] = found
-    return fields
 
 
 @lru_cache(maxsize=4096)
