@@ -23,6 +23,7 @@ from finder.cli import cli
 from finder.importers import (
     delimited,
     fhir,
+    goodtherapy,
     jsonlist,
     nppes_csv,
     nppes_json,
@@ -201,6 +202,30 @@ def pt_page(tmp: Path, *, name: str = "John Smith", title: str = "Clinical Socia
     return _only(psychology_today, path)
 
 
+def gt_page(tmp: Path, *, name: str = "John Smith", creds: str = "LCSW",
+            phone: str = "617-555-0100", region: str = "Massachusetts",
+            licence: str = "Licensed Clinical Social Worker", fee: str = "$100") -> Fields:  # fmt: skip
+    """A saved GoodTherapy profile page."""
+    path = tmp / "goodtherapy.html"
+    path.write_text(
+        f"""<!DOCTYPE html>
+<!-- saved from url=(0070)https://www.goodtherapy.org/therapists/profile/john-smith-20150101 -->
+<html><head><meta charset="UTF-8"><title>{name} - GoodTherapy</title></head><body>
+<div itemscope itemtype="https://schema.org/LocalBusiness">
+<h1><span itemprop="name">{name}</span></h1><h2 class="profileCred">{creds}</h2>
+<div><strong>Primary Credential:</strong> <span>{licence}</span></div>
+<div class="profileInsurances"><strong>Fees:</strong> <span>Individual Sessions Fee: {fee}</span></div>
+<span itemprop="telephone"><span>{phone}</span></span>
+<div itemprop="address" itemscope itemtype="https://schema.org/PostalAddress">
+<span itemprop="streetAddress">1 Main St</span><br><span><span itemprop="addressLocality">Boston</span>,
+<span itemprop="addressRegion">{region}</span> <span itemprop="postalCode">02110</span></span></div>
+<div class="text"><h2>My Approach to Helping</h2><p>I see adults.</p></div>
+</div></body></html>""",
+        encoding="utf-8",
+    )
+    return _only(goodtherapy, path)
+
+
 def _agree(answers: dict[str, Any], expected: Any) -> None:
     """Every path's answer, named, against the one expected: a disagreement names its path."""
     assert answers == dict.fromkeys(answers, expected)
@@ -226,6 +251,9 @@ def test_licence_number_and_state_read_the_same_everywhere(
         for name, fields in tabular(tmp_path, {"Name": "Ann Bell, LPC", "License": stated}).items()
     }
     page = pt_page(tmp_path, name="Ann Bell, LPC", title="Counselor", licence=stated)
+    answers["goodtherapy page"] = licence(
+        gt_page(tmp_path, name="Ann Bell", creds="LPC", licence=stated)
+    )
     answers["psychology today page"] = licence(page)
     qualification = {
         "identifier": [{"value": "12345"}],
@@ -284,6 +312,9 @@ def test_person_name_suffix_and_credential_read_the_same_everywhere(tmp_path: Pa
     (person,) = schema_page(tmp_path, {"@type": "Person", "name": stated})
     answers["schema.org page"] = NAME(person)
     answers["psychology today page"] = NAME(pt_page(tmp_path, name=stated))
+    answers["goodtherapy page"] = NAME(
+        gt_page(tmp_path, name="John Smith Jr.", creds="LCSW", licence="")
+    )
     _agree(answers, ("John Smith Jr.", "John", "Smith", ["LCSW"], "LCSW"))
 
 
@@ -351,6 +382,7 @@ def test_state_reads_the_same_everywhere(tmp_path: Path, stated: str, code: str)
     )
     answers["schema.org page"] = place(person)
     answers["psychology today page"] = place(pt_page(tmp_path, region=stated))
+    answers["goodtherapy page"] = place(gt_page(tmp_path, region=stated))
     _agree(answers, (code,))
 
 
@@ -376,6 +408,7 @@ def test_phone_reads_the_same_everywhere(tmp_path: Path, stated: str, shown: str
     (person,) = schema_page(tmp_path, {"@type": "Person", "name": "Ann Bell", "telephone": stated})
     answers["schema.org page"] = tel(person)
     answers["psychology today page"] = tel(pt_page(tmp_path, phone=stated))
+    answers["goodtherapy page"] = tel(gt_page(tmp_path, phone=stated))
     _agree(answers, ([shown],))
 
 
@@ -383,16 +416,17 @@ def test_phone_reads_the_same_everywhere(tmp_path: Path, stated: str, shown: str
 
 
 @pytest.mark.parametrize(
-    ("stated", "fee"),
-    [("$80-$140", (80.0, 140.0, "$80-$140")), ("$80 - $140", (80.0, 140.0, "$80 - $140")),
-     ("$120", (120.0, None, "$120"))],
+    ("stated", "fee"), [("$80-$140", (80.0, 140.0)), ("$80 - $140", (80.0, 140.0)), ("$120", (120.0, None))]
 )  # fmt: skip
 def test_fee_reads_the_same_everywhere(tmp_path: Path, stated: str, fee: tuple[Any, ...]) -> None:
-    money = _pick("fee", "fee_max", "fee_text")
     rows = tabular(tmp_path, {"Name": "Ann Bell", "Fee": stated})
-    answers = {name: money(fields) for name, fields in rows.items()}
-    answers["psychology today page"] = money(pt_page(tmp_path, fee=stated))
-    _agree(answers, fee)
+    read = dict(rows)
+    read["psychology today page"] = pt_page(tmp_path, fee=stated)
+    read["goodtherapy page"] = gt_page(tmp_path, fee=stated)
+    _agree({name: _pick("fee", "fee_max")(fields) for name, fields in read.items()}, fee)
+    # The fee's own words are kept as the source wrote them (GoodTherapy writes a label
+    # into the value: "Individual Sessions Fee: $80-$140").
+    assert all(fields["fee_text"].endswith(stated) for fields in read.values())
 
 
 # --- payer plans -----------------------------------------------------------------------------
@@ -406,6 +440,20 @@ def test_plan_reads_and_matches_the_same_everywhere(tmp_path: Path) -> None:
     rows = tabular(tmp_path, {"Name": "Ann Bell", "Insurance": "BC BS PPO; Aetna"})
     answers = {name: plan(fields) for name, fields in rows.items()}
     answers["psychology today page"] = plan(pt_page(tmp_path, plans=("BC BS PPO", "Aetna")))
+    network = "http://hl7.org/fhir/us/davinci-pdex-plan-net/StructureDefinition/network-reference"
+    role = {
+        "resourceType": "PractitionerRole",
+        "id": "r1",
+        "practitioner": {"reference": "Practitioner/p1"},
+        "extension": [{"url": network, "valueReference": {"reference": "Organization/n1"}}],
+    }
+    plans = [{"resourceType": "InsurancePlan", "id": f"i{n}", "name": name,
+              "network": [{"reference": "Organization/n1"}]}
+             for n, name in enumerate(("BC BS PPO", "Aetna"))]  # fmt: skip
+    (answers["fhir"],) = map(plan, fhir_bundle(
+        tmp_path, {"resourceType": "Practitioner", "id": "p1", "name": [{"text": "Ann Bell"}]},
+        role, {"resourceType": "Organization", "id": "n1", "name": "Bay Network"}, *plans,
+    ))  # fmt: skip
     _agree(answers, (["BC BS PPO", "Aetna"], ("Blue Cross Blue Shield", "BC BS PPO")))
 
 
