@@ -18,6 +18,7 @@ from typing import Any
 import openpyxl
 import pytest
 from click.testing import CliRunner
+from printed_fixtures import PEOPLE, _Directory, _entry, _Flow
 
 from finder.cli import cli
 from finder.importers import (
@@ -27,6 +28,7 @@ from finder.importers import (
     jsonlist,
     nppes_csv,
     nppes_json,
+    pdf,
     psychology_today,
     schema_org,
     vcard,
@@ -56,7 +58,7 @@ def _only(module: Any, path: Path) -> Fields:
 
 def tabular(tmp: Path, row: dict[str, str]) -> dict[str, Fields]:
     """The same row as CSV, TSV, JSON and XLSX."""
-    row = {**row, "City": "Boston"}  # two columns at least, as every real list has
+    row = {**row, "Notes": "adults"}  # two columns at least, as every real list has
     out: dict[str, Fields] = {}
     for name, delimiter in (("rows.csv", ","), ("rows.tsv", "\t")):
         path = tmp / name
@@ -226,6 +228,20 @@ def gt_page(tmp: Path, *, name: str = "John Smith", creds: str = "LCSW",
     return _only(goodtherapy, path)
 
 
+def printed(tmp: Path, city_line: str, phone: str = "(617) 555-0100") -> Fields:
+    """A printed directory (PDF) whose behavioural-health entries share one office."""
+    path = tmp / "directory.pdf"
+    doc = _Directory("Behavioral Health Providers / Proveedores De Salud Mental")
+    flow = _Flow(doc)
+    flow.line("Licensed Clinical Social", bold=True, centre=True)
+    flow.line("Worker / Trabajador Social", bold=True, centre=True)
+    flow.gap()
+    for person in PEOPLE:
+        _entry(flow, person, ("1 Main St", city_line, phone))
+    doc.output(str(path))
+    return _read(pdf, path)[0]
+
+
 def _agree(answers: dict[str, Any], expected: Any) -> None:
     """Every path's answer, named, against the one expected: a disagreement names its path."""
     assert answers == dict.fromkeys(answers, expected)
@@ -386,6 +402,23 @@ def test_state_reads_the_same_everywhere(tmp_path: Path, stated: str, code: str)
     _agree(answers, (code,))
 
 
+@pytest.mark.parametrize(
+    ("stated", "place"),
+    [("Wheeling, WV 26003", ("Wheeling", "WV", "26003")),
+     ("Wheeling, West Virginia 26003", ("Wheeling", "WV", "26003")),
+     ("Richmond, Virginia 23219", ("Richmond", "VA", "23219"))],
+)  # fmt: skip
+def test_a_city_line_reads_the_same_everywhere(
+    tmp_path: Path, stated: str, place: tuple[str, ...]
+) -> None:
+    """ "City, State ZIP" in one cell or line: one reader (normalize.place_line)."""
+    where = _pick("city", "state", "zip")
+    rows = tabular(tmp_path, {"Name": "Ann Bell", "Location": stated})
+    answers = {name: where(fields) for name, fields in rows.items()}
+    answers["printed directory"] = where(printed(tmp_path, stated))
+    _agree(answers, place)
+
+
 # --- phones ----------------------------------------------------------------------------------
 
 
@@ -409,6 +442,7 @@ def test_phone_reads_the_same_everywhere(tmp_path: Path, stated: str, shown: str
     answers["schema.org page"] = tel(person)
     answers["psychology today page"] = tel(pt_page(tmp_path, phone=stated))
     answers["goodtherapy page"] = tel(gt_page(tmp_path, phone=stated))
+    answers["printed directory"] = tel(printed(tmp_path, "Boston, MA 02110", phone=stated))
     _agree(answers, ([shown],))
 
 

@@ -20,7 +20,6 @@ from finder.importers.html.page import (
     clean,
     lines,
     slug,
-    split_place,
     visible_text,
 )
 from finder.importers.html.schema import first
@@ -31,6 +30,7 @@ from finder.records.normalize import (
     canonical_profile_url,
     is_credential,
     license_parts,
+    place_line,
 )
 
 # Innermost section heading -> the list field its entries feed. First match wins.
@@ -245,7 +245,7 @@ def row_fields(
             raw["telehealth"] = True
             raw["in_person"] = False
             continue
-        place = split_place(text)
+        place = place_line(text)
         if place:
             raw.update(place)
             extra["location_text"] = text

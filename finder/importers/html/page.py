@@ -369,20 +369,6 @@ def _jsonld_objects(root: El) -> Iterator[Any]:
         yield from data if isinstance(data, list) else [data]
 
 
-_CITY_STATE_ZIP = re.compile(
-    r"^\s*(?P<city>[A-Za-z][A-Za-z .'\-]*?)\s*,\s*(?P<state>[A-Za-z]{2}|[A-Za-z][A-Za-z ]+?)?"
-    r"\s*(?P<zip>\d{5}(?:-\d{4})?)?\s*$"
-)
-
-
-def split_place(text: str) -> dict[str, str]:
-    """``"Chicago, IL 60611"`` / ``"Lakewood, 80214"`` -> city, state, zip (what is there)."""
-    m = _CITY_STATE_ZIP.match(text)
-    if not m:
-        return {}
-    return {k: v.strip() for k, v in m.groupdict().items() if v and v.strip()}
-
-
 _TELEHEALTH = re.compile(
     r"^(?:telehealth|teletherapy|online therapy|online only|video (?:call|session|therapy)s?"
     r"|offers? (?:online|video|telehealth))",

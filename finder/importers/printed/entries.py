@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass, field
 
 from finder.importers.printed.layout import Line
+from finder.records.normalize import place_line
 
 _LABELS: list[tuple[str, str]] = [
     ("group", r"(?:group name|group|practice name|practice|praxis|organi[sz]ation)\s*:"),
@@ -66,6 +67,18 @@ ONE_LINE_ADDRESS = re.compile(
     r"^(?P<street>\d+[^,]*(?:,\s*[^,]+)*?),\s*(?P<place>[^,\d]+,\s*[A-Z]{2}\s+\d{5}(?:-\d{4})?)$"
     r"|^(?P<street2>[A-ZÄÖÜ][^,\d]*\s\d+\s?[a-z]?),\s*(?P<place2>\d{4,5}\s+[^\d,]+)$"
 )
+_ENDS_IN_ZIP = re.compile(r"[A-Za-z.]\s+\d{5}(?:-\d{4})?$")
+
+
+def _us_city_line(text: str) -> bool:
+    """``"Wheeling, West Virginia 26003"``: a city line with the state written out, as the
+    one place reader reads it (the two-letter form is ``_CITY``'s)."""
+    if text[:1].isdigit() or not _ENDS_IN_ZIP.search(text):
+        return False
+    place = place_line(text)
+    return "state" in place and place.get("city") == text.split(",", 1)[0].strip()
+
+
 ADDRESS_LABEL = re.compile(
     r"^(?:address|adresse|anschrift|direcci[oó]n|praxisadresse)\s*:\s*", re.I
 )
@@ -81,7 +94,9 @@ def line_kind(text: str) -> str:
     text = ADDRESS_LABEL.sub("", text)
     if ONE_LINE_ADDRESS.match(text):
         return "address"
-    if _CITY.match(text) and not (text[:1].isdigit() and _US_STREET.search(text)):
+    if (_CITY.match(text) or _us_city_line(text)) and not (
+        text[:1].isdigit() and _US_STREET.search(text)
+    ):
         return "city"
     number = text.split(",", 1)[0]  # "2739-45 Third Ave" is a street, not a phone
     digits, letters = sum(c.isdigit() for c in number), sum(c.isalpha() for c in number)

@@ -21,7 +21,6 @@ from finder.records import normalize
 from finder.records.models import Record
 from finder.records.normalize.phones import phones
 
-_US_CITY = re.compile(r"^(?P<city>[^,]+),\s*(?P<state>[A-Z]{2})\s+(?P<zip>\d{5})(?:-\d{4})?$")
 _POSTAL_CITY = re.compile(r"^(?P<postal>\d{4,5})\s+(?P<city>.+)$")
 _NOT_ACCEPTING = re.compile(r"\b(not|no|existing patients only|closed|keine)\b", re.I)
 _CANONICAL = ("name", "first_name", "last_name", "credentials", "gender", "specialties",
@@ -42,9 +41,9 @@ def _place(values: dict[str, Any], raw: dict[str, Any]) -> None:
     line = values.get("city_line")
     if not line:
         return
-    us = _US_CITY.match(line)
-    if us:
-        raw.update(city=us["city"], state=us["state"], zip=us["zip"])
+    us = normalize.place_line(line)
+    if us.get("state") and us.get("zip"):
+        raw.update(us)
         return
     other = _POSTAL_CITY.match(line)
     if other:

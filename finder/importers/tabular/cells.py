@@ -60,12 +60,8 @@ def location(value: str, raw: dict[str, Any]) -> None:
     low = value.lower()
     if re.search(r"\b(online|video|virtual|telehealth)\b", low):
         raw.setdefault("telehealth", True)
-    m = re.search(r"([A-Za-z .'-]+),\s*([A-Z]{2})\b(?:\s+(\d{5}))?", value)
-    if m:
-        raw.setdefault("city", m.group(1).strip())
-        raw.setdefault("state", m.group(2))
-        if m.group(3):
-            raw.setdefault("zip", m.group(3))
+    for key, found in normalize.place_line(value).items():
+        raw.setdefault(key, found)
 
 
 def text_or_url(

@@ -51,6 +51,31 @@ def state(raw: Any) -> str | None:
     return STATE_NAMES.get(up)
 
 
+# "City, State ZIP" at the end of a line, a note in brackets after it allowed.
+_PLACE_LINE = re.compile(
+    r"(?P<city>[A-Za-z][A-Za-z .'\-]*?)\s*,\s*(?P<state>[A-Za-z][A-Za-z .]*?)?"
+    r"\s*(?P<zip>\d{5}(?:-\d{4})?)?\s*(?:\([^)]*\))?\s*$"
+)
+
+
+def place_line(raw: Any) -> dict[str, str]:
+    """A line naming a US place -> what it gives of ``city``, ``state`` (a code) and ``zip``.
+
+    ``"Chicago, IL 60611"``, ``"Wheeling, West Virginia 26003"``, ``"Lakewood, 80214"``,
+    ``"12 Elm St, Cambridge, MA 02139"`` (the last "city, state" counts). A line whose
+    part after the comma is neither a state nor a ZIP is no place: ``{}``.
+    """
+    text = clean_text(raw)
+    m = _PLACE_LINE.search(text) if text else None
+    if m is None or not (m["state"] or m["zip"]):
+        return {}
+    code = state(m["state"]) if m["state"] else None
+    if m["state"] and code is None:
+        return {}
+    found = {"city": m["city"].strip(), "state": code, "zip": m["zip"]}
+    return {k: v for k, v in found.items() if v}
+
+
 def postal_code(raw: Any) -> str | None:
     """A postal code outside the US, as written ("SW1A 1AA", "28013", "1010"); a number a
     spreadsheet stored as "28013.0" loses its ".0"."""
