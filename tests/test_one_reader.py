@@ -411,10 +411,13 @@ def test_state_reads_the_same_everywhere(tmp_path: Path, stated: str, code: str)
 def test_a_city_line_reads_the_same_everywhere(
     tmp_path: Path, stated: str, place: tuple[str, ...]
 ) -> None:
-    """ "City, State ZIP" in one cell or line: one reader (normalize.place_line)."""
+    """ "City, State ZIP" in a cell, at the end of an address or on a printed line: one reader
+    (normalize.place_line)."""
     where = _pick("city", "state", "zip")
     rows = tabular(tmp_path, {"Name": "Ann Bell", "Location": stated})
     answers = {name: where(fields) for name, fields in rows.items()}
+    street = tabular(tmp_path, {"Name": "Ann Bell", "Address": f"1 Main St, {stated}"})
+    answers |= {f"{name} address": where(fields) for name, fields in street.items()}
     answers["printed directory"] = where(printed(tmp_path, stated))
     _agree(answers, place)
 

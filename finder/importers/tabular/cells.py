@@ -125,13 +125,11 @@ def fee_flags(value: str, raw: dict[str, Any]) -> str:
     return _FLAG.sub(" ", value).strip(" ;,|")
 
 
-_FULL_ADDRESS = re.compile(r",\s*([A-Za-z .'-]+),\s*([A-Z]{2})\.?\s+(\d{5})(?:-\d{4})?\s*$")
-
-
 def address_parts(value: str, raw: dict[str, Any]) -> None:
     """``"12 Main St, Boston, MA 02139"``: the city, state and ZIP at its end, when not given apart."""
-    m = _FULL_ADDRESS.search(value)
-    if m and m.group(2) in normalize.STATES:
-        raw.setdefault("city", m.group(1).strip())
-        raw.setdefault("state", m.group(2))
-        raw.setdefault("zip", m.group(3))
+    if "," not in value.partition(",")[2]:
+        return  # a street, a city and the state with its ZIP: two commas at least
+    place = normalize.place_line(value)
+    if "state" in place and "zip" in place:
+        for key, found in place.items():
+            raw.setdefault(key, found)
