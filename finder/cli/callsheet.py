@@ -10,10 +10,6 @@ from finder.cli.app import CRISIS_LINE, App, pass_app
 from finder.cli.consult import _label, _write_private
 from finder.cli.options import for_profile_option
 from finder.errors import UsageError
-from finder.judge import therapists
-from finder.pursue import callplan, kept_plans
-from finder.records.models import now_iso
-from finder.report import callsheet
 
 
 @click.command("callsheet", epilog=CRISIS_LINE)
@@ -39,6 +35,12 @@ def callsheet_cmd(
       finder callsheet 12 15 -o calls.html
       finder callsheet 12 --minutes 10
     """
+    # kept here: `finder callsheet --help` stays fast: the call plan costs 50 ms
+    from finder.judge import therapists
+    from finder.pursue import callplan, kept_plans
+    from finder.records.models import now_iso
+    from finder.report import callsheet
+
     chosen = fmt or (output.suffix.lower().lstrip(".") if output else "md")
     chosen = {"htm": "html", "markdown": "md"}.get(chosen, chosen)
     if chosen not in ("html", "md"):

@@ -11,7 +11,6 @@ import click
 
 from finder.cli.app import CRISIS_LINE, App, Group, pass_app
 from finder.errors import FinderError, UsageError
-from finder.pursue import checklists
 from finder.storage import paths
 
 # --- checklists ----------------------------------------------------------------------------
@@ -36,6 +35,9 @@ def checklists_list(app: App) -> None:
 
       finder checklists list
     """
+    # kept here: `finder checklists --help` loads no checklist reader (tomllib)
+    from finder.pursue import checklists
+
     mine = app.home / "checklists"
     for name, title, path in checklists.available():
         where = "your copy" if path.parent == mine else "shipped"
@@ -51,6 +53,9 @@ def checklists_show(name: str) -> None:
 
       finder checklists show insurer
     """
+    # kept here: `finder checklists --help` loads no checklist reader (tomllib)
+    from finder.pursue import checklists
+
     checklist = checklists.load(name)
     click.echo(f"{checklist.title}\n{checklist.description}\nFile: {checklist.path}")
     for cid, title in checklist.categories:
@@ -93,6 +98,9 @@ def checklists_copy(app: App, name: str, force: bool) -> None:
 
       finder checklists copy consultation
     """
+    # kept here: `finder checklists --help` loads no checklist reader (tomllib)
+    from finder.pursue import checklists
+
     # A data folder that cannot exist, so only the shipped checklists are listed.
     shipped = {n: p for n, _, p in checklists.available(user_dir=Path(os.devnull))}
     if name not in shipped:
@@ -117,6 +125,9 @@ def checklists_validate(path: Path) -> None:
 
       finder checklists validate ~/my-questions.toml
     """
+    # kept here: `finder checklists --help` loads no checklist reader (tomllib)
+    from finder.pursue import checklists
+
     problems = checklists.validate_file(path)
     for problem in problems:
         click.echo(problem)

@@ -19,9 +19,7 @@ from finder.cli.app import CRISIS_LINE, App, echo_json, pass_app
 from finder.cli.options import for_profile_option, with_id_arg
 from finder.cli.types import WholeNumber
 from finder.errors import UsageError
-from finder.judge import therapists
-from finder.pursue import contacts, drafts, profiles
-from finder.pursue.contacts import OUTCOMES, VIAS, parse_day
+from finder.pursue.contacts import OUTCOMES, VIAS
 from finder.words import plural
 
 if TYPE_CHECKING:
@@ -29,10 +27,16 @@ if TYPE_CHECKING:
 
 
 def _label(app: App, label: str | None) -> str:
+    # kept here: the help of contact, followups and draft loads no store
+    from finder.pursue import profiles
+
     return profiles.get(app.store, label, create=False).label
 
 
 def _day_option(_ctx: click.Context, param: click.Parameter, value: str | None) -> date | None:
+    # kept here: the help of contact, followups and draft loads no store
+    from finder.pursue.contacts import parse_day
+
     return None if value is None else parse_day(value, f"--{param.name}".replace("_", "-"))
 
 
@@ -63,6 +67,10 @@ def contact_cmd(
       finder contact 12 --via phone --outcome left-message
       finder contact 12 --via email --outcome booked --at "2025-03-14 15:30"
     """
+    # kept here: the help of contact, followups and draft loads no store
+    from finder.judge import therapists
+    from finder.pursue import contacts
+
     store = app.store
     profile = _label(app, label)
     if via is None and outcome is None:
@@ -173,6 +181,10 @@ def draft_cmd(app: App, tid: int, voicemail: bool, label: str | None) -> None:
     \b
       finder draft 12            finder draft 12 --voicemail
     """
+    # kept here: the help of contact, followups and draft loads no store
+    from finder.judge import therapists
+    from finder.pursue import drafts, profiles
+
     store = app.store
     profile = profiles.get(store, label, create=False)
     therapist = therapists.get(store, tid)

@@ -15,7 +15,6 @@ import click
 from finder.cli.app import App, confirm_change, echo_json, pass_app
 from finder.cli.options import OutputFormat, output_options, with_id_arg
 from finder.errors import UsageError
-from finder.judge import merge, therapists
 
 
 def _describe_record(doc: dict[str, Any]) -> str:
@@ -54,6 +53,9 @@ def merge_cmd(
     \b
     finder merge --review            (or: finder merge --same A B / --different A B)
     """
+    # kept here: `finder merge --help` and `finder split --help` load no store
+    from finder.judge import merge
+
     if sum(bool(x) for x in (review, same, different)) > 1:
         raise UsageError("choose one of --review, --same and --different")
     if yes and not (review or same or different):
@@ -93,6 +95,9 @@ def _pairs(count: int) -> str:
 
 
 def _review(app: App, candidates: list[Any], records: dict[str, Any], yes: bool) -> None:
+    # kept here: `finder merge --help` and `finder split --help` load no store
+    from finder.judge import merge
+
     decisions: list[tuple[str, str, str]] = []
     for n, cand in enumerate(candidates, 1):
         _print_pair(n, len(candidates), cand, records)
@@ -121,6 +126,9 @@ def _print_pair(n: int, total: int, cand: Any, records: dict[str, Any]) -> None:
 
 
 def _preview_decision(store: Any, pair: tuple[str, str], decision: str) -> None:
+    # kept here: `finder merge --help` and `finder split --help` load no store
+    from finder.judge import merge
+
     for ref in pair:
         docs = merge.records_of(store, ref)
         click.echo(f"{ref}:", err=True)
@@ -159,6 +167,9 @@ def split_cmd(app: App, tid: int, refs: tuple[str, ...], yes: bool) -> None:
       finder split 12
       finder split 12 3f9c2a1b77 --yes
     """
+    # kept here: `finder merge --help` and `finder split --help` load no store
+    from finder.judge import merge, therapists
+
     store = app.store
     own, apart = merge.split_parts(store, tid, refs)
     name = therapists.get(store, tid).name

@@ -12,11 +12,9 @@ from typing import Any
 import click
 
 from finder.cli.app import App, Group, echo_json, pass_app
-from finder.cli.filters import _split
 from finder.cli.options import OutputFormat, for_profile_option, output_options
 from finder.cli.types import DISTANCE, MONEY, WholeNumber
 from finder.errors import UsageError
-from finder.pursue import profiles
 
 
 def money(value: Any) -> str:
@@ -49,6 +47,9 @@ def _profile_value(name: str, value: Any) -> str:
 
 
 def _print_profile(app: App, profile: Any) -> None:
+    # kept here: the help of search, profile and shortlist loads no store
+    from finder.pursue import profiles
+
     active = profiles.active_label(app.store) == profile.label
     click.echo(f"Profile {profile.label}" + (" (active)" if active else ""))
     width = max(len(title) for _, title in _PROFILE_ROWS)
@@ -73,6 +74,8 @@ def profile_group(ctx: click.Context, label: str | None, output: OutputFormat) -
     """
     if ctx.invoked_subcommand is not None:
         return
+    # kept here: the help of search, profile and shortlist loads no store
+    from finder.pursue import profiles
 
     app = ctx.find_object(App)
     assert app is not None
@@ -116,8 +119,10 @@ def profile_set(app: App, label: str | None, clear: tuple[str, ...], **given: An
     \b
     finder profile set --zip 02139 --radius 10 --insurance "Blue Cross" --issue depression
     """
-    # kept here: only `finder profile set` reads search terms (the search module costs 60 ms)
+    # kept here: the help of search, profile and shortlist loads no store
+    from finder.cli.filters import _split
     from finder.judge import search
+    from finder.pursue import profiles
     from finder.records import normalize
 
     store = app.store
@@ -183,6 +188,9 @@ def profile_list(app: App) -> None:
     \b
     finder profile list
     """
+    # kept here: the help of search, profile and shortlist loads no store
+    from finder.pursue import profiles
+
     store = app.store
     active = profiles.active_label(store)
     counts: dict[str, int] = {}
@@ -208,6 +216,9 @@ def profile_use(app: App, label: str) -> None:
     \b
     finder profile use client-a
     """
+    # kept here: the help of search, profile and shortlist loads no store
+    from finder.pursue import profiles
+
     profile = profiles.use(app.store, label)
     app.say(f"Now using profile '{profile.label}'.")
 
@@ -223,6 +234,9 @@ def profile_weights(app: App, settings: tuple[str, ...], reset: bool, label: str
     \b
     finder profile weights cost=5 distance=0
     """
+    # kept here: the help of search, profile and shortlist loads no store
+    from finder.pursue import profiles
+
     store = app.store
     profile = profiles.get(store, label)
     weights = dict(profiles.DEFAULT_WEIGHTS) if reset else dict(profile.weights)

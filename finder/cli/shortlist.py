@@ -18,7 +18,6 @@ from finder.cli.options import OutputFormat, for_profile_option, output_options,
 from finder.cli.profile import profile_group
 from finder.cli.types import THERAPIST_ID, WholeNumber
 from finder.errors import UsageError
-from finder.pursue import profiles
 from finder.words import plural
 
 TABLE_LIMIT = 25
@@ -75,11 +74,10 @@ def search_cmd(
     \b
     finder search --ipt described --near 02139 --radius 10 --why
     """
-    # kept here: only listings write rows
+    # kept here: the help of search, profile and shortlist loads no store
     from finder.cli.records import emit_rows, summary
-
-    # kept here: only `finder search` loads the search module (60 ms)
     from finder.judge import search, truth
+    from finder.pursue import profiles
 
     store = app.store
     base = search.Query()
@@ -193,7 +191,7 @@ def shortlist_add(app: App, tids: tuple[int, ...], status: str | None, label: st
     """
     # kept here: `finder profile` reads no therapists and no shortlist
     from finder.judge import therapists
-    from finder.pursue import shortlist
+    from finder.pursue import profiles, shortlist
 
     store = app.store
     who = profiles.resolve(store, label)
@@ -218,7 +216,7 @@ def shortlist_remove(app: App, tid: int, label: str | None) -> None:
     """
     # kept here: `finder profile` reads no therapists and no shortlist
     from finder.judge import therapists
-    from finder.pursue import shortlist
+    from finder.pursue import profiles, shortlist
 
     store = app.store
     who = profiles.resolve(store, label)
@@ -246,9 +244,9 @@ def shortlist_status(
       finder shortlist status 12 consultation booked
       finder shortlist status 12 waitlisted --recheck 2026-01-15
     """
-    # kept here: `finder profile` reads no therapists and no shortlist
+    # kept here: the help of search, profile and shortlist loads no store
     from finder.judge import therapists
-    from finder.pursue import shortlist
+    from finder.pursue import profiles, shortlist
     from finder.pursue.contacts import parse_day
 
     store = app.store
@@ -270,12 +268,10 @@ def shortlist_list(app: App, label: str | None, output: OutputFormat) -> None:
     \b
     finder shortlist list
     """
-    # kept here: only listings write rows
+    # kept here: only listings write rows; `finder profile` reads no therapists and no shortlist
     from finder.cli.records import emit_rows
-
-    # kept here: `finder profile` reads no therapists and no shortlist
     from finder.judge import therapists
-    from finder.pursue import shortlist
+    from finder.pursue import profiles, shortlist
 
     store = app.store
     who = profiles.resolve(store, label)

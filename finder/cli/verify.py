@@ -15,8 +15,6 @@ from finder.cli.app import App, echo_json, pass_app
 from finder.cli.options import OutputFormat, for_profile_option, output_options
 from finder.cli.types import THERAPIST_ID
 from finder.errors import NetworkError, UsageError
-from finder.judge import therapists, verify
-from finder.judge.verify import Status
 from finder.words import plural
 
 
@@ -53,6 +51,9 @@ def verify_cmd(
       finder verify --shortlist
       finder verify 12 --pick 1234567893
     """
+    # kept here: `finder verify --help` loads no store
+    from finder.judge import verify
+
     if pick is not None:
         if use_shortlist or len(tids) != 1:
             raise UsageError("--pick takes exactly one ID: finder verify ID --pick NPI")
@@ -113,11 +114,16 @@ def _announce(app: App, registry: str, queries: list[Any]) -> None:
 
 
 def _show(app: App, docs: list[dict[str, Any]], as_json: bool, kept: dict[int, Any]) -> None:
+    # kept here: `finder verify --help` loads no store
+    from finder.judge import verify
+
     if as_json:
         echo_json(docs)
         for line in verify.NOTICE:
             app.say(line)
         return
+    # kept here: `finder verify --help` loads no store
+    from finder.judge import therapists
 
     for doc in docs:
         name = therapists.get(app.store, doc["tid"]).name
@@ -196,6 +202,9 @@ def describe_candidate(found: dict[str, Any]) -> str:
 
 def summary_lines(doc: dict[str, Any]) -> list[str]:
     """A stored verification as lines of text (`finder show`, `finder verify`)."""
+    # kept here: `finder verify --help` loads no store
+    from finder.judge.verify import Status
+
     status = Status(doc["status"])
     lines = [f"{status.label} ({doc['checked_at'][:10]}, NPPES NPI Registry)"]
     if status is Status.MATCHED:

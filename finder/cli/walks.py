@@ -23,11 +23,6 @@ from finder.cli.consult import _label
 from finder.cli.options import for_profile_option, with_id_arg
 from finder.crisis import CRISIS_SHORT
 from finder.errors import UsageError
-from finder.judge import therapists
-from finder.pursue import answers, profiles
-from finder.pursue.contacts import advance
-from finder.pursue.shortlist import Status
-from finder.records.models import now_iso
 
 if TYPE_CHECKING:
     from finder.pursue.checklists import Checklist
@@ -106,6 +101,9 @@ def wrapped(line: str, width: int) -> str:
 
 
 def _summary(app: App, store: Any, profile: str, tid: int) -> None:
+    # kept here: the help of consult, insurer-call, answers and note loads no store
+    from finder.pursue import answers
+
     found = [f.kind for _, f in answers.recorded(store, profile, tid).findings]
     words = {"red_flag": "red flag", "caution": "caution", "con": "con", "pro": "pro"}
     counts = [
@@ -142,8 +140,9 @@ def consult_cmd(
       finder consult 12 --minutes 10
       finder consult 12 --all
     """
-    # kept here: `finder note` does not read the checklists (tomllib)
-    from finder.pursue import checklists
+    # kept here: the help of consult, insurer-call, answers and note loads no store
+    from finder.judge import therapists
+    from finder.pursue import answers, checklists
     from finder.pursue.consult import answers_from_file
 
     store = app.store
@@ -177,11 +176,10 @@ def _walk_consultation(
     app: App, store: Any, profile: str, tid: int, checklist: Checklist, minutes: float | None,
     mode: str | None, only: str | None, start_at: str | None,
 ) -> WalkResult | None:  # fmt: skip
-    # kept here: only `finder consult` keeps call plans
-    from finder.pursue import kept_plans
-
-    # kept here: `finder note` does not read the checklists (tomllib)
+    # kept here: the help of consult, insurer-call, answers and note loads no store
+    from finder.pursue import answers, kept_plans
     from finder.pursue.consult import walk
+    from finder.records.models import now_iso
 
     questions = None
     choice = None
@@ -208,6 +206,10 @@ def _walk_consultation(
 
 
 def _finished(app: App, store: Any, profile: str, tid: int) -> None:
+    # kept here: the help of consult, insurer-call, answers and note loads no store
+    from finder.pursue.contacts import advance
+    from finder.pursue.shortlist import Status
+
     _, status = advance(store, profile, tid, Status.CONSULTED)
     app.say(f"Shortlist status: {status.label}.")
     _summary(app, store, profile, tid)
@@ -235,8 +237,9 @@ def insurer_call_cmd(
       finder insurer-call
       finder insurer-call --plan "Aetna PPO" 12 15
     """
-    # kept here: `finder note` does not read the checklists (tomllib)
-    from finder.pursue import checklists, insurer_plan
+    # kept here: the help of consult, insurer-call, answers and note loads no store
+    from finder.judge import therapists
+    from finder.pursue import answers, checklists, insurer_plan, profiles
     from finder.pursue.consult import answers_from_file, walk
 
     store = app.store
@@ -296,6 +299,9 @@ def answers_cmd(app: App, tid: int, label: str | None, as_json: bool) -> None:
 
       finder answers 12          finder answers 12 --json
     """
+    # kept here: the help of consult, insurer-call, answers and note loads no store
+    from finder.pursue import answers
+
     summary = answers.summary(app.store, _label(app, label), tid)
     if as_json:
         echo_json(summary.to_dict())
@@ -326,6 +332,10 @@ def note_cmd(
 
       finder note 12 --pro "warm, direct" --con "no evening slots"
     """
+    # kept here: the help of consult, insurer-call, answers and note loads no store
+    from finder.judge import therapists
+    from finder.pursue import answers
+
     store = app.store
     profile = _label(app, label)
     given = [("pro", t) for t in pros] + [("con", t) for t in cons] + [("note", t) for t in plain]

@@ -18,10 +18,8 @@ from datetime import date, datetime
 from typing import Any, Final
 
 from finder.errors import UsageError
-from finder.judge import therapists
 from finder.pursue import shortlist
 from finder.pursue.shortlist import STATUS_FOR_OUTCOME, Status
-from finder.records.models import now_iso
 from finder.storage.store import Doc, Store
 
 VIAS: Final[tuple[str, ...]] = ("phone", "email", "form", "portal")
@@ -125,6 +123,10 @@ def log_contact(
     now: str | None = None,
 ) -> Logged:
     """Record one attempt to reach a therapist and move the shortlist status with it."""
+    # kept here: `finder contact --help` loads this module for its choices and no store's records
+    from finder.judge import therapists
+    from finder.records.models import now_iso
+
     if via not in VIAS:
         raise UsageError(f"unknown way of contact {via!r}; one of: {', '.join(VIAS)}")
     if outcome not in STATUS_FOR_OUTCOME:

@@ -12,8 +12,6 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from finder.errors import NotFound, UsageError
-from finder.judge import therapists
-from finder.records.models import now_iso
 from finder.storage.store import Store
 
 
@@ -61,6 +59,9 @@ def _entry(doc: dict[str, object]) -> Entry:
 
 
 def _now() -> str:
+    # kept here: `finder contact --help` loads this module for its choices and no store's records
+    from finder.records.models import now_iso
+
     return now_iso()
 
 
@@ -78,6 +79,9 @@ def get(store: Store, profile: str, tid: int) -> Entry | None:
 
 def add(store: Store, profile: str, tid: int, status: Status = Status.TO_CONTACT) -> bool:
     """Add ``tid``; ``False`` when it was already on the shortlist."""
+    # kept here: `finder contact --help` loads this module for its choices and no store's records
+    from finder.judge import therapists
+
     with store.transaction():
         therapists.get(store, tid)
         if store.shortlist.first(profile=profile, tid=tid) is not None:
