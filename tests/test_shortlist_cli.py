@@ -239,3 +239,33 @@ def test_merge_same_shows_both_sides_and_asks(imported: None) -> None:
         "Nothing was changed.",
     ]
     assert [r["id"] for r in json.loads(run("list", "--json").stdout)] == [1, 2, 3, 4]
+
+
+def test_a_waitlist_takes_its_recheck_day_from_contact_as_from_shortlist_status(
+    imported: None,
+) -> None:
+    logged = run(
+        "contact", "1", "--via", "phone", "--outcome", "waitlist", "--recheck", "2030-01-15"
+    )
+    assert logged.exit_code == 0, logged.output
+    assert logged.stderr.endswith("Shortlist status: waitlisted, re-check on 2030-01-15.\n")
+    set_by_hand = run("shortlist", "status", "2", "waitlisted", "--recheck", "2030-02-01")
+    assert set_by_hand.stderr == (
+        "2 Ben Okafor: waitlisted, re-check on 2030-02-01 (shortlist of 'me').\n"
+    )
+    rows = json.loads(run("shortlist", "list", "--json").stdout)
+    assert [(r["id"], r["status"], r["recheck_on"]) for r in rows] == [
+        (1, "waitlisted", "2030-01-15"),
+        (2, "waitlisted", "2030-02-01"),
+    ]
+    # The same option, the same checks, in both commands.
+    for args in (
+        ("contact", "1", "--via", "phone", "--outcome", "waitlist", "--recheck", "15/01/2030"),
+        ("shortlist", "status", "1", "waitlisted", "--recheck", "15/01/2030"),
+    ):
+        bad = run(*args)
+        assert bad.exit_code == 2
+        assert bad.stderr == ("Error: --recheck '15/01/2030': use YYYY-MM-DD, e.g. 2025-03-14\n")
+    wrong = run("contact", "1", "--via", "phone", "--outcome", "replied", "--recheck", "2030-01-15")
+    assert wrong.exit_code == 2
+    assert wrong.stderr == "Error: a date to re-check (--recheck) goes with --outcome waitlist\n"

@@ -13,7 +13,13 @@ import click
 
 from finder.cli.app import App, Group, pass_app
 from finder.cli.filters import filter_options
-from finder.cli.options import OutputFormat, for_profile_option, output_options, with_id_arg
+from finder.cli.options import (
+    OutputFormat,
+    for_profile_option,
+    output_options,
+    recheck_option,
+    with_id_arg,
+)
 from finder.cli.profile import profile_group
 from finder.cli.types import THERAPIST_ID, WholeNumber
 from finder.errors import UsageError
@@ -223,8 +229,7 @@ def shortlist_remove(app: App, tid: int, label: str | None) -> None:
 @shortlist_group.command("status")
 @with_id_arg
 @click.argument("status", nargs=-1, required=True)
-@click.option("--recheck", metavar="DATE",
-              help="With waitlisted: the day to ask again (YYYY-MM-DD).")  # fmt: skip
+@recheck_option("With waitlisted: the day to ask again (YYYY-MM-DD).")
 @for_profile_option
 @pass_app
 def shortlist_status(
@@ -241,13 +246,11 @@ def shortlist_status(
     """
     from finder.judge import therapists
     from finder.pursue import profiles, shortlist
-    from finder.pursue.contacts import parse_day
 
     store = app.store
     who = profiles.resolve(store, label)
     name = therapists.get(store, tid).name
-    day = parse_day(recheck, "--recheck").isoformat() if recheck else None
-    entry = shortlist.set_status(store, who, tid, _status(" ".join(status)), recheck_on=day)
+    entry = shortlist.set_status(store, who, tid, _status(" ".join(status)), recheck_on=recheck)
     again = f", re-check on {entry.recheck_on}" if entry.recheck_on else ""
     app.say(f"{tid} {name}: {entry.status.label}{again} (shortlist of '{who}').")
 
