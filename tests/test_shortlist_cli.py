@@ -28,13 +28,16 @@ def test_search_table_with_why(imported: None) -> None:
         "#  ID  Name        IPT        Distance  Fee   Location\n"
         "1  1   Ana Lima    described  0.0 mi    $120  Cambridge, MA\n"
         "    why: IPT described (statement); 0.0 mi\n"
-        "2  2   Ben Okafor  listed     1.8 mi    $200  Brookline, MA\n"
-        "    why: IPT listed (orientations); 1.8 mi\n"
+        "2  2   Ben Okafor  listed?    1.8 mi    $200  Brookline, MA\n"
+        "    why: IPT listed (orientations): lists 'Interpersonal' among approaches: "
+        "may not mean IPT \u2014 ask; 1.8 mi\n"
         # No ZIP, but a city and state: an approximate distance from the city's centre.
         "3  4   Dev Shah    none       ~2.5 mi   $90   Boston, MA\n"
         "    why: IPT none; ~2.5 mi\n"
     )
     assert result.stderr == (
+        "listed?: lists 'Interpersonal' among approaches: may not mean IPT \u2014 ask "
+        "(--why names it).\n"
         "3 therapists fit.\n"
         "1 more is outside your 5 mi radius: Cara Diaz 186.6 mi; --radius 187 shows them\n"
         "IPT classes show evidence, not verification: ask about IPT training on the call.\n"
@@ -68,7 +71,7 @@ def test_search_multi_values_strict_and_nothing_found(imported: None) -> None:
     result = run("search", "--insurance", "blue cross,tufts", "--strict", "--json")
     assert [r["name"] for r in json.loads(result.stdout)] == ["Ana Lima", "Ben Okafor"]
     result = run("search", "--issue", "perinatal", "--issue", "eating disorder", "--strict")
-    assert result.stdout.splitlines()[1:] == ["1  2   Ben Okafor  listed  $200  Brookline, MA"]
+    assert result.stdout.splitlines()[1:] == ["1  2   Ben Okafor  listed?  $200  Brookline, MA"]
     result = run("search", "--near", "02139", "--radius", "1", "--strict")
     assert result.stdout.splitlines()[1:] == ["1  1   Ana Lima  described  0.0 mi    $120  Cambridge, MA"]  # fmt: skip
     nothing = run("search", "--max-fee", "10", "--strict")

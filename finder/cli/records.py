@@ -249,14 +249,19 @@ def summary(t: Any) -> dict[str, Any]:
         "ipt_class": evidence.level.label,
         "ipt_evidence": evidence.text,
         "ipt_field": evidence.field,
+        "ipt_note": evidence.note,
         "sources": len(t.records),
     }
 
 
 LIST_COLUMNS = [
     "id", "name", "credentials", "license_type", "location", "zip", "phone", "email",
-    "website", "npi", "organization", "ipt_class", "ipt_field", "ipt_evidence", "sources",
+    "website", "npi", "organization", "ipt_class", "ipt_field", "ipt_evidence", "ipt_note",
+    "sources",
 ]  # fmt: skip
+
+#: How wide the evidence is in a table: cut around the words that justify the class.
+EVIDENCE_CHARS = 60
 
 
 def emit_rows(rows: list[dict[str, Any]], output: OutputFormat, columns: list[str]) -> bool:
@@ -316,15 +321,15 @@ def list_cmd(app: App, filters: dict[str, Any], limit: int | None, output: Outpu
     table = Table(box=None, show_edge=False, pad_edge=False)
     for header in ("ID", "Name", "License", "Location", "IPT", "Evidence"):
         table.add_column(header, overflow="fold")
-    for row in rows:
-        evidence = row["ipt_evidence"] or ""
+    for therapist, row in zip(found, rows, strict=True):
+        evidence = therapist.ipt
         table.add_row(
             str(row["id"]),
             row["name"] + (" (organization)" if row["organization"] else ""),
             row["license_type"] or "not stated",  # a degree in this column would read as one
             row["location"] or "-",
-            row["ipt_class"],
-            (evidence[:60] + "...") if len(evidence) > 60 else evidence,
+            evidence.class_shown,
+            evidence.note or evidence.excerpt(EVIDENCE_CHARS),
         )
     app.out.print(table)
     app.say(f"{plural(len(rows), 'therapist')}. IPT classes show evidence, not verification.")

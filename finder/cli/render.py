@@ -74,6 +74,8 @@ def render_therapist(app: App, therapist: Therapist, show_extra: bool = False) -
     if evidence.text:
         out.print(f" from {evidence.field}: \u201c{escape(evidence.text)}\u201d", end="")
     out.print("")
+    if evidence.note:
+        out.print(f"  {escape(evidence.note)}")
     if evidence.supports:
         out.print(f"  supporting terms: {escape(', '.join(evidence.supports))}")
     out.print("  (evidence, not verification: ask about IPT training on the call)")

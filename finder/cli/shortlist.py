@@ -52,7 +52,7 @@ def _fee(t: Any) -> str:
 
 SEARCH_COLUMNS = [
     "rank", "id", "name", "credentials", "license_type", "location", "zip", "phone",
-    "distance_miles", "distance_approximate", "fee", "ipt_class", "ipt_field", "ipt_evidence", "matches", "unknown", "why",
+    "distance_miles", "distance_approximate", "fee", "ipt_class", "ipt_field", "ipt_evidence", "ipt_note", "matches", "unknown", "why",
 ]  # fmt: skip
 
 
@@ -115,6 +115,8 @@ def search_cmd(
         click.echo(line)
         if why:
             click.echo(f"    why: {hit.why}")
+    if any(hit.therapist.ipt.ambiguous for hit in shown):
+        app.say(AMBIGUOUS_LEGEND)
     more = f" (first {len(shown)} shown; --limit for more)" if len(shown) < len(hits) else ""
     app.say(f"{plural(len(hits), 'therapist')} {'fits' if len(hits) == 1 else 'fit'}{more}.")
     for line in truth.lines(found, query):
@@ -124,10 +126,15 @@ def search_cmd(
     app.say("IPT classes show evidence, not verification: ask about IPT training on the call.")
 
 
+AMBIGUOUS_LEGEND = (
+    "listed?: lists 'Interpersonal' among approaches: may not mean IPT \u2014 ask (--why names it)."
+)
+
+
 def _search_cells(hit: Any, with_distance: bool) -> list[str]:
     t = hit.therapist
     location = ", ".join(p for p in (t.best("city"), t.best("state")) if p) or "-"
-    cells = [str(hit.rank), str(t.tid), _cut(t.name, 32), t.ipt.level.label, _fee(t),
+    cells = [str(hit.rank), str(t.tid), _cut(t.name, 32), t.ipt.class_shown, _fee(t),
              _cut(location, 24)]  # fmt: skip
     if with_distance:
         approx = "~" if hit.approx else ""

@@ -411,6 +411,8 @@ def explain(hit: Hit, query: Query) -> str:
     """The one line `--why` prints: IPT class, distance, what fits, what is unknown."""
     evidence = hit.therapist.ipt
     parts = [f"IPT {evidence.level.label}" + (f" ({evidence.field})" if evidence.field else "")]
+    if evidence.note:
+        parts[0] += f": {evidence.note}"
     if hit.miles is not None:
         parts.append(f"{'~' if hit.approx else ''}{hit.miles:.1f} mi")
     if hit.matched:

@@ -125,8 +125,9 @@ def _location(f: Facts) -> Cell:
 def _ipt_class(f: Facts) -> Cell:
     evidence = f.therapist.ipt
     where = f" (in {evidence.field})" if evidence.field else ""
-    flag = "caution" if evidence.level <= 1 else None
-    return Cell(f"{evidence.level.label}{where}", flag=flag)
+    flag = "caution" if evidence.level <= 1 or evidence.ambiguous else None
+    items = (Item("caution", evidence.note),) if evidence.note else ()
+    return Cell(f"{evidence.level.label}{where}", items, flag=flag)
 
 
 def _ipt_text(f: Facts) -> Cell:
