@@ -13,7 +13,7 @@ import click
 
 from finder.cli.app import App, echo_json, pass_app
 from finder.cli.filters import filter_options
-from finder.cli.options import OutputFormat, output_options, with_id_arg
+from finder.cli.options import OutputFormat, for_profile_option, output_options, with_id_arg
 from finder.cli.output import ImportProgress, print_import_report
 from finder.cli.types import WholeNumber
 from finder.errors import UsageError
@@ -338,10 +338,14 @@ def list_cmd(app: App, filters: dict[str, Any], limit: int | None, output: Outpu
 @click.command("show")
 @with_id_arg
 @click.option("--extra", "show_extra", is_flag=True, help="Also show unmapped source data.")
+@for_profile_option
 @output_options(OutputFormat.TABLE, OutputFormat.JSON)
 @pass_app
-def show_cmd(app: App, tid: int, show_extra: bool, output: OutputFormat) -> None:
+def show_cmd(app: App, tid: int, show_extra: bool, label: str | None, output: OutputFormat) -> None:
     """Show one therapist: every field, every source, conflicts and IPT evidence.
+
+    The fee headline is what they told you on the call (your consultation answers, for
+    the profile --for names), else the most recently imported source.
 
     \b
     finder show 12
@@ -351,9 +355,9 @@ def show_cmd(app: App, tid: int, show_extra: bool, output: OutputFormat) -> None
 
     therapist = therapists.get(app.store, tid)
     if output is OutputFormat.JSON:
-        echo_json(therapist_json(app.store, therapist))
+        echo_json(therapist_json(app.store, therapist, label))
         return
-    render_therapist(app, therapist, show_extra=show_extra)
+    render_therapist(app, therapist, show_extra=show_extra, label=label)
 
 
 ADD_PROMPTS = [

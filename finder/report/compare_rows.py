@@ -270,7 +270,7 @@ def derived_flags(f: Facts) -> list[Item]:
         out.append(Item("caution", f"{f.miles:.1f} mi away, outside your {p.radius_miles:g} mi."))
     if p.telehealth == "required" and t.best("telehealth") is False:
         out.append(Item("caution", "No telehealth listed; you need telehealth."))
-    if p.budget and not f.answer("fee_session") and claims.fee_fit(t, p.budget)[0] is False:
+    if p.budget and claims.said_fee(f.consult) is None and claims.fee_fit(t, p.budget)[0] is False:
         listed = claims.fees(t)[0].text
         out.append(Item("caution", f"Listed fee {listed} is above your budget {money(p.budget)}."))
     out.sort(key=lambda item: SERIOUS[item.kind])
@@ -318,7 +318,10 @@ def _conflicts(f: Facts) -> Cell:
         seen: dict[str, None] = {}
         for claim in stated:
             where = claim.source.path.rsplit("/", 1)[-1]
-            seen.setdefault(f"{_value(name, claim.value)} ({where})", None)
+            value = (
+                claims.fee_text(f.therapist, claim) if name == "fee" else _value(name, claim.value)
+            )
+            seen.setdefault(f"{value} ({where})", None)
         items.append(Item("caution", f"{name}: " + " vs ".join(seen)))
     return Cell(None, tuple(items), empty="none")
 
