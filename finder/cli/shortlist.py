@@ -52,7 +52,7 @@ def _fee(t: Any) -> str:
 
 SEARCH_COLUMNS = [
     "rank", "id", "name", "credentials", "license_type", "location", "zip", "phone",
-    "distance_miles", "distance_approximate", "fee", "ipt_class", "ipt_field", "ipt_evidence", "ipt_note", "matches", "unknown", "why",
+    "distance_miles", "distance_approximate", "fee", "ipt_class", "ipt_field", "ipt_evidence", "ipt_note", "license_note", "matches", "unknown", "why",
 ]  # fmt: skip
 
 
@@ -79,7 +79,7 @@ def search_cmd(
     finder search --ipt described --near 02139 --radius 10 --why
     """
     from finder.cli.records import emit_rows, summary
-    from finder.judge import search, truth
+    from finder.judge import claims, search, truth
     from finder.pursue import profiles
 
     store = app.store
@@ -94,7 +94,7 @@ def search_cmd(
     hits = found.hits
     shown = hits[:limit] if limit else hits
     if output is not OutputFormat.TABLE:
-        rows = [_search_row(h, summary) for h in shown]
+        rows = [_search_row(h, summary, query.state) for h in shown]
         emit_rows(rows, output, SEARCH_COLUMNS)
         return
     if not hits:
@@ -119,6 +119,10 @@ def search_cmd(
         app.say(AMBIGUOUS_LEGEND)
     more = f" (first {len(shown)} shown; --limit for more)" if len(shown) < len(hits) else ""
     app.say(f"{plural(len(hits), 'therapist')} {'fits' if len(hits) == 1 else 'fit'}{more}.")
+    for hit in shown:
+        elsewhere = claims.licence_elsewhere(hit.therapist, query.state)
+        if elsewhere:
+            app.say(f"{hit.therapist.name} ({hit.therapist.tid}), online only: {elsewhere}.")
     for line in truth.lines(found, query):
         app.say(line)
     if not query.strict and any(h.unknown for h in hits):
@@ -142,7 +146,7 @@ def _search_cells(hit: Any, with_distance: bool) -> list[str]:
     return cells
 
 
-def _search_row(hit: Any, summary: Any) -> dict[str, Any]:
+def _search_row(hit: Any, summary: Any, home: str | None) -> dict[str, Any]:
     from finder.judge import claims
 
     row = summary(hit.therapist)
@@ -151,6 +155,7 @@ def _search_row(hit: Any, summary: Any) -> dict[str, Any]:
         distance_miles=round(hit.miles, 1) if hit.miles is not None else None,
         distance_approximate=hit.approx,
         fee=next((f.low for f in claims.fees(hit.therapist)), None),
+        license_note=claims.licence_elsewhere(hit.therapist, home),
         matches=list(hit.matched),
         unknown=list(hit.unknown),
         why=hit.why,

@@ -144,6 +144,21 @@ def plan_verdict(t: Therapist, wanted: tuple[str, ...] | list[str]) -> tuple[boo
     return False, f"lists {len(listed)} plan(s), not yours"
 
 
+def licence_elsewhere(t: Therapist, home: str | None) -> str | None:
+    """``"licensed in TX: ask whether they can see a client in MA"`` for a clinician who
+    sees clients only online (a source states telehealth yes, in person no) and whose
+    sources state a license in other states only. ``None`` when a source states a license
+    in ``home``, no license state is stated, or they also see clients in person.
+    Telehealth follows the client's state (DOMAIN.md section 5)."""
+    if not home or t.best("telehealth") is not True or t.best("in_person") is not False:
+        return None
+    states = sorted({str(c.value).strip().upper() for c in t.values("license_state") if c.value})
+    home = home.strip().upper()
+    if not states or home in states:
+        return None
+    return f"licensed in {', '.join(states)}: ask whether they can see a client in {home}"
+
+
 def licence_note(stated: Any) -> str:
     """``" (a supervised licence: associate, pre-licensed, intern or resident)"`` or ``""``."""
     if licence_level(stated) == SUPERVISED:

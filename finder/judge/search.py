@@ -81,6 +81,7 @@ class Query:
     strict: bool = False
     country: str | None = None  # ISO code: therapists elsewhere are left out
     city: str | None = None  # therapists in this city rank first
+    state: str | None = None  # where the client lives: an online-only license elsewhere is named
 
 
 @dataclass(frozen=True)
@@ -127,6 +128,7 @@ def from_profile(profile: Any) -> Query:
         ages=(profile.age_group,) if profile.age_group else (),
         country=getattr(profile, "country", None),
         city=getattr(profile, "city", None),
+        state=getattr(profile, "state", None),
     )
 
 
@@ -426,4 +428,7 @@ def explain(hit: Hit, query: Query) -> str:
             parts.append(note)
     if hit.unknown:
         parts.append(", ".join(hit.unknown))
+    elsewhere = claims.licence_elsewhere(t, query.state)
+    if elsewhere:
+        parts.append(elsewhere)
     return "; ".join(parts)

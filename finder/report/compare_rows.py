@@ -260,7 +260,12 @@ def derived_flags(f: Facts) -> list[Item]:
     elif level == 0:
         out.append(Item("caution", "No IPT mention in the records: ask about IPT training."))
     state = t.best("license_state")
-    if state and p.state and state != p.state and f.answer("licensed_in_my_state") is not True:
+    elsewhere = claims.licence_elsewhere(t, p.state)
+    if f.answer("licensed_in_my_state") is True:
+        pass  # they told you they are licensed where you live
+    elif elsewhere:  # online only: the license must be where the client is
+        out.append(Item("caution", elsewhere[0].upper() + elsewhere[1:] + "."))
+    elif state and p.state and state != p.state:
         out.append(Item("caution", f"License listed for {state}; you live in {p.state}."))
     if f.verification and f.verification.get("status") == "not_found":
         out.append(Item("caution", "Not found in the NPI registry."))
