@@ -6,6 +6,7 @@ clients in person."""
 from __future__ import annotations
 
 import json
+from itertools import pairwise
 from pathlib import Path
 
 import pytest
@@ -33,7 +34,7 @@ def test_search_names_an_online_only_license_in_another_state(imported: dict[str
     assert result.exit_code == 0, result.output
     whys = {
         line.split()[2]: next_line
-        for line, next_line in zip(result.stdout.splitlines(), result.stdout.splitlines()[1:])
+        for line, next_line in pairwise(result.stdout.splitlines())
         if line[:1].isdigit()
     }
     assert whys["Tess"].endswith(f"; {NOTE}")
