@@ -58,7 +58,7 @@ def _print_by_source(app: App, therapist: Therapist) -> None:
         for claim in therapist.values(name):
             value = _field_display(name, claim)
             if name == "license_type":
-                value += claims.licence_note(claim.value)
+                value += claims.licence_claim_note(therapist, claim)
             if name == "statement" and len(value) > 600:
                 value = value[:600] + "..."
             groups.setdefault(claim.source.describe(), []).append((name, " ".join(value.split())))

@@ -159,8 +159,16 @@ def licence_elsewhere(t: Therapist, home: str | None) -> str | None:
     return f"licensed in {', '.join(states)}: ask whether they can see a client in {home}"
 
 
-def licence_note(stated: Any) -> str:
-    """``" (a supervised licence: associate, pre-licensed, intern or resident)"`` or ``""``."""
-    if licence_level(stated) == SUPERVISED:
-        return " (a supervised licence: associate, pre-licensed, intern or resident)"
-    return ""
+def licence_claim_note(t: Therapist, claim: Claim) -> str:
+    """``licence_note`` for one stated license, with the supervisor its own record names."""
+    fields = next((d.get("fields") or {} for d in t.records if str(d.get("rid")) == claim.rid), {})
+    return licence_note(claim.value, fields.get("supervisor"))
+
+
+def licence_note(stated: Any, supervisor: Any = None) -> str:
+    """``" (a supervised license: associate, pre-licensed, intern or resident; supervised by
+    Jane Roe, LCSW)"`` or ``""``. ``supervisor`` is the one the same source names."""
+    if licence_level(stated) != SUPERVISED:
+        return ""
+    by = f"; supervised by {supervisor}" if supervisor else "; supervisor not stated"
+    return f" (a supervised license: associate, pre-licensed, intern or resident{by})"

@@ -56,7 +56,9 @@ def _licence(f: Facts) -> Cell:
         parts.append(f"no. {number}")
     if state:
         parts.append(f"({state})")
-    return Cell(" ".join(parts) + ", as listed" + claims.licence_note(kind))
+    stated = t.values("license_type")
+    note = claims.licence_claim_note(t, stated[0]) if stated else claims.licence_note(kind)
+    return Cell(" ".join(parts) + ", as listed" + note)
 
 
 def _npi(f: Facts) -> Cell:
