@@ -360,6 +360,17 @@ def why_different(a: Rec, b: Rec) -> str | None:
     return "names differ"
 
 
+def stated_apart(a: Rec, b: Rec) -> bool:
+    """Sources state different license families, or only different phones.
+
+    A typo in a name would not change the license and the phone too, so two such
+    records with close names are for the user to join, never joined automatically.
+    """
+    if a.kind and b.kind and a.kind != b.kind:
+        return True
+    return bool(a.phones and b.phones and set(a.phones).isdisjoint(b.phones))
+
+
 def name_score(a: Rec, b: Rec) -> tuple[float, str] | None:
     """(score, how) for two names, or ``None`` when they cannot be one clinician."""
     from rapidfuzz.fuzz import ratio, token_sort_ratio
@@ -379,4 +390,6 @@ def name_score(a: Rec, b: Rec) -> tuple[float, str] | None:
     if given == "prefix":
         # "J Smith" and "John Smith" may be one person; only the user can say.
         return min(score, AUTO_SCORE - 1), "given name shortened"
+    if stated_apart(a, b):
+        return min(score, AUTO_SCORE - 1), "close name, different license or phone"
     return score, "close name"
