@@ -10,7 +10,7 @@ from collections.abc import Mapping, Sequence
 from datetime import date
 from typing import Any
 
-from finder.crisis import CRISIS_LINES, DISCLAIMERS
+from finder.crisis import DISCLAIMERS, lines_for
 from finder.errors import FinderError, UsageError
 from finder.judge import therapists
 from finder.judge.therapists import Therapist
@@ -59,7 +59,7 @@ def build(
         sources=_sources(found),
         notes=tuple(notes_out),
         disclaimers=tuple(DISCLAIMERS),
-        crisis=tuple(CRISIS_LINES),
+        crisis=lines_for(profile.country),
     )
 
 
