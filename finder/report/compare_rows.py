@@ -190,12 +190,13 @@ def _sessions(f: Facts) -> Cell:
 
 def _distance(f: Facts) -> Cell:
     if f.miles is None:
-        why = "no ZIP in your profile" if not f.profile.zip else "location unknown"
+        placed = f.profile.zip or f.profile.city
+        why = "location unknown" if placed else "no ZIP or town in your profile"
         return Cell(None, empty=f"unknown ({why})")
     radius = f.profile.radius_miles
     flag = "caution" if radius and f.miles > radius else None
     within = f" (your radius {radius:g} mi)" if radius else ""
-    return Cell(f"{f.miles:.1f} mi{within}", flag=flag)
+    return Cell(f"{'~' if f.approx else ''}{f.miles:.1f} mi{within}", flag=flag)
 
 
 # ---------------------------------------------------------------- availability

@@ -245,6 +245,7 @@ class Facts:
     status: str | None
     today: date
     miles: float | None = None
+    approx: bool = False  # a town's centre at one end: shown "~"
 
     def answer(self, qid: str) -> Any:
         value = self.consult.get(qid)
