@@ -40,6 +40,15 @@ def people() -> dict[str, therapists.Therapist]:
     return {t.name: t for t in therapists.load_all(open_store())}
 
 
+def imported(tmp_path: Path, name: str, text: str) -> dict[str, therapists.Therapist]:
+    """The therapists finder holds after importing ``text`` saved as ``name``."""
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    code, err = run("import", str(path))
+    assert code == 0, err
+    return people()
+
+
 def _save(tmp_path: Path, name: str, rows: list[list[str]]) -> tuple[Path, Path]:
     book = openpyxl.Workbook()
     sheet = book.active
@@ -102,17 +111,15 @@ def test_lone_surrogates_are_dropped_and_named_and_the_rows_imported(tmp_path: P
 
 
 def test_registration_numbers_outside_the_us_are_kept_as_stated(tmp_path: Path) -> None:
-    path = tmp_path / "register.csv"
-    path.write_text(
+    found = imported(
+        tmp_path,
+        "register.csv",
         "name,country,registration number,title\n"
         "Mia Lee,AU,AHPRA PSY0001234567 (WA),Clinical Psychologist\n"
         "Jane Smith,GB,HCPC PYL12345,HCPC registered Practitioner Psychologist\n"
         "Tom Brown,GB,BACP 123456,BACP accredited counsellor\n"
-        "Ana Ruiz,ES,M-12345,Psicóloga General Sanitaria\n"
+        "Ana Ruiz,ES,M-12345,Psicóloga General Sanitaria\n",
     )
-    code, err = run("import", str(path))
-    assert code == 0, err
-    found = people()
     mia = found["Mia Lee"]
     assert (mia.best("license_type"), mia.best("license_number")) == ("AHPRA", "PSY0001234567")
     assert mia.best("license_state") is None  # "(WA)" is Western Australia, not Washington
@@ -149,3 +156,21 @@ def test_a_plannet_roles_qualification_states_the_licence(tmp_path: Path) -> Non
     jane = people()["Jane Doe"]
     assert jane.best("license_type") == "LCSW"  # the role's code, not the taxonomy's words
     assert "Licensed Clinical Social Worker" in jane.records[0]["extra"]["qualifications"]
+
+
+def test_a_british_or_canadian_postcode_says_the_country_when_nothing_else_does(
+    tmp_path: Path,
+) -> None:
+    found = imported(
+        tmp_path,
+        "no_country.csv",
+        "name,phone,city,postcode\n"
+        "Tom Brown,0161 496 0000,Manchester,M1 1AE\n"
+        "Lea Roy,613-555-0199,Ottawa,K1A 0B6\n"
+        "Dana Reyes,617-555-0101,Cambridge,02139\n",
+    )
+    tom, lea, dana = found["Tom Brown"], found["Lea Roy"], found["Dana Reyes"]
+    assert (tom.best("country"), tom.best("phones")) == ("GB", ["+44 161 496 0000"])
+    assert (tom.best("postal_code"), tom.best("zip")) == ("M1 1AE", None)
+    assert (lea.best("country"), lea.best("postal_code")) == ("CA", "K1A 0B6")
+    assert (dana.best("country"), dana.best("zip")) == ("US", "02139")
