@@ -80,8 +80,10 @@ class Query:
     accepting: bool = False
     strict: bool = False
     country: str | None = None  # ISO code: therapists elsewhere are left out
-    city: str | None = None  # therapists in this city rank first; without --near, distance
-    state: str | None = None  # is measured from its centre (a US city needs its state)
+    # Therapists in this city rank first; without --near, distances are measured from its
+    # centre (a US city needs its state).
+    city: str | None = None
+    state: str | None = None
 
 
 @dataclass(frozen=True)

@@ -121,7 +121,7 @@ def world_key(town: str) -> str:
     periods ("Málaga" and "MALAGA", "Saint-Étienne" and "Saint Etienne" are one)."""
     folded = unicodedata.normalize("NFKD", town)
     folded = "".join(c for c in folded if not unicodedata.combining(c))
-    return city_key(folded.replace("-", " ")).replace("ß", "SS")
+    return city_key(folded.replace("-", " "))  # upper() makes "ß" "SS"
 
 
 @cache
