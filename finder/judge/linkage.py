@@ -38,6 +38,8 @@ _TRACKING = re.compile(r"^(utm_\w+|ref|sid|source|trk|fbclid|gclid|tr)$", re.I)
 
 
 _WORD = re.compile(r"[a-z0-9]+")
+# A statement this long is someone's own words, not a stock line ("Accepting new clients").
+_OWN_WORDS = 40
 
 
 @lru_cache(maxsize=1 << 16)
@@ -137,11 +139,15 @@ class Rec:
             self.given = first[0] if first else (tokens[0] if len(tokens) > 1 else "")
             self.family = "".join(last) if last else (tokens[-1] if tokens else "")
             self.label = f"{self.given} {self.family}".strip()
-        # One row repeated across result pages: the same name, phones and statement.
-        statement = get("statement")
+        # One row repeated across result pages: the same name, phones and statement. A
+        # phone, or a statement long enough to be someone's own words, makes the row
+        # identifying: an organization with only a phone, or a clinician who lists no
+        # phone, is still one (neither the phone nor the name rules would join them).
+        statement = str(get("statement") or "")
+        name = str(get("name") or "").casefold()
         self.dup = (
-            (str(get("name") or "").casefold(), tuple(self.phones), str(statement)[:400])
-            if statement and (self.phones or self.url)
+            (name, tuple(self.phones), statement[:400])
+            if name and (self.phones or len(statement) >= _OWN_WORDS)
             else None
         )
 

@@ -83,7 +83,7 @@ class Query:
     # Therapists in this city rank first; without --near, distances are measured from its
     # centre (a US city needs its state).
     city: str | None = None
-    state: str | None = None
+    state: str | None = None  # where the client lives: an online-only license elsewhere is named
 
 
 @dataclass(frozen=True)
@@ -420,6 +420,8 @@ def explain(hit: Hit, query: Query) -> str:
     """The one line `--why` prints: IPT class, distance, what fits, what is unknown."""
     evidence = hit.therapist.ipt
     parts = [f"IPT {evidence.level.label}" + (f" ({evidence.field})" if evidence.field else "")]
+    if evidence.note:
+        parts[0] += f": {evidence.note}"
     if hit.miles is not None:
         parts.append(f"{'~' if hit.approx else ''}{hit.miles:.1f} mi")
     elif query.city and _in_city(hit.therapist, query.city):
@@ -435,4 +437,7 @@ def explain(hit: Hit, query: Query) -> str:
             parts.append(note)
     if hit.unknown:
         parts.append(", ".join(hit.unknown))
+    elsewhere = claims.licence_elsewhere(t, query.state)
+    if elsewhere:
+        parts.append(elsewhere)
     return "; ".join(parts)

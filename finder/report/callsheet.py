@@ -51,8 +51,9 @@ def sheet(therapist: Therapist, plan: CallPlan, country: str | None = None) -> S
     if place:
         about.append(f"Practice: {place}")
     if t.ipt is not None:
-        said = f': "{shown(t.ipt.text, 90)}"' if t.ipt.text else ""
-        about.append(f"IPT evidence: {t.ipt.level.label}{said}")
+        said = f': "{shown(t.ipt.excerpt(90), 96)}"' if t.ipt.text else ""
+        note = f" ({t.ipt.note})" if t.ipt.note else ""
+        about.append(f"IPT evidence: {t.ipt.level.label}{said}{note}")
     return Sheet(plan, tuple(about), tuple(_claims(t)), foot_line(country))
 
 

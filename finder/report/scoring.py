@@ -106,8 +106,7 @@ def distance(f: Facts) -> Judged:
     if p.telehealth == "required":
         return None, "you need telehealth", False
     if f.miles is None:
-        placed = p.zip or p.city
-        return None, "location unknown" if placed else "no ZIP or town in your profile", True
+        return None, f.why_no_distance, True
     radius = p.radius_miles or 25.0
     value = max(0.0, 1 - f.miles / (2 * radius))
     reason = f"{'~' if f.approx else ''}{f.miles:.1f} mi"

@@ -8,7 +8,7 @@ from typing import Any
 from finder.records.models import FIELDS, TEXT_KEPT, Kind
 from finder.records.normalize.credentials import credentials, is_degree
 from finder.records.normalize.identifiers import npi, unverified_npi
-from finder.records.normalize.licences import license_type
+from finder.records.normalize.licences import SUPERVISED, licence_level, license_type, supervisor
 from finder.records.normalize.money import money
 from finder.records.normalize.names import looks_like_organization, name_parts, split_name
 from finder.records.normalize.phones import phones
@@ -217,6 +217,7 @@ def build_fields(raw: dict[str, Any]) -> dict[str, Any]:
     ):
         fields["is_organization"] = True
     _settle_licence(fields)
+    _settle_supervisor(fields)
     if "npi" not in fields and "profile_url" in fields:
         found = npi_in_profile_url(fields["profile_url"])
         if found:
@@ -247,6 +248,16 @@ def _settle_licence(fields: dict[str, Any]) -> None:
             kind = "Psychiatrist"
     if kind:
         fields["license_type"] = kind
+
+
+def _settle_supervisor(fields: dict[str, Any]) -> None:
+    # A supervised license: the supervisor its source names, in its title or its words
+    # (a fully licensed clinician's "I was supervised by ..." names no supervisor now).
+    if "supervisor" in fields or licence_level(fields.get("license_type")) != SUPERVISED:
+        return
+    found = supervisor(fields.get("title")) or supervisor(fields.get("statement"))
+    if found:
+        fields["supervisor"] = found
 
 
 def _abroad(raw: dict[str, Any], where: Any, fields: dict[str, Any]) -> dict[str, Any]:
