@@ -35,6 +35,7 @@ def callsheet_cmd(
       finder callsheet 12 15 -o calls.html
       finder callsheet 12 --minutes 10
     """
+    from finder.crisis import profile_country
     from finder.judge import therapists
     from finder.pursue import callplan, kept_plans
     from finder.records.models import now_iso
@@ -50,8 +51,9 @@ def callsheet_cmd(
     for tid in dict.fromkeys(tids):
         plan = callplan.make(store, profile, tid, minutes)
         pages.append((therapists.get(store, tid), plan))
+    country = profile_country(store, profile)
     text = callsheet.render(
-        [callsheet.sheet(t, plan) for t, plan in pages], callsheet.SheetFormat(chosen)
+        [callsheet.sheet(t, plan, country) for t, plan in pages], callsheet.SheetFormat(chosen)
     )
     if output is None:
         click.echo(text, nl=False)

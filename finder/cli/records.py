@@ -34,20 +34,29 @@ def path_cmd(app: App) -> None:
 
 
 @click.command("crisis")
+@click.option("--country", metavar="XX",
+              help="Lines for this country first (ISO code: US, CA, GB, IE, AU, ES, ...); "
+                   "default: the profile's country, else the US.")  # fmt: skip
 @pass_app
-def crisis_cmd(app: App) -> None:
+def crisis_cmd(app: App, country: str | None) -> None:
     """Crisis lines: where to get help now.
 
     \b
     finder crisis
+    finder crisis --country GB
     """
-    from finder.crisis import DISCLAIMERS, lines_for
+    from finder.crisis import DISCLAIMERS, lines_for, profile_country
     from finder.errors import FinderError
-    from finder.pursue import profiles
+    from finder.records import normalize
 
-    country = None
-    with contextlib.suppress(FinderError, OSError):  # the store unreadable: lines as written
-        country = profiles.get(app.store).country
+    if country is not None:
+        code = normalize.country(country)
+        if code is None:  # never an error instead of the lines: all of them, and why
+            app.warn(f"--country {country!r} is not a country finder knows (try GB or ES)")
+        country = code
+    else:
+        with contextlib.suppress(FinderError, OSError):  # the store unreadable: US first
+            country = profile_country(app.store)
     for line in lines_for(country):
         click.echo(line)
     click.echo("")

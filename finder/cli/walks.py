@@ -60,9 +60,9 @@ class _Terminal:
             raise
 
     def echo(self, line: str) -> None:
-        from finder.crisis import CRISIS_SHORT
+        from finder.crisis import SHORT_PREFIX
 
-        if line == CRISIS_SHORT:
+        if line.startswith(SHORT_PREFIX):
             if self.crisis_shown:
                 return  # once per command is enough, even over several walks
             self.crisis_shown = True
@@ -174,6 +174,7 @@ def _walk_consultation(
     app: App, store: Any, profile: str, tid: int, checklist: Checklist, minutes: float | None,
     mode: str | None, only: str | None, start_at: str | None,
 ) -> WalkResult | None:  # fmt: skip
+    from finder.crisis import profile_country, short_line
     from finder.pursue import answers, kept_plans
     from finder.pursue.consult import walk
     from finder.records.models import now_iso
@@ -190,8 +191,11 @@ def _walk_consultation(
         answers.save_answer(store, profile, tid, answers.CONSULTATION, qid, value)
 
     current = answers.answers_for(store, profile, tid, answers.CONSULTATION)
+    crisis = short_line(profile_country(store, profile))
     result = term.run(
-        lambda: walk(checklist, current, save, term.ask, term.echo, only, start_at, questions)
+        lambda: walk(
+            checklist, current, save, term.ask, term.echo, only, start_at, questions, crisis=crisis
+        )
     )
     if term.interrupted:
         raise SystemExit(130)
@@ -233,6 +237,7 @@ def insurer_call_cmd(
       finder insurer-call
       finder insurer-call --plan "Aetna PPO" 12 15
     """
+    from finder.crisis import short_line
     from finder.judge import therapists
     from finder.pursue import answers, checklists, insurer_plan, profiles
     from finder.pursue.consult import answers_from_file, walk
@@ -261,6 +266,7 @@ def insurer_call_cmd(
     for line in call.overview(store, profile):
         click.echo(line)
     term = _Terminal()
+    crisis = short_line(person.country)
     for step in call.steps:
         click.echo("")
         click.echo(step.heading)
@@ -270,7 +276,9 @@ def insurer_call_cmd(
 
         current = answers.answers_for(store, profile, step.tid, answers.INSURER, plan=plan)
         part = step.checklist
-        result = term.run(lambda: walk(part, current, save, term.ask, term.echo))  # noqa: B023
+        result = term.run(
+            lambda: walk(part, current, save, term.ask, term.echo, crisis=crisis)  # noqa: B023
+        )
         if term.interrupted:
             raise SystemExit(130)
         if result is None or result.stopped != "finished":

@@ -193,12 +193,11 @@ def _sessions(f: Facts) -> Cell:
 
 def _distance(f: Facts) -> Cell:
     if f.miles is None:
-        why = "no ZIP in your profile" if not f.profile.zip else "location unknown"
-        return Cell(None, empty=f"unknown ({why})")
+        return Cell(None, empty=f"unknown ({f.why_no_distance})")
     radius = f.profile.radius_miles
     flag = "caution" if radius and f.miles > radius else None
     within = f" (your radius {radius:g} mi)" if radius else ""
-    return Cell(f"{f.miles:.1f} mi{within}", flag=flag)
+    return Cell(f"{'~' if f.approx else ''}{f.miles:.1f} mi{within}", flag=flag)
 
 
 # ---------------------------------------------------------------- availability

@@ -28,6 +28,7 @@ from finder.records.normalize.places import (
     STATES,
     country,
     postal_code,
+    postal_country,
     state,
     zip_code,
 )
@@ -62,6 +63,7 @@ __all__ = [
     "phone_country",
     "phones",
     "postal_code",
+    "postal_country",
     "profile_url",
     "proper",
     "split_list",

@@ -262,11 +262,13 @@ def _settle_supervisor(fields: dict[str, Any]) -> None:
 
 def _abroad(raw: dict[str, Any], where: Any, fields: dict[str, Any]) -> dict[str, Any]:
     """Outside the US: phones read in that country, the postal code and a licence as written
-    (a US state, ZIP or licence type would be a guess). Returns the rest of ``raw``."""
+    (a US state, ZIP, licence state or licence type would be a guess: "(WA)" after an AHPRA
+    number is Western Australia). Returns the rest of ``raw``."""
     code = country(where)
     if code is None or code == "US":
         return raw
-    rest = {k: v for k, v in raw.items() if k not in ("phones", "zip", "state", "license_type")}
+    dropped = ("phones", "zip", "state", "license_type", "license_state")
+    rest = {k: v for k, v in raw.items() if k not in dropped}
     rest["country"] = code
     found = phones(raw.get("phones"), region=code) if raw.get("phones") else []
     if found:
