@@ -488,7 +488,7 @@ def test_checklists_list_copy_show_validate(finder_home: Path, fixtures: Path) -
 def test_help_carries_the_crisis_line(command: str) -> None:
     code, out, _ = invoke(command, "--help")
     assert code == 0
-    assert "988" in out and "`finder crisis`" in " ".join(out.split())
+    assert "988" in out and "`finder crisis --country XX`" in " ".join(out.split())
 
 
 @pytest.mark.parametrize(

@@ -64,9 +64,18 @@ STATEMENTS: list[tuple[str, str]] = [
     ("DIT and Interpersonal Psychotherapy", "described"),
     ("CBT, DBT, IPT, EMDR", "listed"),
     ("I use IPT.", "listed"),
-    ("CBT, interpersonal therapy and narrative therapy", "listed"),
+    # "Interpersonal therapy" is a name of IPT: in the clinician's own words, described.
+    ("CBT, interpersonal therapy and narrative therapy", "described"),
+    ("I offer interpersonal therapy for depression.", "described"),
+    ("terapia interpersonal", "described"),
     ("interpersonal counseling", "listed"),
-    ("terapia interpersonal", "listed"),
+    # The bare word as one approach in a list of approaches: listed (and ambiguous).
+    ("I take a psychodynamic, interpersonal and existential approach.", "listed"),
+    ("CBT, interpersonal and psychodynamic", "listed"),
+    ("Types of therapy: CBT, DBT, Interpersonal, Psychodynamic", "listed"),
+    ("I combine mindfulness with interpersonal and behavioral therapies.", "listed"),
+    ("cognitive-behavioral, interpersonal/relational and narrative models", "listed"),
+    ("Narrative therapy, CBT and interpersonal methods are often used.", "listed"),
     ("Dynamic Interpersonal Therapy practitioner", "related_not_ipt"),
     ("Dynamic Interpersonal Therapy (DIT)", "related_not_ipt"),
     ("Metacognitive Interpersonal Therapy", "related_not_ipt"),
@@ -86,7 +95,16 @@ STATEMENTS: list[tuple[str, str]] = [
     ("intermittent preventive treatment in pregnancy (IPTp)", "none"),
     ("infection prevention and control (IPC)", "none"),
     ("intermittent pneumatic compression (IPC)", "none"),
-    ("I take a psychodynamic, interpersonal and existential approach.", "none"),
+    # "Interpersonal" in other senses: no IPT evidence at all.
+    ("help with emotional, behavioral, interpersonal and substance abuse problems", "none"),
+    ("clients with a range of interpersonal and emotional issues", "none"),
+    ("to reach your interpersonal and professional goals", "none"),
+    ("substance use and PTSD are issues that are interpersonal, not biological", "none"),
+    ("psychological, developmental, interpersonal, somatic and spiritual understanding", "none"),
+    ("I use a collaborative interpersonal approach.", "none"),
+    ("anxiety, depression, interpersonal", "none"),
+    ("improving interpersonal skills", "none"),
+    ("She is interpersonally warm, with CBT and DBT training.", "none"),
     ("receipt, description, prescription, script", "none"),
     ("", "none"),
     ("Relational and Interpersonal psychoanalysis", "none"),
@@ -374,15 +392,25 @@ def test_parse_refuses_other_words(text: str) -> None:
 
 
 def test_evidence_round_trips_through_a_dict() -> None:
-    evidence = IptEvidence(IptClass.DESCRIBED, "statement", "IPT, time-limited", ("time-limited",))
+    evidence = assess({"statement": "IPT, time-limited"})
     data = evidence.to_dict()
     assert data == {
         "level": "described",
         "field": "statement",
         "text": "IPT, time-limited",
         "supports": ["time-limited"],
+        "ambiguous": False,
+        "words": "IPT",
+        "at": 0,
     }
-    assert IptEvidence.from_dict(data) == evidence
+    again = IptEvidence.from_dict(data)
+    assert again == evidence
+    assert (again.words, again.at) == ("IPT", 0)
+    # Evidence stored before the justifying words were kept still reads.
+    old = {"level": "listed", "field": "orientations", "text": "Interpersonal", "supports": []}
+    assert IptEvidence.from_dict(old) == IptEvidence(
+        IptClass.LISTED, "orientations", "Interpersonal"
+    )
     assert IptEvidence.from_dict({"level": "none"}) == IptEvidence(IptClass.NONE)
 
 
@@ -427,6 +455,7 @@ _EXPECTED_BY_KIND = {
     "weak": "listed",
     "hint": "described",  # the example carries its supporting term
     "tick": "listed",
+    "approach": "listed",
 }
 
 

@@ -109,24 +109,80 @@ def test_a_long_list_naming_ipt_in_full_is_described_with_a_cut_snippet(
 
 
 @pytest.mark.parametrize("name", ["Meredith Cohen", "Joel M Eichler", "Jodi L. Coochise"])
-def test_bare_interpersonal_therapy_in_a_list_of_methods_is_listed(
+def test_interpersonal_therapy_in_the_clinicians_own_words_is_described(
     rows: list[dict[str, str]], name: str
 ) -> None:
     evidence = assess({"statement": _by_name(rows, name)["profile"]})
-    assert evidence.level is IptClass.LISTED
+    assert evidence.level is IptClass.DESCRIBED
+    assert not evidence.ambiguous
     assert evidence.text is not None and "interpersonal therapy" in evidence.text
+
+
+@pytest.mark.parametrize(
+    ("name", "text"),
+    [
+        (
+            "Asha Ragin",
+            "My therapeutic approach integrates psychodynamic, interpersonal, cognitive "
+            "behavioral, DBT/mindfulness, and multi-cultural therapies.",
+        ),
+        (
+            "Julie Kenary",
+            "I work with clients from a psychodynamic, interpersonal and existential "
+            "perspective, all of which involve personal reflection and honesty.",
+        ),
+        (
+            "Annmarie Mica",
+            "To do this, I use Cognitive Behavioral Therapy (CBT), Solution-Focused, "
+            "Interpersonal, supportive, and Positive Psychology approaches.",
+        ),
+        (
+            "Elliott Kronenfeld",
+            "Narrative therapy, CBT and interpersonal methods are often used.",
+        ),
+    ],
+)
+def test_the_bare_word_among_approaches_is_listed_and_ambiguous(
+    rows: list[dict[str, str]], name: str, text: str
+) -> None:
+    evidence = assess({"statement": _by_name(rows, name)["profile"]})
+    assert evidence == IptEvidence(IptClass.LISTED, "statement", text, (), ambiguous=True)
+    assert evidence.words is not None and evidence.words.casefold() == "interpersonal"
+    assert evidence.note == (
+        f"lists '{evidence.words}' among approaches: may not mean IPT \u2014 ask"
+    )
+
+
+@pytest.mark.parametrize(
+    ("name", "phrase"),
+    [
+        ("Mark Deyab", "emotional, behavioral, interpersonal and substance abuse problems"),
+        ("Joseph M Schwartz", "full range of interpersonal and emotional issues"),
+        ("Edward Yeats", "developmental, interpersonal, somatic, and spiritual understanding"),
+        ("Jessica K Miller", "your interpersonal and professional goals"),
+        ("Diane Grimaldi", "a collaborative interpersonal approach"),
+    ],
+)
+def test_interpersonal_in_other_senses_is_no_evidence(
+    rows: list[dict[str, str]], name: str, phrase: str
+) -> None:
+    row = _by_name(rows, name)
+    assert phrase in row["profile"]
+    assert assess({"statement": row["profile"]}) == IptEvidence(IptClass.NONE)
 
 
 @pytest.mark.parametrize(
     "name",
     # Tick "Interpersonal" and write only of interpersonal relationships / skills /
     # effectiveness / the interpersonal school: the tick is all there is.
-    ["Melissa Morgan", "Triad Adolescent Services", "Pat Arroyo", "Holly Levenkron"],
+    ["Melissa Morgan", "Triad Adolescent Services", "Holly Levenkron"],
 )
 def test_a_tick_alone_is_listed(rows: list[dict[str, str]], name: str) -> None:
     row = _by_name(rows, name)
     assert assess({"statement": row["profile"]}).level is IptClass.NONE
-    assert assess(_record(row)) == IptEvidence(IptClass.LISTED, "orientations", "Interpersonal")
+    assert assess(_record(row)) == IptEvidence(
+        IptClass.LISTED, "orientations", "Interpersonal", ambiguous=True
+    )
 
 
 @pytest.mark.parametrize(
@@ -149,13 +205,20 @@ def test_confusables_only_are_none(
 
 def test_counts_over_the_whole_export(rows: list[dict[str, str]]) -> None:
     # 498 rows tick "Interpersonal"; 5 profiles name Interpersonal Psychotherapy and 3 more
-    # write "interpersonal therapy" bare: 501 rows in all, none of them a credential.
+    # "interpersonal therapy" (described); 16 write the bare word as one approach in a list
+    # of approaches (listed, ambiguous): 504 rows in all, none of them a credential.
     ticks = sum("Interpersonal" in _record(row)["orientations"] for row in rows)
     assert ticks == 498
-    overall = Counter(assess(_record(row)).level.label for row in rows)
-    assert overall == {"none": 762, "listed": 496, "described": 5}
-    statements = Counter(assess({"statement": row["profile"]}).level.label for row in rows)
-    assert statements == {"none": 1255, "listed": 3, "described": 5}
+    overall = Counter(
+        (evidence.level.label, evidence.ambiguous)
+        for evidence in (assess(_record(row)) for row in rows)
+    )
+    assert overall == {("none", False): 759, ("listed", True): 496, ("described", False): 8}
+    statements = Counter(
+        (evidence.level.label, evidence.ambiguous)
+        for evidence in (assess({"statement": row["profile"]}) for row in rows)
+    )
+    assert statements == {("none", False): 1239, ("listed", True): 16, ("described", False): 8}
 
 
 # ---------------------------------------------------------------- saved profile pages

@@ -148,6 +148,32 @@ def test_same_name_in_the_same_city_is_one_therapist() -> None:
     assert together(p, "a", "b")
 
 
+@pytest.mark.parametrize(
+    ("first", "second"),
+    [
+        ({"license_type": "LCSW"}, {"license_type": "LPC"}),
+        ({"phones": ["+16175550100"]}, {"phones": ["+16175550199"]}),
+    ],
+    ids=["license families", "phones"],
+)
+def test_close_names_the_sources_set_apart_are_a_pair_to_review(
+    first: dict[str, Any], second: dict[str, Any]
+) -> None:
+    p = plan(doc("a", name="Dana Salas", city="Austin", state="TX", **first),
+             doc("b", name="Diana Salas", city="Austin", state="TX", **second))  # fmt: skip
+    assert not together(p, "a", "b")
+    assert [(c.a, c.b, c.reason) for c in p.review] == [
+        ("a", "b", "close name, different license or phone, same city")
+    ]
+
+
+def test_close_names_with_one_phone_in_common_are_one_therapist() -> None:
+    p = plan(doc("a", name="Dana Salas", city="Austin", state="TX", phones=["+15125550100"]),
+             doc("b", name="Diana Salas", city="Austin", state="TX",
+                 phones=["+15125550100", "+15125550101"]))  # fmt: skip
+    assert together(p, "a", "b")
+
+
 def test_close_name_in_another_city_is_not_merged() -> None:
     p = plan(doc("a", name="Emily Newmann", city="Newton"),
              doc("b", name="Emily Newmann", city="Boston"))  # fmt: skip

@@ -144,7 +144,9 @@ def test_rank_and_why_line(store: Store) -> None:
         ),
         (
             2,
-            "IPT listed (orientations); 1.8 mi; fits insurance, fee; "
+            # Ben ticks "Interpersonal" among approaches: it may not mean IPT.
+            "IPT listed (orientations): lists 'Interpersonal' among approaches: may not mean "
+            "IPT \u2014 ask; 1.8 mi; fits insurance, fee; "
             "lists your plan as 'Tufts' (a directory claim to confirm); accepting unknown",
         ),
         (3, "IPT none; distance unknown, insurance unknown, fee unknown, accepting unknown"),

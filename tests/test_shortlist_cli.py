@@ -28,13 +28,16 @@ def test_search_table_with_why(imported: None) -> None:
         "#  ID  Name        IPT        Distance  Fee   Location\n"
         "1  1   Ana Lima    described  0.0 mi    $120  Cambridge, MA\n"
         "    why: IPT described (statement); 0.0 mi\n"
-        "2  2   Ben Okafor  listed     1.8 mi    $200  Brookline, MA\n"
-        "    why: IPT listed (orientations); 1.8 mi\n"
+        "2  2   Ben Okafor  listed?    1.8 mi    $200  Brookline, MA\n"
+        "    why: IPT listed (orientations): lists 'Interpersonal' among approaches: "
+        "may not mean IPT \u2014 ask; 1.8 mi\n"
         # No ZIP, but a city and state: an approximate distance from the city's centre.
         "3  4   Dev Shah    none       ~2.5 mi   $90   Boston, MA\n"
         "    why: IPT none; ~2.5 mi\n"
     )
     assert result.stderr == (
+        "listed?: lists 'Interpersonal' among approaches: may not mean IPT \u2014 ask "
+        "(--why names it).\n"
         "3 therapists fit.\n"
         "1 more is outside your 5 mi radius: Cara Diaz 186.6 mi; --radius 187 shows them\n"
         "IPT classes show evidence, not verification: ask about IPT training on the call.\n"
@@ -68,7 +71,7 @@ def test_search_multi_values_strict_and_nothing_found(imported: None) -> None:
     result = run("search", "--insurance", "blue cross,tufts", "--strict", "--json")
     assert [r["name"] for r in json.loads(result.stdout)] == ["Ana Lima", "Ben Okafor"]
     result = run("search", "--issue", "perinatal", "--issue", "eating disorder", "--strict")
-    assert result.stdout.splitlines()[1:] == ["1  2   Ben Okafor  listed  $200  Brookline, MA"]
+    assert result.stdout.splitlines()[1:] == ["1  2   Ben Okafor  listed?  $200  Brookline, MA"]
     result = run("search", "--near", "02139", "--radius", "1", "--strict")
     assert result.stdout.splitlines()[1:] == ["1  1   Ana Lima  described  0.0 mi    $120  Cambridge, MA"]  # fmt: skip
     nothing = run("search", "--max-fee", "10", "--strict")
@@ -239,3 +242,33 @@ def test_merge_same_shows_both_sides_and_asks(imported: None) -> None:
         "Nothing was changed.",
     ]
     assert [r["id"] for r in json.loads(run("list", "--json").stdout)] == [1, 2, 3, 4]
+
+
+def test_a_waitlist_takes_its_recheck_day_from_contact_as_from_shortlist_status(
+    imported: None,
+) -> None:
+    logged = run(
+        "contact", "1", "--via", "phone", "--outcome", "waitlist", "--recheck", "2030-01-15"
+    )
+    assert logged.exit_code == 0, logged.output
+    assert logged.stderr.endswith("Shortlist status: waitlisted, re-check on 2030-01-15.\n")
+    set_by_hand = run("shortlist", "status", "2", "waitlisted", "--recheck", "2030-02-01")
+    assert set_by_hand.stderr == (
+        "2 Ben Okafor: waitlisted, re-check on 2030-02-01 (shortlist of 'me').\n"
+    )
+    rows = json.loads(run("shortlist", "list", "--json").stdout)
+    assert [(r["id"], r["status"], r["recheck_on"]) for r in rows] == [
+        (1, "waitlisted", "2030-01-15"),
+        (2, "waitlisted", "2030-02-01"),
+    ]
+    # The same option, the same checks, in both commands.
+    for args in (
+        ("contact", "1", "--via", "phone", "--outcome", "waitlist", "--recheck", "15/01/2030"),
+        ("shortlist", "status", "1", "waitlisted", "--recheck", "15/01/2030"),
+    ):
+        bad = run(*args)
+        assert bad.exit_code == 2
+        assert bad.stderr == ("Error: --recheck '15/01/2030': use YYYY-MM-DD, e.g. 2025-03-14\n")
+    wrong = run("contact", "1", "--via", "phone", "--outcome", "replied", "--recheck", "2030-01-15")
+    assert wrong.exit_code == 2
+    assert wrong.stderr == "Error: a date to re-check (--recheck) goes with --outcome waitlist\n"

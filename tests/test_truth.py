@@ -141,7 +141,7 @@ def test_fee_is_one_sources_statement_never_a_blend(two_sources: Store) -> None:
     # The newest import is the headline; the other source is named, never blended.
     assert claims.fee_headline(heather) == "$80-$140; another source says $110"
     assert (
-        claims.fee_headline(heather, said=95.0) == "$95 (they said); another source says "
+        claims.fee_headline(heather, said=95.0) == "$95 (they said); other sources say "
         "$80-$140, $110"
     )
     assert claims.fee_fit(heather, 100)[0] is True

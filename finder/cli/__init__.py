@@ -87,7 +87,7 @@ def _version(ctx: click.Context, _param: click.Parameter, value: bool) -> None:
 @click.group(
     cls=LazyGroup,
     invoke_without_command=True,
-    epilog="In crisis? In the US call or text 988; `finder crisis` lists other countries.",
+    epilog="In crisis? In the US call or text 988; other countries: `finder crisis --country XX`.",
 )
 @click.option(
     "--home",

@@ -29,7 +29,12 @@ if TYPE_CHECKING:
 
 F = TypeVar("F", bound=Callable[..., Any])
 
-CRISIS_LINE = "In crisis? In the US call or text 988 (or chat at 988lifeline.org); `finder crisis` for other countries."
+# Help text is written once, before any profile is read: it names the US line and where
+# the others are (reading the data folder to print --help would open the person's data).
+CRISIS_LINE = (
+    "In crisis? In the US call or text 988 (or chat at 988lifeline.org); "
+    "other countries: `finder crisis --country XX`."
+)
 
 GUIDE = (
     """\
@@ -59,7 +64,7 @@ class Group(click.Group):
     ) -> tuple[str | None, click.Command | None, list[str]]:
         name = args[0] if args else ""
         if name and not name.startswith("-") and self.get_command(ctx, name) is None:
-            # kept here: `finder --help` loads only click and the command table
+            # kept here: only a mistyped command needs suggestions
             import difflib
 
             near = difflib.get_close_matches(name, self.list_commands(ctx), n=3, cutoff=0.6)
@@ -294,10 +299,16 @@ class App:
         if marker.exists():
             return
         # kept here: `finder --help` loads only click and the command table
-        from finder.crisis import CRISIS_LINES
+        from finder.crisis import lines_for, profile_country
 
+        # Every line finder knows, the profile's country's first when a profile already
+        # names one (a restored folder); otherwise the US's first.
+        country = None
+        if paths.store_file().exists():
+            with contextlib.suppress(OSError, FinderError):
+                country = profile_country(self.store)
         click.echo("Welcome to finder. If you are in crisis, please reach out now:", err=True)
-        for line in CRISIS_LINES:
+        for line in lines_for(country):
             click.echo(f"  {line}", err=True)
         click.echo("", err=True)
         with contextlib.suppress(OSError, FinderError):

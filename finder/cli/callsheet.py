@@ -36,6 +36,7 @@ def callsheet_cmd(
       finder callsheet 12 --minutes 10
     """
     # kept here: `finder callsheet --help` stays fast: the call plan costs 50 ms
+    from finder.crisis import profile_country
     from finder.judge import therapists
     from finder.pursue import callplan, kept_plans
     from finder.records.models import now_iso
@@ -51,8 +52,9 @@ def callsheet_cmd(
     for tid in dict.fromkeys(tids):
         plan = callplan.make(store, profile, tid, minutes)
         pages.append((therapists.get(store, tid), plan))
+    country = profile_country(store, profile)
     text = callsheet.render(
-        [callsheet.sheet(t, plan) for t, plan in pages], callsheet.SheetFormat(chosen)
+        [callsheet.sheet(t, plan, country) for t, plan in pages], callsheet.SheetFormat(chosen)
     )
     if output is None:
         click.echo(text, nl=False)

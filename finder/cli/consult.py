@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 import click
 
 from finder.cli.app import CRISIS_LINE, App, echo_json, pass_app
-from finder.cli.options import for_profile_option, with_id_arg
+from finder.cli.options import for_profile_option, recheck_option, with_id_arg
 from finder.cli.types import WholeNumber
 from finder.errors import UsageError
 from finder.pursue.contacts import OUTCOMES, VIAS
@@ -52,12 +52,13 @@ def _day_option(_ctx: click.Context, param: click.Parameter, value: str | None) 
 )
 @click.option("--at", "at", metavar='"DATE HH:MM"', help="With booked: the consultation's time.")
 @click.option("--note", metavar="TEXT", help="A short note (kept on this computer only).")
+@recheck_option("With waitlist: the day to ask again (YYYY-MM-DD).")
 @for_profile_option
 @click.option("--json", "as_json", is_flag=True, help="Without --outcome: the log as JSON.")
 @pass_app
 def contact_cmd(
     app: App, tid: int, via: str | None, outcome: str | None, on: date | None, at: str | None,
-    note: str | None, label: str | None, as_json: bool,
+    note: str | None, recheck: str | None, label: str | None, as_json: bool,
 ) -> None:  # fmt: skip
     """Log a call, email or message; the shortlist status follows.
 
@@ -66,6 +67,7 @@ def contact_cmd(
     \b
       finder contact 12 --via phone --outcome left-message
       finder contact 12 --via email --outcome booked --at "2025-03-14 15:30"
+      finder contact 12 --via phone --outcome waitlist --recheck 2026-01-15
     """
     # kept here: the help of contact, followups and draft loads no store
     from finder.judge import therapists
@@ -74,7 +76,7 @@ def contact_cmd(
     store = app.store
     profile = _label(app, label)
     if via is None and outcome is None:
-        if on or at or note:
+        if on or at or note or recheck:
             raise UsageError("give --via and --outcome to log a contact")
         therapist = therapists.get(store, tid)
         log = contacts.contacts_for(store, profile, tid)
@@ -93,14 +95,17 @@ def contact_cmd(
     if as_json:
         raise UsageError("--json shows the log: drop --via and --outcome")
     moment = contacts.parse_time(at) if at else None
-    logged = contacts.log_contact(store, profile, tid, via, outcome, on=on, note=note, at=moment)
+    logged = contacts.log_contact(
+        store, profile, tid, via, outcome, on=on, note=note, at=moment, recheck_on=recheck
+    )
     name = therapists.get(store, tid).name
     what = logged.contact.outcome.replace("-", " ")
     app.say(f"Logged for {name} (therapist {tid}): {via}, {what}, {logged.contact.on}.")
     if logged.status != logged.proposed:
         app.say(f"Shortlist status stays {logged.status.label}.")
     else:
-        app.say(f"Shortlist status: {logged.status.label}.")
+        again = f", re-check on {recheck}" if recheck else ""
+        app.say(f"Shortlist status: {logged.status.label}{again}.")
     if moment is not None:
         app.say("`finder followups --ics FILE` puts the consultation in your calendar.")
     elif outcome == "booked":

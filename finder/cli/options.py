@@ -5,6 +5,8 @@
 - ``for_profile_option``: ``--for LABEL``, whose profile (default: the active one), as ``label``;
 - ``with_id_arg``: the therapist ``ID`` argument, as ``tid``;
 - ``output_file_option(help)``: ``-o/--output FILE``;
+- ``recheck_option(help)``: ``--recheck DATE``, the day to ask a waitlist again, as ``recheck``
+  (YYYY-MM-DD text, checked);
 - ``Amount``: a non-negative number of miles or dollars, never ``nan`` or ``inf``.
 """
 
@@ -112,6 +114,18 @@ def output_file_option(help: str) -> Callable[[F], F]:
     return click.option(
         "-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help=help
     )
+
+
+def recheck_option(help: str) -> Callable[[F], F]:
+    """``--recheck DATE``: the day to ask a waitlist again, handed on as YYYY-MM-DD text."""
+
+    def checked(_ctx: click.Context, _param: click.Parameter, value: str | None) -> str | None:
+        # kept here: options load with every command's help; the store does not
+        from finder.pursue.contacts import parse_day
+
+        return None if value is None else parse_day(value, "--recheck").isoformat()
+
+    return click.option("--recheck", "recheck", metavar="DATE", callback=checked, help=help)
 
 
 class Amount(click.FloatRange):

@@ -177,7 +177,28 @@ def profile_set(app: App, label: str | None, clear: tuple[str, ...], **given: An
         else f" (active is '{active}'; use --for or `finder profile use`)"
     )
     app.say(f"Saved profile '{profile.label}'{note}.")
+    if "city" in changes or "country" in changes or "state" in changes:
+        _town_note(app, profile)
     _print_profile(app, profile)
+
+
+def _town_note(app: App, profile: Any) -> None:
+    """Say when search cannot measure from the profile's town (it still ranks it first)."""
+    # kept here: the place tables (records.geo) load only when the profile's town changes
+    from finder.records import geo
+
+    if (
+        not profile.city
+        or profile.zip
+        or geo.town_point(profile.city, profile.country, profile.state)
+    ):
+        return
+    us = not profile.country or profile.country == "US"
+    hint = " (give --state to measure from it)" if us and not profile.state else ""
+    app.say(
+        f"finder has no map point for {profile.city}{hint}: therapists there rank first, "
+        "distances from it are unknown."
+    )
 
 
 @profile_group.command("list")

@@ -13,10 +13,9 @@ import click
 
 from finder.cli.app import App, echo_json, pass_app
 from finder.cli.filters import filter_options
-from finder.cli.options import OutputFormat, output_options, with_id_arg
+from finder.cli.options import OutputFormat, for_profile_option, output_options, with_id_arg
 from finder.cli.output import ImportProgress, print_import_report
 from finder.cli.types import WholeNumber
-from finder.crisis import DISCLAIMERS, lines_for
 from finder.errors import FinderError, UsageError
 from finder.words import plural
 
@@ -35,19 +34,29 @@ def path_cmd(app: App) -> None:
 
 
 @click.command("crisis")
+@click.option("--country", metavar="XX",
+              help="Lines for this country first (ISO code: US, CA, GB, IE, AU, ES, ...); "
+                   "default: the profile's country, else the US.")  # fmt: skip
 @pass_app
-def crisis_cmd(app: App) -> None:
+def crisis_cmd(app: App, country: str | None) -> None:
     """Crisis lines: where to get help now.
 
     \b
     finder crisis
+    finder crisis --country GB
     """
     # kept here: only `finder crisis` reads the profile (`finder path` opens no store)
-    from finder.pursue import profiles
+    from finder.crisis import DISCLAIMERS, lines_for, profile_country
+    from finder.records import normalize
 
-    country = None
-    with contextlib.suppress(FinderError, OSError):  # the store unreadable: lines as written
-        country = profiles.get(app.store).country
+    if country is not None:
+        code = normalize.country(country)
+        if code is None:  # never an error instead of the lines: all of them, and why
+            app.warn(f"--country {country!r} is not a country finder knows (try GB or ES)")
+        country = code
+    else:
+        with contextlib.suppress(FinderError, OSError):  # the store unreadable: US first
+            country = profile_country(app.store)
     for line in lines_for(country):
         click.echo(line)
     click.echo("")
@@ -254,14 +263,19 @@ def summary(t: Any) -> dict[str, Any]:
         "ipt_class": evidence.level.label,
         "ipt_evidence": evidence.text,
         "ipt_field": evidence.field,
+        "ipt_note": evidence.note,
         "sources": len(t.records),
     }
 
 
 LIST_COLUMNS = [
     "id", "name", "credentials", "license_type", "location", "zip", "phone", "email",
-    "website", "npi", "organization", "ipt_class", "ipt_field", "ipt_evidence", "sources",
+    "website", "npi", "organization", "ipt_class", "ipt_field", "ipt_evidence", "ipt_note",
+    "sources",
 ]  # fmt: skip
+
+#: How wide the evidence is in a table: cut around the words that justify the class.
+EVIDENCE_CHARS = 60
 
 
 def emit_rows(rows: list[dict[str, Any]], output: OutputFormat, columns: list[str]) -> bool:
@@ -324,15 +338,15 @@ def list_cmd(app: App, filters: dict[str, Any], limit: int | None, output: Outpu
     table = Table(box=None, show_edge=False, pad_edge=False)
     for header in ("ID", "Name", "License", "Location", "IPT", "Evidence"):
         table.add_column(header, overflow="fold")
-    for row in rows:
-        evidence = row["ipt_evidence"] or ""
+    for therapist, row in zip(found, rows, strict=True):
+        evidence = therapist.ipt
         table.add_row(
             str(row["id"]),
             row["name"] + (" (organization)" if row["organization"] else ""),
             row["license_type"] or "not stated",  # a degree in this column would read as one
             row["location"] or "-",
-            row["ipt_class"],
-            (evidence[:60] + "...") if len(evidence) > 60 else evidence,
+            evidence.class_shown,
+            evidence.note or evidence.excerpt(EVIDENCE_CHARS),
         )
     app.out.print(table)
     app.say(f"{plural(len(rows), 'therapist')}. IPT classes show evidence, not verification.")
@@ -341,10 +355,14 @@ def list_cmd(app: App, filters: dict[str, Any], limit: int | None, output: Outpu
 @click.command("show")
 @with_id_arg
 @click.option("--extra", "show_extra", is_flag=True, help="Also show unmapped source data.")
+@for_profile_option
 @output_options(OutputFormat.TABLE, OutputFormat.JSON)
 @pass_app
-def show_cmd(app: App, tid: int, show_extra: bool, output: OutputFormat) -> None:
+def show_cmd(app: App, tid: int, show_extra: bool, label: str | None, output: OutputFormat) -> None:
     """Show one therapist: every field, every source, conflicts and IPT evidence.
+
+    The fee headline is what they told you on the call (your consultation answers, for
+    the profile --for names), else the most recently imported source.
 
     \b
     finder show 12
@@ -355,9 +373,9 @@ def show_cmd(app: App, tid: int, show_extra: bool, output: OutputFormat) -> None
 
     therapist = therapists.get(app.store, tid)
     if output is OutputFormat.JSON:
-        echo_json(therapist_json(app.store, therapist))
+        echo_json(therapist_json(app.store, therapist, label))
         return
-    render_therapist(app, therapist, show_extra=show_extra)
+    render_therapist(app, therapist, show_extra=show_extra, label=label)
 
 
 ADD_PROMPTS = [

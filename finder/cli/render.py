@@ -10,6 +10,7 @@ from finder.cli.app import App
 from finder.cli.verify import summary_lines
 from finder.judge import claims, verify
 from finder.judge.therapists import Claim, Therapist
+from finder.pursue import answers, profiles
 from finder.records.models import FIELDS
 from finder.storage.store import Store
 
@@ -32,6 +33,10 @@ def _field_display(name: str, claim: Claim) -> str:
     return display(claim.value)
 
 
+def _conflict_display(therapist: Therapist, name: str, claim: Claim) -> str:
+    return claims.fee_text(therapist, claim) if name == "fee" else _field_display(name, claim)
+
+
 _HIDDEN = ("first_name", "last_name", "lat", "lon", "is_organization")
 
 
@@ -52,7 +57,7 @@ def _print_by_source(app: App, therapist: Therapist) -> None:
         for claim in therapist.values(name):
             value = _field_display(name, claim)
             if name == "license_type":
-                value += claims.licence_note(claim.value)
+                value += claims.licence_claim_note(therapist, claim)
             if name == "statement" and len(value) > 600:
                 value = value[:600] + "..."
             groups.setdefault(claim.source.describe(), []).append((name, " ".join(value.split())))
@@ -63,7 +68,17 @@ def _print_by_source(app: App, therapist: Therapist) -> None:
             app.out.print(f"  {name:<{width}}  {escape(value)}", soft_wrap=True)
 
 
-def render_therapist(app: App, therapist: Therapist, show_extra: bool = False) -> None:
+def fee_line(store: Store, therapist: Therapist, label: str | None = None) -> str | None:
+    """The fee headline `show` prints, as `compare` does: what they told you on the call
+    (the consultation answers of profile ``label``, default the active one) wins."""
+    who = profiles.resolve(store, label)
+    said = claims.said_fee(answers.answers_for(store, who, therapist.tid, answers.CONSULTATION))
+    return claims.fee_headline(therapist, said, per=" per session")
+
+
+def render_therapist(
+    app: App, therapist: Therapist, show_extra: bool = False, label: str | None = None
+) -> None:
     out = app.out
     kind = " (organization)" if therapist.is_organization else ""
     out.print(f"[bold]{escape(therapist.name)}[/bold]{kind}  (id {therapist.tid})")
@@ -72,9 +87,14 @@ def render_therapist(app: App, therapist: Therapist, show_extra: bool = False) -
     if evidence.text:
         out.print(f" from {evidence.field}: \u201c{escape(evidence.text)}\u201d", end="")
     out.print("")
+    if evidence.note:
+        out.print(f"  {escape(evidence.note)}")
     if evidence.supports:
         out.print(f"  supporting terms: {escape(', '.join(evidence.supports))}")
     out.print("  (evidence, not verification: ask about IPT training on the call)")
+    fee = fee_line(app.store, therapist, label)
+    if fee:
+        out.print(f"Fee: {escape(fee)}")
     out.print("")
 
     _print_by_source(app, therapist)
@@ -83,7 +103,8 @@ def render_therapist(app: App, therapist: Therapist, show_extra: bool = False) -
     if conflicts:
         out.print("\n[bold]Sources disagree[/bold] (ask on the call):")
         for name, stated in conflicts.items():
-            values = "; ".join(f"{_field_display(name, c)} ({c.source.short_path})" for c in stated)
+            values = "; ".join(f"{_conflict_display(therapist, name, c)} ({c.source.short_path})"
+                               for c in stated)  # fmt: skip
             out.print(f"  {name}: {escape(values)}")
     unconfirmed = therapist.unconfirmed()
     if unconfirmed:
@@ -108,7 +129,7 @@ def render_therapist(app: App, therapist: Therapist, show_extra: bool = False) -
         out.print(f"  {escape(source.describe())}")
 
 
-def therapist_json(store: Store, therapist: Therapist) -> dict[str, Any]:
+def therapist_json(store: Store, therapist: Therapist, label: str | None = None) -> dict[str, Any]:
     """The documented JSON of `finder show --json`."""
     fields = {
         name: [
@@ -128,6 +149,7 @@ def therapist_json(store: Store, therapist: Therapist) -> dict[str, Any]:
         "name": therapist.name,
         "organization": therapist.is_organization,
         "ipt": therapist.ipt.to_dict(),
+        "fee": fee_line(store, therapist, label),
         "fields": fields,
         "conflicts": {
             name: [c.value for c in claims] for name, claims in therapist.conflicts().items()

@@ -14,7 +14,13 @@ import click
 
 from finder.cli.app import App, Group, pass_app
 from finder.cli.filters import filter_options
-from finder.cli.options import OutputFormat, for_profile_option, output_options, with_id_arg
+from finder.cli.options import (
+    OutputFormat,
+    for_profile_option,
+    output_options,
+    recheck_option,
+    with_id_arg,
+)
 from finder.cli.profile import profile_group
 from finder.cli.types import THERAPIST_ID, WholeNumber
 from finder.errors import UsageError
@@ -48,7 +54,7 @@ def _fee(t: Any) -> str:
 
 SEARCH_COLUMNS = [
     "rank", "id", "name", "credentials", "license_type", "location", "zip", "phone",
-    "distance_miles", "distance_approximate", "fee", "ipt_class", "ipt_field", "ipt_evidence", "matches", "unknown", "why",
+    "distance_miles", "distance_approximate", "fee", "ipt_class", "ipt_field", "ipt_evidence", "ipt_note", "license_note", "matches", "unknown", "why",
 ]  # fmt: skip
 
 
@@ -76,7 +82,7 @@ def search_cmd(
     """
     # kept here: the help of search, profile and shortlist loads no store
     from finder.cli.records import emit_rows, summary
-    from finder.judge import search, truth
+    from finder.judge import claims, search, truth
     from finder.pursue import profiles
 
     store = app.store
@@ -91,7 +97,7 @@ def search_cmd(
     hits = found.hits
     shown = hits[:limit] if limit else hits
     if output is not OutputFormat.TABLE:
-        rows = [_search_row(h, summary) for h in shown]
+        rows = [_search_row(h, summary, query.state) for h in shown]
         emit_rows(rows, output, SEARCH_COLUMNS)
         return
     if not hits:
@@ -112,8 +118,14 @@ def search_cmd(
         click.echo(line)
         if why:
             click.echo(f"    why: {hit.why}")
+    if any(hit.therapist.ipt.ambiguous for hit in shown):
+        app.say(AMBIGUOUS_LEGEND)
     more = f" (first {len(shown)} shown; --limit for more)" if len(shown) < len(hits) else ""
     app.say(f"{plural(len(hits), 'therapist')} {'fits' if len(hits) == 1 else 'fit'}{more}.")
+    for hit in shown:
+        elsewhere = claims.licence_elsewhere(hit.therapist, query.state)
+        if elsewhere:
+            app.say(f"{hit.therapist.name} ({hit.therapist.tid}), online only: {elsewhere}.")
     for line in truth.lines(found, query):
         app.say(line)
     if not query.strict and any(h.unknown for h in hits):
@@ -121,10 +133,15 @@ def search_cmd(
     app.say("IPT classes show evidence, not verification: ask about IPT training on the call.")
 
 
+AMBIGUOUS_LEGEND = (
+    "listed?: lists 'Interpersonal' among approaches: may not mean IPT \u2014 ask (--why names it)."
+)
+
+
 def _search_cells(hit: Any, with_distance: bool) -> list[str]:
     t = hit.therapist
     location = ", ".join(p for p in (t.best("city"), t.best("state")) if p) or "-"
-    cells = [str(hit.rank), str(t.tid), _cut(t.name, 32), t.ipt.level.label, _fee(t),
+    cells = [str(hit.rank), str(t.tid), _cut(t.name, 32), t.ipt.class_shown, _fee(t),
              _cut(location, 24)]  # fmt: skip
     if with_distance:
         approx = "~" if hit.approx else ""
@@ -132,7 +149,7 @@ def _search_cells(hit: Any, with_distance: bool) -> list[str]:
     return cells
 
 
-def _search_row(hit: Any, summary: Any) -> dict[str, Any]:
+def _search_row(hit: Any, summary: Any, home: str | None) -> dict[str, Any]:
     # kept here: `finder profile` and `finder shortlist add` read no claims
     from finder.judge import claims
 
@@ -142,6 +159,7 @@ def _search_row(hit: Any, summary: Any) -> dict[str, Any]:
         distance_miles=round(hit.miles, 1) if hit.miles is not None else None,
         distance_approximate=hit.approx,
         fee=next((f.low for f in claims.fees(hit.therapist)), None),
+        license_note=claims.licence_elsewhere(hit.therapist, home),
         matches=list(hit.matched),
         unknown=list(hit.unknown),
         why=hit.why,
@@ -228,8 +246,7 @@ def shortlist_remove(app: App, tid: int, label: str | None) -> None:
 @shortlist_group.command("status")
 @with_id_arg
 @click.argument("status", nargs=-1, required=True)
-@click.option("--recheck", metavar="DATE",
-              help="With waitlisted: the day to ask again (YYYY-MM-DD).")  # fmt: skip
+@recheck_option("With waitlisted: the day to ask again (YYYY-MM-DD).")
 @for_profile_option
 @pass_app
 def shortlist_status(
@@ -244,16 +261,14 @@ def shortlist_status(
       finder shortlist status 12 consultation booked
       finder shortlist status 12 waitlisted --recheck 2026-01-15
     """
-    # kept here: the help of search, profile and shortlist loads no store
+    # kept here: `finder profile` reads no therapists and no shortlist
     from finder.judge import therapists
     from finder.pursue import profiles, shortlist
-    from finder.pursue.contacts import parse_day
 
     store = app.store
     who = profiles.resolve(store, label)
     name = therapists.get(store, tid).name
-    day = parse_day(recheck, "--recheck").isoformat() if recheck else None
-    entry = shortlist.set_status(store, who, tid, _status(" ".join(status)), recheck_on=day)
+    entry = shortlist.set_status(store, who, tid, _status(" ".join(status)), recheck_on=recheck)
     again = f", re-check on {entry.recheck_on}" if entry.recheck_on else ""
     app.say(f"{tid} {name}: {entry.status.label}{again} (shortlist of '{who}').")
 

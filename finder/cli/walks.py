@@ -21,7 +21,6 @@ import click
 from finder.cli.app import CRISIS_LINE, App, echo_json, pass_app
 from finder.cli.consult import _label
 from finder.cli.options import for_profile_option, with_id_arg
-from finder.crisis import CRISIS_SHORT
 from finder.errors import UsageError
 
 if TYPE_CHECKING:
@@ -62,7 +61,10 @@ class _Terminal:
             raise
 
     def echo(self, line: str) -> None:
-        if line == CRISIS_SHORT:
+        # kept here: finder.crisis reads the profile (the store): the help of these commands loads none
+        from finder.crisis import SHORT_PREFIX
+
+        if line.startswith(SHORT_PREFIX):
             if self.crisis_shown:
                 return  # once per command is enough, even over several walks
             self.crisis_shown = True
@@ -177,6 +179,7 @@ def _walk_consultation(
     mode: str | None, only: str | None, start_at: str | None,
 ) -> WalkResult | None:  # fmt: skip
     # kept here: the help of consult, insurer-call, answers and note loads no store
+    from finder.crisis import profile_country, short_line
     from finder.pursue import answers, kept_plans
     from finder.pursue.consult import walk
     from finder.records.models import now_iso
@@ -193,8 +196,11 @@ def _walk_consultation(
         answers.save_answer(store, profile, tid, answers.CONSULTATION, qid, value)
 
     current = answers.answers_for(store, profile, tid, answers.CONSULTATION)
+    crisis = short_line(profile_country(store, profile))
     result = term.run(
-        lambda: walk(checklist, current, save, term.ask, term.echo, only, start_at, questions)
+        lambda: walk(
+            checklist, current, save, term.ask, term.echo, only, start_at, questions, crisis=crisis
+        )
     )
     if term.interrupted:
         raise SystemExit(130)
@@ -238,6 +244,7 @@ def insurer_call_cmd(
       finder insurer-call --plan "Aetna PPO" 12 15
     """
     # kept here: the help of consult, insurer-call, answers and note loads no store
+    from finder.crisis import short_line
     from finder.judge import therapists
     from finder.pursue import answers, checklists, insurer_plan, profiles
     from finder.pursue.consult import answers_from_file, walk
@@ -266,6 +273,7 @@ def insurer_call_cmd(
     for line in call.overview(store, profile):
         click.echo(line)
     term = _Terminal()
+    crisis = short_line(person.country)
     for step in call.steps:
         click.echo("")
         click.echo(step.heading)
@@ -275,7 +283,9 @@ def insurer_call_cmd(
 
         current = answers.answers_for(store, profile, step.tid, answers.INSURER, plan=plan)
         part = step.checklist
-        result = term.run(lambda: walk(part, current, save, term.ask, term.echo))  # noqa: B023
+        result = term.run(
+            lambda: walk(part, current, save, term.ask, term.echo, crisis=crisis)  # noqa: B023
+        )
         if term.interrupted:
             raise SystemExit(130)
         if result is None or result.stopped != "finished":

@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from finder.errors import ImportRefused
+from finder.records.normalize.text import SURROGATE_ESCAPE, drop_surrogates
 
 HEAD_BYTES = 65536
 
@@ -261,3 +262,39 @@ def _chunks(fd: int, path: Path) -> Iterator[bytes]:
         if not chunk:
             return
         yield chunk
+
+
+class BrokenCharacters:
+    """Lone surrogates in parsed JSON: a "\\udXXX" escape without its partner is half a
+    character, which no screen or file can hold. Bad input is normal input: each value
+    loses the broken character, its record is imported, and one warning names the rows
+    and fields (at most 20, the rest counted)."""
+
+    SHOWN = 20
+
+    def __init__(self, path: Path, warn: Callable[[str], None]) -> None:
+        self.path, self.warn = path, warn
+        self.found: list[str] = []
+
+    @classmethod
+    def watch(cls, text: str, path: Path, warn: Callable[[str], None]) -> BrokenCharacters | None:
+        """A watcher for a file's JSON ``text``; ``None`` when it has no such escape."""
+        return cls(path, warn) if SURROGATE_ESCAPE.search(text) else None
+
+    def dropped(self, value: Any, locator: str) -> Any:
+        """``value`` (a row, a resource) without lone surrogates; where they were is noted."""
+        clean, where = drop_surrogates(value)
+        self.found += [f"{locator} {key!r}" for key in where]
+        return clean
+
+    def report(self) -> None:
+        if not self.found:
+            return
+        named = ", ".join(self.found[: self.SHOWN])
+        more = len(self.found) - self.SHOWN
+        self.warn(
+            f"{self.path}: {len(self.found):,} value(s) held a broken character (an unpaired "
+            f"\\ud800-\\udfff escape), dropped from: {named}"
+            + (f" and {more:,} more" if more > 0 else "")
+        )
+        self.found.clear()

@@ -26,12 +26,12 @@ from __future__ import annotations
 import json
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
 from finder.errors import ImportRefused
-from finder.importers.base import ParseContext, read_text
+from finder.importers.base import BrokenCharacters, ParseContext, read_text
 from finder.importers.fhirdir.model import (
     NPI_SYSTEM,
     Resource,
@@ -73,9 +73,10 @@ def sniff(path: Path, head: bytes) -> float:
 # --- reading files ------------------------------------------------------------------------
 
 
-def _load(path: Path) -> list[Resource]:
+def _load(path: Path, warn: Callable[[str], None]) -> list[Resource]:
     """Every resource in one file: a resource, a Bundle, an array, or NDJSON."""
     body = read_text(path).lstrip("\ufeff")
+    broken = BrokenCharacters.watch(body, path, warn)
     try:
         values = [json.loads(body)]
     except RecursionError:
@@ -99,6 +100,10 @@ def _load(path: Path) -> list[Resource]:
     out: list[Resource] = []
     for value in values:
         out.extend(_flatten(value))
+    if broken is not None:
+        # A Bundle holds its resources twice (as entries and flattened): each is named once.
+        out = [r if r["resourceType"] == "Bundle" else broken.dropped(r, locator(r)) for r in out]
+        broken.report()
     return out
 
 
@@ -196,8 +201,12 @@ def _role_qualifications(d: _Directory, role: Resource, col: _Collector) -> None
     """Plan-Net 1.1's ``qualification`` extensions on a role: a licence (code, number,
     where valid, issuer) as the role states it."""
     for ext in _extensions(role, "qualification"):
-        names = [x or c for s in _sub(ext, "code") for _, c, x in
+        codes = [(c, x) for s in _sub(ext, "code") for _, c, x in
                  _codes(s.get("valueCodeableConcept")) if x or c]  # fmt: skip
+        names = [x or c for c, x in codes]
+        # The licence the role states: its code's letters ("LICSW"), else its words.
+        kind = next((k for c, x in codes if (k := normalize.license_type([c] if c else [], x))),
+                    None)  # fmt: skip
         number = next((_text((s.get("valueIdentifier") or {}).get("value"))
                        for s in _sub(ext, "identifier") if isinstance(s.get("valueIdentifier"), dict)),
                       None)  # fmt: skip
@@ -205,8 +214,8 @@ def _role_qualifications(d: _Directory, role: Resource, col: _Collector) -> None
                       _codes(s.get("valueCodeableConcept")) if c), None)  # fmt: skip
         issuer = next((d.name_of(role, s.get("valueReference")) for s in _sub(ext, "issuer")), None)
         col.quals.extend(n for n in names if n and n not in col.quals)
-        if number:
-            col.licences.append({"license": number, "state": state, "issuer": issuer})
+        if number or kind:
+            col.licences.append({"license": number, "state": state, "issuer": issuer, "type": kind})
 
 
 def _hours(slot: Any) -> str | None:
@@ -279,9 +288,9 @@ def _practitioner(d: _Directory, prac: Resource, roles: list[Resource], plans: d
     if roles:
         extra["roles"] = [_role(d, role, col, plans) for role in roles]
     if not licences and col.licences:
-        licences = [{"license": x["license"], "state": x["state"]} for x in col.licences]
-        raw["license_number"] = licences[0]["license"]
-        raw["license_state"] = licences[0]["state"]
+        first = col.licences[0]
+        raw["license_number"], raw["license_state"] = first["license"], first["state"]
+        raw.setdefault("license_type", first["type"])
     quals.extend(q for q in col.quals if q not in quals)
     if quals:
         extra["qualifications"] = quals
@@ -353,7 +362,7 @@ def parse_many(paths: Iterable[Path], ctx: ParseContext) -> Iterator[Record | Ro
     loaded = 0
     for path in paths:
         try:
-            resources = _load(path)
+            resources = _load(path, ctx.warn)
         except ImportRefused as err:
             if len(paths) == 1:
                 raise

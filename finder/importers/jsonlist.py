@@ -12,7 +12,7 @@ import orjson
 
 from finder.errors import ImportRefused
 from finder.importers import tabular as _tabular
-from finder.importers.base import ParseContext, decode, read_text
+from finder.importers.base import BrokenCharacters, ParseContext, decode, read_text
 from finder.importers.tabular import columns as _columns
 from finder.importers.tabular import lookup as _lookup
 from finder.importers.tabular.recover import recover
@@ -153,6 +153,7 @@ def parse(path: Path, ctx: ParseContext) -> Iterator[Record | RowError]:
     text = read_text(path).lstrip("\ufeff")
     if not text.strip():
         raise ImportRefused(path, "file is empty; nothing imported")
+    broken = BrokenCharacters.watch(text, path, ctx.warn)
     try:
         data = _loads(text)
     except orjson.JSONDecodeError as err:
@@ -164,7 +165,7 @@ def parse(path: Path, ctx: ParseContext) -> Iterator[Record | RowError]:
         yield from recovered.broken
         if len(recovered.items) > 1:
             yield from _records(
-                recovered.items, "line", ctx, path, [f"line {n}" for n in recovered.lines]
+                recovered.items, "line", ctx, path, [f"line {n}" for n in recovered.lines], broken
             )
             return
         data = recovered.items[0]
@@ -175,7 +176,7 @@ def parse(path: Path, ctx: ParseContext) -> Iterator[Record | RowError]:
             found = ([data], "object")
         elif keyed is not None:
             yield from _records(
-                [v for _, v in keyed], "key", ctx, path, [f"key {k!r}" for k, _ in keyed]
+                [v for _, v in keyed], "key", ctx, path, [f"key {k!r}" for k, _ in keyed], broken
             )
             return
         else:
@@ -184,7 +185,7 @@ def parse(path: Path, ctx: ParseContext) -> Iterator[Record | RowError]:
     dicts = [x for x in items if isinstance(x, dict)]
     if not dicts:
         raise ImportRefused(path, "the JSON list holds no objects; nothing imported")
-    yield from _records(items, label, ctx, path)
+    yield from _records(items, label, ctx, path, broken=broken)
 
 
 def _looks_like_person(obj: dict[str, Any]) -> bool:
@@ -227,6 +228,7 @@ def _records(
     ctx: ParseContext,
     path: Path,
     locators: list[str] | None = None,
+    broken: BrokenCharacters | None = None,
 ) -> Iterator[Record | RowError]:
     flat_items = [_flatten(x) if isinstance(x, dict) else None for x in items]
     headers = _headers(flat_items)
@@ -253,7 +255,11 @@ def _records(
         if flat is None:
             out.append(RowError(locator, "not an object; skipped"))
             continue
+        if broken is not None:
+            flat = broken.dropped(flat, locator)
         out.append(reader(flat, locator))
+    if broken is not None:
+        broken.report()
     yield from _tabular.screened(out, ctx, path)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -57,6 +58,11 @@ def parse(path: Path, ctx: ParseContext) -> Iterator[Record | RowError]:
     try:
         for sheet in book.worksheets:
             rows = sheet.iter_rows(values_only=True)
+            head = list(itertools.islice(rows, _LOOKUP_ROWS))
+            kind, sampled = _lookup_table(head, ctx)
+            if kind is not None:
+                raise ImportRefused(path, _lookup.refusal(kind, sampled + _data_rows(rows)))
+            rows = itertools.chain(head, rows)
             found = _find_header(rows, ctx)
             if found is None:
                 continue
@@ -65,6 +71,31 @@ def parse(path: Path, ctx: ParseContext) -> Iterator[Record | RowError]:
     finally:
         book.close()
     raise ImportRefused(path, "no sheet has a header row with a name column; use --map COLUMN=name")
+
+
+_LOOKUP_ROWS = 61  # a header and the sample ``lookup.what_table`` reads
+
+
+def _filled(values: tuple[Any, ...] | None) -> bool:
+    return values is not None and any(v not in (None, "") for v in values)
+
+
+def _data_rows(rows: Any) -> int:
+    return sum(1 for values in rows if _filled(values))
+
+
+def _lookup_table(head: list[tuple[Any, ...]], ctx: ParseContext) -> tuple[str | None, int]:
+    """What a sheet is when its first row heads a lookup table (a taxonomy code set, a list
+    of networks), with or without a column a name could be read from, and how many rows
+    of ``head`` follow that header; ``None`` for anything else."""
+    head = [values for values in head if _filled(values)]
+    if not head:
+        return None, 0
+    cells = [str(v).strip() if v is not None else "" for v in head[0]]
+    headers = _columns.unique_headers([c or f"column {i + 1}" for i, c in enumerate(cells)])
+    mapping = _columns.build_mapping(headers, ctx.column_map)
+    sample = [{h: _cell(v) for h, v in zip(headers, values, strict=False)} for values in head[1:]]
+    return _lookup.what_table(headers, mapping, sample), len(sample)
 
 
 def _sheet_records(

@@ -7,10 +7,11 @@ sources), a plan matches by the one plan matcher, a licence is the one a source 
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Final
 
-from finder.judge.therapists import Therapist
+from finder.judge.therapists import Claim, Therapist
 from finder.records.models import Source
 from finder.records.normalize.licences import SUPERVISED, licence_level
 from finder.records.normalize.money import dollars, fee_range
@@ -40,43 +41,71 @@ def _amount(value: Any) -> float | None:
     return None
 
 
+def _fee_of(t: Therapist, claim: Claim) -> Fee | None:
+    """The fee ``claim`` states, its high end from the same record."""
+    low = _amount(claim.value)
+    if low is None:
+        return None
+    fields = next((d.get("fields") or {} for d in t.records if str(d.get("rid")) == claim.rid), {})
+    high = _amount(fields.get("fee_max"))
+    high = high if high is not None and high > low else None
+    return Fee(low, high, claim.source, fields.get("sliding_scale"))
+
+
+def fee_text(t: Therapist, claim: Claim) -> str:
+    """A fee claim as its source states it: ``"$80-$140"``, never its low end alone."""
+    fee = _fee_of(t, claim)
+    return fee.text if fee is not None else str(claim.value)
+
+
 def fees(t: Therapist) -> list[Fee]:
     """Every source's own fee, the headline first: what you entered, then the newest import.
 
     The low and high of one fee always come from the same source.
     """
-    by_rid = {str(d.get("rid")): d for d in t.records}
     out: list[Fee] = []
     seen: set[tuple[float, float | None]] = set()
     for claim in t.values("fee"):
-        low = _amount(claim.value)
-        if low is None:
+        fee = _fee_of(t, claim)
+        if fee is None or (fee.low, fee.high) in seen:
             continue
-        fields = (by_rid.get(claim.rid) or {}).get("fields") or {}
-        high = _amount(fields.get("fee_max"))
-        high = high if high is not None and high > low else None
-        if (low, high) in seen:
-            continue
-        seen.add((low, high))
-        out.append(Fee(low, high, claim.source, fields.get("sliding_scale")))
+        seen.add((fee.low, fee.high))
+        out.append(fee)
     return out
 
 
-def fee_headline(t: Therapist, said: float | None = None) -> str | None:
-    """``"$80-$140; another source says $110"``: one source's fee, then the others'.
+#: The consultation answer that states the session fee: the question of
+#: ``checklists/consultation.toml`` that ``confirms = "fee"``. What the clinician told the
+#: user on the call wins over every source.
+FEE_ANSWER: Final = "fee_session"
 
-    ``said`` is the fee the clinician told the user on the call: it wins over every source.
+
+def said_fee(answers: Mapping[str, Any]) -> float | None:
+    """The session fee from the user's consultation answers, if they recorded one."""
+    return _amount(answers.get(FEE_ANSWER))
+
+
+def fee_headline(t: Therapist, said: float | None = None, *, per: str = "") -> str | None:
+    """``"$80-$140; another source says $110"``: one statement, then the other sources'.
+
+    ``said`` is the fee the clinician told the user on the call (``said_fee``): it wins
+    over every source; then the most recently imported source. ``per`` (" per session")
+    goes after the headline's amount, before who says it.
     """
-    stated = fees(t)
-    texts = [f.text for f in stated]
+    stated = [f.text for f in fees(t)]
     if said is not None:
-        texts = [dollars(said) + " (they said)", *(x for x in texts if x != dollars(said))]
-    if not texts:
+        head = f"{dollars(said)}{per} (they said)"
+        others = [x for x in stated if x != dollars(said)]
+    elif stated:
+        head = f"{stated[0]}{per} (listed)" if per else stated[0]
+        others = stated[1:]
+    else:
         return None
-    head, others = texts[0], list(dict.fromkeys(texts[1:]))
+    others = list(dict.fromkeys(others))
     if not others:
         return head
-    return head + "; another source says " + ", ".join(others)
+    says = "another source says " if len(others) == 1 else "other sources say "
+    return head + "; " + says + ", ".join(others)
 
 
 def fee_fit(t: Therapist, budget: float) -> tuple[bool | None, str]:
@@ -115,8 +144,31 @@ def plan_verdict(t: Therapist, wanted: tuple[str, ...] | list[str]) -> tuple[boo
     return False, f"lists {len(listed)} plan(s), not yours"
 
 
-def licence_note(stated: Any) -> str:
-    """``" (a supervised licence: associate, pre-licensed, intern or resident)"`` or ``""``."""
-    if licence_level(stated) == SUPERVISED:
-        return " (a supervised licence: associate, pre-licensed, intern or resident)"
-    return ""
+def licence_elsewhere(t: Therapist, home: str | None) -> str | None:
+    """``"licensed in TX: ask whether they can see a client in MA"`` for a clinician who
+    sees clients only online (a source states telehealth yes, in person no) and whose
+    sources state a license in other states only. ``None`` when a source states a license
+    in ``home``, no license state is stated, or they also see clients in person.
+    Telehealth follows the client's state (DOMAIN.md section 5)."""
+    if not home or t.best("telehealth") is not True or t.best("in_person") is not False:
+        return None
+    states = sorted({str(c.value).strip().upper() for c in t.values("license_state") if c.value})
+    home = home.strip().upper()
+    if not states or home in states:
+        return None
+    return f"licensed in {', '.join(states)}: ask whether they can see a client in {home}"
+
+
+def licence_claim_note(t: Therapist, claim: Claim) -> str:
+    """``licence_note`` for one stated license, with the supervisor its own record names."""
+    fields = next((d.get("fields") or {} for d in t.records if str(d.get("rid")) == claim.rid), {})
+    return licence_note(claim.value, fields.get("supervisor"))
+
+
+def licence_note(stated: Any, supervisor: Any = None) -> str:
+    """``" (a supervised license: associate, pre-licensed, intern or resident; supervised by
+    Jane Roe, LCSW)"`` or ``""``. ``supervisor`` is the one the same source names."""
+    if licence_level(stated) != SUPERVISED:
+        return ""
+    by = f"; supervised by {supervisor}" if supervisor else "; supervisor not stated"
+    return f" (a supervised license: associate, pre-licensed, intern or resident{by})"

@@ -17,8 +17,9 @@ def enrich(fields: dict[str, Any]) -> dict[str, Any]:
             extra["geo"] = [point[0], point[1], "zip"]
     elif fields.get("lat") is not None and fields.get("lon") is not None:
         extra["geo"] = [fields["lat"], fields["lon"], "source"]
-    if "geo" not in extra and fields.get("city") and fields.get("state"):
-        point = geo.city_point(fields["city"], fields["state"])
-        if point is not None:  # approximate: shown with "~"
+    if "geo" not in extra and fields.get("city"):
+        # A US city needs its state; a town elsewhere its country. Approximate: shown "~".
+        point = geo.town_point(fields["city"], fields.get("country"), fields.get("state"))
+        if point is not None:
             extra["geo"] = [point[0], point[1], "city"]
     return extra

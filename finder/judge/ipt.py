@@ -27,6 +27,8 @@ from functools import cache
 from importlib import resources
 from typing import Any, Final
 
+from finder.judge.ipt_text import ApproachWords, approach_in_list, cut, snippet
+
 __all__ = ["IptClass", "IptEvidence", "assess", "compile_rules", "rules", "strongest"]
 
 
@@ -61,12 +63,42 @@ class IptClass(IntEnum):
 
 @dataclass(frozen=True)
 class IptEvidence:
-    """A class and what justifies it: the field, the snippet, and supporting IPT terms."""
+    """A class and what justifies it: the field, the snippet, and supporting IPT terms.
+
+    ``words`` are the words in ``text`` that justify the class, starting at ``at``;
+    ``ambiguous`` marks the bare word "interpersonal" among approaches (a directory tick
+    or a list in the clinician's own text), which may mean an orientation, not IPT.
+    """
 
     level: IptClass
     field: str | None = None
     text: str | None = None
     supports: tuple[str, ...] = ()
+    ambiguous: bool = False
+    words: str | None = dataclass_field(default=None, compare=False)
+    at: int | None = dataclass_field(default=None, compare=False)
+
+    @property
+    def class_shown(self) -> str:
+        """The class as a table shows it: "listed?" when it may not mean IPT."""
+        return _LABELS[self.level] + ("?" if self.ambiguous else "")
+
+    @property
+    def note(self) -> str | None:
+        """What the user is told about an ambiguous mention, else ``None``."""
+        if not self.ambiguous:
+            return None
+        return (
+            f"lists '{self.words or 'Interpersonal'}' among approaches: may not mean IPT \u2014 ask"
+        )
+
+    def excerpt(self, limit: int) -> str:
+        """The evidence text cut to about ``limit`` characters around the words that
+        justify the class (never cut before them); "" without text."""
+        text = self.text or ""
+        if self.words is None or self.at is None or text[self.at :].find(self.words) != 0:
+            return cut(text, 0, 0, limit)
+        return cut(text, self.at, len(self.words), limit)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -74,6 +106,9 @@ class IptEvidence:
             "field": self.field,
             "text": self.text,
             "supports": list(self.supports),
+            "ambiguous": self.ambiguous,
+            "words": self.words,
+            "at": self.at,
         }
 
     @classmethod
@@ -81,11 +116,15 @@ class IptEvidence:
         supports = data.get("supports") or ()
         if isinstance(supports, str) or not all(isinstance(s, str) for s in supports):
             raise ValueError(f"IPT evidence: 'supports' must be a list of strings: {supports!r}")
+        at = data.get("at")
         return cls(
             level=IptClass.parse(data["level"]),
             field=data.get("field"),
             text=data.get("text"),
             supports=tuple(supports),
+            ambiguous=bool(data.get("ambiguous")),
+            words=data.get("words"),
+            at=at if isinstance(at, int) else None,
         )
 
 
@@ -96,19 +135,21 @@ _LABELS: Final = {member: member.label for member in IptClass}
 
 def strongest(evidences: Iterable[IptEvidence]) -> IptEvidence:
     """The strongest of several records' evidence; on a tie the first, unless a later one
-    has more supporting terms. No evidence at all is ``none``."""
+    is not ambiguous or has more supporting terms. No evidence at all is ``none``."""
     best = NO_EVIDENCE
+    best_key = (best.level, True, 0)
     for evidence in evidences:
-        if evidence.level > best.level or (
-            evidence.level == best.level and len(evidence.supports) > len(best.supports)
-        ):
-            best = evidence
+        key = (evidence.level, not evidence.ambiguous, len(evidence.supports))
+        if key > best_key:
+            best, best_key = evidence, key
     return best
 
 
 # ---------------------------------------------------------------- the rule table
 
-_KINDS: Final = ("confusable", "credential", "described", "related", "weak", "hint", "tick")
+_KINDS: Final = (
+    "confusable", "credential", "described", "related", "weak", "hint", "tick", "approach",
+)  # fmt: skip
 _SUPPORT: Final = "support"
 _ROLES: Final = ("text", "ticks", "vocabulary")
 _FIXED_LEVEL: Final = {
@@ -116,10 +157,14 @@ _FIXED_LEVEL: Final = {
     "described": IptClass.DESCRIBED,
     "related": IptClass.RELATED_NOT_IPT,
     "tick": IptClass.LISTED,
+    "approach": IptClass.LISTED,
 }
+# The bare word "interpersonal": an orientation as often as IPT.
+_AMBIGUOUS: Final = frozenset({"tick", "approach"})
 
 
-_Found = tuple[tuple[IptClass, int, int, tuple[str, ...]], ...]  # (level, start, end, supports)
+# (level, start, end, supports, ambiguous)
+_Found = tuple[tuple[IptClass, int, int, tuple[str, ...], bool], ...]
 _MEMO_SIZE: Final = 4096
 
 
@@ -134,6 +179,7 @@ class _Rules:
     reach: int
     window: int
     snippet_chars: int
+    approach: ApproachWords
     # The strongest mention in a list field, by (role, items); bounded by _MEMO_SIZE.
     memo: dict[tuple[str, tuple[str, ...]], Any] = dataclass_field(
         default_factory=dict, compare=False
@@ -203,6 +249,7 @@ def compile_rules(table: Mapping[str, Any]) -> _Rules:
         reach=int(settings.get("keyword_reach", 120)),
         window=int(settings.get("support_window", 300)),
         snippet_chars=int(settings.get("snippet_chars", 200)),
+        approach=ApproachWords.read(table.get("approach_lists", {})),
     )
 
 
@@ -284,7 +331,7 @@ def assess(fields: Mapping[str, Any]) -> IptEvidence:
     prefilter = table.prefilter
     quick = _quick_prefilter(prefilter)
     memo = table.memo
-    best_key: tuple[int, int, int, int] | None = None
+    best_key: tuple[int, bool, int, int, int] | None = None
     best: tuple[str, _Best] | None = None
     for rank, (name, role) in enumerate(table.fields):
         value = fields.get(name)
@@ -330,18 +377,19 @@ def assess(fields: Mapping[str, Any]) -> IptEvidence:
         if found is not None:
             # The strongest mention wins, then the preferred field, then the one with
             # more supports, then the earliest.
-            order = (found[0], -rank, len(found[3]), -found[1])
+            order = (found[0], not found[4], -rank, len(found[3]), -found[1])
             if best_key is None or order > best_key:
                 best_key = order
                 best = (name, found)
     if best is None:
         return NO_EVIDENCE
-    name, (level, _start, snippet, supports) = best
-    return IptEvidence(level=level, field=name, text=snippet, supports=supports)
+    name, (level, _start, shown, supports, ambiguous, words, at) = best
+    return IptEvidence(level, name, shown, supports, ambiguous, words, at)
 
 
 _UNSEEN: Final = object()
-_Best = tuple[IptClass, int, str, tuple[str, ...]]  # (level, start, snippet, supports)
+# (level, start, snippet, supports, ambiguous, justifying words, where they start in the snippet)
+_Best = tuple[IptClass, int, str, tuple[str, ...], bool, str, int]
 
 
 @cache
@@ -371,16 +419,19 @@ def _field_best(table: _Rules, role: str, texts: Sequence[str], folded: str) -> 
     # and supports only count within `window` of a mention: scan only that stretch.
     margin = table.reach + table.window
     span = (max(0, hits[0] - margin), hits[-1] + margin)
-    best: tuple[IptClass, int, int, tuple[str, ...]] | None = None
-    # One field's mentions: the strongest wins, then the one with more supports, then
-    # the earliest.
-    for level, start, end, supports in _scan(table, role, low, span):
-        if best is None or (level, len(supports), -start) > (best[0], len(best[3]), -best[1]):
-            best = (level, start, end, supports)
+    best: tuple[IptClass, int, int, tuple[str, ...], bool] | None = None
+    best_key: tuple[IptClass, bool, int, int] | None = None
+    # One field's mentions: the strongest wins, then one that is not ambiguous, then the
+    # one with more supports, then the earliest.
+    for found in _scan(table, role, low, span):
+        key = (found[0], not found[4], len(found[3]), -found[1])
+        if best_key is None or key > best_key:
+            best, best_key = found, key
     if best is None or best[0] == IptClass.NONE:
         return None
-    level, start, end, supports = best
-    return level, start, _snippet(display, start, end, table.snippet_chars), supports
+    level, start, end, supports, ambiguous = best
+    shown, at = snippet(display, start, end, table.snippet_chars)
+    return level, start, shown, supports, ambiguous, display[start:end], at
 
 
 def _keyword_hits(folded: str, prefilter: tuple[str, ...]) -> list[int]:
@@ -409,8 +460,12 @@ def _scan(table: _Rules, role: str, low: str, span: tuple[int, int]) -> _Found:
         elif kind != "confusable":
             found.append((kind, m.start(), m.end()))
     own_text = role == "text"
-    out: list[tuple[IptClass, int, int, tuple[str, ...]]] = []
+    out: list[tuple[IptClass, int, int, tuple[str, ...], bool]] = []
     for kind, start, end in found:
+        if kind == "approach" and (
+            role == "vocabulary" or not approach_in_list(low, start, end, table.approach)
+        ):
+            continue
         supports: tuple[str, ...] = ()
         if own_text and support_spots:
             near = (
@@ -430,45 +485,8 @@ def _scan(table: _Rules, role: str, low: str, span: tuple[int, int]) -> _Found:
         if not own_text:
             # A directory's vocabulary is a tick whatever it says.
             level = min(level, IptClass.LISTED)
-        out.append((level, start, end, supports))
+        out.append((level, start, end, supports, kind in _AMBIGUOUS))
     return tuple(out)
 
 
 _LIST_SEPARATORS: Final = re.compile(r"\s*[,;|\n]\s*")
-_SENTENCE_END = re.compile(r"[.!?](?= )")
-
-
-def _snippet(display: str, start: int, end: int, limit: int) -> str:
-    """The match in its sentence (or list item), cut to about ``limit`` characters."""
-    # Stay inside the list item.
-    lo = display.rfind("\n", 0, start) + 1
-    hi = display.find("\n", end)
-    hi = len(display) if hi == -1 else hi
-    # Stay inside the sentence.
-    ends_before = [m.end() for m in _SENTENCE_END.finditer(display, lo, start)]
-    if ends_before:
-        lo = ends_before[-1] + 1
-    m = _SENTENCE_END.search(display, end, hi)
-    if m:
-        hi = m.end()
-    if hi - lo <= limit:
-        return display[lo:hi].strip()
-    # Too long: the match with as much context either side as fits, cut at spaces, with
-    # "..." (counted in the limit) where text was left out.
-    limit -= 6
-    if end - start >= limit:
-        return display[start : start + limit].rstrip() + "..."
-    room = limit - (end - start)
-    left = max(lo, start - room // 2)
-    right = min(hi, end + room - (start - left))
-    left = max(lo, start - (room - (right - end)))
-    prefix = suffix = ""
-    if left > lo:
-        cut = display.find(" ", left, start)
-        left = cut + 1 if cut != -1 else left
-        prefix = "..."
-    if right < hi:
-        cut = display.rfind(" ", end, right)
-        right = cut if cut != -1 else right
-        suffix = "..."
-    return prefix + display[left:right].strip() + suffix

@@ -38,6 +38,8 @@ _TRACKING = re.compile(r"^(utm_\w+|ref|sid|source|trk|fbclid|gclid|tr)$", re.I)
 
 
 _WORD = re.compile(r"[a-z0-9]+")
+# A statement this long is someone's own words, not a stock line ("Accepting new clients").
+_OWN_WORDS = 40
 
 
 @lru_cache(maxsize=1 << 16)
@@ -137,11 +139,15 @@ class Rec:
             self.given = first[0] if first else (tokens[0] if len(tokens) > 1 else "")
             self.family = "".join(last) if last else (tokens[-1] if tokens else "")
             self.label = f"{self.given} {self.family}".strip()
-        # One row repeated across result pages: the same name, phones and statement.
-        statement = get("statement")
+        # One row repeated across result pages: the same name, phones and statement. A
+        # phone, or a statement long enough to be someone's own words, makes the row
+        # identifying: an organization with only a phone, or a clinician who lists no
+        # phone, is still one (neither the phone nor the name rules would join them).
+        statement = str(get("statement") or "")
+        name = str(get("name") or "").casefold()
         self.dup = (
-            (str(get("name") or "").casefold(), tuple(self.phones), str(statement)[:400])
-            if statement and (self.phones or self.url)
+            (name, tuple(self.phones), statement[:400])
+            if name and (self.phones or len(statement) >= _OWN_WORDS)
             else None
         )
 
@@ -356,6 +362,17 @@ def why_different(a: Rec, b: Rec) -> str | None:
     return "names differ"
 
 
+def stated_apart(a: Rec, b: Rec) -> bool:
+    """Sources state different license families, or only different phones.
+
+    A typo in a name would not change the license and the phone too, so two such
+    records with close names are for the user to join, never joined automatically.
+    """
+    if a.kind and b.kind and a.kind != b.kind:
+        return True
+    return bool(a.phones and b.phones and set(a.phones).isdisjoint(b.phones))
+
+
 def name_score(a: Rec, b: Rec) -> tuple[float, str] | None:
     """(score, how) for two names, or ``None`` when they cannot be one clinician."""
     # kept here: rapidfuzz (10 ms) loads only when names are compared
@@ -376,4 +393,6 @@ def name_score(a: Rec, b: Rec) -> tuple[float, str] | None:
     if given == "prefix":
         # "J Smith" and "John Smith" may be one person; only the user can say.
         return min(score, AUTO_SCORE - 1), "given name shortened"
+    if stated_apart(a, b):
+        return min(score, AUTO_SCORE - 1), "close name, different license or phone"
     return score, "close name"

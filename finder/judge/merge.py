@@ -7,7 +7,8 @@ key, so the work grows with the number of records, never with its square:
 2. the same NPI; the same directory profile (canonical URL); the same licence
    number in the same state;
 3. the same phone number and family name (given names must not contradict);
-4. a close name (rapidfuzz) in the same ZIP or city.
+4. a close name (rapidfuzz) in the same ZIP or city (for the user to decide when
+   the sources state different license families or only different phones).
 
 Links go through a union-find whose clusters remember their NPIs, states and
 licences, so whatever order the evidence comes in, no therapist ever holds two

@@ -84,7 +84,10 @@ class Query:
     accepting: bool = False
     strict: bool = False
     country: str | None = None  # ISO code: therapists elsewhere are left out
-    city: str | None = None  # therapists in this city rank first
+    # Therapists in this city rank first; without --near, distances are measured from its
+    # centre (a US city needs its state).
+    city: str | None = None
+    state: str | None = None  # where the client lives: an online-only license elsewhere is named
 
 
 @dataclass(frozen=True)
@@ -131,6 +134,7 @@ def from_profile(profile: Any) -> Query:
         ages=(profile.age_group,) if profile.age_group else (),
         country=getattr(profile, "country", None),
         city=getattr(profile, "city", None),
+        state=getattr(profile, "state", None),
     )
 
 
@@ -297,11 +301,15 @@ def find(store: Store, query: Query, *, ranked: bool = True) -> list[Hit]:
 
 def find_all(store: Store, query: Query, *, ranked: bool = True) -> Found:
     """``find``, plus the therapists who match everything but one filter (with why)."""
-    origin = None
+    origin, from_town = None, False
     if query.near:
         origin = zip_point(query.near)
         if origin is None:
             raise UsageError(f"ZIP {query.near} is not a known US ZIP code")
+    elif query.city:
+        home = geo.home_point(None, query.city, query.country, query.state)
+        if home is not None:
+            origin, from_town = home
     levels = None
     if query.min_ipt is not None:
         levels = {c.label for c in IptClass if c >= query.min_ipt}
@@ -322,7 +330,7 @@ def find_all(store: Store, query: Query, *, ranked: bool = True) -> Found:
         if origin is not None:
             point = _point(docs)
             if point is not None:
-                miles, approx = geo.miles(origin, point[:2]), point[2]
+                miles, approx = geo.miles(origin, point[:2]), point[2] or from_town
             elif query.strict and limit is not None:
                 misses.append(("distance", "location unknown"))
             else:
@@ -381,9 +389,10 @@ def _rank_key(hit: Hit, query: Query) -> tuple[Any, ...]:
     t = hit.therapist
     miles = hit.miles if hit.miles is not None else math.inf
     elsewhere = bool(query.city) and not _in_city(t, str(query.city))
-    # With a place to measure from, people with no location come after the located ones.
+    # With a place to measure from, people with no location come after the located ones
+    # (someone in the person's own town counts as located: near, distance unknown).
     return (
-        hit.miles is None and "distance unknown" in hit.unknown,
+        hit.miles is None and "distance unknown" in hit.unknown and (elsewhere or not query.city),
         -int(t.ipt.level),
         -len(hit.matched),
         len(hit.unknown),
@@ -395,8 +404,8 @@ def _rank_key(hit: Hit, query: Query) -> tuple[Any, ...]:
 
 
 def _in_city(t: Therapist, city: str) -> bool:
-    wanted = city.casefold()
-    return any(str(v.value).casefold() == wanted for v in t.values("city"))
+    wanted = geo.world_key(city)  # "Malaga" is "Málaga"
+    return any(geo.world_key(str(v.value)) == wanted for v in t.values("city"))
 
 
 def _country(t: Therapist, q: Query) -> Verdict:
@@ -410,8 +419,12 @@ def explain(hit: Hit, query: Query) -> str:
     """The one line `--why` prints: IPT class, distance, what fits, what is unknown."""
     evidence = hit.therapist.ipt
     parts = [f"IPT {evidence.level.label}" + (f" ({evidence.field})" if evidence.field else "")]
+    if evidence.note:
+        parts[0] += f": {evidence.note}"
     if hit.miles is not None:
         parts.append(f"{'~' if hit.approx else ''}{hit.miles:.1f} mi")
+    elif query.city and _in_city(hit.therapist, query.city):
+        parts.append(f"in {query.city}")
     if hit.matched:
         parts.append("fits " + ", ".join(hit.matched))
     t = hit.therapist
@@ -423,4 +436,7 @@ def explain(hit: Hit, query: Query) -> str:
             parts.append(note)
     if hit.unknown:
         parts.append(", ".join(hit.unknown))
+    elsewhere = claims.licence_elsewhere(t, query.state)
+    if elsewhere:
+        parts.append(elsewhere)
     return "; ".join(parts)

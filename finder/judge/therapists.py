@@ -121,6 +121,12 @@ class Therapist:
                 return (float(geo[0]), float(geo[1]))
         return None
 
+    @property
+    def point_is_town(self) -> bool:
+        """``point`` is a town's centre (the record names no ZIP or coordinates)."""
+        geo: list[Any] = next((doc["geo"] for doc in self.records if doc.get("geo")), [])
+        return len(geo) > 2 and geo[2] == "city"
+
     def conflicts(self) -> dict[str, list[Claim]]:
         """Fields that matter where sources (not the user) disagree."""
         out: dict[str, list[Claim]] = {}

@@ -60,10 +60,14 @@ def walk(
     only: str | None = None,
     start_at: str | None = None,
     questions: Sequence[Question] | None = None,
+    *,
+    crisis: str = CRISIS_SHORT,
 ) -> WalkResult:
     """Ask the unanswered questions in order (or of category ``only``), saving each answer.
 
     ``questions`` walks exactly those (a call plan, worded for one clinician) instead.
+    ``crisis`` is the crisis line shown first (``finder.crisis.short_line`` of the
+    person's country).
     Questions that earlier answers rule out (their ``ask_when`` is false) are skipped.
     """
     if questions is not None:
@@ -80,7 +84,7 @@ def walk(
     else:
         state.index = state.open_from(0)
 
-    echo(CRISIS_SHORT)
+    echo(crisis)
     if state.index >= len(scope):
         echo(f"All {len(scope)} questions are answered.")
         return state.result("finished")

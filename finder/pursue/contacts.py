@@ -95,17 +95,20 @@ def _next_status(current: Status | None, proposed: Status) -> Status:
     return current if _PROGRESS[proposed] < _PROGRESS[current] else proposed
 
 
-def advance(store: Store, profile: str, tid: int, proposed: Status) -> tuple[Status | None, Status]:
+def advance(
+    store: Store, profile: str, tid: int, proposed: Status, recheck_on: str | None = None
+) -> tuple[Status | None, Status]:
     """Move a therapist's shortlist status to ``proposed`` unless that would move it back.
 
-    Returns the status before (None: was not on the shortlist) and after.
+    ``recheck_on`` goes with ``waitlisted`` (the day to ask again). Returns the status
+    before (None: was not on the shortlist) and after.
     """
     with store.transaction():
         entry = shortlist.get(store, profile, tid)
         previous = entry.status if entry else None
         status = _next_status(previous, proposed)
-        if status != previous:
-            shortlist.set_status(store, profile, tid, status)
+        if status != previous or recheck_on is not None:
+            shortlist.set_status(store, profile, tid, status, recheck_on=recheck_on)
     return previous, status
 
 
@@ -121,8 +124,12 @@ def log_contact(
     at: datetime | None = None,
     today: date | None = None,
     now: str | None = None,
+    recheck_on: str | None = None,
 ) -> Logged:
-    """Record one attempt to reach a therapist and move the shortlist status with it."""
+    """Record one attempt to reach a therapist and move the shortlist status with it.
+
+    ``recheck_on`` (YYYY-MM-DD) goes with the outcome ``waitlist``: the day to ask again.
+    """
     # kept here: `finder contact --help` loads this module for its choices and no store's records
     from finder.judge import therapists
     from finder.records.models import now_iso
@@ -133,6 +140,8 @@ def log_contact(
         raise UsageError(f"unknown outcome {outcome!r}; one of: {', '.join(OUTCOMES)}")
     if at is not None and outcome != "booked":
         raise UsageError("a consultation time (--at) goes with --outcome booked")
+    if recheck_on is not None and outcome != "waitlist":
+        raise UsageError("a date to re-check (--recheck) goes with --outcome waitlist")
     today = today or date.today()
     day = on or today
     if day > today:
@@ -155,7 +164,7 @@ def log_contact(
     with store.transaction():
         therapists.get(store, tid)
         store.contacts.insert(doc)
-        previous, status = advance(store, profile, tid, proposed)
+        previous, status = advance(store, profile, tid, proposed, recheck_on=recheck_on)
     return Logged(Contact.from_doc({**doc}), status, previous, proposed)
 
 

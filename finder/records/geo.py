@@ -10,13 +10,21 @@ and an import that names a handful of ZIPs reads two megabytes and no more.
 - ``place_point("Cambridge", "MA")``: an approximate centre of a city, the mean
   of its ZIPs' centroids, for records that name a city but no ZIP. Show a
   distance from it as approximate ("~").
+- ``world_point("Madrid", "ES")``: the centre of a town outside the US, from
+  ``world_places.csv`` (GeoNames towns of 5,000 people or more, built by
+  ``scripts/build_world_places.py``), read only when a place outside the US is asked
+  about. Also approximate ("~"). A town finder does not know, or a name two towns of
+  one country share, is ``None``: the distance is unknown, never guessed.
+- ``home_point(...)``: where a person's search measures from (their ZIP, else their
+  town).
 """
 
 from __future__ import annotations
 
 import math
 import re
-from functools import cache
+import unicodedata
+from functools import cache, lru_cache
 from importlib import resources
 
 EARTH_RADIUS_MILES = 3958.8
@@ -107,12 +115,51 @@ def place_point(city: str, state: str) -> tuple[float, float] | None:
     return None
 
 
-def city_point(city: str, state: str) -> tuple[float, float] | None:
-    """An approximate centre of a US city from the shipped place table, or ``None``.
+@lru_cache(maxsize=4096)
+def world_key(town: str) -> str:
+    """A town's name as ``world_places.csv`` spells it: capitals, no accents, hyphens or
+    periods ("Málaga" and "MALAGA", "Saint-Étienne" and "Saint Etienne" are one)."""
+    folded = unicodedata.normalize("NFKD", town)
+    folded = "".join(c for c in folded if not unicodedata.combining(c))
+    return city_key(folded.replace("-", " "))  # upper() makes "ß" "SS"
 
-    Callers show a distance from this point with "~", because a city is not an address.
-    """
-    return place_point(city, state)
+
+@cache
+def world_point(town: str, country: str) -> tuple[float, float] | None:
+    """The centre of ``town`` in ``country`` (an ISO code other than US), or ``None``."""
+    name, code = world_key(town), country.strip().upper()
+    if not name or len(code) != 2 or not code.isalpha() or code == "US":
+        return None
+    data, start = _table("world_places.csv")
+    line = _search(data, start, f"{code},{name},".encode())
+    if line is None:
+        return None
+    _, _, lat, lon = line.split(b",")
+    return float(lat), float(lon)
+
+
+def town_point(
+    city: str, country: str | None, state: str | None = None
+) -> tuple[float, float] | None:
+    """The approximate centre of a record's or a person's town: a US city needs its state;
+    elsewhere the country is enough. ``None`` when finder does not know the town."""
+    if not country or country.upper() == "US":
+        return place_point(city, state) if state else None
+    return world_point(city, country)
+
+
+def home_point(
+    zip_code: str | None, city: str | None, country: str | None, state: str | None
+) -> tuple[tuple[float, float], bool] | None:
+    """Where a person's search measures from, and whether it is a town's centre
+    (approximate): their US ZIP, else their town; ``None`` when neither is known."""
+    if zip_code:
+        point = zip_point(zip_code)
+        return (point, False) if point is not None else None
+    if city:
+        point = town_point(city, country, state)
+        return (point, True) if point is not None else None
+    return None
 
 
 def miles(a: tuple[float, float], b: tuple[float, float]) -> float:

@@ -42,6 +42,7 @@ FIELDS: Final[dict[str, tuple[Kind, str]]] = {
     "license_type": (Kind.TEXT, "license type, e.g. LCSW, LMFT, LPC, Psychologist"),
     "license_number": (Kind.TEXT, "license or registration number as issued"),
     "license_state": (Kind.TEXT, "two-letter state of the license"),
+    "supervisor": (Kind.TEXT, "who supervises a supervised license, as the source names them"),
     "npi": (Kind.TEXT, "10-digit National Provider Identifier"),
     "npi_unverified": (Kind.TEXT, "10 digits given as an NPI that fail its check digit"),
     "taxonomies": (Kind.LIST, "NUCC taxonomy codes, primary first"),

@@ -14,17 +14,13 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import assert_never
 
+from finder.crisis import foot_line
 from finder.judge.therapists import Therapist
 from finder.pursue.callplan import SECTIONS, CallPlan, PlanItem, fee_claims, shown
 from finder.pursue.checklist_model import AnswerType, Question
 from finder.records.models import SourceKind
 from finder.report.safe import html_text, markdown_text
 
-FOOT = (
-    "In crisis? In the US call or text 988 (Suicide and Crisis Lifeline), or 911 in immediate "
-    "danger. Canada 9-8-8; UK and Ireland 116 123; Australia 13 11 14; elsewhere your local "
-    "emergency number."
-)
 LIST_LIMIT = 5  # plans or languages named per claim before "and N more"
 
 
@@ -40,10 +36,12 @@ class Sheet:
     plan: CallPlan
     about: tuple[str, ...]  # who they are, from the records
     claims: tuple[str, ...]  # what the sources claim, each "... (to confirm)"
+    foot: str = foot_line(None)  # the crisis lines, the person's country's first
 
 
-def sheet(therapist: Therapist, plan: CallPlan) -> Sheet:
-    """The page for ``therapist`` and the ``plan`` made for them."""
+def sheet(therapist: Therapist, plan: CallPlan, country: str | None = None) -> Sheet:
+    """The page for ``therapist`` and the ``plan`` made for them, for a person in
+    ``country`` (the profile's; ``None``: the US)."""
     t = therapist
     about = [f"Therapist {t.tid} in finder."]
     phones = t.all_list("phones")
@@ -53,9 +51,10 @@ def sheet(therapist: Therapist, plan: CallPlan) -> Sheet:
     if place:
         about.append(f"Practice: {place}")
     if t.ipt is not None:
-        said = f': "{shown(t.ipt.text, 90)}"' if t.ipt.text else ""
-        about.append(f"IPT evidence: {t.ipt.level.label}{said}")
-    return Sheet(plan, tuple(about), tuple(_claims(t)))
+        said = f': "{shown(t.ipt.excerpt(90), 96)}"' if t.ipt.text else ""
+        note = f" ({t.ipt.note})" if t.ipt.note else ""
+        about.append(f"IPT evidence: {t.ipt.level.label}{said}{note}")
+    return Sheet(plan, tuple(about), tuple(_claims(t)), foot_line(country))
 
 
 def _claims(t: Therapist) -> list[str]:
@@ -155,7 +154,7 @@ def _markdown(page: Sheet) -> str:
     if plan.left:
         out += ["", plan.left_note()]
     out += ["", f"Afterwards: finder consult {plan.tid} asks these questions in this order.", ""]
-    out.append(f"*{FOOT}*")
+    out.append(f"*{page.foot}*")
     return "\n".join(out)
 
 
@@ -241,6 +240,6 @@ def _html_sheet(page: Sheet) -> str:
         f'<p class="note">Afterwards: <code>finder consult {plan.tid}</code> asks these '
         "questions in this order.</p>"
     )
-    out.append(f'<p class="foot">{esc(FOOT)}</p>')
+    out.append(f'<p class="foot">{esc(page.foot)}</p>')
     out.append("</section>")
     return "\n".join(out)

@@ -10,7 +10,7 @@ from collections.abc import Mapping, Sequence
 from datetime import date
 from typing import Any
 
-from finder.crisis import CRISIS_LINES, DISCLAIMERS
+from finder.crisis import DISCLAIMERS, lines_for
 from finder.errors import FinderError, UsageError
 from finder.judge import therapists
 from finder.judge.therapists import Therapist
@@ -59,7 +59,7 @@ def build(
         sources=_sources(found),
         notes=tuple(notes_out),
         disclaimers=tuple(DISCLAIMERS),
-        crisis=tuple(CRISIS_LINES),
+        crisis=lines_for(profile.country),
     )
 
 
@@ -126,9 +126,11 @@ def _facts(
         context = {"planned_sessions": facts.planned_sessions}
         found = cl.evaluate(checklists[INSURER], insurer, context)
         facts.findings.extend((INSURER, finding) for finding in found)
-    home = geo.zip_point(profile.zip) if profile.zip else None
+    home = geo.home_point(profile.zip, profile.city, profile.country, profile.state)
     if home is not None and therapist.point is not None:
-        facts.miles = geo.miles(home, therapist.point)
+        facts.miles = geo.miles(home[0], therapist.point)
+        # From a town's centre, or to one (no street address on record): approximate.
+        facts.approx = home[1] or therapist.point_is_town
     return facts
 
 

@@ -57,7 +57,9 @@ def _licence(f: Facts) -> Cell:
         parts.append(f"no. {number}")
     if state:
         parts.append(f"({state})")
-    return Cell(" ".join(parts) + ", as listed" + claims.licence_note(kind))
+    stated = t.values("license_type")
+    note = claims.licence_claim_note(t, stated[0]) if stated else claims.licence_note(kind)
+    return Cell(" ".join(parts) + ", as listed" + note)
 
 
 def _npi(f: Facts) -> Cell:
@@ -126,8 +128,9 @@ def _location(f: Facts) -> Cell:
 def _ipt_class(f: Facts) -> Cell:
     evidence = f.therapist.ipt
     where = f" (in {evidence.field})" if evidence.field else ""
-    flag = "caution" if evidence.level <= 1 else None
-    return Cell(f"{evidence.level.label}{where}", flag=flag)
+    flag = "caution" if evidence.level <= 1 or evidence.ambiguous else None
+    items = (Item("caution", evidence.note),) if evidence.note else ()
+    return Cell(f"{evidence.level.label}{where}", items, flag=flag)
 
 
 def _ipt_text(f: Facts) -> Cell:
@@ -191,12 +194,11 @@ def _sessions(f: Facts) -> Cell:
 
 def _distance(f: Facts) -> Cell:
     if f.miles is None:
-        why = "no ZIP in your profile" if not f.profile.zip else "location unknown"
-        return Cell(None, empty=f"unknown ({why})")
+        return Cell(None, empty=f"unknown ({f.why_no_distance})")
     radius = f.profile.radius_miles
     flag = "caution" if radius and f.miles > radius else None
     within = f" (your radius {radius:g} mi)" if radius else ""
-    return Cell(f"{f.miles:.1f} mi{within}", flag=flag)
+    return Cell(f"{'~' if f.approx else ''}{f.miles:.1f} mi{within}", flag=flag)
 
 
 # ---------------------------------------------------------------- availability
@@ -260,7 +262,12 @@ def derived_flags(f: Facts) -> list[Item]:
     elif level == 0:
         out.append(Item("caution", "No IPT mention in the records: ask about IPT training."))
     state = t.best("license_state")
-    if state and p.state and state != p.state and f.answer("licensed_in_my_state") is not True:
+    elsewhere = claims.licence_elsewhere(t, p.state)
+    if f.answer("licensed_in_my_state") is True:
+        pass  # they told you they are licensed where you live
+    elif elsewhere:  # online only: the license must be where the client is
+        out.append(Item("caution", elsewhere[0].upper() + elsewhere[1:] + "."))
+    elif state and p.state and state != p.state:
         out.append(Item("caution", f"License listed for {state}; you live in {p.state}."))
     if f.verification and f.verification.get("status") == "not_found":
         out.append(Item("caution", "Not found in the NPI registry."))
@@ -270,7 +277,7 @@ def derived_flags(f: Facts) -> list[Item]:
         out.append(Item("caution", f"{f.miles:.1f} mi away, outside your {p.radius_miles:g} mi."))
     if p.telehealth == "required" and t.best("telehealth") is False:
         out.append(Item("caution", "No telehealth listed; you need telehealth."))
-    if p.budget and not f.answer("fee_session") and claims.fee_fit(t, p.budget)[0] is False:
+    if p.budget and claims.said_fee(f.consult) is None and claims.fee_fit(t, p.budget)[0] is False:
         listed = claims.fees(t)[0].text
         out.append(Item("caution", f"Listed fee {listed} is above your budget {money(p.budget)}."))
     out.sort(key=lambda item: SERIOUS[item.kind])
@@ -318,7 +325,10 @@ def _conflicts(f: Facts) -> Cell:
         seen: dict[str, None] = {}
         for claim in stated:
             where = claim.source.path.rsplit("/", 1)[-1]
-            seen.setdefault(f"{_value(name, claim.value)} ({where})", None)
+            value = (
+                claims.fee_text(f.therapist, claim) if name == "fee" else _value(name, claim.value)
+            )
+            seen.setdefault(f"{value} ({where})", None)
         items.append(Item("caution", f"{name}: " + " vs ".join(seen)))
     return Cell(None, tuple(items), empty="none")
 

@@ -15,14 +15,17 @@ from finder.report.model import Cell, Facts, money, yes_no
 
 def fee_cell(f: Facts) -> Cell:
     # One source's own fee (never a range stitched from two), then what others say.
+    # What the clinician said on the call wins over every source.
     t = f.therapist
-    text = claims.fee_headline(t)
+    said = claims.said_fee(f.consult)
+    text = claims.fee_headline(t, said, per=" per session")
     if text is None:
         return Cell(None)
     budget = f.profile.budget
-    flag = "caution" if budget and claims.fee_fit(t, budget)[0] is False else None
-    head, _, others = text.partition("; ")
-    return Cell(f"{head} per session (listed)" + (f"; {others}" if others else ""), flag=flag)
+    if not budget:
+        return Cell(text)
+    over = said > budget if said is not None else claims.fee_fit(t, budget)[0] is False
+    return Cell(text, flag="caution" if over else None)
 
 
 def sliding_cell(f: Facts) -> Cell:
@@ -51,11 +54,8 @@ def insurance_cell(f: Facts) -> Cell:
 def expected_cost(f: Facts) -> tuple[float | None, str]:
     """What ``planned_sessions`` would cost, with the assumption used, or why it cannot be said."""
     n = f.planned_sessions
-    said_fee = f.answer("fee_session")
-    fee: float | None = None
-    if isinstance(said_fee, int | float) and not isinstance(said_fee, bool):
-        fee = float(said_fee)
-    elif claims.fees(f.therapist):
+    fee = claims.said_fee(f.consult)
+    if fee is None and claims.fees(f.therapist):
         fee = claims.fees(f.therapist)[0].low
     ins = f.insurer
     if ins.get("clinician_in_network") is True:

@@ -245,6 +245,13 @@ class Facts:
     status: str | None
     today: date
     miles: float | None = None
+    approx: bool = False  # a town's centre at one end: shown "~"
+
+    @property
+    def why_no_distance(self) -> str:
+        """Why no distance is shown: the profile names no place, or the clinician's is unknown."""
+        placed = self.profile.zip or self.profile.city
+        return "location unknown" if placed else "no ZIP or town in your profile"
 
     def answer(self, qid: str) -> Any:
         value = self.consult.get(qid)

@@ -105,10 +105,10 @@ def distance(f: Facts) -> Judged:
     if p.telehealth == "required":
         return None, "you need telehealth", False
     if f.miles is None:
-        return None, "no ZIP in your profile" if not p.zip else "location unknown", True
+        return None, f.why_no_distance, True
     radius = p.radius_miles or 25.0
     value = max(0.0, 1 - f.miles / (2 * radius))
-    reason = f"{f.miles:.1f} mi"
+    reason = f"{'~' if f.approx else ''}{f.miles:.1f} mi"
     delivery = f.answer("delivery")
     tele = f.therapist.best("telehealth") is True or (
         isinstance(delivery, list) and "telehealth" in delivery

@@ -55,7 +55,7 @@ def what_table(
     placeless = not _names(sample, mapping) or _share_names(sample, mapping, _not_a_person) >= 0.6
     if "zip" in fields and located and not fields & _PEOPLE_FIELDS - {"address"} and placeless:
         return ZIPS
-    if _share_names(sample, mapping, _is_plan) >= 0.6:
+    if _share_names(sample, mapping, _is_plan) >= 0.6 or _nameless_plans(headers, fields, sample):
         return PLANS
     if _share_names(sample, mapping, _is_licence_title) >= 0.6:
         return LICENCES
@@ -63,6 +63,29 @@ def what_table(
     if licence_columns and not fields & (_PEOPLE_FIELDS | {"name"}) - {"statement"}:
         return LICENCES
     return None
+
+
+_PLAN_HEADER = re.compile(r"\b(network|plan|payer|insurer|carrier|product)s?\b")
+_PLAN_NAME_HEADER = re.compile(r"(network|plan|payer|insurer|carrier|product)s?( name)?")
+
+
+def _nameless_plans(
+    headers: Sequence[str], fields: set[str], sample: Sequence[Mapping[str, Any]]
+) -> bool:
+    """A list with no name column and nothing only people have, whose plan or network
+    column holds plan names ("Green Circle HMO") or is headed as the list's names."""
+    if fields & (_PEOPLE_FIELDS | {"name", "last_name"}) or not sample:
+        return False
+    for header in headers:
+        key = header_key(header)
+        if _PLAN_NAME_HEADER.fullmatch(key):
+            return True
+        if _PLAN_HEADER.search(key):
+            values = [normalize.clean_text(row.get(header)) for row in sample]
+            named = [v for v in values if v]
+            if named and sum(1 for v in named if _is_plan(v)) >= 0.6 * len(named):
+                return True
+    return False
 
 
 def refusal(kind: str, rows: int) -> str:

@@ -230,7 +230,8 @@ class RowReader:
 
     def _country(self, raw: dict[str, Any]) -> str | None:
         """The row's country: its own column, its phone's prefix, ``--country``, the
-        headers' language (the first country whose numbers its phone fits), a US place."""
+        headers' language (the first country whose numbers its phone fits), a US state, a
+        postal code only one country's codes look like, a US phone or ZIP."""
         given = raw.get("country")
         if given is not None:
             found = normalize.country(given)
@@ -249,6 +250,9 @@ class RowReader:
         state = raw.get("state")
         if type(state) is str and _us_state(state):
             return "US"  # a US state says it, without reading the phone number twice
+        shaped = normalize.postal_country(raw.get("zip"))
+        if shaped is not None:  # "SW1A 1AA" is British, "K1A 0B6" Canadian
+            return shaped
         if number is not None:
             normalised = normalize.phone(number)
             if normalised is not None:

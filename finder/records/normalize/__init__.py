@@ -35,6 +35,7 @@ from finder.records.normalize.places import (
     country,
     place_line,
     postal_code,
+    postal_country,
     state,
     zip_code,
 )
@@ -72,6 +73,7 @@ __all__ = [
     "phones",
     "place_line",
     "postal_code",
+    "postal_country",
     "profile_url",
     "proper",
     "split_list",

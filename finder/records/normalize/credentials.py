@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from finder.records.normalize.licences import LICENSE_LETTERS, cred_token
+from finder.records.normalize.licences import LICENSE_LETTERS, SUPERVISED_FORM, cred_token
 from finder.records.normalize.text import MEMO_LIMIT, split_list
 
 DEGREES: frozenset[str] = frozenset(
@@ -111,6 +111,12 @@ def credentials(raw: Any) -> list[str]:
     """
     out: list[str] = []
     for item in split_list(raw):
+        whole = SUPERVISED_FORM.fullmatch(item.strip(" ,;()"))
+        if whole:  # "LPC Associate" is one licence, not the letters "LPC"
+            phrase = " ".join(whole.group(0).split())
+            if phrase not in out:
+                out.append(phrase)
+            continue
         for token in _CRED_SEPARATORS.split(item):
             token = token.strip(" ,;()")
             if token and (is_credential(token) or looks_like_credential(token)):

@@ -9,7 +9,13 @@ from typing import Any
 from finder.records.models import FIELDS, TEXT_KEPT, Kind
 from finder.records.normalize.credentials import credentials, is_degree
 from finder.records.normalize.identifiers import npi, unverified_npi
-from finder.records.normalize.licences import license_parts, license_type
+from finder.records.normalize.licences import (
+    SUPERVISED,
+    licence_level,
+    license_parts,
+    license_type,
+    supervisor,
+)
 from finder.records.normalize.money import money
 from finder.records.normalize.names import looks_like_organization, name_parts, split_name
 from finder.records.normalize.phones import phones
@@ -225,6 +231,7 @@ def build_fields(raw: dict[str, Any]) -> dict[str, Any]:
             fields["first_name"] = given
             fields["last_name"] = family
     _settle_licence(fields)
+    _settle_supervisor(fields)
     _settle_profile(fields)
     return fields
 
@@ -279,13 +286,25 @@ def _settle_licence(fields: dict[str, Any]) -> None:
         fields["license_type"] = kind
 
 
+def _settle_supervisor(fields: dict[str, Any]) -> None:
+    # A supervised license: the supervisor its source names, in its title or its words
+    # (a fully licensed clinician's "I was supervised by ..." names no supervisor now).
+    if "supervisor" in fields or licence_level(fields.get("license_type")) != SUPERVISED:
+        return
+    found = supervisor(fields.get("title")) or supervisor(fields.get("statement"))
+    if found:
+        fields["supervisor"] = found
+
+
 def _abroad(raw: dict[str, Any], where: Any, fields: dict[str, Any]) -> dict[str, Any]:
     """Outside the US: phones read in that country, the postal code and a licence as written
-    (a US state, ZIP or licence type would be a guess). Returns the rest of ``raw``."""
+    (a US state, ZIP, licence state or licence type would be a guess: "(WA)" after an AHPRA
+    number is Western Australia). Returns the rest of ``raw``."""
     code = country(where)
     if code is None or code == "US":
         return raw
-    rest = {k: v for k, v in raw.items() if k not in ("phones", "zip", "state", "license_type")}
+    dropped = ("phones", "zip", "state", "license_type", "license_state")
+    rest = {k: v for k, v in raw.items() if k not in dropped}
     rest["country"] = code
     found = phones(raw.get("phones"), region=code) if raw.get("phones") else []
     if found:

@@ -124,6 +124,30 @@ _LETTERS: dict[str, tuple[str, str]] = {
 #: Licence letters this reader knows (the credentials reader counts them as credentials).
 LICENSE_LETTERS: frozenset[str] = frozenset(_LETTERS)
 
+# Letters before or after "Associate", "Intern", "Resident", "Trainee": Texas's "LPC
+# Associate", "LMFT Associate", California's "Associate MFT", "MFT Intern". The licence is
+# the whole phrase, held under supervision: never the bare letters (an LPC Associate is not
+# an LPC). "MFT" alone is a degree, so the families of the letters a phrase may use:
+_BASE_FAMILY: dict[str, str] = {
+    **{letters: family for letters, (family, _level) in _LETTERS.items() if family},
+    "MFT": MFT, "PCC": COUNSELOR, "PC": COUNSELOR, "CSW": SOCIAL_WORKER, "MSW": SOCIAL_WORKER,
+}  # fmt: skip
+SUPERVISED_FORM = re.compile(
+    r"\b(?P<a>[A-Z]{2,6}(?:-[A-Z]{1,3})?)[ -](?:associate|intern|resident|trainee)\b"
+    r"|\b(?:registered )?(?:associate|intern)[ -](?P<b>[A-Z]{2,6})\b",
+    re.I,
+)
+
+
+def _supervised_form(text: str) -> tuple[str, str] | None:
+    """(the phrase as written, its family) for "LPC Associate", "Associate MFT", ..."""
+    for m in SUPERVISED_FORM.finditer(text):
+        family = _BASE_FAMILY.get(cred_token(m.group("a") or m.group("b")))
+        if family:
+            return " ".join(m.group(0).split()), family
+    return None
+
+
 # Words of a title that state a licence (the words shown are the source's own).
 # Ordered: the first pattern that matches wins, so the narrower phrases come first.
 _WORDS: tuple[tuple[re.Pattern[str], str, str], ...] = tuple(
@@ -187,6 +211,9 @@ def _classify(stated: Any) -> tuple[str, str] | None:
     letters = _LETTERS.get(cred_token(text))
     if letters:
         return letters
+    form = _supervised_form(text)
+    if form:
+        return form[1], SUPERVISED
     for pattern, family, level in _WORDS:
         if pattern.search(text):
             return family, level
@@ -208,9 +235,15 @@ def license_type(creds: Iterable[str], text: str | None = None) -> str | None:
         token = cred_token(c)
         if token in _LETTERS:
             return token
+        form = _supervised_form(c) if " " in c or "-" in c else None
+        if form:
+            return form[0]
     text = clean_text(text)
     if not text:
         return None
+    form = _supervised_form(text)
+    if form:
+        return form[0]
     for token in re.findall(r"[A-Za-z][A-Za-z.]*(?:-[A-Za-z]+)*", text):
         if cred_token(token) in _LETTERS:
             return cred_token(token)
@@ -261,3 +294,24 @@ def license_parts(value: Any) -> dict[str, str]:
     if state:
         out["license_state"] = state
     return out
+
+
+# "Supervised by Jane Roe, LCSW", "under the clinical supervision of Dr. Jane Roe",
+# "Supervisor: Jane Roe, LCSW-C (#1234)": a name of one to four capitalised words, with an
+# optional "Dr." before and licence letters after it.
+_SUPERVISOR = re.compile(
+    r"\b(?:[Ss]upervised by|[Uu]nder the (?:clinical )?supervision of|[Ss]upervisor(?: is|:))"
+    r"\s+((?:Dr\.?\s+)?[A-Z][\w'\u2019.-]*(?:\s+[A-Z][\w'\u2019.-]*){0,3}"
+    r"(?:,\s*[A-Z][A-Za-z]{1,7}(?:-[A-Z]{1,3})?)*)"
+)
+
+
+def supervisor(text: Any) -> str | None:
+    """The supervisor a source names ("supervised by Jane Roe, LCSW" -> "Jane Roe, LCSW"),
+    else ``None``. A phrase with no capitalised name ("supervised by a licensed
+    clinician") names nobody."""
+    cleaned = clean_text(text)
+    if not cleaned:
+        return None
+    m = _SUPERVISOR.search(cleaned)
+    return m.group(1).strip(" ,.") if m else None

@@ -10,6 +10,7 @@ from finder.records.normalize.credentials import (
     looks_like_credential,
     pretty_credential,
 )
+from finder.records.normalize.licences import SUPERVISED_FORM
 from finder.records.normalize.text import clean_text, proper
 
 _HONORIFIC = re.compile(r"^(dr|mr|mrs|ms|mx|rev|prof)\.?\s+", re.I)
@@ -37,7 +38,9 @@ def split_name(raw: Any) -> tuple[str | None, list[str]]:
         head = parts[0]
         for part in parts[1:]:
             tokens = part.split()
-            if tokens and all(looks_like_credential(t) for t in tokens):
+            if SUPERVISED_FORM.fullmatch(part.strip()):  # "LPC Associate": one licence
+                creds.append(" ".join(tokens))
+            elif tokens and all(looks_like_credential(t) for t in tokens):
                 creds.extend(tokens)
             else:
                 head = f"{head}, {part}"

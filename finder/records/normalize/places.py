@@ -88,6 +88,24 @@ def postal_code(raw: Any) -> str | None:
     return as_float.group(1) if as_float is not None else text
 
 
+# Postal codes whose shape belongs to one country alone (a 4- or 5-digit code could be
+# anywhere): the UK's "SW1A 1AA" / "M1 1AE" and Canada's "K1A 0B6".
+_SHAPED_POSTCODES = (
+    (re.compile(r"[A-Z]{1,2}\d[A-Z\d]? ?\d[ABD-HJLNP-UW-Z]{2}"), "GB"),
+    (re.compile(r"[ABCEGHJ-NPRSTVXY]\d[ABCEGHJ-NPRSTV-Z] ?\d[ABCEGHJ-NPRSTV-Z]\d"), "CA"),
+)
+
+
+def postal_country(raw: Any) -> str | None:
+    """The country a postal code's shape names ("SW1A 1AA" -> GB, "K1A 0B6" -> CA), or
+    ``None`` when its shape could be several countries' (digits alone)."""
+    text = clean_text(raw) if isinstance(raw, str) else None
+    if not text or len(text) > 8:
+        return None
+    text = text.upper()
+    return next((code for shape, code in _SHAPED_POSTCODES if shape.fullmatch(text)), None)
+
+
 # Country names as lists and directories write them, in the languages finder reads headers in.
 _COUNTRY_NAMES: dict[str, str] = {
     "UNITED STATES": "US", "UNITED STATES OF AMERICA": "US", "USA": "US", "U.S.": "US",

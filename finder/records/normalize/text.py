@@ -236,6 +236,39 @@ def json_visible(text: str) -> str:
     return _UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
 
+# A lone UTF-16 surrogate (JSON's "\ud800" with no partner) is no character at all: it
+# cannot be written to a terminal or a UTF-8 file. Importers drop it and say where it was.
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+#: The only way one gets into parsed JSON: an escape in the file's text (a cheap pre-check).
+SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
+
+
+def drop_surrogates(value: Any, where: str = "") -> tuple[Any, list[str]]:
+    """``value`` without lone surrogates, and the keys they were under ("name", "bio[2]")."""
+    if isinstance(value, str):
+        if value.isprintable() or not _LONE_SURROGATE.search(value):
+            return value, []
+        return _LONE_SURROGATE.sub("", value), [where]
+    found: list[str] = []
+    if isinstance(value, dict):
+        out: dict[Any, Any] = {}
+        for key, item in value.items():
+            clean_key, _ = drop_surrogates(key)
+            out[clean_key], at = drop_surrogates(
+                item, f"{where}.{clean_key}" if where else str(clean_key)
+            )
+            found += at
+        return (out, found) if found else (value, [])
+    if isinstance(value, list):
+        items = []
+        for i, item in enumerate(value):
+            clean, at = drop_surrogates(item, f"{where}[{i}]")
+            items.append(clean)
+            found += at
+        return (items, found) if found else (value, [])
+    return value, []
+
+
 def strip_controls_deep(value: Any) -> Any:
     """``strip_controls`` over every string in nested dicts and lists (keys too)."""
     if isinstance(value, str):
