@@ -334,6 +334,31 @@ def test_person_name_suffix_and_credential_read_the_same_everywhere(tmp_path: Pa
     _agree(answers, ("John Smith Jr.", "John", "Smith", ["LCSW"], "LCSW"))
 
 
+@pytest.mark.parametrize("stated", ["LMHC", "LMHC, PhD", "L.M.H.C."])
+def test_credentials_given_apart_read_the_same_everywhere(tmp_path: Path, stated: str) -> None:
+    creds = _pick("credentials", "license_type")
+    rows = tabular(tmp_path, {"Name": "Ann Bell", "Credentials": stated})
+    answers = {name: creds(fields) for name, fields in rows.items()}
+    answers["nppes api"] = creds(
+        nppes_answer(tmp_path, {"basic": {"first_name": "ANN", "last_name": "BELL",
+                                          "credential": stated},
+                                "taxonomies": [{"code": "101YM0800X", "primary": True}]})
+    )  # fmt: skip
+    answers["nppes bulk"] = creds(
+        nppes_row(tmp_path, **{"Provider Last Name (Legal Name)": "BELL",
+                               "Provider First Name": "ANN", "Provider Credential Text": stated,
+                               "Healthcare Provider Taxonomy Code_1": "101YM0800X"})
+    )  # fmt: skip
+    answers["goodtherapy page"] = creds(
+        gt_page(tmp_path, name="Ann Bell", creds=stated, licence="")
+    )
+    escaped = stated.replace(",", "\\,")
+    answers["vcard"] = creds(card(tmp_path, f"FN:Ann Bell\\, {escaped}"))
+    answers["fhir"] = creds(fhir_practitioner(tmp_path, name=[{"text": f"Ann Bell, {stated}"}]))
+    expected = (["LMHC", "PhD"] if "PhD" in stated else ["LMHC"], "LMHC")
+    _agree(answers, expected)
+
+
 # --- organisation names --------------------------------------------------------------------
 
 
