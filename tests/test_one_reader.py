@@ -228,15 +228,18 @@ def gt_page(tmp: Path, *, name: str = "John Smith", creds: str = "LCSW",
     return _only(goodtherapy, path)
 
 
-def printed(tmp: Path, city_line: str, phone: str = "(617) 555-0100") -> Fields:
-    """A printed directory (PDF) whose behavioural-health entries share one office."""
+def printed(tmp: Path, city_line: str = "Boston, MA 02110", phone: str = "(617) 555-0100",
+            name: str | None = None) -> Fields:  # fmt: skip
+    """A printed directory (PDF): behavioural-health entries at one office; the first
+    entry's name is ``name`` when given."""
     path = tmp / "directory.pdf"
     doc = _Directory("Behavioral Health Providers / Proveedores De Salud Mental")
     flow = _Flow(doc)
     flow.line("Licensed Clinical Social", bold=True, centre=True)
     flow.line("Worker / Trabajador Social", bold=True, centre=True)
     flow.gap()
-    for person in PEOPLE:
+    people = [dict(PEOPLE[0], name=name), *PEOPLE[1:]] if name else PEOPLE
+    for person in people:
         _entry(flow, person, ("1 Main St", city_line, phone))
     doc.output(str(path))
     return _read(pdf, path)[0]
@@ -331,6 +334,10 @@ def test_person_name_suffix_and_credential_read_the_same_everywhere(tmp_path: Pa
     answers["goodtherapy page"] = NAME(
         gt_page(tmp_path, name="John Smith Jr.", creds="LCSW", licence="")
     )
+    answers["printed directory"] = NAME(printed(tmp_path, name=f"{stated}, (M)"))
+    answers["printed directory, family first"] = NAME(
+        printed(tmp_path, name="Smith, John, Jr., LCSW, (M)")
+    )
     _agree(answers, ("John Smith Jr.", "John", "Smith", ["LCSW"], "LCSW"))
 
 
@@ -387,6 +394,7 @@ def test_organisation_name_reads_the_same_everywhere(tmp_path: Path) -> None:
     )  # fmt: skip
     (clinic,) = schema_page(tmp_path, {"@type": "MedicalClinic", "name": stated})
     answers["schema.org page"] = org(clinic)
+    answers["printed directory"] = org(printed(tmp_path, name=stated))
     _agree(answers, (stated, True, None))
 
 
@@ -470,7 +478,7 @@ def test_phone_reads_the_same_everywhere(tmp_path: Path, stated: str, shown: str
     answers["schema.org page"] = tel(person)
     answers["psychology today page"] = tel(pt_page(tmp_path, phone=stated))
     answers["goodtherapy page"] = tel(gt_page(tmp_path, phone=stated))
-    answers["printed directory"] = tel(printed(tmp_path, "Boston, MA 02110", phone=stated))
+    answers["printed directory"] = tel(printed(tmp_path, phone=stated))
     _agree(answers, ([shown],))
 
 

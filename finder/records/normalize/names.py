@@ -127,16 +127,30 @@ def split_titles(raw: Any) -> tuple[str | None, list[str]]:
     return text.strip() or None, titles
 
 
-def from_last_first(name: str) -> tuple[str, str | None, str]:
+def from_last_first(name: str) -> tuple[str, str | None, str | None]:
     """A directory's ``"Degraft-Johnson, Ama B"`` -> ``("Ama B Degraft-Johnson", "Ama", "Degraft-Johnson")``.
 
-    Only for sources that print family names first; a name without a comma is kept.
+    Only for sources that print family names first; a name without a comma is kept, and
+    so is an organisation's ("Age Wise, LLC"). A generational suffix on either side
+    ("Smith, John, Jr.", "Smith Jr., John") ends the name, as ``split_name`` reads
+    "John Smith Jr.".
     """
     last, sep, given = name.partition(",")
     last, given = last.strip(), given.strip()
+    if looks_like_organization(name):
+        return name, None, None
     if not sep or not given or not last:
         return name, None, name.split()[-1] if name.split() else name
-    return f"{given} {last}", given.split()[0], last
+    given_parts = [g.strip() for g in given.split(",") if g.strip()]
+    suffixes = [g for g in given_parts if is_name_suffix(g)]
+    given = " ".join(g for g in given_parts if not is_name_suffix(g))
+    words = last.split()
+    if len(words) > 1 and is_name_suffix(words[-1]):
+        suffixes.insert(0, words.pop())
+        last = " ".join(words)
+    if not given:
+        return name, None, last
+    return " ".join([given, last, *suffixes[:1]]), given.split()[0], last
 
 
 _ROMAN = frozenset({"ii", "iii", "iv", "v"})
