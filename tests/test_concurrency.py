@@ -7,8 +7,9 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
-import orjson
+from stored import load
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -40,10 +41,9 @@ def finder(home: Path, *args: str) -> subprocess.Popen[str]:
     )  # fmt: skip
 
 
-def stored(home: Path) -> dict[str, dict[str, dict[str, object]]]:
-    data = orjson.loads((home / "finder.json").read_bytes())
-    assert isinstance(data, dict)
-    return data
+def stored(home: Path) -> dict[str, Any]:
+    """Both parts: the user's work (TinyDB) and the imported records (SQLite)."""
+    return load(home)
 
 
 def test_two_processes_saving_answers_lose_nothing(tmp_path: Path) -> None:

@@ -216,3 +216,35 @@ def test_broken_exports_are_refused_whole(tmp_path: Path, content: bytes, reason
     assert code == 4
     assert err.splitlines()[0] == f"Error: {path}: {reason}"
     assert open_store().records.all() == []
+
+
+def test_export_wipe_import_carries_both_parts(tmp_path: Path, finder_home: Path) -> None:
+    """Imported records (SQLite) and the user's work (TinyDB) both travel and both go."""
+    listing = tmp_path / "list.csv"
+    listing.write_text(
+        "name,phone,city,state\nLee Park,617-555-0110,Boston,MA\n"
+        "Ana Cruz,617-555-0111,Boston,MA\nBo Chen,617-555-0112,Salem,MA\n",
+        encoding="utf-8",
+    )
+    assert invoke("import", str(listing))[0] == 0
+    assert invoke("add", "--name", "Dana Reyes", "--yes")[0] == 0
+    assert invoke("note", "2", "--note", "kind voice")[0] == 0
+    assert (finder_home / "finder.sqlite").exists()
+    target = tmp_path / "e.json"
+    assert invoke("export", "-o", str(target))[0] == 0
+    before = tables_of(target)
+    assert len(before["records"]) == 4 and len(before["notes"]) == 1
+
+    code, _, err = invoke("wipe", "--yes")
+    assert code == 0, err
+    assert sorted(p.name for p in finder_home.glob("finder.*")) == []
+
+    code, _, err = invoke("import", str(target))
+    assert code == 0, err
+    again = tmp_path / "again.json"
+    assert invoke("export", "-o", str(again))[0] == 0
+    assert tables_of(again) == before
+    # The imported records are back in SQLite, the hand-entered one in the user's file.
+    own = orjson.loads((finder_home / "finder.json").read_bytes())["records"]
+    assert [d["fields"]["name"] for d in own.values()] == ["Dana Reyes"]
+    assert (finder_home / "finder.sqlite").exists()

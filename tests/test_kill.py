@@ -9,7 +9,6 @@ answers pointing at therapists that do not exist) fails the test.
 from __future__ import annotations
 
 import csv
-import os
 import shutil
 import signal
 import subprocess
@@ -20,6 +19,8 @@ from typing import Any
 
 import orjson
 import pytest
+import stored
+from stored import env_for, finder
 
 ROOT = Path(__file__).resolve().parent.parent
 LAST = ["Alvarez", "Brown", "Chen", "Diaz", "Evans", "Fischer", "Garcia", "Hughes", "Ito", "Jones"]
@@ -52,21 +53,9 @@ def write_csv(path: Path, start: int, count: int) -> Path:
     return path
 
 
-def env_for(home: Path) -> dict[str, str]:
-    return {**os.environ, "FINDER_HOME": str(home), "FINDER_NO_FIRST_RUN": "1"}
-
-
-def finder(home: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "finder", *args], capture_output=True, text=True,
-        env=env_for(home), cwd=ROOT, timeout=120,
-    )  # fmt: skip
-
-
 def load(home: Path) -> dict[str, Any]:
-    data = orjson.loads((home / "finder.json").read_bytes())  # a half-written file fails here
-    assert isinstance(data, dict)
-    return data
+    """Both parts: a half-written TinyDB file fails here, SQLite is read as committed."""
+    return stored.load(home)
 
 
 def consistent(data: dict[str, Any]) -> None:
@@ -116,7 +105,6 @@ def seeded(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, Path]:
 
 def test_sigkill_during_import_and_merge(seeded: tuple[Path, Path, Path]) -> None:
     base, seed, second = seeded
-    old_bytes = (seed / "finder.json").read_bytes()
     old = load(seed)
 
     reference = base / "reference"
@@ -141,7 +129,7 @@ def test_sigkill_during_import_and_merge(seeded: tuple[Path, Path, Path]) -> Non
         kill_after(home, delay, ["import", str(second)])
         data = load(home)
         consistent(data)
-        if (home / "finder.json").read_bytes() == old_bytes:
+        if data == old:
             outcomes.append("old")
         else:
             assert sorted((r["rid"], r["tid"]) for r in data["records"].values()) == new_links

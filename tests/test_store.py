@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sqlite3
 import stat
 from collections.abc import Iterator
 from pathlib import Path
@@ -74,20 +75,24 @@ def test_file_is_private_and_one_write_per_transaction(
 ) -> None:
     path = tmp_path / "home" / "finder.json"
     store = open_store(path)
-    from finder.storage import store as store_module
+    from finder.storage import tinyfile as store_module
 
     writes = []
-    real = store_module.atomic_write_bytes
-    monkeypatch.setattr(
-        store_module, "atomic_write_bytes", lambda p, d: (writes.append(p), real(p, d))
-    )
+    real = store_module.stage_bytes
+    monkeypatch.setattr(store_module, "stage_bytes", lambda p, d: (writes.append(p), real(p, d))[1])
     with store.transaction():
         for i in range(50):
-            store.records.insert({"rid": str(i)})
+            store.records.insert({"rid": str(i)})  # imported: SQLite
+            store.records.insert({"rid": f"own{i}", "pinned": True, "tid": 1})  # the user's
     assert len(writes) == 1
-    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    sqlite_path = path.with_name("finder.sqlite")
+    for item in (path, sqlite_path, *path.parent.glob("finder.sqlite-*")):
+        assert stat.S_IMODE(item.stat().st_mode) == 0o600, item
     assert stat.S_IMODE(path.parent.stat().st_mode) == 0o700
-    assert len(orjson.loads(path.read_bytes())["records"]) == 50
+    own = orjson.loads(path.read_bytes())["records"]
+    assert sorted(d["rid"] for d in own.values()) == sorted(f"own{i}" for i in range(50))
+    with sqlite3.connect(sqlite_path) as db:
+        assert db.execute("SELECT count(*) FROM records").fetchone()[0] == 50
 
 
 def test_second_writer_waits_then_fails_clearly(
@@ -139,6 +144,7 @@ def test_disk_full_leaves_old_file(tmp_path: Path, monkeypatch: pytest.MonkeyPat
     store = open_store(path)
     with store.transaction():
         store.records.insert({"rid": "old"})
+        store.records.insert({"rid": "old-own", "pinned": True, "tid": 1})
     before = path.read_bytes()
 
     def full(fd: int) -> None:
@@ -147,6 +153,42 @@ def test_disk_full_leaves_old_file(tmp_path: Path, monkeypatch: pytest.MonkeyPat
     monkeypatch.setattr(os, "fsync", full)
     with pytest.raises(StoreError, match="disk full"), store.transaction():
         store.records.insert({"rid": "new"})
+        store.records.insert({"rid": "new-own", "pinned": True, "tid": 2})
     monkeypatch.undo()
     assert path.read_bytes() == before
+    # Neither part changed: the imported record was not committed either.
+    assert sorted(d["rid"] for d in open_store(path).records.all()) == ["old", "old-own"]
     assert [p.name for p in tmp_path.iterdir() if p.suffix == ".tmp"] == []
+
+
+def test_memory_store_refuses_what_a_file_store_would(store: Store) -> None:
+    """Tests on the memory store cannot pass by accident: a write outside a transaction and
+    a misspelt table are refused there too."""
+    with pytest.raises(RuntimeError, match=r"inside Store\.transaction"):
+        store.notes.insert({"text": "outside"})
+    with pytest.raises(RuntimeError, match=r"inside Store\.transaction"):
+        store.records.insert({"rid": "outside"})
+    with pytest.raises(AttributeError):
+        _ = store.shortlsit
+    if store.path is None:
+        with pytest.raises(AttributeError):
+            store.table("anwsers")
+
+
+def test_own_records_stay_in_the_users_file_and_move_between_parts(tmp_path: Path) -> None:
+    path = tmp_path / "finder.json"
+    store = open_store(path)
+    with store.transaction():
+        imported = store.records.insert({"rid": "imp", "fields": {"state": "MA"}, "tid": 1})
+        own = store.records.insert({"rid": "mine", "source": {"kind": "user"}, "tid": 2})
+    assert (imported, own) == (1, 2)
+    assert [d["rid"] for d in orjson.loads(path.read_bytes())["records"].values()] == ["mine"]
+    with store.transaction():  # a correction pins an imported record: it becomes the user's
+        store.records.update(imported, {"pinned": True})
+        store.records.update_many({own: {"tid": 5}})
+    kept = orjson.loads(path.read_bytes())["records"]
+    assert sorted((d["rid"], d["tid"]) for d in kept.values()) == [("imp", 1), ("mine", 5)]
+    again = open_store(path)
+    assert [(d["_id"], d["rid"]) for d in again.records.all()] == [(1, "imp"), (2, "mine")]
+    assert again.records.first(rid="imp")["pinned"] is True
+    assert [d["rid"] for d in again.records.find(tid=5)] == ["mine"]

@@ -251,7 +251,7 @@ class App:
 
             self.prepare_home()
             privacy.check_permissions(self.home, warn=self.warn)
-            self._store = open_store()
+            self._store = open_store(notice=self.say)
         return self._store
 
     def prepare_home(self) -> None:

@@ -53,10 +53,8 @@ from finder.judge.linkage import (
 )
 from finder.records.models import now_iso
 from finder.storage import backup
+from finder.storage.moves import move_therapist_data
 from finder.storage.store import Doc, Store
-
-#: Tables whose documents belong to a therapist id and move with it on a merge.
-PER_THERAPIST_TABLES = ("shortlist", "contacts", "answers", "notes", "verifications")
 
 
 @dataclass(frozen=True)
@@ -339,31 +337,9 @@ def relink(store: Store, changed_rids: Iterable[str] = ()) -> Plan:
         store.records.update_many(updates)
         if plan.absorbed:
             move_therapist_data(store, plan.absorbed)
+            store.log_moves(plan.absorbed)
         store.set_meta(next_tid=plan.next_tid)
     return plan
-
-
-def move_therapist_data(store: Store, absorbed: Mapping[int, int]) -> None:
-    """Point shortlist, contacts, answers, notes and verifications at the surviving ids."""
-    for name in PER_THERAPIST_TABLES:
-        table = store.table(name)
-        docs = table.find(lambda d: d.get("tid") in absorbed)
-        table.update_many({d["_id"]: {"tid": absorbed[d["tid"]]} for d in docs})
-    survivors = set(absorbed.values())
-    # One shortlist entry per profile and therapist, one answer per question: the newest wins.
-    for name, key, stamp in (
-        ("shortlist", ("profile", "tid"), "updated_at"),
-        ("answers", ("profile", "tid", "checklist", "qid", "plan"), "answered_at"),
-    ):
-        table = store.table(name)
-        groups: dict[tuple[Any, ...], list[Doc]] = defaultdict(list)
-        for doc in table.find(lambda d: d.get("tid") in survivors):
-            groups[tuple(doc.get(k) for k in key)].append(doc)
-        stale: list[int] = []
-        for docs in groups.values():
-            docs.sort(key=lambda d: (str(d.get(stamp) or ""), d["_id"]), reverse=True)
-            stale.extend(d["_id"] for d in docs[1:])
-        table.remove(stale)
 
 
 # ------------------------------------------------------------------ the user's decisions

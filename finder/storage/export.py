@@ -28,7 +28,8 @@ from finder import __version__
 from finder.errors import UsageError
 from finder.records.models import now_iso
 from finder.records.normalize.text import json_visible, visible
-from finder.storage.store import SCHEMA_VERSION, Doc, Store, atomic_write_bytes
+from finder.storage.atomic import atomic_write_bytes
+from finder.storage.store import SCHEMA_VERSION, Doc, Store
 
 #: The marker the importer looks for; ``EXPORT_VERSION`` changes only if the layout does.
 EXPORT_FORMAT: Final = "finder-export"

@@ -1,7 +1,12 @@
-"""Where everything is kept: one TinyDB database in the data folder.
+"""Where everything is kept: the user's work in TinyDB, imported records in SQLite.
 
-This is the only module that imports tinydb. The database file is written by
-``AtomicOrjsonStorage``: orjson to a temporary file in the same folder, fsync,
+Two files in the data folder: ``finder.json`` (TinyDB) holds the user's own work,
+small and precious: profiles, shortlist, contacts, answers, notes, the records
+the user entered or corrected, merge decisions. ``finder.sqlite`` holds the
+records imported from directories, indexed (``records_db``). ``store.records``
+reads both as one table (``records_table``).
+
+The TinyDB file is written by ``AtomicOrjsonStorage``: orjson to a temporary file in the same folder, fsync,
 then an atomic rename, so a crash or a full disk leaves either the old file or
 the new one, never half of one.
 
@@ -10,6 +15,12 @@ second writer waits a few seconds, then fails with a clear message), re-reads
 the file so it works on what other processes wrote, buffers every change in
 memory, and writes once at the end. An exception inside the block discards the
 buffered changes. Reads outside a transaction see the last committed file.
+The SQLite part commits first, then the TinyDB file; therapist ids a merge
+absorbed are logged in SQLite and replayed on the TinyDB part at the next
+transaction if a crash came between the two commits.
+
+A store from before the split (schema 1: everything in ``finder.json``) is
+migrated on first open, after a backup: its imported records move to SQLite.
 """
 
 from __future__ import annotations
@@ -21,129 +32,31 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
-import orjson
 from tinydb import TinyDB
-from tinydb.storages import Storage
 from tinydb.table import Document
 
 from finder.errors import StoreBusy, StoreError
 from finder.storage import backup, paths
-from finder.storage.atomic import atomic_write_bytes
+from finder.storage.docs import Doc, Lookups, strip_id
 from finder.storage.locking import wait_for_lock
+from finder.storage.records_db import RecordDB
+from finder.storage.records_table import RecordsTable, is_own
+from finder.storage.tinyfile import AtomicOrjsonStorage, SnapshotMemoryStorage
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
+#: Every table finder keeps: a misspelt name is refused rather than read as empty.
+TABLES = frozenset(
+    {"records", "merge_decisions", "profiles", "shortlist", "contacts", "answers", "notes",
+     "verifications", "sources", "callplans", "meta"}
+)  # fmt: skip
 LOCK_TIMEOUT_ENV = "FINDER_LOCK_TIMEOUT"
 DEFAULT_LOCK_TIMEOUT = 10.0
 
 #: Migrations from version N to N+1, applied in order to the raw database dict.
 MIGRATIONS: dict[int, Callable[[dict[str, Any]], dict[str, Any]]] = {}
 
-Doc = dict[str, Any]
 
-
-class AtomicOrjsonStorage(Storage):
-    """A TinyDB storage: orjson, private file, atomic replace, fsync.
-
-    Reads are cached: TinyDB asks the storage for the whole database on every
-    query, and parsing a large file each time would make every command slow.
-    While ``buffering`` is set, writes only update the cache; ``flush`` writes.
-    """
-
-    def __init__(self, path: Path) -> None:
-        self.path = path
-        self._cache: dict[str, Any] | None = None
-        self._mtime: tuple[int, int] | None = None
-        self.buffering = False
-        self.dirty = False
-
-    def _stat_key(self) -> tuple[int, int] | None:
-        try:
-            st = self.path.stat()
-        except FileNotFoundError:
-            return None
-        return (st.st_mtime_ns, st.st_size)
-
-    def reload(self) -> None:
-        self._cache = None
-        self._mtime = None
-        self.dirty = False
-
-    def read(self) -> dict[str, Any] | None:
-        if self._cache is not None:
-            return self._cache
-        key = self._stat_key()
-        if key is None:
-            return None
-        try:
-            raw = self.path.read_bytes()
-        except PermissionError as err:
-            raise StoreError(f"cannot read {self.path}: permission denied") from err
-        except OSError as err:
-            raise StoreError(f"cannot read {self.path}: {err.strerror}") from err
-        if not raw.strip():
-            return None
-        try:
-            data = orjson.loads(raw)
-        except orjson.JSONDecodeError as err:
-            raise StoreError(
-                f"{self.path} is damaged ({err}); `finder restore` lists backups to restore"
-            ) from err
-        if not isinstance(data, dict):
-            raise StoreError(f"{self.path} is not a finder database")
-        self._cache = data
-        self._mtime = key
-        return data
-
-    def write(self, data: dict[str, Any]) -> None:
-        self._cache = data
-        if self.buffering:
-            self.dirty = True
-            return
-        self.flush()
-
-    def flush(self) -> None:
-        if self._cache is None:
-            return
-        atomic_write_bytes(self.path, orjson.dumps(self._cache))
-        self._mtime = self._stat_key()
-        self.dirty = False
-
-    def close(self) -> None:
-        pass
-
-
-class SnapshotMemoryStorage(Storage):
-    """In-memory storage with the file storage's commit/discard semantics (for tests)."""
-
-    def __init__(self) -> None:
-        self._committed: bytes | None = None
-        self._cache: dict[str, Any] | None = None
-        self.buffering = False
-        self.dirty = False
-
-    def reload(self) -> None:
-        self._cache = orjson.loads(self._committed) if self._committed else None
-        self.dirty = False
-
-    def read(self) -> dict[str, Any] | None:
-        return self._cache
-
-    def write(self, data: dict[str, Any]) -> None:
-        self._cache = data
-        if self.buffering:
-            self.dirty = True
-        else:
-            self.flush()
-
-    def flush(self) -> None:
-        self._committed = orjson.dumps(self._cache) if self._cache is not None else None
-        self.dirty = False
-
-    def close(self) -> None:
-        pass
-
-
-class Table:
+class Table(Lookups):
     """A thin view of one TinyDB table that speaks plain dicts and predicates.
 
     Callers never see tinydb: they filter with Python callables or field
@@ -185,13 +98,9 @@ class Table:
                 out.append(_with_id(d))
         return out
 
-    def first(self, **equals: Any) -> Doc | None:
-        found = self.find(**equals)
-        return found[0] if found else None
-
     def insert(self, doc: Mapping[str, Any]) -> int:
         self._store._require_tx()
-        return int(self._t.insert(_strip_id(doc)))
+        return int(self._t.insert(strip_id(doc)))
 
     def insert_many(
         self, docs: Iterable[Mapping[str, Any]], *, hand_over: bool = False
@@ -206,7 +115,7 @@ class Table:
             for doc in docs:
                 doc_id = table._get_next_id()
                 stored[str(doc_id)] = (
-                    doc if hand_over and "_id" not in doc and type(doc) is dict else _strip_id(doc)
+                    doc if hand_over and "_id" not in doc and type(doc) is dict else strip_id(doc)
                 )
                 ids.append(doc_id)
 
@@ -215,11 +124,11 @@ class Table:
 
     def update(self, doc_id: int, changes: Mapping[str, Any]) -> None:
         self._store._require_tx()
-        self._t.update(_strip_id(changes), doc_ids=[doc_id])
+        self._t.update(strip_id(changes), doc_ids=[doc_id])
 
     def replace(self, doc_id: int, doc: Mapping[str, Any]) -> None:
         self._store._require_tx()
-        self._t.upsert(Document(_strip_id(doc), doc_id=doc_id))
+        self._t.upsert(Document(strip_id(doc), doc_id=doc_id))
 
     def update_many(self, changes: Mapping[int, Mapping[str, Any]]) -> None:
         """Apply many per-document updates in one pass over the table."""
@@ -256,11 +165,6 @@ class Table:
             self._store._require_tx()
             self._t.remove(doc_ids=ids)
 
-    def remove_where(self, predicate: Callable[[Doc], bool] | None = None, **equals: Any) -> int:
-        ids = [d["_id"] for d in self.find(predicate, **equals)]
-        self.remove(ids)
-        return len(ids)
-
     def truncate(self) -> None:
         self._store._require_tx()
         self._t.truncate()
@@ -272,19 +176,13 @@ def _with_id(doc: Document) -> Doc:
     return out
 
 
-def _strip_id(doc: Mapping[str, Any]) -> dict[str, Any]:
-    # Every document a command writes passes here: what a person typed (a note, an
-    # kept here: the text readers (finder.records.normalize, 35 ms) load only when a document is written
-    from finder.records.normalize.text import strip_controls_deep
-
-    return {k: strip_controls_deep(v) for k, v in doc.items() if k != "_id"}
-
-
 class Store:
     """The database. ``Store(None)`` keeps everything in memory (for tests)."""
 
-    def __init__(self, path: Path | None) -> None:
+    def __init__(self, path: Path | None, notice: Callable[[str], None] | None = None) -> None:
         self.path = path
+        self._notice = notice
+        self._sql = RecordDB(path.with_name("finder.sqlite") if path is not None else None)
         self._depth = 0
         self._lock_fd: int | None = None
         if path is None:
@@ -299,18 +197,26 @@ class Store:
 
     # -- tables ---------------------------------------------------------------
 
-    def table(self, name: str) -> Table:
+    def table(self, name: str) -> Any:
+        """A table by name (``Table``; ``RecordsTable`` for the records)."""
+        if self.path is None and name not in TABLES:
+            raise AttributeError(f"no table {name!r} in finder's store")
         self._check_version()
+        if name == "records":
+            return RecordsTable(self, Table(self, name), self._sql)
         return Table(self, name)
 
     def table_names(self) -> list[str]:
         """Every table in the database (an export walks them all)."""
         self._check_version()
-        return sorted(self._db.tables())
+        names = set(self._db.tables())
+        if self._sql.count():
+            names.add("records")
+        return sorted(names)
 
-    def __getattr__(self, name: str) -> Table:
-        # store.records, store.profiles ...: readable call sites.
-        if name.startswith("_"):
+    def __getattr__(self, name: str) -> Any:
+        # store.records, store.profiles ...: readable call sites; a misspelt one fails.
+        if name.startswith("_") or name not in TABLES:
             raise AttributeError(name)
         return self.table(name)
 
@@ -356,7 +262,7 @@ class Store:
                     backup.make(self.path, reason=f"before migrating from schema {version}")
                 try:
                     for step in range(version, SCHEMA_VERSION):
-                        data = MIGRATIONS[step](data)
+                        data = self._split(data) if step == 1 else MIGRATIONS[step](data)
                 except Exception as err:
                     raise StoreError(
                         f"could not update the data from schema {version} "
@@ -367,8 +273,27 @@ class Store:
                     doc["schema"] = SCHEMA_VERSION
                 self._db.storage.write(data)
                 self._db.clear_cache()
+            if self._notice is not None and version == 1 and self.path is not None:
+                self._notice(
+                    f"Updated {self.path.parent} for this finder: imported records now live "
+                    f"in finder.sqlite (a backup of the old file is in {backup.backup_dir(self.path)})."
+                )
         finally:
             self._migrating = False
+
+    def _split(self, data: dict[str, Any]) -> dict[str, Any]:
+        """Schema 1 to 2: imported records move to SQLite; the user's own stay here.
+
+        Done again from the start if a crash stops it: the SQLite part is emptied first,
+        and the TinyDB file (committed last) still holds every record until then.
+        """
+        records: dict[str, Any] = data.get("records") or {}
+        self._sql.truncate()
+        imported = [(int(k), d) for k, d in records.items() if not is_own(d)]
+        for start in range(0, len(imported), 5000):
+            self._sql.insert(imported[start : start + 5000])
+        data["records"] = {k: d for k, d in records.items() if is_own(d)}
+        return data
 
     # -- transactions ---------------------------------------------------------
 
@@ -390,14 +315,27 @@ class Store:
             self._db.clear_cache()
             storage.buffering = True
             self._depth = 1
+            self._sql.begin()
             self._checked_version = False
             self._check_version()
             if not self.meta():
                 self.set_meta()
+            self._replay_moves()
             yield self
-            if storage.dirty:
-                storage.flush()
+            # The user's work is written first but put in place last: a full disk fails
+            # before anything is committed; a crash between leaves the TinyDB file old,
+            # and the moves log repairs what it must follow.
+            staged = storage.stage() if storage.dirty else None
+            try:
+                self._sql.commit()
+            except BaseException:
+                if staged is not None:
+                    staged.drop()
+                raise
+            if staged is not None:
+                staged.put()
         except BaseException:
+            self._sql.rollback()
             storage.reload()
             self._db.clear_cache()
             raise
@@ -422,8 +360,32 @@ class Store:
             self._release_lock()
 
     def _require_tx(self) -> None:
-        if self._depth == 0 and self.path is not None:
+        if self._depth == 0:
             raise RuntimeError("store writes must happen inside Store.transaction()")
+
+    def log_moves(self, absorbed: Mapping[int, int]) -> None:
+        """Therapist ids a merge absorbed: the user's work follows them (``moves``)."""
+        if absorbed:
+            seq = self._sql.log_move(dict(absorbed))
+            self.set_meta(moves_applied=seq)
+
+    def _replay_moves(self) -> None:
+        """Moves SQLite committed that the TinyDB file missed (a crash between commits)."""
+        applied = int(self.meta().get("moves_applied") or 0)
+        pending = self._sql.moves_since(applied) if self._sql.reader() is not None else []
+        if not pending:
+            return
+        # kept here: moves imports this module
+        from finder.storage.moves import move_therapist_data
+
+        own = Table(self, "records")
+        for seq, absorbed in pending:
+            own.update_many(
+                {d["_id"]: {"tid": absorbed[d["tid"]]} for d in own.all()
+                 if d.get("tid") in absorbed}
+            )  # fmt: skip
+            move_therapist_data(self, absorbed)
+            self.set_meta(moves_applied=seq)
 
     def _acquire_lock(self) -> None:
         if self.path is None:
@@ -459,10 +421,11 @@ class Store:
 
     def close(self) -> None:
         self._release_lock()
+        self._sql.close()
         self._db.close()
 
 
-def open_store(path: Path | None = None) -> Store:
+def open_store(path: Path | None = None, notice: Callable[[str], None] | None = None) -> Store:
     """Open the store in the data folder (created private on first use)."""
     if path is None:
         path = paths.store_file()
@@ -474,4 +437,4 @@ def open_store(path: Path | None = None) -> Store:
             raise StoreError(
                 f"cannot create the data folder {path.parent}: {err.strerror}"
             ) from err
-    return Store(path)
+    return Store(path, notice)

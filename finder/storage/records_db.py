@@ -1,0 +1,340 @@
+"""Imported directory records: an indexed SQLite file beside the user's own work.
+
+Records imported from directories are bulky, come from files the user still has,
+and are read far more than written; they live in ``finder.sqlite`` (Python's own
+``sqlite3``, WAL mode, full sync), one row per record: the document as an orjson
+blob, its therapist id in a column of its own (a relink rewrites only that), and
+the keys that lookups use in indexed columns. The merge keeps its blocking keys in
+``keys`` (record id, key), so a new record finds the records it may join without
+reading the others.
+
+``moves`` logs the therapist ids a merge absorbed: the user's work (the TinyDB file,
+committed after this one) must follow them, and a crash between the two commits
+is repaired on the next transaction from this log.
+
+Only ``finder.storage.store`` uses this module: the rest of finder sees tables.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import os
+import sqlite3
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import Any
+
+import orjson
+
+from finder.errors import StoreError
+
+Doc = dict[str, Any]
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS records (
+    id INTEGER PRIMARY KEY,
+    rid TEXT,
+    tid INTEGER,
+    npi TEXT,
+    state TEXT,
+    country TEXT,
+    ipt TEXT,
+    doc BLOB NOT NULL
+);
+CREATE INDEX IF NOT EXISTS records_rid ON records(rid);
+CREATE INDEX IF NOT EXISTS records_tid ON records(tid);
+CREATE INDEX IF NOT EXISTS records_npi ON records(npi);
+CREATE INDEX IF NOT EXISTS records_state ON records(state);
+CREATE INDEX IF NOT EXISTS records_country ON records(country);
+CREATE INDEX IF NOT EXISTS records_ipt ON records(ipt);
+CREATE TABLE IF NOT EXISTS keys (id INTEGER NOT NULL, key TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS keys_key ON keys(key);
+CREATE INDEX IF NOT EXISTS keys_id ON keys(id);
+CREATE TABLE IF NOT EXISTS moves (seq INTEGER PRIMARY KEY, absorbed BLOB NOT NULL);
+"""
+
+#: Columns a ``find(**equals)`` can ask SQLite for instead of reading every record.
+INDEXED = ("rid", "tid", "npi", "state", "country", "ipt")
+
+
+def columns(doc: Doc) -> tuple[Any, ...]:
+    """(rid, npi, state, country, ipt class) of a record: what the indexes hold."""
+    fields = doc.get("fields") or {}
+    ipt = doc.get("ipt")
+    level = ipt.get("level") if isinstance(ipt, dict) else None
+    rid = doc.get("rid")
+    return (
+        str(rid) if rid is not None else None,
+        _text(fields.get("npi")),
+        _text(fields.get("state")),
+        _text(fields.get("country")),
+        _text(level),
+    )
+
+
+def _text(value: Any) -> str | None:
+    return value if isinstance(value, str) and value else None
+
+
+def blob(doc: Doc) -> bytes:
+    """The stored bytes: the document without its database id and therapist id."""
+    return orjson.dumps({k: v for k, v in doc.items() if k not in ("_id", "tid")})
+
+
+def decode(doc_id: int, tid: int | None, data: bytes) -> Doc:
+    doc: Doc = orjson.loads(data)
+    doc["tid"] = tid
+    return doc
+
+
+class RecordDB:
+    """One SQLite connection, opened when first needed.
+
+    A store that never held an imported record has no file: reads see nothing and
+    nothing is created until a record is written. ``path=None`` keeps it in memory.
+    """
+
+    def __init__(self, path: Path | None) -> None:
+        self.path = path
+        self._conn: sqlite3.Connection | None = None
+        self.in_tx = False
+
+    # -- connection -----------------------------------------------------------
+
+    def _connect(self, create: bool) -> sqlite3.Connection | None:
+        if self._conn is not None:
+            return self._conn
+        if self.path is None:
+            conn = sqlite3.connect(":memory:", isolation_level=None, check_same_thread=False)
+            conn.executescript(SCHEMA)
+            self._conn = conn
+            return conn
+        if not self.path.exists():
+            if not create:
+                return None
+            with self._errors():
+                os.close(os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600))
+        conn = self._open()
+        self._conn = conn
+        return conn
+
+    def _open(self) -> sqlite3.Connection:
+        assert self.path is not None
+        try:
+            conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
+            conn.execute("PRAGMA busy_timeout = 30000")
+            if conn.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+                conn.execute("PRAGMA journal_mode = WAL")
+            # FULL: a commit is on disk before the user's work (committed after it) is.
+            conn.execute("PRAGMA synchronous = FULL")
+            if conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0] == 0:
+                conn.executescript(SCHEMA)
+            return conn
+        except sqlite3.DatabaseError as err:
+            if "readonly" in str(err) or "unable to open" in str(err):
+                # A read-only folder: read what is there without the WAL's shared memory.
+                uri = f"file:{self.path}?immutable=1"
+                return sqlite3.connect(uri, uri=True, isolation_level=None)
+            raise StoreError(
+                f"{self.path} is damaged ({err}); re-import your files or `finder restore`"
+            ) from err
+
+    def reader(self) -> sqlite3.Connection | None:
+        with self._errors():
+            return self._connect(create=False)
+
+    def writer(self) -> sqlite3.Connection:
+        if not self.in_tx:
+            raise RuntimeError("store writes must happen inside Store.transaction()")
+        with self._errors():
+            conn = self._connect(create=True)
+        assert conn is not None
+        if not conn.in_transaction:
+            with self._errors():
+                conn.execute("BEGIN IMMEDIATE")
+        return conn
+
+    @contextlib.contextmanager
+    def _errors(self) -> Iterator[None]:
+        try:
+            yield
+        except sqlite3.OperationalError as err:
+            raise self._store_error(err) from err
+        except OSError as err:
+            folder = self.path.parent if self.path else "memory"
+            if err.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+                raise StoreError(
+                    f"cannot write {folder}: {err.strerror}; nothing was changed"
+                ) from err
+            raise StoreError(f"could not save {self.path}: {err.strerror}") from err
+
+    def _store_error(self, err: sqlite3.Error) -> StoreError:
+        text = str(err)
+        if "full" in text:
+            return StoreError(f"disk full: could not save {self.path}; nothing was changed")
+        if "readonly" in text or "read-only" in text:
+            folder = self.path.parent if self.path else "memory"
+            return StoreError(f"cannot write {folder}: Read-only file system")
+        return StoreError(f"could not use {self.path} ({text}); nothing was changed")
+
+    # -- transactions ---------------------------------------------------------
+
+    def begin(self) -> None:
+        self.in_tx = True
+
+    def commit(self) -> None:
+        self.in_tx = False
+        conn = self._conn
+        if conn is not None and conn.in_transaction:
+            try:
+                conn.execute("COMMIT")
+            except sqlite3.Error as err:
+                with contextlib.suppress(sqlite3.Error):
+                    conn.execute("ROLLBACK")
+                raise self._store_error(err) from err
+
+    def rollback(self) -> None:
+        self.in_tx = False
+        conn = self._conn
+        if conn is not None and conn.in_transaction:
+            with contextlib.suppress(sqlite3.Error):
+                conn.execute("ROLLBACK")
+
+    def close(self) -> None:
+        if self._conn is not None:
+            with contextlib.suppress(sqlite3.Error):
+                self._conn.close()
+            self._conn = None
+
+    # -- reading --------------------------------------------------------------
+
+    def rows(self, where: str = "", args: Iterable[Any] = ()) -> Iterator[tuple[int, Doc]]:
+        conn = self.reader()
+        if conn is None:
+            return
+        sql = f"SELECT id, tid, doc FROM records {where} ORDER BY id"
+        with self._errors():
+            cursor = conn.execute(sql, tuple(args))
+        for doc_id, tid, data in cursor:
+            yield doc_id, decode(doc_id, tid, data)
+
+    def find(self, equals: dict[str, Any]) -> Iterator[tuple[int, Doc]]:
+        """Rows whose indexed columns equal the given values (``None`` matches NULL)."""
+        where = " AND ".join(f"{k} IS ?" for k in equals)
+        return self.rows(f"WHERE {where}" if where else "", equals.values())
+
+    def get(self, doc_id: int) -> Doc | None:
+        found = next(self.rows("WHERE id = ?", (doc_id,)), None)
+        return found[1] if found is not None else None
+
+    def count(self, where: str = "", args: Iterable[Any] = ()) -> int:
+        conn = self.reader()
+        if conn is None:
+            return 0
+        with self._errors():
+            found = conn.execute(f"SELECT count(*) FROM records {where}", tuple(args)).fetchone()
+        return int(found[0])
+
+    def _number(self, sql: str) -> int:
+        conn = self.reader()
+        if conn is None:
+            return 0
+        with self._errors():
+            return int(conn.execute(sql).fetchone()[0])
+
+    def max_id(self) -> int:
+        return self._number("SELECT coalesce(max(id), 0) FROM records")
+
+    def ids_with_keys(self, keys: Iterable[str]) -> set[int]:
+        """Records that share any of these merge keys."""
+        conn = self.reader()
+        wanted = list(set(keys))
+        if conn is None or not wanted:
+            return set()
+        found: set[int] = set()
+        with self._errors():
+            for start in range(0, len(wanted), 500):
+                chunk = wanted[start : start + 500]
+                marks = ",".join("?" * len(chunk))
+                sql = f"SELECT DISTINCT id FROM keys WHERE key IN ({marks})"
+                found.update(row[0] for row in conn.execute(sql, chunk))
+        return found
+
+    def keys_of(self, ids: Iterable[int]) -> dict[int, list[str]]:
+        conn = self.reader()
+        wanted = list(ids)
+        out: dict[int, list[str]] = {}
+        if conn is None:
+            return out
+        with self._errors():
+            for start in range(0, len(wanted), 500):
+                chunk = wanted[start : start + 500]
+                marks = ",".join("?" * len(chunk))
+                for doc_id, key in conn.execute(
+                    f"SELECT id, key FROM keys WHERE id IN ({marks})", chunk
+                ):
+                    out.setdefault(doc_id, []).append(key)
+        return out
+
+    def moves_since(self, seq: int) -> list[tuple[int, dict[int, int]]]:
+        conn = self.reader()
+        if conn is None:
+            return []
+        with self._errors():
+            found = conn.execute(
+                "SELECT seq, absorbed FROM moves WHERE seq > ? ORDER BY seq", (seq,)
+            ).fetchall()
+        return [(s, {int(k): int(v) for k, v in orjson.loads(a).items()}) for s, a in found]
+
+    # -- writing --------------------------------------------------------------
+
+    def insert(self, rows: Iterable[tuple[int, Doc]]) -> None:
+        conn = self.writer()
+        with self._errors():
+            conn.executemany(
+                "INSERT OR REPLACE INTO records (id, rid, npi, state, country, ipt, tid, doc) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                ((i, *columns(d), d.get("tid"), blob(d)) for i, d in rows),
+            )
+
+    def set_tids(self, tids: Iterable[tuple[int | None, int]]) -> None:
+        """(therapist id, doc id) pairs."""
+        conn = self.writer()
+        with self._errors():
+            conn.executemany("UPDATE records SET tid = ? WHERE id = ?", tids)
+
+    def remove(self, ids: Iterable[int]) -> None:
+        conn = self.writer()
+        chosen = [(i,) for i in ids]
+        with self._errors():
+            conn.executemany("DELETE FROM records WHERE id = ?", chosen)
+            conn.executemany("DELETE FROM keys WHERE id = ?", chosen)
+
+    def truncate(self) -> None:
+        if self.reader() is None:
+            return
+        conn = self.writer()
+        with self._errors():
+            conn.execute("DELETE FROM records")
+            conn.execute("DELETE FROM keys")
+
+    def set_keys(self, keys: dict[int, Iterable[str]], *, everything: bool = False) -> None:
+        """Replace the merge keys of these records (``everything``: of all records)."""
+        conn = self.writer()
+        with self._errors():
+            if everything:
+                conn.execute("DELETE FROM keys")
+            else:
+                conn.executemany("DELETE FROM keys WHERE id = ?", ((i,) for i in keys))
+            conn.executemany(
+                "INSERT INTO keys (id, key) VALUES (?, ?)",
+                ((i, k) for i, ks in keys.items() for k in set(ks)),
+            )
+
+    def log_move(self, absorbed: dict[int, int]) -> int:
+        conn = self.writer()
+        data = orjson.dumps({str(k): v for k, v in absorbed.items()})
+        with self._errors():
+            cursor = conn.execute("INSERT INTO moves (absorbed) VALUES (?)", (data,))
+        return int(cursor.lastrowid or 0)
