@@ -34,6 +34,7 @@ from operator import attrgetter
 from typing import Any
 
 from finder.errors import NotFound, UsageError
+from finder.judge import neighbours
 from finder.judge.linkage import (
     AUTO_SCORE,
     ORG_AUTO_SCORE,
@@ -311,35 +312,48 @@ def _assign(
 
 
 def relink(store: Store, changed_rids: Iterable[str] = ()) -> Plan:
-    """Re-plan every record's therapist and write what changed (inside a transaction).
+    """Plan therapists and write what changed (inside a transaction).
 
-    ``changed_rids`` is accepted for the callers' sake, but the whole table is
-    planned: one new record can join two therapists that existed before.
+    With ``changed_rids`` only their neighbourhood is planned (``neighbours``): one
+    new record can join two therapists that existed before, and those are among its
+    neighbours. Without, or when the neighbourhood grows past a share of the store,
+    the whole store is planned and every record's keys are indexed again.
     """
     with store.transaction():
-        # The stored dicts themselves: planning only reads them, and a whole relink of a
-        # big store would otherwise begin by copying every record.
-        docs = list(store.records.raw_docs())
+        table = store.records
         decisions = store.merge_decisions.all()
-        next_tid = int(store.meta().get("next_tid", 1))
-        enabled = gc.isenabled()
-        gc.disable()  # as in make_plan
-        try:
-            plan = _make_plan(docs, decisions, next_tid)
-        finally:
-            if enabled:
-                gc.enable()
-        updates = {}
-        for doc_id, doc in docs:
-            tid = plan.tids.get(str(doc.get("rid") or f"doc-{doc_id}"))
-            if tid is not None and doc.get("tid") != tid:
-                updates[doc_id] = {"tid": tid}
-        store.records.update_many(updates)
+        # Above every id in use, whatever wrote them (the planner may see only some records).
+        own_tids = [int(d["tid"]) for d in table.own_docs() if d.get("tid") is not None]
+        next_tid = max([int(store.meta().get("next_tid", 1)), table.index.max_tid() + 1,
+                        *(t + 1 for t in own_tids)])  # fmt: skip
+        planned = neighbours.plan_area(
+            store, changed_rids, decisions, lambda docs: _quiet_plan(docs, decisions, next_tid)
+        )
+        whole = planned is None
+        if planned is None:
+            # The stored dicts themselves: planning only reads them.
+            docs = list(table.raw_docs())
+            planned = docs, _quiet_plan(docs, decisions, next_tid)
+        docs, plan = planned
+        table.update_many(neighbours.tid_updates(docs, plan.tids))
+        own = {d["_id"] for d in table.own_docs()}
+        imported = ((doc_id, doc) for doc_id, doc in docs if doc_id not in own)
+        table.set_keys(neighbours.keys_by_id(imported), everything=whole)
         if plan.absorbed:
             move_therapist_data(store, plan.absorbed)
             store.log_moves(plan.absorbed)
-        store.set_meta(next_tid=plan.next_tid)
+        store.set_meta(next_tid=max(plan.next_tid, next_tid))
     return plan
+
+
+def _quiet_plan(docs: list[tuple[int, Doc]], decisions: list[Doc], next_tid: int) -> Plan:
+    enabled = gc.isenabled()
+    gc.disable()  # as in make_plan
+    try:
+        return _make_plan(docs, decisions, next_tid)
+    finally:
+        if enabled:
+            gc.enable()
 
 
 # ------------------------------------------------------------------ the user's decisions

@@ -40,8 +40,10 @@ CREATE TABLE IF NOT EXISTS records (
     state TEXT,
     country TEXT,
     ipt TEXT,
+    keyed INTEGER,
     doc BLOB NOT NULL
 );
+CREATE INDEX IF NOT EXISTS records_unkeyed ON records(keyed) WHERE keyed IS NULL;
 CREATE INDEX IF NOT EXISTS records_rid ON records(rid);
 CREATE INDEX IF NOT EXISTS records_tid ON records(tid);
 CREATE INDEX IF NOT EXISTS records_npi ON records(npi);
@@ -246,36 +248,37 @@ class RecordDB:
     def max_id(self) -> int:
         return self._number("SELECT coalesce(max(id), 0) FROM records")
 
+    def max_tid(self) -> int:
+        return self._number("SELECT coalesce(max(tid), 0) FROM records")
+
     def ids_with_keys(self, keys: Iterable[str]) -> set[int]:
         """Records that share any of these merge keys."""
+        return self._ids("SELECT DISTINCT id FROM keys WHERE key IN ({})", keys)
+
+    def ids_of_therapists(self, tids: Iterable[int]) -> set[int]:
+        return self._ids("SELECT id FROM records WHERE tid IN ({})", tids)
+
+    def ids_of_rids(self, rids: Iterable[str]) -> set[int]:
+        return self._ids("SELECT id FROM records WHERE rid IN ({})", rids)
+
+    def unkeyed(self) -> set[int]:
+        """Records written since the merge last set their keys."""
+        return self._ids("SELECT id FROM records WHERE keyed IS NULL", ())
+
+    def _ids(self, sql: str, values: Iterable[Any]) -> set[int]:
         conn = self.reader()
-        wanted = list(set(keys))
-        if conn is None or not wanted:
+        wanted = list(set(values))
+        if conn is None:
             return set()
         found: set[int] = set()
         with self._errors():
+            if "{}" not in sql:
+                return {row[0] for row in conn.execute(sql)}
             for start in range(0, len(wanted), 500):
                 chunk = wanted[start : start + 500]
                 marks = ",".join("?" * len(chunk))
-                sql = f"SELECT DISTINCT id FROM keys WHERE key IN ({marks})"
-                found.update(row[0] for row in conn.execute(sql, chunk))
+                found.update(row[0] for row in conn.execute(sql.format(marks), chunk))
         return found
-
-    def keys_of(self, ids: Iterable[int]) -> dict[int, list[str]]:
-        conn = self.reader()
-        wanted = list(ids)
-        out: dict[int, list[str]] = {}
-        if conn is None:
-            return out
-        with self._errors():
-            for start in range(0, len(wanted), 500):
-                chunk = wanted[start : start + 500]
-                marks = ",".join("?" * len(chunk))
-                for doc_id, key in conn.execute(
-                    f"SELECT id, key FROM keys WHERE id IN ({marks})", chunk
-                ):
-                    out.setdefault(doc_id, []).append(key)
-        return out
 
     def moves_since(self, seq: int) -> list[tuple[int, dict[int, int]]]:
         conn = self.reader()
@@ -290,6 +293,9 @@ class RecordDB:
     # -- writing --------------------------------------------------------------
 
     def insert(self, rows: Iterable[tuple[int, Doc]]) -> None:
+        rows = list(rows)
+        if not rows:
+            return
         conn = self.writer()
         with self._errors():
             conn.executemany(
@@ -300,13 +306,18 @@ class RecordDB:
 
     def set_tids(self, tids: Iterable[tuple[int | None, int]]) -> None:
         """(therapist id, doc id) pairs."""
+        tids = list(tids)
+        if not tids:
+            return
         conn = self.writer()
         with self._errors():
             conn.executemany("UPDATE records SET tid = ? WHERE id = ?", tids)
 
     def remove(self, ids: Iterable[int]) -> None:
-        conn = self.writer()
         chosen = [(i,) for i in ids]
+        if not chosen or self.reader() is None:
+            return
+        conn = self.writer()
         with self._errors():
             conn.executemany("DELETE FROM records WHERE id = ?", chosen)
             conn.executemany("DELETE FROM keys WHERE id = ?", chosen)
@@ -321,6 +332,9 @@ class RecordDB:
 
     def set_keys(self, keys: dict[int, Iterable[str]], *, everything: bool = False) -> None:
         """Replace the merge keys of these records (``everything``: of all records)."""
+        # Nothing to write creates no file (a store of the user's own records only).
+        if not keys and (not everything or self.reader() is None):
+            return
         conn = self.writer()
         with self._errors():
             if everything:
@@ -331,6 +345,7 @@ class RecordDB:
                 "INSERT INTO keys (id, key) VALUES (?, ?)",
                 ((i, k) for i, ks in keys.items() for k in set(ks)),
             )
+            conn.executemany("UPDATE records SET keyed = 1 WHERE id = ?", ((i,) for i in keys))
 
     def log_move(self, absorbed: dict[int, int]) -> int:
         conn = self.writer()

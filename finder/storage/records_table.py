@@ -192,8 +192,14 @@ class RecordsTable(Lookups):
         self._store._require_tx()
         self._sql.set_keys(keys, everything=everything)
 
-    def ids_with_keys(self, keys: Iterable[str]) -> set[int]:
-        return self._sql.ids_with_keys(keys)
+    @property
+    def index(self) -> RecordDB:
+        """The imported records' indexes, for lookups (``ids_with_keys``, ``unkeyed`` ...)."""
+        return self._sql
+
+    def own_docs(self) -> list[Doc]:
+        """The user's own records (few: a person typed them), in id order."""
+        return sorted(self._own.all(), key=lambda d: d["_id"])
 
 
 def _with_id(doc_id: int, doc: Mapping[str, Any]) -> Doc:

@@ -1,0 +1,182 @@
+"""Which records a new or changed record can touch: its neighbourhood by blocking keys.
+
+Planning (``finder.judge.merge``) compares only records that share a blocking key
+(an NPI, a profile URL, a licence, a phone with a family name, a name block in a
+ZIP or city, a name in a state, a repeated row). Every such key of a record is
+kept in the SQLite index (``keys``). A record can only join, split from or take
+an id from records connected to it through those keys, through a shared
+therapist id, or through the user's "same" decisions; planning that connected
+part alone gives the same therapists as planning the whole store (a test checks
+this on random stores), so ``finder add`` on 100,000 records reads a handful.
+
+A relink starts from the changed records, the records sharing a key with them,
+and the whole therapists those belong to; it plans them, and while a therapist
+changed (gained or lost a record), adds the records sharing a key with it and
+plans again. Therapists outside share keys only with therapists that did not
+change, so the whole store's plan would leave them as they are (a test compares
+with whole-store plans on random stores).
+
+The keys here are a superset of the planner's blocks: a city key stands for the
+city with and without its state, which only makes a neighbourhood larger.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any, Protocol, TypeVar
+
+from finder.judge.linkage import Rec
+from finder.storage.store import Doc, Store
+
+
+class _Planned(Protocol):
+    @property
+    def tids(self) -> dict[str, int]: ...
+
+
+P = TypeVar("P", bound=_Planned)
+
+#: Past this many records a neighbourhood is most of the store: plan it whole.
+LIMIT_SHARE = 0.3
+
+
+def record_keys(rec: Rec) -> list[str]:
+    """Every blocking key planning may use for this record, as strings."""
+    keys: list[str] = []
+    if rec.npi:
+        keys.append(f"n:{rec.npi}")
+    if rec.url:
+        keys.append(f"u:{rec.url}")
+    if rec.lic:
+        keys.append(f"l:{rec.lic[0]}|{rec.lic[1]}")
+    if rec.dup:
+        digest = hashlib.blake2b(repr(rec.dup).encode(), digest_size=12).hexdigest()
+        keys.append(f"d:{digest}")
+    if not rec.org and rec.family:
+        keys.extend(f"p:{phone}|{rec.family}" for phone in rec.phones)
+    names = rec.name_keys()
+    if rec.zip:
+        keys.extend(f"z:{rec.zip}|{name}" for name in names)
+    if rec.city:
+        keys.extend(f"c:{rec.city}|{name}" for name in names)
+    if not rec.org and rec.given and rec.family:
+        keys.extend(f"s:{state}|{rec.given}|{rec.family}" for state in rec.states)
+    return keys
+
+
+def keys_by_id(docs: Iterable[tuple[int, Doc]]) -> dict[int, list[str]]:
+    return {doc_id: record_keys(Rec(doc, doc_id)) for doc_id, doc in docs}
+
+
+def _same_partners(decisions: Iterable[Doc]) -> dict[str, set[str]]:
+    partners: dict[str, set[str]] = {}
+    for doc in decisions:
+        rids = doc.get("rids") or []
+        if doc.get("decision") == "same" and len(rids) == 2:
+            a, b = map(str, rids)
+            partners.setdefault(a, set()).add(b)
+            partners.setdefault(b, set()).add(a)
+    return partners
+
+
+class Neighbourhood:
+    """Records a relink plans: whole therapists, grown until planning them changes no
+    therapist that shares a key with one outside."""
+
+    def __init__(self, store: Store, decisions: Iterable[Doc], limit: int) -> None:
+        self.table = store.records
+        self.index = self.table.index
+        self.partners = _same_partners(decisions)
+        self.limit = limit
+        self.docs: dict[int, Doc] = {}
+
+    def add_around(self, ids: Iterable[int]) -> bool:
+        """Add the records sharing a key with ``ids``, with their therapists' records;
+        whether any was new. Raises ``TooBig`` past the limit."""
+        keys: set[str] = set()
+        rids: set[str] = set()
+        for doc_id in ids:
+            doc = self.docs[doc_id]
+            keys.update(record_keys(Rec(doc, doc_id)))
+            rids.update(self.partners.get(str(doc.get("rid")), ()))
+        more = self.index.ids_with_keys(keys) | self.index.ids_of_rids(rids)
+        return self.add(more - self.docs.keys())
+
+    def add(self, ids: Iterable[int]) -> bool:
+        """Add these records and every record of their therapists."""
+        frontier = set(ids) - self.docs.keys()
+        grew = bool(frontier)
+        while frontier:
+            if len(self.docs) + len(frontier) > self.limit:
+                raise TooBig
+            tids: set[int] = set()
+            for doc in self.table.by_ids(frontier):
+                self.docs[doc["_id"]] = doc
+                if doc.get("tid") is not None:
+                    tids.add(int(doc["tid"]))
+            frontier = self.index.ids_of_therapists(tids) - self.docs.keys()
+        return grew
+
+    def changed(self, tids: Mapping[str, int]) -> set[int]:
+        """Records whose therapist (the set of records it holds) a plan changes."""
+        old: dict[Any, set[str]] = {}
+        new: dict[int, set[str]] = {}
+        for doc_id, doc in self.docs.items():
+            rid = str(doc.get("rid") or f"doc-{doc_id}")
+            old.setdefault(doc.get("tid") if doc.get("tid") is not None else rid, set()).add(rid)
+            if rid in tids:
+                new.setdefault(tids[rid], set()).add(rid)
+        out: set[int] = set()
+        for doc_id, doc in self.docs.items():
+            rid = str(doc.get("rid") or f"doc-{doc_id}")
+            before = old[doc.get("tid") if doc.get("tid") is not None else rid]
+            if rid in tids and new[tids[rid]] != before:
+                out.add(doc_id)
+        return out
+
+
+class TooBig(Exception):
+    """The neighbourhood passed its limit: plan the whole store."""
+
+
+def changed_ids(store: Store, rids: Iterable[str]) -> set[int]:
+    """Document ids of the changed records, and of any whose keys are not indexed yet
+    (every record written since the last relink: a write clears its keys' mark)."""
+    index = store.records.index
+    return index.ids_of_rids(set(rids)) | index.unkeyed()
+
+
+def tid_updates(docs: Iterable[tuple[int, Doc]], tids: Mapping[str, int]) -> dict[int, Any]:
+    """{doc id: {"tid": new}} for the records whose therapist changed."""
+    updates: dict[int, Any] = {}
+    for doc_id, doc in docs:
+        tid = tids.get(str(doc.get("rid") or f"doc-{doc_id}"))
+        if tid is not None and doc.get("tid") != tid:
+            updates[doc_id] = {"tid": tid}
+    return updates
+
+
+def plan_area(
+    store: Store,
+    changed_rids: Iterable[str],
+    decisions: list[Doc],
+    plan: Callable[[list[tuple[int, Doc]]], P],
+) -> tuple[list[tuple[int, Doc]], P] | None:
+    """``plan`` of the records a relink of ``changed_rids`` can change, with them; or
+    ``None``: plan the whole store."""
+    rids = set(changed_rids)
+    if not rids:
+        return None
+    area = Neighbourhood(store, decisions, int(len(store.records) * LIMIT_SHARE))
+    start = changed_ids(store, rids)
+    try:
+        area.add(start | {d["_id"] for d in store.records.own_docs()})
+        area.add_around(list(area.docs))
+        while True:
+            docs = sorted(area.docs.items())
+            planned = plan(docs)
+            if not area.add_around(area.changed(planned.tids)):
+                return docs, planned
+    except TooBig:
+        return None
