@@ -67,14 +67,14 @@ def test_crash_report_has_the_stack_but_no_personal_data(
     editing.add_therapist(open_store(), {"name": "Dana Reyes", "statement": SECRET})
     from finder.judge import therapists
 
-    def broken(store: object) -> list[object]:
+    def broken(store: object, tids: object) -> list[object]:
         note = SECRET  # a local holding sensitive text must not reach the report
         try:
             raise KeyError(note)
         except KeyError as inner:
             raise ValueError(f"while reading {note}") from inner
 
-    monkeypatch.setattr(therapists, "load_all", broken)
+    monkeypatch.setattr(therapists, "load_ids", broken)  # what `finder list` reads through
     code, out, err = invoke("list")
     assert code == 70
     assert out == ""

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import csv
 import sys
 from datetime import date
 from pathlib import Path
@@ -280,52 +279,50 @@ EVIDENCE_CHARS = 60
 
 def emit_rows(rows: list[dict[str, Any]], output: OutputFormat, columns: list[str]) -> bool:
     """Print rows for machines; ``False`` when the caller should draw a table."""
-    if output is OutputFormat.JSON:
-        echo_json(rows)
-        return True
-    if output is OutputFormat.CSV:
-        # kept here: only listings write rows (markupsafe)
-        from finder.report.safe import spreadsheet_safe
+    if output not in (OutputFormat.JSON, OutputFormat.CSV):
+        return False
+    # kept here: only listings write rows
+    from finder.cli.listing import stream_rows
 
-        writer = csv.writer(sys.stdout, lineterminator="\n")
-        writer.writerow(columns)
-        for row in rows:
-            writer.writerow([spreadsheet_safe(_cell(row.get(c))) for c in columns])
-        return True
-    return False
-
-
-def _cell(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    if isinstance(value, list):
-        return "; ".join(str(v) for v in value)
-    return str(value)
+    stream_rows(rows, output, columns)
+    return True
 
 
 @click.command("list")
 @filter_options
 @click.option("--limit", type=WholeNumber("therapists"), help="Show at most this many.")
+@click.option("--all", "show_all", is_flag=True, help="Show every therapist (a table shows 50).")
 @output_options()
 @pass_app
-def list_cmd(app: App, filters: dict[str, Any], limit: int | None, output: OutputFormat) -> None:
+def list_cmd(
+    app: App, filters: dict[str, Any], limit: int | None, show_all: bool, output: OutputFormat
+) -> None:
     """List therapists with their IPT evidence class (filters as in `finder search`).
+
+    A table shows the first 50 (--limit N more, --all every one); json and csv give all.
 
     \b
     finder list --ipt described --near 02139 --radius 10
     """
-    # kept here: only `finder list` loads the search module (60 ms)
+    # kept here: only `finder list` loads the search module (60 ms) and the listing
+    from finder.cli import listing
     from finder.judge import search, therapists
 
     query = search.override(search.Query(), **filters)
+    machine = output in (OutputFormat.JSON, OutputFormat.CSV)
     if query == search.Query():
-        found = therapists.load_all(app.store)
+        tids = app.store.records.therapist_ids()
+        total = len(tids)
+        wanted = tids[:limit] if machine else tids[: listing.shown_count(limit, show_all, total)]
+        if machine:
+            streamed = (summary(t) for t in therapists.stream(app.store, wanted))
+            listing.stream_rows(streamed, output, LIST_COLUMNS)
+            return
+        found = therapists.load_ids(app.store, wanted)
     else:
         found = [hit.therapist for hit in search.find(app.store, query, ranked=False)]
-    if limit:
-        found = found[:limit]
+        total = len(found)
+        found = found[:limit] if machine else found[: listing.shown_count(limit, show_all, total)]
     rows = [summary(t) for t in found]
     if emit_rows(rows, output, LIST_COLUMNS):
         return
@@ -348,8 +345,13 @@ def list_cmd(app: App, filters: dict[str, Any], limit: int | None, output: Outpu
             evidence.class_shown,
             evidence.note or evidence.excerpt(EVIDENCE_CHARS),
         )
-    app.out.print(table)
-    app.say(f"{plural(len(rows), 'therapist')}. IPT classes show evidence, not verification.")
+    listing.print_paged(app.out, table, len(rows))
+    shown = plural(len(rows), "therapist")
+    if len(rows) < total:
+        shown = f"Showing {len(rows):,} of {plural(total, 'therapist')}"
+    app.say(f"{shown}. IPT classes show evidence, not verification.")
+    if len(rows) < total and not limit:
+        app.say("--limit N shows more, --all shows every one.")
 
 
 @click.command("show")

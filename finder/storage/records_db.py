@@ -248,6 +248,9 @@ class RecordDB:
     def max_id(self) -> int:
         return self._number("SELECT coalesce(max(id), 0) FROM records")
 
+    def tids(self) -> set[int]:
+        return self._ids("SELECT DISTINCT tid FROM records WHERE tid IS NOT NULL", ())
+
     def max_tid(self) -> int:
         return self._number("SELECT coalesce(max(tid), 0) FROM records")
 

@@ -95,6 +95,22 @@ class RecordsTable(Lookups):
             out.extend(_with_id(i, d) for i, d in self._sql.rows(f"WHERE id IN ({marks})", chunk))
         return sorted(out, key=lambda d: d["_id"])
 
+    def therapist_ids(self) -> list[int]:
+        """Every therapist id, in order (read from the index, no record is decoded)."""
+        own = {int(d["tid"]) for d in self._own.all() if d.get("tid") is not None}
+        return sorted(own | self._sql.tids())
+
+    def of_therapists(self, tids: Iterable[int]) -> list[Doc]:
+        """The records of these therapists, in id order."""
+        wanted = sorted(set(tids))
+        out = [d for d in self._own.all() if d.get("tid") in set(wanted)]
+        for start in range(0, len(wanted), 500):
+            chunk = wanted[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            rows = self._sql.rows(f"WHERE tid IN ({marks})", chunk)
+            out.extend(_with_id(i, d) for i, d in rows)
+        return sorted(out, key=lambda d: d["_id"])
+
     # -- writing --------------------------------------------------------------
 
     def _next_id(self) -> int:
