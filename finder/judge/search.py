@@ -319,8 +319,15 @@ def find_all(store: Store, query: Query, *, ranked: bool = True) -> Found:
     hits: list[Hit] = []
     left_out: dict[str, list[tuple[Therapist, str]]] = {}
     # Stored dicts are read without copies; only the therapists that pass the IPT class
-    # get copies and a Therapist.
-    for tid, docs in _groups(store.records.raw_docs()).items():
+    # get copies and a Therapist. A therapist below the class is skipped whole (never
+    # named as left out), so the index picks the others' records without reading the rest.
+    records = store.records
+    raw = (
+        records.raw_docs()
+        if levels is None
+        else ((d["_id"], d) for d in records.of_therapists(records.tids_with_ipt(levels)))
+    )
+    for tid, docs in _groups(raw).items():
         if levels is not None and not any((d.get("ipt") or {}).get("level") in levels
                                           for _, d in docs):  # fmt: skip
             continue

@@ -251,6 +251,14 @@ class RecordDB:
     def tids(self) -> set[int]:
         return self._ids("SELECT DISTINCT tid FROM records WHERE tid IS NOT NULL", ())
 
+    def tids_where(self, column: str, values: Iterable[str]) -> set[int]:
+        """Therapists with a record whose indexed ``column`` holds one of ``values``."""
+        assert column in INDEXED
+        return self._ids(
+            f"SELECT DISTINCT tid FROM records WHERE tid IS NOT NULL AND {column} IN ({{}})",
+            values,
+        )
+
     def max_tid(self) -> int:
         return self._number("SELECT coalesce(max(tid), 0) FROM records")
 

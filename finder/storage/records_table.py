@@ -100,6 +100,17 @@ class RecordsTable(Lookups):
         own = {int(d["tid"]) for d in self._own.all() if d.get("tid") is not None}
         return sorted(own | self._sql.tids())
 
+    def tids_with_ipt(self, levels: Iterable[str]) -> list[int]:
+        """Therapists with a record of one of these IPT evidence levels (the index)."""
+        wanted = set(levels)
+        own = {
+            int(d["tid"])
+            for d in self._own.all()
+            if d.get("tid") is not None and (d.get("ipt") or {}).get("level") in wanted
+        }
+        found = self._sql.tids_where("ipt", wanted)
+        return sorted(own | found)
+
     def of_therapists(self, tids: Iterable[int]) -> list[Doc]:
         """The records of these therapists, in id order."""
         wanted = sorted(set(tids))

@@ -12,10 +12,11 @@ import csv
 import io
 import re
 from collections.abc import Iterable
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 
 
+@lru_cache(maxsize=1 << 14)
 def plan_words(text: str) -> tuple[str, ...]:
     """``"Blue Cross & Blue-Shield"`` -> ``("blue", "cross", "and", "blue", "shield")``."""
     return tuple(re.findall(r"[a-z0-9+]+", str(text).casefold().replace("&", " and ")))
@@ -43,8 +44,11 @@ def _contains(words: tuple[str, ...], part: tuple[str, ...]) -> bool:
     return any(words[i : i + n] == part for i in range(len(words) - n + 1))
 
 
+@lru_cache(maxsize=1 << 14)
 def payers(plan: str) -> frozenset[str]:
-    """The payers a plan's name names (``"BC BS PPO"`` -> {"Blue Cross Blue Shield"})."""
+    """The payers a plan's name names (``"BC BS PPO"`` -> {"Blue Cross Blue Shield"}).
+
+    Cached: a search asks about the same few plan names for every therapist."""
     words = plan_words(plan)
     found = {payer for alias, payer in _aliases() if _contains(words, alias)}
     if not found and len(words) > 1:  # "Blue Cross" written "Blue Cross" or "Blue-Cross"
