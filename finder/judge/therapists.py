@@ -37,8 +37,8 @@ class Therapist:
     records: list[Doc] = field(default_factory=list)
 
     @cached_property
-    def claims(self) -> dict[str, list[Claim]]:
-        out: dict[str, list[Claim]] = defaultdict(list)
+    def _ranked(self) -> list[tuple[Doc, Source]]:
+        """The records, most trusted first, each with its source read once."""
         ranked = sorted(
             self.records,
             key=lambda d: (
@@ -48,8 +48,12 @@ class Therapist:
             ),
             reverse=True,
         )
-        for doc in ranked:
-            source = Source.from_dict(doc["source"])
+        return [(doc, Source.from_dict(doc["source"])) for doc in ranked]
+
+    @cached_property
+    def claims(self) -> dict[str, list[Claim]]:
+        out: dict[str, list[Claim]] = defaultdict(list)
+        for doc, source in self._ranked:
             for name, value in doc["fields"].items():
                 if value is None:
                     continue
@@ -57,10 +61,23 @@ class Therapist:
         return dict(out)
 
     def values(self, name: str) -> list[Claim]:
-        return self.claims.get(name, [])
+        """One field's claims, most trusted first (made for that field alone: a search
+        judging 100,000 therapists asks for a few fields of each)."""
+        if "claims" in self.__dict__:
+            return self.claims.get(name, [])
+        made: dict[str, list[Claim]] = self.__dict__.setdefault("_field_claims", {})
+        found = made.get(name)
+        if found is None:
+            found = [
+                Claim(doc["fields"][name], source, doc["rid"])
+                for doc, source in self._ranked
+                if doc["fields"].get(name) is not None
+            ]
+            made[name] = found
+        return found
 
     def best(self, name: str, default: Any = None) -> Any:
-        claims = self.claims.get(name)
+        claims = self.values(name)
         return claims[0].value if claims else default
 
     def all_list(self, name: str) -> list[str]:
