@@ -247,6 +247,17 @@ class Store:
         if version is not None and version < SCHEMA_VERSION:
             self._migrate()
         self._checked_version = True
+        if self._depth == 0 and self._moves_pending():
+            # A crash fell between the two commits: a reader too must see the user's work
+            # follow its therapists, so the moves are replayed (under the lock) first.
+            with contextlib.suppress(StoreError), self.transaction():
+                pass
+
+    def _moves_pending(self) -> bool:
+        if self._sql.reader() is None:
+            return False
+        applied = int(self.meta().get("moves_applied") or 0)
+        return bool(self._sql.moves_since(applied))
 
     def _migrate(self) -> None:
         """Bring an older store up to date, once, under the lock, after a backup."""
