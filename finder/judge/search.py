@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from enum import Enum
 from typing import Any
@@ -275,6 +275,19 @@ def _groups(raw: Iterable[tuple[int, Doc]]) -> dict[int, list[tuple[int, Doc]]]:
     return out
 
 
+def _therapist_groups(
+    store: Store, levels: set[str] | None
+) -> Iterator[tuple[int, list[tuple[int, Doc]]]]:
+    """(therapist id, its records) a thousand therapists at a time: a search holds only
+    those it keeps. Hits and the left-out are sorted on a total order (ending in the
+    therapist id), so the order they are read in changes nothing shown."""
+    records = store.records
+    tids = records.therapist_ids() if levels is None else records.tids_with_ipt(levels)
+    for start in range(0, len(tids), 1000):
+        docs = records.of_therapists(tids[start : start + 1000])
+        yield from _groups((d["_id"], d) for d in docs).items()
+
+
 def _point(docs: list[tuple[int, Doc]]) -> tuple[float, float, bool] | None:
     # The same rule as Therapist.point, read from the raw documents; the flag says the
     # point is a city's centre (no ZIP), so the distance is approximate.
@@ -321,13 +334,7 @@ def find_all(store: Store, query: Query, *, ranked: bool = True) -> Found:
     # Stored dicts are read without copies; only the therapists that pass the IPT class
     # get copies and a Therapist. A therapist below the class is skipped whole (never
     # named as left out), so the index picks the others' records without reading the rest.
-    records = store.records
-    raw = (
-        records.raw_docs()
-        if levels is None
-        else ((d["_id"], d) for d in records.of_therapists(records.tids_with_ipt(levels)))
-    )
-    for tid, docs in _groups(raw).items():
+    for tid, docs in _therapist_groups(store, levels):
         if levels is not None and not any((d.get("ipt") or {}).get("level") in levels
                                           for _, d in docs):  # fmt: skip
             continue
