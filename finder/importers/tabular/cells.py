@@ -12,6 +12,7 @@ from typing import Any
 
 import orjson
 
+from finder.importers.base import nested_too_deep
 from finder.importers.tabular.synonyms import header_key, lookup
 from finder.records import normalize
 
@@ -23,11 +24,14 @@ def guess_plain(header: str) -> str | None:
 
 
 def cell_json(value: str) -> Any:
+    """The object a cell holds as JSON; ``None`` for text, and for JSON nested too deeply
+    to walk (the cell is then kept as the text it is)."""
     if len(value) > 1 and value[0] == "{" and value[-1] == "}":
         try:
-            return orjson.loads(value)
+            nested = orjson.loads(value)
         except orjson.JSONDecodeError:
             return None
+        return None if nested_too_deep(nested) else nested
     return None
 
 
