@@ -237,6 +237,7 @@ class App:
             paths.set_home_override(home)
         self._store: Store | None = None
         self._closed_store: Store | None = None
+        self._evidence_current = False
 
     @property
     def home(self) -> Path:
@@ -253,6 +254,22 @@ class App:
             privacy.check_permissions(self.home, warn=self.warn)
             self._store = open_store()
         return self._store
+
+    @property
+    def evidence_store(self) -> Store:
+        """The store for a command that shows IPT evidence: evidence judged by other rules
+        than this finder's is judged again first, and the person told in one line."""
+        store = self.store
+        if not self._evidence_current:
+            # kept here: the rules and their judge (finder.judge.ipt) load only for evidence
+            from finder.judge import rejudge
+
+            done = rejudge.refresh(store)
+            message = done.message() if done is not None else None
+            if message is not None:
+                self.say(message)
+            self._evidence_current = True
+        return store
 
     def prepare_home(self) -> None:
         """Finish a wipe that was cut short, then make sure the folder is finder's own."""

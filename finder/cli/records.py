@@ -321,9 +321,9 @@ def list_cmd(app: App, filters: dict[str, Any], limit: int | None, output: Outpu
 
     query = search.override(search.Query(), **filters)
     if query == search.Query():
-        found = therapists.load_all(app.store)
+        found = therapists.load_all(app.evidence_store)
     else:
-        found = [hit.therapist for hit in search.find(app.store, query, ranked=False)]
+        found = [hit.therapist for hit in search.find(app.evidence_store, query, ranked=False)]
     if limit:
         found = found[:limit]
     rows = [summary(t) for t in found]
@@ -371,7 +371,7 @@ def show_cmd(app: App, tid: int, show_extra: bool, label: str | None, output: Ou
     from finder.cli.render import render_therapist, therapist_json
     from finder.judge import therapists
 
-    therapist = therapists.get(app.store, tid)
+    therapist = therapists.get(app.evidence_store, tid)
     if output is OutputFormat.JSON:
         echo_json(therapist_json(app.store, therapist, label))
         return

@@ -85,7 +85,7 @@ def search_cmd(
     from finder.judge import claims, search, truth
     from finder.pursue import profiles
 
-    store = app.store
+    store = app.evidence_store
     base = search.Query()
     if not no_profile:
         profile = profiles.get(store, label, create=False)
@@ -288,7 +288,7 @@ def shortlist_list(app: App, label: str | None, output: OutputFormat) -> None:
     from finder.judge import therapists
     from finder.pursue import profiles, shortlist
 
-    store = app.store
+    store = app.evidence_store
     who = profiles.resolve(store, label)
     rows = []
     for entry in shortlist.entries(store, who):

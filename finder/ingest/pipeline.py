@@ -32,7 +32,7 @@ from finder.ingest.files import (
     unreadable,
 )
 from finder.ingest.parallel import map_in_halves
-from finder.judge import merge
+from finder.judge import merge, rejudge
 from finder.judge.enrich import enrich
 from finder.records import geo
 from finder.records.models import Record, RowError, SourceKind, now_iso
@@ -496,3 +496,4 @@ def _store_records(
         _record_sources(store, hashes, results, source_paths, stamp)
         if changed:
             merge.relink(store, changed)
+        rejudge.stamp_if_first(store, had_records=bool(existing))
