@@ -439,7 +439,10 @@ def test_state_reads_the_same_everywhere(tmp_path: Path, stated: str, code: str)
     ("stated", "place"),
     [("Wheeling, WV 26003", ("Wheeling", "WV", "26003")),
      ("Wheeling, West Virginia 26003", ("Wheeling", "WV", "26003")),
-     ("Richmond, Virginia 23219", ("Richmond", "VA", "23219"))],
+     ("Richmond, Virginia 23219", ("Richmond", "VA", "23219")),
+     ("Boston, Massachusetts 02139", ("Boston", "MA", "02139")),
+     ("Springfield, Illinois", ("Springfield", "IL", None)),
+     ("Springfield, Illinois 62701", ("Springfield", "IL", "62701"))],
 )  # fmt: skip
 def test_a_city_line_reads_the_same_everywhere(
     tmp_path: Path, stated: str, place: tuple[str, ...]
@@ -451,7 +454,10 @@ def test_a_city_line_reads_the_same_everywhere(
     answers = {name: where(fields) for name, fields in rows.items()}
     street = tabular(tmp_path, {"Name": "Ann Bell", "Address": f"1 Main St, {stated}"})
     answers |= {f"{name} address": where(fields) for name, fields in street.items()}
+    alone = tabular(tmp_path, {"Name": "Ann Bell", "Address": stated})
+    answers |= {f"{name} address alone": where(fields) for name, fields in alone.items()}
     answers["printed directory"] = where(printed(tmp_path, stated))
+    answers["printed directory, one line"] = where(printed(tmp_path, f"1 Main St, {stated}"))
     _agree(answers, place)
 
 

@@ -130,10 +130,7 @@ def fee_flags(value: str, raw: dict[str, Any]) -> str:
 
 
 def address_parts(value: str, raw: dict[str, Any]) -> None:
-    """``"12 Main St, Boston, MA 02139"``: the city, state and ZIP at its end, when not given apart."""
-    if "," not in value.partition(",")[2]:
-        return  # a street, a city and the state with its ZIP: two commas at least
-    place = normalize.place_line(value)
-    if "state" in place and "zip" in place:
-        for key, found in place.items():
-            raw.setdefault(key, found)
+    """``"12 Main St, Boston, MA 02139"``, ``"Springfield, Illinois"``: the city, state and
+    ZIP at its end, when not given apart."""
+    for key, found in normalize.address_place(value).items():
+        raw.setdefault(key, found)
