@@ -12,7 +12,7 @@ from typing import Any
 import click
 
 from finder.cli.app import App, echo_json, pass_app
-from finder.cli.filters import filter_options
+from finder.cli.filters import filter_options, in_miles
 from finder.cli.options import OutputFormat, for_profile_option, output_options, with_id_arg
 from finder.cli.output import ImportProgress, print_import_report
 from finder.cli.types import WholeNumber
@@ -319,7 +319,7 @@ def list_cmd(app: App, filters: dict[str, Any], limit: int | None, output: Outpu
     # kept here: only `finder list` loads the search module (60 ms)
     from finder.judge import search, therapists
 
-    query = search.override(search.Query(), **filters)
+    query = search.override(search.Query(), **in_miles(filters, None))
     if query == search.Query():
         found = therapists.load_all(app.evidence_store)
     else:
