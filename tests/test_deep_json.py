@@ -3,6 +3,7 @@ page's JSON-LD): the deep part is left out with one line, the rest is read, neve
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -93,3 +94,17 @@ def test_a_deep_json_cell_in_a_csv_is_kept_as_text(tmp_path: Path, finder_home: 
     assert result.exit_code == 0, result.output
     no_crash(result, finder_home)
     assert f"{table} [csv]: 2 imported" in result.stderr
+
+
+def test_a_finder_export_nested_too_deep_is_one_line(tmp_path: Path, finder_home: Path) -> None:
+    runner = CliRunner()
+    assert runner.invoke(cli, ["add", "--name", "Jo Smith", "-y"]).exit_code == 0
+    export = tmp_path / "export.json"
+    assert runner.invoke(cli, ["export", "-o", str(export)]).exit_code == 0
+    data = json.loads(export.read_text())
+    data["tables"]["notes"] = [{"tid": 1, "text": json.loads(deep_object(900))}]
+    export.write_text(json.dumps(data))
+    result = runner.invoke(cli, ["import", str(export)])
+    assert result.exit_code == 4, result.output
+    no_crash(result, finder_home)
+    assert f"Error: {export}: nested over 72 levels deep; not a finder export" in result.stderr
