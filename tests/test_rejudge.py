@@ -104,3 +104,20 @@ def test_a_new_judging_version_is_a_rules_change(
     rejudge.rules_fingerprint.cache_clear()
     result = run("list")
     assert f"{REREAD}: no clinician changed class" in result.stderr
+
+
+def test_a_busy_store_shows_the_stored_evidence_and_says_so(
+    judged_by_older_rules: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("FINDER_LOCK_TIMEOUT", "0.2")
+    writer = open_store()
+    try:
+        with writer.transaction():  # another finder writing
+            result = run("list")
+    finally:
+        writer.close()
+    assert result.exit_code == 0, result.output
+    assert "another finder is writing, so it is re-read next time" in result.stderr
+    assert REREAD not in result.stderr
+    later = run("list")
+    assert f"{REREAD}: 2 clinicians changed class" in later.stderr

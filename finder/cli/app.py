@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any, TextIO, TypeVar
 
 import click
 
-from finder.errors import FinderError
+from finder.errors import FinderError, StoreBusy
 from finder.storage import paths
 
 if TYPE_CHECKING:
@@ -264,7 +264,12 @@ class App:
             # kept here: the rules and their judge (finder.judge.ipt) load only for evidence
             from finder.judge import rejudge
 
-            done = rejudge.refresh(store)
+            try:
+                done = rejudge.refresh(store)
+            except StoreBusy:  # shown as stored this once; judged again on a later command
+                self.warn("IPT evidence was judged by other rules; another finder is writing, "
+                          "so it is re-read next time")  # fmt: skip
+                done = None
             message = done.message() if done is not None else None
             if message is not None:
                 self.say(message)
