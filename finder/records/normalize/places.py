@@ -91,7 +91,7 @@ def address_place(raw: Any) -> dict[str, str]:
     spelt out ("Springfield, Illinois", "12 Elm St, Boston, Massachusetts 02139").
     """
     text = clean_text(raw)
-    place = place_line(text) if text else {}
+    place = place_line(text) if text and "," in text else {}  # "City, State": a comma
     if "state" not in place or text is None:
         return {}
     head, _, last = text.rpartition(",")
