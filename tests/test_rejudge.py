@@ -121,3 +121,15 @@ def test_a_busy_store_shows_the_stored_evidence_and_says_so(
     assert REREAD not in result.stderr
     later = run("list")
     assert f"{REREAD}: 2 clinicians changed class" in later.stderr
+
+
+def test_a_store_from_before_fingerprints_is_judged_once(judged_by_older_rules: None) -> None:
+    store = open_store()
+    try:
+        with store.transaction():
+            store.set_meta(**{rejudge.META_KEY: None})  # as a finder before this one left it
+    finally:
+        store.close()
+    result = run("list")
+    assert f"{REREAD}: 2 clinicians changed class" in result.stderr
+    assert REREAD not in run("list").stderr
