@@ -10,7 +10,7 @@ import pytest
 from click.testing import CliRunner
 
 from finder.cli import cli
-from finder.ingest import pipeline
+from finder.ingest import files
 
 
 def test_rows_repeated_across_result_pages_are_one_therapist_each(fixtures: Path) -> None:
@@ -44,13 +44,13 @@ def test_one_profile_repeated_thousands_of_times_is_numbered_once_each(
     listed = tmp_path / "copies.jsonl"
     listed.write_text('{"name": "Ann One"}' * copies + '\n{"name": "Ben Two"}\n')
     calls = []
-    numbered = pipeline.record_id
+    numbered = files.record_id
 
     def counted(source_path: str, identity: str) -> str:
         calls.append(identity)
         return numbered(source_path, identity)
 
-    monkeypatch.setattr(pipeline, "record_id", counted)
+    monkeypatch.setattr(files, "record_id", counted)
     runner = CliRunner()
     result = runner.invoke(cli, ["import", str(listed)])
     assert result.exit_code == 0, result.output

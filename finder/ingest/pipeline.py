@@ -24,8 +24,8 @@ from finder import importers
 from finder.errors import FinderError, ImportRefused, NothingToImport, one_line
 from finder.importers.base import ParseContext, Region, read_head, stage
 from finder.ingest.files import (
+    RecordIds,
     expand_paths,
-    record_id,
     scrub_record,
     sha256_many,
     source_name,
@@ -376,25 +376,14 @@ def _documents(
     stamp: str,
 ) -> list[tuple[Doc, tuple[int, Doc] | None, FileResult, dict[str, Any] | None]]:
     """The document of each parsed record that is new or changed (unchanged ones counted)."""
-    seen: set[str] = set()
-    # The last occurrence taken per (file, identity): a file holding one profile thousands
-    # of times numbers each copy once, not by counting up from 1 every time.
-    taken: dict[tuple[str, str], int] = {}
+    ids = RecordIds()
     stored: list[tuple[Doc, tuple[int, Doc] | None, FileResult, dict[str, Any] | None]] = []
     for path, record in parsed:
         source_path = source_paths[path]
         result = results[path]
         scrub_record(record)
         identity = record.identity
-        occurrence = taken.get((source_path, identity), 1)
-        rid = record_id(source_path, identity if occurrence == 1 else f"{identity}#{occurrence}")
-        while rid in seen:
-            # The same profile twice in one file stays two records (each row is
-            # evidence); the merge makes them one therapist.
-            occurrence += 1
-            rid = record_id(source_path, f"{identity}#{occurrence}")
-        taken[(source_path, identity)] = occurrence
-        seen.add(rid)
+        rid = ids.new(source_path, identity)
         fields = record.fields
         found = existing.get(rid)
         old = found[1] if found is not None else None

@@ -199,6 +199,13 @@ def radius_text(miles: float, country: str | None) -> str:
     return f"{round(value, 2):g} {unit}"
 
 
+def beyond_radius(miles: float, radius_miles: float, country: str | None) -> str:
+    """``"12.5 km away, outside your 10 km"``: a distance past the person's radius."""
+    return (
+        f"{distance_text(miles, country)} away, outside your {radius_text(radius_miles, country)}"
+    )
+
+
 def to_miles(number: float, unit: str | None, country: str | None) -> float:
     """A distance typed as ``number`` and ``unit`` ("mi" or "km"; none: the unit of
     ``country``) in miles, as finder keeps it."""

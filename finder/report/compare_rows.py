@@ -275,11 +275,7 @@ def derived_flags(f: Facts) -> list[Item]:
     for mismatch in _mismatches(f):
         out.append(Item("caution", f"NPI registry differs: {_mismatch(mismatch)}."))
     if f.miles is not None and p.radius_miles and f.miles > p.radius_miles:
-        away, radius = (
-            geo.distance_text(f.miles, p.country),
-            geo.radius_text(p.radius_miles, p.country),
-        )
-        out.append(Item("caution", f"{away} away, outside your {radius}."))
+        out.append(Item("caution", geo.beyond_radius(f.miles, p.radius_miles, p.country) + "."))
     if p.telehealth == "required" and t.best("telehealth") is False:
         out.append(Item("caution", "No telehealth listed; you need telehealth."))
     if p.budget and claims.said_fee(f.consult) is None and claims.fee_fit(t, p.budget)[0] is False:
