@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
@@ -108,3 +109,32 @@ def test_a_finder_export_nested_too_deep_is_one_line(tmp_path: Path, finder_home
     assert result.exit_code == 4, result.output
     no_crash(result, finder_home)
     assert f"Error: {export}: nested over 72 levels deep; not a finder export" in result.stderr
+
+
+def test_broken_json_lines_are_each_read_alone(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A fuzz case: thousands of lines cut after a key ('{"city": '). Each broken line is
+    skipped on its own; it was parsed with every line after it nested in it as its value,
+    to the recursion limit, which made 40,000 such lines cost over 10 s."""
+    from finder.importers.tabular import recover
+
+    raised: list[str] = []
+    decoder = recover._DECODER
+
+    class Spy:
+        def raw_decode(self, text: str, pos: int = 0) -> tuple[Any, int]:
+            try:
+                return decoder.raw_decode(text, pos)
+            except (ValueError, RecursionError) as err:
+                raised.append(type(err).__name__)
+                raise
+
+    monkeypatch.setattr(recover, "_DECODER", Spy())
+    broken = 1500
+    listed = tmp_path / "cut.jsonl"
+    listed.write_text('{"name": "Dana Reyes"}\n' + '{"name": "Sam Okafor", "city": \n' * broken)
+    result = CliRunner().invoke(cli, ["import", str(listed)])
+    assert result.exit_code == 0, result.output
+    assert f"{listed} [json]: 1 imported, {broken} rejected" in result.stderr
+    assert len(raised) == broken and "RecursionError" not in raised
