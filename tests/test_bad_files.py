@@ -102,3 +102,18 @@ def test_a_bad_byte_in_a_note_is_dropped(finder_home: Path) -> None:
     assert result.exit_code == 0, result.output
     shown = runner.invoke(cli, ["answers", "1"])
     assert shown.exit_code == 0 and "bad  byte" in shown.stdout
+
+
+def test_a_workbook_zipped_in_a_version_python_cannot_read_is_refused(tmp_path: Path) -> None:
+    """A fuzz case: a damaged zip directory naming "zip version 6.4" (Python reads up to 6.3)
+    is a workbook finder cannot read, said as such, not an unexpected NotImplementedError."""
+    data = bytearray(workbook(ROWS))
+    at = data.find(b"PK\x01\x02")
+    while at != -1:
+        data[at + 6 : at + 8] = (64).to_bytes(2, "little")  # version needed to extract
+        at = data.find(b"PK\x01\x02", at + 4)
+    bad = tmp_path / "damaged.xlsx"
+    bad.write_bytes(bytes(data))
+    result = CliRunner().invoke(cli, ["import", str(bad)])
+    assert result.exit_code == 4, result.output
+    assert f"Error: {bad}: not a readable .xlsx workbook (zip file version 6.4)" in result.stderr

@@ -50,7 +50,11 @@ def test_money_as_people_write_it(typed: str, dollars: float) -> None:
      ("16 km", 16 / 1.609344), ("16KM", 16 / 1.609344), ("5 kilometers", 5 / 1.609344)],
 )  # fmt: skip
 def test_distances_as_people_write_them(typed: str, miles: float) -> None:
-    assert DISTANCE.convert(typed, None, None) == pytest.approx(miles)
+    assert DISTANCE.convert(typed, None, None).miles("US") == pytest.approx(miles)
+    if any(c.isalpha() for c in typed):  # a unit written wins over the country's own
+        assert DISTANCE.convert(typed, None, None).miles("ES") == pytest.approx(miles)
+    else:  # a bare number is in the country's unit: kilometres in Spain
+        assert DISTANCE.convert(typed, None, None).miles("ES") == pytest.approx(miles / 1.609344)
 
 
 def test_search_takes_dollars_and_miles_as_typed() -> None:
@@ -59,9 +63,7 @@ def test_search_takes_dollars_and_miles_as_typed() -> None:
     code, _, err = run("profile", "set", "--budget", "$120.00", "--radius", "16 km")
     assert code == 0, err
     code, out, _ = run("profile")
-    assert (
-        "  Radius            9.94194 miles" in out and "  Budget            $120 per session" in out
-    )
+    assert "  Radius            9.94 mi" in out and "  Budget            $120 per session" in out
 
 
 @pytest.mark.parametrize(

@@ -124,9 +124,14 @@ def test_registration_numbers_outside_the_us_are_kept_as_stated(tmp_path: Path) 
     assert (mia.best("license_type"), mia.best("license_number")) == ("AHPRA", "PSY0001234567")
     assert mia.best("license_state") is None  # "(WA)" is Western Australia, not Washington
     jane = found["Jane Smith"]
-    assert (jane.best("license_type"), jane.best("license_number")) == ("HCPC", "PYL12345")
+    # A UK register's number is the licence shown, its body named (not "not stated").
+    assert (jane.best("license_type"), jane.best("license_number")) == (
+        "HCPC registration",
+        "PYL12345",
+    )
     assert jane.best("title") == "HCPC registered Practitioner Psychologist"
-    assert found["Tom Brown"].best("license_number") == "BACP 123456"
+    tom = found["Tom Brown"]
+    assert (tom.best("license_type"), tom.best("license_number")) == ("BACP registration", "123456")
     ana = found["Ana Ruiz"]
     assert (ana.best("license_number"), ana.best("title")) == (
         "M-12345",

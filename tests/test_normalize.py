@@ -119,3 +119,16 @@ def test_phone_outside_north_america_kept_in_international_form() -> None:
     assert phones("030 1234567") == []  # a national number with no country: not read
     assert phone("(617) 555-0101", region="DE") == "617-555-0101"
     assert phone("+49 12") is None
+
+
+@pytest.mark.parametrize(
+    ("line", "place"),
+    [("Springfield, Illinois", {"city": "Springfield", "state": "IL"}),
+     ("12 Elm St, Boston, Massachusetts 02139", {"city": "Boston", "state": "MA", "zip": "02139"}),
+     ("Lund, Virginia", {}),  # a person written family first, as likely as a town
+     ("Bell, MA", {}),  # a name and a degree
+     ("1 Main St, Washington", {}),  # a street and a town, no state
+     ("Lund, Virginia 22030", {"city": "Lund", "state": "VA", "zip": "22030"})],
+)  # fmt: skip
+def test_address_place_reads_only_a_clear_us_place(line: str, place: dict[str, str]) -> None:
+    assert normalize.address_place(line) == place

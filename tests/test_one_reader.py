@@ -1,7 +1,8 @@
 """One reader per fact: the same raw text gives one answer through every path that reads it.
 
 Each test writes the text where each format carries it (a CSV, TSV, JSON or XLSX cell, a
-vCard property, a FHIR resource, an NPPES API answer or bulk row, a saved page), reads
+vCard property, a FHIR resource, an NPPES API answer or bulk row, a saved profile or results
+page), reads
 it with that format's importer and expects the one answer its fact's reader gives. The
 readers themselves are tested in test_normalize.py and test_truth.py; here the point is
 that no path reads a fact its own way.
@@ -204,6 +205,39 @@ def pt_page(tmp: Path, *, name: str = "John Smith", title: str = "Clinical Socia
     return _only(psychology_today, path)
 
 
+def pt_results(tmp: Path, *, name: str = "John Smith", subtitle: str = "Clinical Social Work/Therapist, LCSW",
+               phone: str = "(617) 555-0100", place: str = "Boston, MA 02110",
+               url: str = "https://www.psychologytoday.com/us/therapists/john-smith-boston-ma/123456",
+               ) -> Fields:  # fmt: skip
+    """A saved Psychology Today results page (the 2025 layout of ``pt_results_2025_style``):
+    the clinician's row first, then one more; the first row's record."""
+
+    def row(name: str, subtitle: str, phone: str, place: str, url: str) -> str:
+        spans = " ".join(f"<span>{part}</span>" for part in name.split())
+        return f"""<div class="results-row">
+<a href="{url}" class="results-row-image"><img alt="Photo of {name}, {subtitle}"></a>
+<div class="results-row-info"><a href="{url}" class="profile-title"><!--[-->{spans}<!--]--></a>
+ <div class="profile-subtitle"><div class="profile-subtitle-credentials">{subtitle}</div></div>
+ <div class="profile-location"><span class="address">{place}</span></div>
+ <div class="profile-statement"><span>I see adults.</span></div></div>
+<div class="results-row-contact"><span class="results-row-phone">{phone}</span>
+ <a href="{url}" class="results-row-cta-view">View</a></div></div>"""
+
+    other = "https://www.psychologytoday.com/us/therapists/bo-chen-boston-ma/900003"
+    path = tmp / "results.html"
+    path.write_text(
+        f"""<!DOCTYPE html><html lang="en-us"><head><meta charset="utf-8">
+<title>Find Therapists and Psychologists in Boston, MA - Psychology Today</title>
+<link rel="canonical" href="https://www.psychologytoday.com/us/therapists/ma/boston"></head>
+<body><div id="__nuxt"><div class="results">
+{row(name, subtitle, phone, place, url)}
+{row("Bo Chen", "Psychologist, PsyD", "(617) 555-0199", "Boston, MA 02115", other)}
+</div></div></body></html>""",
+        encoding="utf-8",
+    )
+    return _read(psychology_today, path)[0]
+
+
 def gt_page(tmp: Path, *, name: str = "John Smith", creds: str = "LCSW",
             phone: str = "617-555-0100", region: str = "Massachusetts",
             licence: str = "Licensed Clinical Social Worker", fee: str = "$100") -> Fields:  # fmt: skip
@@ -331,6 +365,7 @@ def test_person_name_suffix_and_credential_read_the_same_everywhere(tmp_path: Pa
     (person,) = schema_page(tmp_path, {"@type": "Person", "name": stated})
     answers["schema.org page"] = NAME(person)
     answers["psychology today page"] = NAME(pt_page(tmp_path, name=stated))
+    answers["psychology today results"] = NAME(pt_results(tmp_path, name="John Smith Jr."))
     answers["goodtherapy page"] = NAME(
         gt_page(tmp_path, name="John Smith Jr.", creds="LCSW", licence="")
     )
@@ -358,6 +393,9 @@ def test_credentials_given_apart_read_the_same_everywhere(tmp_path: Path, stated
     )  # fmt: skip
     answers["goodtherapy page"] = creds(
         gt_page(tmp_path, name="Ann Bell", creds=stated, licence="")
+    )
+    answers["psychology today results"] = creds(
+        pt_results(tmp_path, name="Ann Bell", subtitle=f"Counselor, {stated}")
     )
     escaped = stated.replace(",", "\\,")
     answers["vcard"] = creds(card(tmp_path, f"FN:Ann Bell\\, {escaped}"))
@@ -432,6 +470,9 @@ def test_state_reads_the_same_everywhere(tmp_path: Path, stated: str, code: str)
     answers["schema.org page"] = place(person)
     answers["psychology today page"] = place(pt_page(tmp_path, region=stated))
     answers["goodtherapy page"] = place(gt_page(tmp_path, region=stated))
+    answers["psychology today results"] = place(
+        pt_results(tmp_path, place=f"Wheeling, {stated} 26003")
+    )
     _agree(answers, (code,))
 
 
@@ -439,7 +480,10 @@ def test_state_reads_the_same_everywhere(tmp_path: Path, stated: str, code: str)
     ("stated", "place"),
     [("Wheeling, WV 26003", ("Wheeling", "WV", "26003")),
      ("Wheeling, West Virginia 26003", ("Wheeling", "WV", "26003")),
-     ("Richmond, Virginia 23219", ("Richmond", "VA", "23219"))],
+     ("Richmond, Virginia 23219", ("Richmond", "VA", "23219")),
+     ("Boston, Massachusetts 02139", ("Boston", "MA", "02139")),
+     ("Springfield, Illinois", ("Springfield", "IL", None)),
+     ("Springfield, Illinois 62701", ("Springfield", "IL", "62701"))],
 )  # fmt: skip
 def test_a_city_line_reads_the_same_everywhere(
     tmp_path: Path, stated: str, place: tuple[str, ...]
@@ -451,7 +495,11 @@ def test_a_city_line_reads_the_same_everywhere(
     answers = {name: where(fields) for name, fields in rows.items()}
     street = tabular(tmp_path, {"Name": "Ann Bell", "Address": f"1 Main St, {stated}"})
     answers |= {f"{name} address": where(fields) for name, fields in street.items()}
+    alone = tabular(tmp_path, {"Name": "Ann Bell", "Address": stated})
+    answers |= {f"{name} address alone": where(fields) for name, fields in alone.items()}
     answers["printed directory"] = where(printed(tmp_path, stated))
+    answers["psychology today results"] = where(pt_results(tmp_path, place=stated))
+    answers["printed directory, one line"] = where(printed(tmp_path, f"1 Main St, {stated}"))
     _agree(answers, place)
 
 
@@ -477,6 +525,7 @@ def test_phone_reads_the_same_everywhere(tmp_path: Path, stated: str, shown: str
     (person,) = schema_page(tmp_path, {"@type": "Person", "name": "Ann Bell", "telephone": stated})
     answers["schema.org page"] = tel(person)
     answers["psychology today page"] = tel(pt_page(tmp_path, phone=stated))
+    answers["psychology today results"] = tel(pt_results(tmp_path, phone=stated))
     answers["goodtherapy page"] = tel(gt_page(tmp_path, phone=stated))
     answers["printed directory"] = tel(printed(tmp_path, phone=stated))
     _agree(answers, ([shown],))
@@ -550,6 +599,7 @@ def test_profile_url_reads_the_same_everywhere(tmp_path: Path, stated: str) -> N
     (person,) = schema_page(tmp_path, {"@type": "Person", "name": "John Smith", "url": stated})
     answers["schema.org page"] = link(person)
     answers["psychology today page"] = link(pt_page(tmp_path, url=stated))
+    answers["psychology today results"] = link(pt_results(tmp_path, url=stated))
     _agree(answers, (PT,))
 
 

@@ -49,7 +49,7 @@ def test_profile_set_changes_only_what_is_given() -> None:
         == """\
 Profile me (active)
   ZIP               02139
-  Radius            10 miles
+  Radius            10 mi
   Telehealth        ok
   Insurance         Blue Cross
   Budget            $150 per session

@@ -78,9 +78,9 @@ def test_a_spanish_profile_ranks_by_town_then_distance(tmp_path: Path) -> None:
     found = _search()
     assert [name for name, _ in found] == ["Marta Gil", "Luis Pérez", "Ana García", "Pablo Ruiz"]
     assert [why for _, why in found] == [
-        "IPT none; ~0.0 mi; fits country",
-        "IPT none; ~7.8 mi; fits country",  # Getafe
-        "IPT none; ~313.4 mi; fits country",  # Barcelona
+        "IPT none; ~0.0 km; fits country",  # Spain measures in kilometres
+        "IPT none; ~12.5 km; fits country",  # Getafe
+        "IPT none; ~504.3 km; fits country",  # Barcelona
         "IPT none; fits country; distance unknown",  # a village finder has no point for
     ]
 
@@ -118,4 +118,4 @@ def test_the_report_measures_from_the_profiles_town(tmp_path: Path) -> None:
     assert run("shortlist", "add", "1")[0] == 0
     code, out, err = run("compare", "--format", "json")
     assert code == 0, err
-    assert '"~7.8 mi"' in out  # Getafe from the centre of Madrid
+    assert '"~12.5 km"' in out  # Getafe from the centre of Madrid, in Spain's unit

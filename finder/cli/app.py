@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any, TextIO, TypeVar
 
 import click
 
-from finder.errors import FinderError
+from finder.errors import FinderError, StoreBusy
 from finder.storage import paths
 
 if TYPE_CHECKING:
@@ -237,6 +237,7 @@ class App:
             paths.set_home_override(home)
         self._store: Store | None = None
         self._closed_store: Store | None = None
+        self._evidence_current = False
 
     @property
     def home(self) -> Path:
@@ -253,6 +254,27 @@ class App:
             privacy.check_permissions(self.home, warn=self.warn)
             self._store = open_store(notice=self.say)
         return self._store
+
+    @property
+    def evidence_store(self) -> Store:
+        """The store for a command that shows IPT evidence: evidence judged by other rules
+        than this finder's is judged again first, and the person told in one line."""
+        store = self.store
+        if not self._evidence_current:
+            # kept here: the rules and their judge (finder.judge.ipt) load only for evidence
+            from finder.judge import rejudge
+
+            try:
+                done = rejudge.refresh(store)
+            except StoreBusy:  # shown as stored this once; judged again on a later command
+                self.warn("IPT evidence was judged by other rules; another finder is writing, "
+                          "so it is re-read next time")  # fmt: skip
+                done = None
+            message = done.message() if done is not None else None
+            if message is not None:
+                self.say(message)
+            self._evidence_current = True
+        return store
 
     def prepare_home(self) -> None:
         """Finish a wipe that was cut short, then make sure the folder is finder's own."""

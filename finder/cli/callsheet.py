@@ -46,7 +46,7 @@ def callsheet_cmd(
     chosen = {"htm": "html", "markdown": "md"}.get(chosen, chosen)
     if chosen not in ("html", "md"):
         raise UsageError(f"{output}: give a .html or .md file, or --format html|md")
-    store = app.store
+    store = app.evidence_store
     profile = _label(app, label)
     pages = []
     for tid in dict.fromkeys(tids):

@@ -51,7 +51,7 @@ def compare_cmd(
     from finder.report.terminal import renderables
 
     chosen = _choose_format(fmt, output, as_json, as_csv)
-    comparison = build(app.store, list(tids) or None, label)
+    comparison = build(app.evidence_store, list(tids) or None, label)
     if output is None and chosen is ReportFormat.TERMINAL:
         for renderable in renderables(comparison, app.out.width):
             app.out.print(renderable)

@@ -29,7 +29,7 @@ def export_cmd(app: App, fmt: str, output: Path | None) -> None:
     # kept here: only `finder export` loads the exporters
     from finder.storage.export import ExportFormat, write
 
-    payload, counts = write(app.store, ExportFormat(fmt), output)
+    payload, counts = write(app.evidence_store, ExportFormat(fmt), output)
     if output is None:
         sys.stdout.buffer.write(payload)
         sys.stdout.flush()

@@ -85,6 +85,13 @@ def _age(value: str) -> str:
     return normalise_age(value)
 
 
+def in_miles(filters: dict[str, Any], country: str | None) -> dict[str, Any]:
+    """The filters with ``--radius`` in miles, as search measures (a bare number is in the
+    unit of ``country``, the profile's)."""
+    radius = filters.get("radius")
+    return filters if radius is None else {**filters, "radius": radius.miles(country)}
+
+
 def filter_options(func: F) -> F:
     """Add the filter options; the command receives them as one ``filters`` dict."""
 
@@ -98,8 +105,9 @@ def filter_options(func: F) -> F:
                      help="Minimum IPT evidence: listed, described or credential."),
         click.option("--near", metavar="ZIP", callback=_zip,
                      help="Measure distance from this ZIP."),
-        click.option("--radius", type=DISTANCE, metavar="MILES",
-                     help="Only within this many miles of --near (in person)."),
+        click.option("--radius", type=DISTANCE, metavar="DISTANCE",
+                     help="Only within this distance (10mi, 25km; a bare number in the "
+                          "profile country's unit)."),
         click.option("--insurance", multiple=True, callback=_many(), metavar="PLAN",
                      help="Takes this plan (repeat or comma-separate for any of several)."),
         click.option("--max-fee", type=MONEY, metavar="DOLLARS",

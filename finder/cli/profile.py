@@ -32,9 +32,12 @@ _PROFILE_ROWS = [
 ]  # fmt: skip
 
 
-def _profile_value(name: str, value: Any) -> str:
+def _profile_value(name: str, value: Any, country: str | None) -> str:
     if name == "radius_miles":
-        return f"{value:g} miles" if value is not None else "not set"
+        # kept here: the map module loads only to show a profile
+        from finder.records import geo
+
+        return geo.radius_text(value, country) if value is not None else "not set"
     if name == "budget":
         return f"{money(value)} per session" if value is not None else "not set"
     if name == "sliding_scale_needed":
@@ -54,7 +57,8 @@ def _print_profile(app: App, profile: Any) -> None:
     click.echo(f"Profile {profile.label}" + (" (active)" if active else ""))
     width = max(len(title) for _, title in _PROFILE_ROWS)
     for name, title in _PROFILE_ROWS:
-        click.echo(f"  {title:<{width}}  {_profile_value(name, getattr(profile, name))}")
+        shown = _profile_value(name, getattr(profile, name), profile.country)
+        click.echo(f"  {title:<{width}}  {shown}")
 
 
 _CLEAR_ALIASES = {"radius": "radius_miles", "age": "age_group", "sessions": "planned_sessions",
@@ -88,8 +92,9 @@ def profile_group(ctx: click.Context, label: str | None, output: OutputFormat) -
 
 @profile_group.command("set")
 @click.option("--zip", "zip_", metavar="ZIP", help="Where the person lives (5-digit ZIP).")
-@click.option("--radius", "radius_miles", type=DISTANCE, metavar="MILES",
-              help="How far they will travel.")  # fmt: skip
+@click.option("--radius", "radius_miles", type=DISTANCE, metavar="DISTANCE",
+              help="How far they will travel: 10mi, 25km, or a number in the country's "
+                   "unit (km outside the US and UK).")  # fmt: skip
 @click.option("--telehealth", type=click.Choice(["ok", "required", "no"]),
               help="Online sessions: ok, required, or no.")  # fmt: skip
 @click.option("--insurance", multiple=True, metavar="PLAN", help="Insurance plan (repeatable).")
@@ -165,6 +170,9 @@ def profile_set(app: App, label: str | None, clear: tuple[str, ...], **given: An
     scale = given.pop("sliding_scale")
     if scale is not None:
         changes["sliding_scale_needed"] = scale
+    radius = given.pop("radius_miles")
+    if radius is not None:  # a bare number is in the unit of the profile's country
+        changes["radius_miles"] = radius.miles(given["country"] or profile.country)
     changes.update({k: v for k, v in given.items() if v is not None})
     if not changes:
         raise UsageError("nothing to set; see `finder profile set --help`")
@@ -222,7 +230,10 @@ def profile_list(app: App) -> None:
     for profile in found:
         where = f"ZIP {profile.zip}" if profile.zip else "no ZIP"
         if profile.zip and profile.radius_miles is not None:
-            where += f" within {profile.radius_miles:g} mi"
+            # kept here: the map module loads only for a profile with a radius
+            from finder.records import geo
+
+            where += f" within {geo.radius_text(profile.radius_miles, profile.country)}"
         mark = "*" if profile.label == active else " "
         click.echo(f"{mark} {profile.label:<{width}}  {where}; "
                    f"{counts.get(profile.label, 0)} on the shortlist")  # fmt: skip

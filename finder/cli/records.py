@@ -11,7 +11,7 @@ from typing import Any
 import click
 
 from finder.cli.app import App, echo_json, pass_app
-from finder.cli.filters import filter_options
+from finder.cli.filters import filter_options, in_miles
 from finder.cli.options import OutputFormat, for_profile_option, output_options, with_id_arg
 from finder.cli.output import ImportProgress, print_import_report
 from finder.cli.types import WholeNumber
@@ -308,19 +308,20 @@ def list_cmd(
     from finder.cli import listing
     from finder.judge import search, therapists
 
-    query = search.override(search.Query(), **filters)
+    store = app.evidence_store
+    query = search.override(search.Query(), **in_miles(filters, None))
     machine = output in (OutputFormat.JSON, OutputFormat.CSV)
     if query == search.Query():
-        tids = app.store.records.therapist_ids()
+        tids = store.records.therapist_ids()
         total = len(tids)
         wanted = tids[:limit] if machine else tids[: listing.shown_count(limit, show_all, total)]
         if machine:
-            streamed = (summary(t) for t in therapists.stream(app.store, wanted))
+            streamed = (summary(t) for t in therapists.stream(store, wanted))
             listing.stream_rows(streamed, output, LIST_COLUMNS)
             return
-        found = therapists.load_ids(app.store, wanted)
+        found = therapists.load_ids(store, wanted)
     else:
-        found = [hit.therapist for hit in search.find(app.store, query, ranked=False)]
+        found = [hit.therapist for hit in search.find(store, query, ranked=False)]
         total = len(found)
         found = found[:limit] if machine else found[: listing.shown_count(limit, show_all, total)]
     rows = [summary(t) for t in found]
@@ -373,7 +374,7 @@ def show_cmd(app: App, tid: int, show_extra: bool, label: str | None, output: Ou
     from finder.cli.render import render_therapist, therapist_json
     from finder.judge import therapists
 
-    therapist = therapists.get(app.store, tid)
+    therapist = therapists.get(app.evidence_store, tid)
     if output is OutputFormat.JSON:
         echo_json(therapist_json(app.store, therapist, label))
         return

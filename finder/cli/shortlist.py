@@ -13,7 +13,7 @@ from typing import Any
 import click
 
 from finder.cli.app import App, Group, pass_app
-from finder.cli.filters import filter_options
+from finder.cli.filters import filter_options, in_miles
 from finder.cli.options import (
     OutputFormat,
     for_profile_option,
@@ -85,14 +85,14 @@ def search_cmd(
     from finder.judge import claims, search, truth
     from finder.pursue import profiles
 
-    store = app.store
+    store = app.evidence_store
     base = search.Query()
     if not no_profile:
         profile = profiles.get(store, label, create=False)
         base = search.from_profile(profile)
         if base != search.Query():
             app.say(f"Using the needs of profile '{profile.label}' (--no-profile to ignore).")
-    query = search.override(base, **filters)
+    query = search.override(base, **in_miles(filters, base.country))
     found = search.find_all(store, query)
     hits = found.hits
     shown = hits[:limit] if limit else hits
@@ -108,7 +108,8 @@ def search_cmd(
     headers = ["#", "ID", "Name", "IPT", "Fee", "Location"]
     if query.near:
         headers.insert(4, "Distance")
-    lines = table_lines(headers, [_search_cells(h, bool(query.near)) for h in shown])
+    cells = [_search_cells(h, bool(query.near), query.country) for h in shown]
+    lines = table_lines(headers, cells)
     click.echo(lines[0])
     grouped = False
     for hit, line in zip(shown, lines[1:], strict=True):
@@ -138,14 +139,17 @@ AMBIGUOUS_LEGEND = (
 )
 
 
-def _search_cells(hit: Any, with_distance: bool) -> list[str]:
+def _search_cells(hit: Any, with_distance: bool, country: str | None) -> list[str]:
     t = hit.therapist
     location = ", ".join(p for p in (t.best("city"), t.best("state")) if p) or "-"
     cells = [str(hit.rank), str(t.tid), _cut(t.name, 32), t.ipt.class_shown, _fee(t),
              _cut(location, 24)]  # fmt: skip
     if with_distance:
-        approx = "~" if hit.approx else ""
-        cells.insert(4, f"{approx}{hit.miles:.1f} mi" if hit.miles is not None else "?")
+        # kept here: the map tables' reader loads only for a search measured from a place
+        from finder.records import geo
+
+        known = hit.miles is not None
+        cells.insert(4, geo.distance_text(hit.miles, country, approx=hit.approx) if known else "?")
     return cells
 
 
@@ -288,7 +292,7 @@ def shortlist_list(app: App, label: str | None, output: OutputFormat) -> None:
     from finder.judge import therapists
     from finder.pursue import profiles, shortlist
 
-    store = app.store
+    store = app.evidence_store
     who = profiles.resolve(store, label)
     rows = []
     for entry in shortlist.entries(store, who):

@@ -8,11 +8,10 @@ number says what was expected instead of naming a Python type.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from typing import Any
 
 import click
-
-KM_PER_MILE = 1.609344
 
 _DISTANCE = re.compile(
     r"(?P<number>\d+(?:\.\d*)?|\.\d+)\s*"
@@ -101,25 +100,41 @@ class Money(click.ParamType):
         return amount
 
 
-class Distance(click.ParamType):
-    """A distance in miles: ``10``, ``10mi``, ``10 miles``; kilometers are converted (``16 km``)."""
+@dataclass(frozen=True)
+class Length:
+    """A distance as typed: ``25km``, ``10 miles``, or a bare ``25`` in the unit of the
+    person's country (``miles`` turns it into miles, as finder keeps distances)."""
 
-    name = "miles"
+    number: float
+    unit: str | None  # "mi", "km", or None: the country's own
+
+    def miles(self, country: str | None) -> float:
+        # kept here: the map module loads only when a radius is given
+        from finder.records import geo
+
+        return geo.to_miles(self.number, self.unit, country)
+
+
+class Distance(click.ParamType):
+    """A distance: ``10``, ``10mi``, ``10 miles``, ``16 km``; a bare number is in the unit of
+    the profile's country (kilometres outside the US, the UK, Liberia and Myanmar)."""
+
+    name = "distance"
 
     def convert(
         self, value: Any, param: click.Parameter | None, ctx: click.Context | None
-    ) -> float:
+    ) -> Length:
+        if isinstance(value, Length):
+            return value
         if isinstance(value, int | float) and not isinstance(value, bool):
-            return float(value)
+            return Length(float(value), None)
         text = str(value).strip()
         found = _DISTANCE.fullmatch(text)
         if found is None:
             self.fail(f"{text!r} is not a distance; write it like 10, 10 miles or 16 km",
                       param, ctx)  # fmt: skip
-        number = float(found.group("number"))
-        if (found.group("unit") or "mi").lower().startswith("k"):
-            number /= KM_PER_MILE
-        return number
+        unit = found.group("unit")
+        return Length(float(found.group("number")), unit and ("km" if unit[0] in "kK" else "mi"))
 
 
 THERAPIST_ID = TherapistId()

@@ -68,6 +68,26 @@ class ParseContext:
     prepare: Callable[[], None] = lambda: None
 
 
+#: Therapist data nests a handful of levels (a FHIR bundle about ten); far deeper JSON is
+#: garbage or an attack on the recursive readers after the parser, so it is refused first.
+MAX_JSON_DEPTH = 64
+
+
+def nested_too_deep(value: Any, limit: int = MAX_JSON_DEPTH) -> bool:
+    """Whether parsed JSON nests lists and objects more than ``limit`` levels (walked with
+    a stack, not recursion, so the check itself cannot overflow)."""
+    if not isinstance(value, dict | list):
+        return False
+    stack = [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        if depth > limit:
+            return True
+        children = item.values() if isinstance(item, dict) else item
+        stack.extend((child, depth + 1) for child in children if isinstance(child, dict | list))
+    return False
+
+
 def read_head(path: Path, size: int = HEAD_BYTES) -> bytes:
     with open(path, "rb") as fh:
         return fh.read(size)

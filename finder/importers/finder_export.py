@@ -21,7 +21,7 @@ from typing import Any
 import orjson
 
 from finder.errors import ImportRefused
-from finder.importers.base import ParseContext, check_size
+from finder.importers.base import MAX_JSON_DEPTH, ParseContext, check_size, nested_too_deep
 from finder.records.models import FIELDS, TEXT_KEPT, Kind, Record, RowError, SourceKind
 from finder.storage.export import EXPORT_FORMAT, EXPORT_VERSION, MARKDOWN_MARKER
 from finder.storage.restore import Restored, restore_export
@@ -74,6 +74,11 @@ def load(path: Path) -> dict[str, Any]:
         raise ImportRefused(path, '"tables" must map each table name to a list of documents')
     if not isinstance(data.get("meta", {}), dict):
         raise ImportRefused(path, '"meta" must be an object')
+    # A record's data is nested at most MAX_JSON_DEPTH deep; the export adds a few levels.
+    if nested_too_deep(data, MAX_JSON_DEPTH + 8):
+        raise ImportRefused(
+            path, f"nested over {MAX_JSON_DEPTH + 8} levels deep; not a finder export"
+        )
     return data
 
 

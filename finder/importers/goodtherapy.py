@@ -58,7 +58,7 @@ def _is_organization(types: set[str], raw: dict[str, Any]) -> bool:
 
 
 def parse(path: Path, ctx: ParseContext) -> Iterator[Record | RowError]:
-    page = _html.load_page(path)
+    page = _html.load_page(path, warn=ctx.warn)
     own = _key(page.url or "")
     items = main_items(page)
     if own:

@@ -12,7 +12,14 @@ import orjson
 
 from finder.errors import ImportRefused
 from finder.importers import tabular as _tabular
-from finder.importers.base import BrokenCharacters, ParseContext, decode, read_text
+from finder.importers.base import (
+    MAX_JSON_DEPTH,
+    BrokenCharacters,
+    ParseContext,
+    decode,
+    nested_too_deep,
+    read_text,
+)
 from finder.importers.tabular import columns as _columns
 from finder.importers.tabular import lookup as _lookup
 from finder.importers.tabular.recover import recover
@@ -159,6 +166,10 @@ def parse(path: Path, ctx: ParseContext) -> Iterator[Record | RowError]:
     except orjson.JSONDecodeError as err:
         recovered = recover(text)
         if recovered is None:
+            if str(err).startswith("depth limit"):  # orjson stops past 1,024 levels
+                raise ImportRefused(
+                    path, f"JSON nested too deeply to read ({err}); nothing imported"
+                ) from None
             raise ImportRefused(path, f"not valid JSON ({err}); nothing imported") from None
         if recovered.problems:
             ctx.warn(f"{path}: {recovered.warning()}")
@@ -230,7 +241,16 @@ def _records(
     locators: list[str] | None = None,
     broken: BrokenCharacters | None = None,
 ) -> Iterator[Record | RowError]:
-    flat_items = [_flatten(x) if isinstance(x, dict) else None for x in items]
+    # An object nested past any real record is skipped before a recursive reader meets it.
+    deep = [isinstance(x, dict) and nested_too_deep(x) for x in items]
+    flat_items = [
+        _flatten(x) if isinstance(x, dict) and not too_deep else None
+        for x, too_deep in zip(items, deep, strict=True)
+    ]
+    if any(deep) and not any(flat_items):
+        raise ImportRefused(
+            path, f"JSON nested over {MAX_JSON_DEPTH} levels deep; nothing imported"
+        )
     headers = _headers(flat_items)
     mapping = _columns.build_mapping(headers, ctx.column_map)
     sample = [f for f in flat_items[:_SAMPLE] if f is not None]
@@ -252,6 +272,9 @@ def _records(
             locator = locators[index - first]
         else:
             locator = f"{label} {index}" if label != "object" else "object"
+        if deep[index - first]:
+            out.append(RowError(locator, f"nested over {MAX_JSON_DEPTH} levels deep; skipped"))
+            continue
         if flat is None:
             out.append(RowError(locator, "not an object; skipped"))
             continue

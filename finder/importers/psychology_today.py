@@ -54,7 +54,7 @@ def sniff(path: Path, head: bytes) -> float:
 
 
 def parse(path: Path, ctx: ParseContext) -> Iterator[Record | RowError]:
-    page = _html.load_page(path)
+    page = _html.load_page(path, warn=ctx.warn)
     own = _profile_key(page.url)
     people = main_items(page)
     if own or (people and not _listing(page)):

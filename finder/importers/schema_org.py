@@ -59,7 +59,7 @@ def sniff(path: Path, head: bytes) -> float:
 
 
 def parse(path: Path, ctx: ParseContext) -> Iterator[Record | RowError]:
-    page = _html.load_page(path)
+    page = _html.load_page(path, warn=ctx.warn)
     host = _host(page.url)
     seen: set[tuple[str, str]] = set()
     n = 0

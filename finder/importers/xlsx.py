@@ -33,7 +33,8 @@ def _check_zip(path: Path) -> None:
     try:
         with zipfile.ZipFile(path) as zf:
             infos = zf.infolist()
-    except zipfile.BadZipFile as err:
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, ValueError) as err:
+        # A damaged directory can also name a zip version or a feature Python cannot read.
         raise ImportRefused(path, f"not a readable .xlsx workbook ({err})") from None
     total = sum(i.file_size for i in infos)
     packed = sum(i.compress_size for i in infos) or 1

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from finder.errors import UsageError
-from finder.judge import therapists
+from finder.judge import rejudge, therapists
 from finder.judge.enrich import enrich
 from finder.records import normalize
 from finder.records.models import FIELDS, Kind, Source, SourceKind, now_iso
@@ -71,8 +71,10 @@ def add_therapist(store: Store, values: dict[str, Any]) -> int:
         **enrich(fields),
     }
     with store.transaction():
+        had_records = bool(len(store.records))
         store.records.insert(doc)
         merge.relink(store, {rid})
+        rejudge.stamp_if_first(store, had_records)
         saved = store.records.first(rid=rid)
         assert saved is not None
         return int(saved["tid"])

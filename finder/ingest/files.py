@@ -16,6 +16,26 @@ def record_id(source_path: str, identity: str) -> str:
     return hashlib.sha1(f"{source_path}\0{identity}".encode()).hexdigest()[:16]
 
 
+class RecordIds:
+    """The record ids of one import. The same profile twice in one file stays two records
+    (each row is evidence; the merge makes them one therapist): a copy is numbered on from
+    the last copy's number, never by counting up from 1 for each of thousands of copies."""
+
+    def __init__(self) -> None:
+        self.seen: set[str] = set()
+        self.taken: dict[tuple[str, str], int] = {}  # the last copy's number
+
+    def new(self, source_path: str, identity: str) -> str:
+        occurrence = self.taken.get((source_path, identity), 1)
+        rid = record_id(source_path, identity if occurrence == 1 else f"{identity}#{occurrence}")
+        while rid in self.seen:
+            occurrence += 1
+            rid = record_id(source_path, f"{identity}#{occurrence}")
+        self.taken[(source_path, identity)] = occurrence
+        self.seen.add(rid)
+        return rid
+
+
 def expand_paths(paths: Iterable[Path]) -> list[Path]:
     """Files as given, folders walked (sorted, hidden files and folders skipped)."""
     out: list[Path] = []

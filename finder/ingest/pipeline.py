@@ -24,15 +24,15 @@ from finder import importers
 from finder.errors import FinderError, ImportRefused, NothingToImport, one_line
 from finder.importers.base import ParseContext, Region, read_head, stage
 from finder.ingest.files import (
+    RecordIds,
     expand_paths,
-    record_id,
     scrub_record,
     sha256_many,
     source_name,
     unreadable,
 )
 from finder.ingest.parallel import map_in_halves
-from finder.judge import merge
+from finder.judge import merge, rejudge
 from finder.judge.enrich import enrich
 from finder.records import geo
 from finder.records.models import Record, RowError, SourceKind, now_iso
@@ -376,21 +376,14 @@ def _documents(
     stamp: str,
 ) -> list[tuple[Doc, tuple[int, Doc] | None, FileResult, dict[str, Any] | None]]:
     """The document of each parsed record that is new or changed (unchanged ones counted)."""
-    seen: set[str] = set()
+    ids = RecordIds()
     stored: list[tuple[Doc, tuple[int, Doc] | None, FileResult, dict[str, Any] | None]] = []
     for path, record in parsed:
         source_path = source_paths[path]
         result = results[path]
         scrub_record(record)
         identity = record.identity
-        rid = record_id(source_path, identity)
-        occurrence = 1
-        while rid in seen:
-            # The same profile twice in one file stays two records (each row is
-            # evidence); the merge makes them one therapist.
-            occurrence += 1
-            rid = record_id(source_path, f"{identity}#{occurrence}")
-        seen.add(rid)
+        rid = ids.new(source_path, identity)
         fields = record.fields
         found = existing.get(rid)
         old = found[1] if found is not None else None
@@ -496,3 +489,4 @@ def _store_records(
         _record_sources(store, hashes, results, source_paths, stamp)
         if changed:
             merge.relink(store, changed)
+        rejudge.stamp_if_first(store, had_records=bool(existing))

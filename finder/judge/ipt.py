@@ -281,11 +281,19 @@ def _alternatives(pattern: str) -> list[str]:
     return parts
 
 
+#: Bump when ``assess`` judges differently: stores judged before are judged again (rejudge).
+JUDGE_VERSION: Final = 1
+
+
+@cache
+def rules_text() -> str:
+    return resources.files("finder.judge").joinpath("ipt_rules.toml").read_text(encoding="utf-8")
+
+
 @cache
 def rules() -> _Rules:
     """The packaged rule table, read and compiled on first use only."""
-    text = resources.files("finder.judge").joinpath("ipt_rules.toml").read_text(encoding="utf-8")
-    return compile_rules(tomllib.loads(text))
+    return compile_rules(tomllib.loads(rules_text()))
 
 
 # ---------------------------------------------------------------- normalisation

@@ -350,7 +350,7 @@ def find_all(store: Store, query: Query, *, ranked: bool = True) -> Found:
             else:
                 unknown.append("distance unknown")
             if limit is not None and miles is not None and miles > limit:
-                misses.append(("distance", f"{'~' if approx else ''}{miles:.1f} mi"))
+                misses.append(("distance", geo.distance_text(miles, query.country, approx=approx)))
         therapist = Therapist(tid, [{**d, "_id": doc_id} for doc_id, d in docs])
         matched = _judge(therapist, query, active, misses, unknown)
         if not misses:
@@ -436,7 +436,7 @@ def explain(hit: Hit, query: Query) -> str:
     if evidence.note:
         parts[0] += f": {evidence.note}"
     if hit.miles is not None:
-        parts.append(f"{'~' if hit.approx else ''}{hit.miles:.1f} mi")
+        parts.append(geo.distance_text(hit.miles, query.country, approx=hit.approx))
     elif query.city and _in_city(hit.therapist, query.city):
         parts.append(f"in {query.city}")
     if hit.matched:

@@ -11,6 +11,7 @@ import math
 
 from finder.judge.search import Found, Query
 from finder.judge.therapists import Therapist
+from finder.records import geo
 from finder.records.normalize.money import dollars
 
 _NAMED = 5  # names shown per line; the count says how many more
@@ -68,7 +69,8 @@ def lines(found: Found, query: Query) -> list[str]:
             far = [m for m in (_first_amount(d) for _, d in people) if m > 0]
             flag = (f"--radius {math.ceil(max(far)):g} shows them" if far
                     else "without --strict they show")  # fmt: skip
-            out.append(f"{count} {_verb('are ', len(people))}outside your {query.radius:g} mi "
+            radius = geo.radius_text(query.radius or 0, query.country)
+            out.append(f"{count} {_verb('are ', len(people))}outside your {radius} "
                        f"radius: {_names(people)}; {flag}")  # fmt: skip
         else:
             what, flag = _WHY.get(name, (f"do not fit {name}", f"without the {name} filter"))

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any, Final, Literal
 
 from finder.errors import FinderError, NotFound, UsageError
+from finder.records.normalize.money import money as read_money
 
 RuleKind = Literal["red_flag", "caution", "pro", "con"]
 #: Rule kinds, most serious first (the order reports list them in).
@@ -191,11 +192,6 @@ class Finding:
 
 # --- typed answers -------------------------------------------------------------------------
 
-_MONEY = re.compile(
-    r"^\$?\s*(?P<int>\d{1,3}(?:,\d{3})+|\d+)(?:\.(?P<cents>\d{1,2}))?\s*(?:usd|dollars?)?"
-    r"\s*(?:(?:/|per|an?|each)\s*(?:session|visit|hour|hr|appointment|appt))?\.?$",
-    re.IGNORECASE,
-)
 _NUMBER = re.compile(r"^(?:about|around|~)?\s*(?P<n>\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)\s*%?$", re.I)
 _MINUTES = re.compile(
     r"^(?:(?P<h>\d+(?:\.\d+)?|an?|one)\s*-?\s*(?:h|hrs?|hours?)\b)?\s*(?:and\s*)?"
@@ -253,14 +249,15 @@ def parse_answer(question: Question, text: str) -> Any:
 def _money(raw: str) -> float:
     if raw.lower() in ("free", "none", "nothing", "no charge"):
         return 0.0
-    match = _MONEY.match(raw)
-    if match:
-        return float(match["int"].replace(",", "") + "." + (match["cents"] or "0"))
-    if re.search(r"\d\s*(?:-|–|to)\s*\$?\d", raw):
+    # The one money reader: "120,50" and "1,200" are read here as an importer reads them.
+    low, high = read_money(raw)
+    if low is None or raw.startswith("-"):
+        raise ValueError(f"not an amount of money: {_quote(raw)} (type e.g. 150 or $150)")
+    if high != low:
         raise ValueError(
             f"give one amount, not a range: {_quote(raw)} (note the range in your notes)"
         )
-    raise ValueError(f"not an amount of money: {_quote(raw)} (type e.g. 150 or $150)")
+    return low
 
 
 def _minutes(raw: str) -> int:

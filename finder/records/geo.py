@@ -171,3 +171,42 @@ def miles(a: tuple[float, float], b: tuple[float, float]) -> float:
         + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
     )
     return 2 * EARTH_RADIUS_MILES * math.asin(min(1.0, math.sqrt(h)))
+
+
+#: Where distances are in miles (ISO codes; "UK" as people write it); kilometres elsewhere.
+MILE_COUNTRIES = frozenset({"US", "GB", "UK", "LR", "MM"})
+KM_PER_MILE = 1.609344
+
+
+def distance_unit(country: str | None) -> str:
+    """``"mi"`` or ``"km"``: how people in ``country`` measure a distance (no country: the
+    US, finder's first home, so miles)."""
+    return "mi" if not country or country.upper() in MILE_COUNTRIES else "km"
+
+
+def distance_text(miles: float, country: str | None, *, approx: bool = False) -> str:
+    """A distance as a person in ``country`` reads it: ``"12.4 mi"``, ``"~19.9 km"``."""
+    unit = distance_unit(country)
+    value = miles * KM_PER_MILE if unit == "km" else miles
+    return f"{'~' if approx else ''}{value:.1f} {unit}"
+
+
+def radius_text(miles: float, country: str | None) -> str:
+    """A radius as the person gave it: ``"10 mi"``, ``"25 km"`` (without the conversion's
+    rounding noise)."""
+    unit = distance_unit(country)
+    value = miles * KM_PER_MILE if unit == "km" else miles
+    return f"{round(value, 2):g} {unit}"
+
+
+def beyond_radius(miles: float, radius_miles: float, country: str | None) -> str:
+    """``"12.5 km away, outside your 10 km"``: a distance past the person's radius."""
+    return (
+        f"{distance_text(miles, country)} away, outside your {radius_text(radius_miles, country)}"
+    )
+
+
+def to_miles(number: float, unit: str | None, country: str | None) -> float:
+    """A distance typed as ``number`` and ``unit`` ("mi" or "km"; none: the unit of
+    ``country``) in miles, as finder keeps it."""
+    return number / KM_PER_MILE if (unit or distance_unit(country)) == "km" else number

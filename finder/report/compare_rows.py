@@ -14,6 +14,7 @@ from typing import Any
 
 from finder.judge import claims
 from finder.pursue.checklists import format_answer
+from finder.records import geo
 from finder.report.cost import cost_cell, fee_cell, insurance_cell, number_or_none, sliding_cell
 from finder.report.model import (
     CATEGORY_SECTION,
@@ -195,10 +196,10 @@ def _sessions(f: Facts) -> Cell:
 def _distance(f: Facts) -> Cell:
     if f.miles is None:
         return Cell(None, empty=f"unknown ({f.why_no_distance})")
-    radius = f.profile.radius_miles
+    radius, country = f.profile.radius_miles, f.profile.country
     flag = "caution" if radius and f.miles > radius else None
-    within = f" (your radius {radius:g} mi)" if radius else ""
-    return Cell(f"{'~' if f.approx else ''}{f.miles:.1f} mi{within}", flag=flag)
+    within = f" (your radius {geo.radius_text(radius, country)})" if radius else ""
+    return Cell(geo.distance_text(f.miles, country, approx=f.approx) + within, flag=flag)
 
 
 # ---------------------------------------------------------------- availability
@@ -274,7 +275,7 @@ def derived_flags(f: Facts) -> list[Item]:
     for mismatch in _mismatches(f):
         out.append(Item("caution", f"NPI registry differs: {_mismatch(mismatch)}."))
     if f.miles is not None and p.radius_miles and f.miles > p.radius_miles:
-        out.append(Item("caution", f"{f.miles:.1f} mi away, outside your {p.radius_miles:g} mi."))
+        out.append(Item("caution", geo.beyond_radius(f.miles, p.radius_miles, p.country) + "."))
     if p.telehealth == "required" and t.best("telehealth") is False:
         out.append(Item("caution", "No telehealth listed; you need telehealth."))
     if p.budget and claims.said_fee(f.consult) is None and claims.fee_fit(t, p.budget)[0] is False:

@@ -17,6 +17,7 @@ from typing import Any, Final
 
 from finder.judge import claims
 from finder.judge.ipt import IptClass
+from finder.records import geo
 from finder.report.cost import expected_cost
 from finder.report.model import Facts, Score, ScorePart, money
 
@@ -108,7 +109,7 @@ def distance(f: Facts) -> Judged:
         return None, f.why_no_distance, True
     radius = p.radius_miles or 25.0
     value = max(0.0, 1 - f.miles / (2 * radius))
-    reason = f"{'~' if f.approx else ''}{f.miles:.1f} mi"
+    reason = geo.distance_text(f.miles, p.country, approx=f.approx)
     delivery = f.answer("delivery")
     tele = f.therapist.best("telehealth") is True or (
         isinstance(delivery, list) and "telehealth" in delivery

@@ -24,7 +24,14 @@ from pathlib import Path
 from typing import Any
 
 from finder.errors import ImportRefused
-from finder.importers.base import check_size, decode, detect_encoding, error_page_reason
+from finder.importers.base import (
+    MAX_JSON_DEPTH,
+    check_size,
+    decode,
+    detect_encoding,
+    error_page_reason,
+    nested_too_deep,
+)
 from finder.records.normalize.text import is_waitlist
 
 #: An lxml element; lxml ships no type information.
@@ -111,8 +118,13 @@ class Page:
     jsonld: list[Any] = field(default_factory=list)
 
 
-def load_page(path: Path, max_bytes: int = MAX_BYTES) -> Page:
-    """Read, decode and parse ``path``; refuse empty files and saved error pages."""
+def load_page(
+    path: Path, max_bytes: int = MAX_BYTES, warn: Callable[[str], None] = lambda message: None
+) -> Page:
+    """Read, decode and parse ``path``; refuse empty files and saved error pages.
+
+    A JSON-LD block nested too deeply to walk is left out with a warning through ``warn``:
+    the rest of the page still says who the clinician is."""
     # kept here: lxml loads only when a saved page is parsed
     from lxml import etree  # type: ignore[import-untyped]
 
@@ -144,7 +156,13 @@ def load_page(path: Path, max_bytes: int = MAX_BYTES) -> Page:
         )
     title = clean(root.findtext(".//title") or "")
     _refuse_error_page(path, root, title)
-    jsonld = list(_jsonld_objects(root))
+    jsonld, skipped = _jsonld_objects(root)
+    if skipped:
+        blocks = "a JSON-LD block" if skipped == 1 else f"{skipped} JSON-LD blocks"
+        warn(
+            f"{path}: {blocks} nested over {MAX_JSON_DEPTH} levels deep left out; "
+            "the rest of the page was read"
+        )
     return Page(path=path, root=root, url=_page_url(root, text, jsonld), title=title, jsonld=jsonld)
 
 
@@ -351,7 +369,10 @@ def result_rows(root: El, profile_key: Callable[[str], str | None]) -> list[tupl
 # --- schema.org -------------------------------------------------------------------------
 
 
-def _jsonld_objects(root: El) -> Iterator[Any]:
+def _jsonld_objects(root: El) -> tuple[list[Any], int]:
+    """The JSON-LD values of the page, and how many blocks were too deeply nested to keep."""
+    found: list[Any] = []
+    skipped = 0
     for script in root.iter("script"):
         if "ld+json" not in script.get("type", "").lower():
             continue
@@ -359,14 +380,28 @@ def _jsonld_objects(root: El) -> Iterator[Any]:
         if not raw:
             continue
         try:
-            data = json.loads(raw)
+            data = _json_block(raw)
+        except RecursionError:  # the parser itself gave up on the nesting
+            skipped += 1
+            continue
+        if data is None:
+            continue
+        if nested_too_deep(data):
+            skipped += 1
+            continue
+        found.extend(data if isinstance(data, list) else [data])
+    return found, skipped
+
+
+def _json_block(raw: str) -> Any:
+    try:
+        return json.loads(raw)
+    except ValueError:
+        # Some sites leave a trailing comma or HTML comment; one bad block is not fatal.
+        try:
+            return json.loads(re.sub(r",\s*([}\]])", r"\1", raw.strip("<!->\n ")))
         except ValueError:
-            # Some sites leave a trailing comma or HTML comment; one bad block is not fatal.
-            try:
-                data = json.loads(re.sub(r",\s*([}\]])", r"\1", raw.strip("<!->\n ")))
-            except ValueError:
-                continue
-        yield from data if isinstance(data, list) else [data]
+            return None
 
 
 _TELEHEALTH = re.compile(

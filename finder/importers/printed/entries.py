@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass, field
 
 from finder.importers.printed.layout import Line
-from finder.records.normalize import place_line
+from finder.records.normalize import address_place
 
 _LABELS: list[tuple[str, str]] = [
     ("group", r"(?:group name|group|practice name|practice|praxis|organi[sz]ation)\s*:"),
@@ -62,21 +62,22 @@ _CODES = re.compile(r"^(?:[A-Z]{1,3},\s*)*[A-Z]{1,3},?$")
 _NUMBERED = re.compile(r"^\d{1,4}[.)]\s+\S")
 HEAD_KINDS = frozenset({"group", "provider_id", "npi"})
 _IDENTIFIED = frozenset({"provider_id", "npi", "phone", "city", "address"})
-#: A whole address on one line: "12 Elm St, Ste 4, Springfield, IL 62701", "Musterstr. 5, 10115 Berlin".
+#: A whole address on one line: "12 Elm St, Ste 4, Springfield, IL 62701", "Musterstr. 5,
+#: 10115 Berlin", "12 Elm St, Boston, Massachusetts 02139" (the US place as ``address_place``
+#: reads it, see ``line_kind``).
 ONE_LINE_ADDRESS = re.compile(
-    r"^(?P<street>\d+[^,]*(?:,\s*[^,]+)*?),\s*(?P<place>[^,\d]+,\s*[A-Z]{2}\s+\d{5}(?:-\d{4})?)$"
+    r"^(?P<street>\d+[^,]*(?:,\s*[^,]+)*?),\s*(?P<place>[^,\d]+,\s*(?:[A-Z]{2}\s+\d{5}(?:-\d{4})?"
+    r"|[A-Za-z][A-Za-z .]+?(?:\s+\d{5}(?:-\d{4})?)?))$"
     r"|^(?P<street2>[A-ZÄÖÜ][^,\d]*\s\d+\s?[a-z]?),\s*(?P<place2>\d{4,5}\s+[^\d,]+)$"
 )
-_ENDS_IN_ZIP = re.compile(r"[A-Za-z.]\s+\d{5}(?:-\d{4})?$")
 
 
 def _us_city_line(text: str) -> bool:
-    """``"Wheeling, West Virginia 26003"``: a city line with the state written out, as the
-    one place reader reads it (the two-letter form is ``_CITY``'s)."""
-    if text[:1].isdigit() or not _ENDS_IN_ZIP.search(text):
+    """``"Wheeling, West Virginia 26003"``, ``"Springfield, Illinois"``: a city line with the
+    state written out, as the one place reader reads it (the two-letter form is ``_CITY``'s)."""
+    if text[:1].isdigit() or "," in text.partition(",")[2]:
         return False
-    place = place_line(text)
-    return "state" in place and place.get("city") == text.split(",", 1)[0].strip()
+    return "state" in address_place(text)
 
 
 ADDRESS_LABEL = re.compile(
@@ -92,7 +93,8 @@ def line_kind(text: str) -> str:
     if _HOURS.match(text):
         return "hours"
     text = ADDRESS_LABEL.sub("", text)
-    if ONE_LINE_ADDRESS.match(text):
+    one_line = ONE_LINE_ADDRESS.match(text)
+    if one_line and (one_line["place2"] or address_place(one_line["place"])):
         return "address"
     if (_CITY.match(text) or _us_city_line(text)) and not (
         text[:1].isdigit() and _US_STREET.search(text)

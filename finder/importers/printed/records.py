@@ -41,8 +41,8 @@ def _place(values: dict[str, Any], raw: dict[str, Any]) -> None:
     line = values.get("city_line")
     if not line:
         return
-    us = normalize.place_line(line)
-    if us.get("state") and us.get("zip"):
+    us = normalize.address_place(line)
+    if us.get("state"):
         raw.update(us)
         return
     other = _POSTAL_CITY.match(line)

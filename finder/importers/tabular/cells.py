@@ -12,6 +12,7 @@ from typing import Any
 
 import orjson
 
+from finder.importers.base import nested_too_deep
 from finder.importers.tabular.synonyms import header_key, lookup
 from finder.records import normalize
 
@@ -23,11 +24,14 @@ def guess_plain(header: str) -> str | None:
 
 
 def cell_json(value: str) -> Any:
+    """The object a cell holds as JSON; ``None`` for text, and for JSON nested too deeply
+    to walk (the cell is then kept as the text it is)."""
     if len(value) > 1 and value[0] == "{" and value[-1] == "}":
         try:
-            return orjson.loads(value)
+            nested = orjson.loads(value)
         except orjson.JSONDecodeError:
             return None
+        return None if nested_too_deep(nested) else nested
     return None
 
 
@@ -126,10 +130,7 @@ def fee_flags(value: str, raw: dict[str, Any]) -> str:
 
 
 def address_parts(value: str, raw: dict[str, Any]) -> None:
-    """``"12 Main St, Boston, MA 02139"``: the city, state and ZIP at its end, when not given apart."""
-    if "," not in value.partition(",")[2]:
-        return  # a street, a city and the state with its ZIP: two commas at least
-    place = normalize.place_line(value)
-    if "state" in place and "zip" in place:
-        for key, found in place.items():
-            raw.setdefault(key, found)
+    """``"12 Main St, Boston, MA 02139"``, ``"Springfield, Illinois"``: the city, state and
+    ZIP at its end, when not given apart."""
+    for key, found in normalize.address_place(value).items():
+        raw.setdefault(key, found)

@@ -16,6 +16,9 @@ from finder.records.models import RowError
 
 _DECODER = json.JSONDecoder(parse_constant=lambda _constant: None)
 _NEXT_OBJECT = re.compile(r"\n\s*[{\[]")
+# A value that starts a line at its first column: the next of values written one after
+# another (JSON Lines, or pretty-printed objects in a row); nested values are indented.
+_LINE_START = re.compile(r"\n[{\[]")
 _SKIP = " \t\r\n,"
 
 
@@ -48,6 +51,7 @@ def recover(text: str) -> Recovered | None:
         counted[0] = at
         return counted[1]
 
+    decode = _Decoder(text)
     pos = _skip(text, 0)
     bracketed = text.startswith("[", pos)
     if bracketed:
@@ -69,7 +73,7 @@ def recover(text: str) -> Recovered | None:
         resumed = False
         start = pos
         try:
-            value, pos = _DECODER.raw_decode(text, pos)
+            value, pos = decode(pos)
         except (ValueError, RecursionError):
             found.broken.append(RowError(f"line {lines_to(pos)}", "not valid JSON; skipped"))
             nxt = _NEXT_OBJECT.search(text, pos + 1)
@@ -84,6 +88,26 @@ def recover(text: str) -> Recovered | None:
         return None
     _describe(found, bracketed, closed, trailing_comma, lines)
     return found
+
+
+class _Decoder:
+    """``raw_decode`` that stops where the next value starts a line. A broken line of JSON
+    Lines (``{"city": ``) is then read alone, not with every line after it nested in it as
+    its value: thousands of broken lines cost their own length, not seconds."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.cut = 0  # the next line-starting value after the position read (or the end)
+
+    def __call__(self, pos: int) -> tuple[Any, int]:
+        text = self.text
+        if self.cut <= pos:
+            found = _LINE_START.search(text, pos + 1)
+            self.cut = found.start() if found else len(text)
+        if self.cut == len(text):
+            return _DECODER.raw_decode(text, pos)
+        value, used = _DECODER.raw_decode(text[pos : self.cut])
+        return value, pos + used
 
 
 def _skip(text: str, pos: int) -> int:

@@ -32,6 +32,7 @@ from finder.records.normalize.phones import phone, phone_country, phones
 from finder.records.normalize.places import (
     STATE_NAMES,
     STATES,
+    address_place,
     country,
     place_line,
     postal_code,
@@ -48,6 +49,7 @@ __all__ = [
     "NORMALISERS",
     "STATES",
     "STATE_NAMES",
+    "address_place",
     "build_fields",
     "canonical_profile_url",
     "clean_text",

@@ -14,6 +14,7 @@ from finder.records.normalize.licences import (
     licence_level,
     license_parts,
     license_type,
+    registration,
     supervisor,
 )
 from finder.records.normalize.money import money
@@ -230,6 +231,7 @@ def build_fields(raw: dict[str, Any]) -> dict[str, Any]:
         if family:
             fields["first_name"] = given
             fields["last_name"] = family
+    _settle_registration(fields, raw.get("credentials"))
     _settle_licence(fields)
     _settle_supervisor(fields)
     _settle_profile(fields)
@@ -250,6 +252,19 @@ def _settle_profile(fields: dict[str, Any]) -> None:
 @lru_cache(maxsize=4096)
 def _licence_parts(stated: str) -> dict[str, str]:
     return license_parts(stated)
+
+
+def _settle_registration(fields: dict[str, Any], credentials: Any) -> None:
+    # A UK registration ("BACP 123456") in a number, licence, credentials or title cell is
+    # the licence shown, with its body named; kept whole it would leave the licence unstated.
+    if fields.get("license_type") and fields.get("license_number"):
+        return
+    for stated in (fields.get("license_number"), fields.get("license_type"), credentials,
+                   fields.get("title")):  # fmt: skip
+        found = registration(stated) if isinstance(stated, str) else None
+        if found:
+            fields.update(found)
+            return
 
 
 def _settle_licence(fields: dict[str, Any]) -> None:

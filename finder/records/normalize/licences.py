@@ -254,6 +254,29 @@ def license_type(creds: Iterable[str], text: str | None = None) -> str | None:
     return None
 
 
+# A UK register or accrediting body with the number it gave ("BACP 123456", "MBACP (Accred)
+# 123456", "UKCP reg. no. 12345", "HCPC PYL12345"): a registration, not a US licence.
+_REGISTRATION = re.compile(
+    r"\b(?:[AF]?M)?(?P<body>BACP|UKCP|HCPC|BABCP|NCPS|BPC)\b"
+    r"(?P<accredited>\s*\((?:snr\.?\s*)?accred\w*\.?\))?"
+    r"[\s:#,.-]*(?:(?:registration|registered|reg|membership|member)\.?\s*){0,2}"
+    r"(?:(?:no|number|num)\.?\s*)?[:#]?\s*(?P<number>[A-Z]{0,3}\d[\d-]{2,})\b",
+    re.I,
+)
+
+
+def registration(value: Any) -> dict[str, str]:
+    """A UK registration as stated: ``"BACP 123456"`` -> ``{"license_type": "BACP
+    registration", "license_number": "123456"}``; ``{}`` when there is none. The body is
+    named as it is; it is never turned into a US licence type."""
+    text = clean_text(value) if isinstance(value, str) else None
+    m = _REGISTRATION.search(text) if text else None
+    if m is None:
+        return {}
+    kind = f"{m['body'].upper()} registration" + (" (accredited)" if m["accredited"] else "")
+    return {"license_type": kind, "license_number": m["number"]}
+
+
 _STATE_WORDS = sorted(STATE_NAMES.items(), key=lambda kv: -len(kv[0]))
 _NUMBER = re.compile(r"\b([A-Z]{0,6}[-.# ]?\d[\w.-]*)\b")
 
@@ -265,7 +288,9 @@ def license_parts(value: Any) -> dict[str, str]:
     Virginia" is WV and never VA.
     """
     text = clean_text(value) or ""
-    out: dict[str, str] = {}
+    out = registration(text)
+    if out:
+        return out
     state = None
     for name, code in _STATE_WORDS:
         pattern = rf"\b{re.escape(name)}\b"

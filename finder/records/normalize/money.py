@@ -7,9 +7,14 @@ from typing import Any
 
 from finder.records.normalize.text import clean_text
 
-_MONEY = re.compile(r"(\$\s*)?(\d{1,3}(?:,\d{3})+|\d+)(?:\.(\d{1,2}))?")
-# "120,50" and "1.200,00": a decimal comma (two digits after it), as Europe writes money.
-_MONEY_DECIMAL_COMMA = re.compile(r"(?<![\d.,])(\d{1,3}(?:\.\d{3})+|\d+),(\d{2})(?![\d,.])")
+# Which mark separates thousands and which the cents is decided by the digits after it,
+# the same in every reader: three digits group thousands ("1,200" and "1.200" are 1200),
+# one or two are the cents ("120,50" is 120.50, "1.200,50" is 1200.50, "$1,200.50" 1200.50).
+_MONEY = re.compile(
+    r"(\$\s*)?(\d{1,3}(?:,\d{3})+|\d{1,3}(?:\.\d{3})+(?![\d,])|\d+)(?:\.(\d{1,2}))?"
+)
+# "120,50" and "1.200,00": a decimal comma (one or two digits after it), as Europe writes money.
+_MONEY_DECIMAL_COMMA = re.compile(r"(?<![\d.,])(\d{1,3}(?:\.\d{3})+|\d+),(\d{1,2})(?![\d,.])")
 # Numbers in a fee text that are not money: "50-minute session", "2 sessions", "20%".
 _NOT_MONEY_AFTER = re.compile(
     r"\s*-?\s*(?:min\b|mins\b|minutes?\b|hrs?\b|hours?\b|sessions?\b|visits?\b|%)", re.I
@@ -41,16 +46,22 @@ def money(raw: Any) -> tuple[float | None, float | None]:
 
 
 def _amounts(text: str) -> list[float]:
-    european = _MONEY_DECIMAL_COMMA.findall(text)
-    if european:
-        return [float(f"{whole.replace('.', '')}.{cents}") for whole, cents in european]
     found: list[tuple[float, bool, int, int]] = []  # (value, has "$", start, end)
+    for m in _MONEY_DECIMAL_COMMA.finditer(text):
+        whole, cents = m.groups()
+        signed = text[: m.start()].rstrip().endswith("$")
+        found.append((float(f"{whole.replace('.', '')}.{cents}"), signed, m.start(), m.end()))
+    commas = [(start, end) for _, _, start, end in found]
     for m in _MONEY.finditer(text):
         if _NOT_MONEY_AFTER.match(text, m.end()):
             continue
+        if commas and any(s < m.end() and m.start() < e for s, e in commas):
+            continue  # a part of "120,50", read whole above
         dollar, whole, cents = m.groups()
-        value = float(whole.replace(",", "") + (f".{cents}" if cents else ""))
+        value = float(whole.replace(",", "").replace(".", "") + (f".{cents}" if cents else ""))
         found.append((value, bool(dollar), m.start(), m.end()))
+    if commas:
+        found.sort(key=lambda amount: amount[2])
     if not any(dollar for _, dollar, _, _ in found):
         return [value for value, _, _, _ in found]
     kept: list[float] = []

@@ -76,6 +76,36 @@ def place_line(raw: Any) -> dict[str, str]:
     return {k: v for k, v in found.items() if v}
 
 
+# State names that are also given names: "Lund, Virginia" may be a person written family
+# first, so without a ZIP after it such a line is no place.
+_GIVEN_NAME_STATES = frozenset(
+    {"GEORGIA", "VIRGINIA", "INDIANA", "FLORIDA", "MONTANA", "NEVADA", "WASHINGTON", "ARIZONA"}
+)
+
+
+def address_place(raw: Any) -> dict[str, str]:
+    """The city, state and ZIP a one-line address ends with, when it says them clearly.
+
+    ``place_line``'s reading, kept when the city is the whole part before the state (not
+    the end of a street: "1 Main St, Washington") and the state comes with its ZIP or is
+    spelt out ("Springfield, Illinois", "12 Elm St, Boston, Massachusetts 02139").
+    """
+    text = clean_text(raw)
+    place = place_line(text) if text and "," in text else {}  # "City, State": a comma
+    if "state" not in place or text is None:
+        return {}
+    head, _, last = text.rpartition(",")
+    city_part = head.rpartition(",")[2].strip()
+    if place.get("city") != city_part:
+        return {}
+    if "zip" in place:
+        return place
+    written = last.split("(")[0].strip().upper()
+    if len(written) > 2 and written not in _GIVEN_NAME_STATES:
+        return place
+    return {}
+
+
 def postal_code(raw: Any) -> str | None:
     """A postal code outside the US, as written ("SW1A 1AA", "28013", "1010"); a number a
     spreadsheet stored as "28013.0" loses its ".0"."""
