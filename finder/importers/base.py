@@ -68,6 +68,18 @@ class ParseContext:
     prepare: Callable[[], None] = lambda: None
 
 
+HTML_SNIFF = re.compile(rb"<!doctype\s+html|<html[\s>]|<head[\s>]|<body[\s>]|<meta\s", re.I)
+
+
+def is_html(head: bytes) -> bool:
+    """Whether a file's first bytes are a web page's."""
+    return bool(HTML_SNIFF.search(head[:4096])) or bool(re.search(rb"<html[\s>]", head, re.I))
+
+
+def is_pdf(head: bytes) -> bool:
+    return head[:1024].lstrip(b"\r\n\t \x00").startswith(b"%PDF")
+
+
 def read_head(path: Path, size: int = HEAD_BYTES) -> bytes:
     with open(path, "rb") as fh:
         return fh.read(size)

@@ -24,14 +24,13 @@ from pathlib import Path
 from typing import Any
 
 from finder.errors import ImportRefused
-from finder.importers.base import check_size, decode, detect_encoding, error_page_reason
+from finder.importers.base import check_size, decode, detect_encoding, error_page_reason, is_html
 from finder.records.normalize.text import is_waitlist
 
 #: An lxml element; lxml ships no type information.
 El = Any
 
 MAX_BYTES = 30 * 1024 * 1024
-HTML_SNIFF = re.compile(rb"<!doctype\s+html|<html[\s>]|<head[\s>]|<body[\s>]|<meta\s", re.I)
 
 # Subtrees that are never part of a record: scripts, icons, forms, dialogs, site chrome.
 SKIP_TAGS = frozenset(
@@ -44,10 +43,6 @@ BLOCK_TAGS = frozenset(
      "figcaption", "main"}
 )  # fmt: skip
 _WS = re.compile(r"\s+")
-
-
-def is_html(head: bytes) -> bool:
-    return bool(HTML_SNIFF.search(head[:4096])) or bool(re.search(rb"<html[\s>]", head, re.I))
 
 
 _HEAD_TAG = re.compile(rb"<(?:link|meta)\b[^>]*>", re.I)
