@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import tomllib
+from importlib import resources
 from pathlib import Path
 
 import phonenumbers
 
+from finder.judge import ipt
 from finder.records.normalize import places
 
 LIST = "Name,Phone,City,State,Zip,Types of Therapy\nDana Reyes LCSW,(617) 555-0100,Boston,MA,02115,IPT\n"
@@ -38,3 +41,12 @@ def test_every_country_code_answered_without_the_phone_library_is_one_it_knows()
     for code in sorted(places._NAMED_CODES):
         assert places.country(code) == code
         assert places.country(code.lower()) == code
+
+
+def test_the_packaged_ipt_rules_pass_the_checks_their_fast_reading_leaves_out() -> None:
+    text = resources.files("finder.judge").joinpath("ipt_rules.toml").read_text("utf-8")
+    table = tomllib.loads(text)
+    checked, fast = ipt.compile_rules(table), ipt.rules()
+    assert checked.text_regex.pattern == fast.text_regex.pattern
+    assert checked.list_regex.pattern == fast.list_regex.pattern
+    assert (checked.kinds, checked.labels) == (fast.kinds, fast.labels)
