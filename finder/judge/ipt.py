@@ -153,12 +153,9 @@ _KINDS: Final = (
 _SUPPORT: Final = "support"
 _ROLES: Final = ("text", "ticks", "vocabulary")
 _FIXED_LEVEL: Final = {
-    "credential": IptClass.CREDENTIAL,
-    "described": IptClass.DESCRIBED,
-    "related": IptClass.RELATED_NOT_IPT,
-    "tick": IptClass.LISTED,
-    "approach": IptClass.LISTED,
-}
+    "credential": IptClass.CREDENTIAL, "described": IptClass.DESCRIBED,
+    "related": IptClass.RELATED_NOT_IPT, "tick": IptClass.LISTED, "approach": IptClass.LISTED,
+}  # fmt: skip
 # The bare word "interpersonal": an orientation as often as IPT.
 _AMBIGUOUS: Final = frozenset({"tick", "approach"})
 
@@ -170,10 +167,8 @@ _MEMO_SIZE: Final = 4096
 
 @dataclass(frozen=True)
 class _Rules:
-    # Each expression is compiled when a field first needs it (8 ms each): a list whose
-    # own words never mention IPT needs only the one for ticks.
-    text_pattern: str  # every rule but the tick
-    list_pattern: str  # every rule, for "ticks" fields
+    text_pattern: str  # every rule but the tick (compiled when first needed: 8 ms)
+    list_pattern: str  # every rule, for "ticks" fields (a list may need only one)
     kinds: dict[str, str]  # group name -> kind
     labels: dict[str, str]  # group name -> rule name (the support's label)
     fields: tuple[tuple[str, str], ...]  # (field, role) in order of preference
@@ -209,11 +204,8 @@ def _expand(pattern: str, fragments: Mapping[str, str], where: str) -> str:
 
 
 def compile_rules(table: Mapping[str, Any], *, checked: bool = True) -> _Rules:
-    """Check a parsed rule table and compile it; a broken table fails with the rule's name.
-
-    ``checked=False`` leaves out compiling each rule on its own to check it (the packaged
-    table is checked by its tests; unchecked, it is read in half the time).
-    """
+    """Check a parsed rule table and compile it; a broken table fails with the rule's name
+    (``checked=False``, for the packaged table its tests check: no rule compiled alone)."""
     fragments = table.get("fragments", {})
     text_parts: list[str] = []
     list_parts: list[str] = []
@@ -225,8 +217,14 @@ def compile_rules(table: Mapping[str, Any], *, checked: bool = True) -> _Rules:
         if kind not in (*_KINDS, _SUPPORT):
             raise ValueError(f"ipt_rules.toml: rule {name!r}: unknown kind {kind!r}")
         pattern = _expand(rule.get("pattern", ""), fragments, f"rule {name!r}")
-        if checked:
-            _check(name, pattern)
+        try:
+            compiled = re.compile(pattern) if checked else None
+        except re.error as err:
+            raise ValueError(f"ipt_rules.toml: rule {name!r}: bad pattern: {err}") from None
+        if compiled is not None and (compiled.groups or not pattern or compiled.match("")):
+            raise ValueError(
+                f"ipt_rules.toml: rule {name!r}: a pattern must match text and use (?:...) groups"
+            )
         # Speed: the engine skips a branch that starts with a literal or a character set
         # with a one-character test, so each alternative of a rule becomes its own
         # branch, and the empty group naming the rule goes AFTER the pattern.
@@ -259,17 +257,6 @@ def compile_rules(table: Mapping[str, Any], *, checked: bool = True) -> _Rules:
         snippet_chars=int(settings.get("snippet_chars", 200)),
         approach=ApproachWords.read(table.get("approach_lists", {})),
     )
-
-
-def _check(name: str, pattern: str) -> None:
-    try:
-        compiled = re.compile(pattern)
-    except re.error as err:
-        raise ValueError(f"ipt_rules.toml: rule {name!r}: bad pattern: {err}") from None
-    if compiled.groups or not pattern or compiled.match(""):
-        raise ValueError(
-            f"ipt_rules.toml: rule {name!r}: a pattern must match text and use (?:...) groups"
-        )
 
 
 def _alternatives(pattern: str) -> list[str]:
