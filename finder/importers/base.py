@@ -80,6 +80,18 @@ def is_pdf(head: bytes) -> bool:
     return head[:1024].lstrip(b"\r\n\t \x00").startswith(b"%PDF")
 
 
+@dataclass(frozen=True)
+class Deactivation:
+    """A bulk file's word that an NPI is deactivated, in a row with nothing else (NPPES).
+
+    Not a record: the import marks the record it already holds for that NPI, if any.
+    """
+
+    locator: str
+    npi: str
+    date: str
+
+
 def read_head(path: Path, size: int = HEAD_BYTES) -> bytes:
     with open(path, "rb") as fh:
         return fh.read(size)

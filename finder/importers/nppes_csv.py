@@ -31,7 +31,7 @@ from typing import IO, Any
 
 from finder.errors import ImportRefused
 from finder.importers import nppes_scan
-from finder.importers.base import HEAD_BYTES, ParseContext, decode, detect_encoding
+from finder.importers.base import HEAD_BYTES, Deactivation, ParseContext, decode, detect_encoding
 from finder.importers.nppes_json import NpiEntry, Slot, build_record, text
 from finder.records.models import Record, RowError
 
@@ -149,6 +149,8 @@ class _Columns:
             slots=[slot[0] for slot in self.slots],
             state=self.location["state"],
             postal=self.location["postal_code"],
+            npi=self.npi,
+            deactivated=index.get("npi deactivation date"),
         )
         # Everything else (identifiers, authorised official, taxonomy groups, ...) -> extra.
         self.rest = [
@@ -249,7 +251,7 @@ def _columns_missing(path: Path, cols: _Columns, ctx: ParseContext) -> None:
         ctx.warn(f"{path}: columns not found (renamed?), left empty: " + ", ".join(cols.missing))
 
 
-def parse(path: Path, ctx: ParseContext) -> Iterator[Record | RowError]:
+def parse(path: Path, ctx: ParseContext) -> Iterator[Record | RowError | Deactivation]:
     counts: dict[str, int] = dict.fromkeys(("keep", "inactive", "taxonomy", "region"), 0)
     kept = 0
     with _open(path) as (raw, where):
@@ -276,6 +278,9 @@ def parse(path: Path, ctx: ParseContext) -> Iterator[Record | RowError]:
 
         decode = lambda b: b.decode(encoding, errors)  # noqa: E731
         for line, row in nppes_scan.scan(raw, rule, decode, counts, tick):
+            if isinstance(row, nppes_scan.Deactivated):
+                yield Deactivation(f"line {line.number}", row.npi, row.date)
+                continue
             if isinstance(row, csv.Error):
                 yield RowError(f"line {line.number}", f"not valid CSV ({row}); skipped")
                 continue
