@@ -21,6 +21,7 @@ from __future__ import annotations
 import contextlib
 import csv
 import io
+import itertools
 import operator
 import re
 import sys
@@ -183,9 +184,11 @@ def _entry(cols: _Columns, row: list[str], codes: list[tuple[str, int]]) -> NpiE
             )
         )
     extra: dict[str, Any] = {}
-    # Most of the 330 columns are empty: skip those before reading the value.
-    for label, raw in zip(cols.rest_labels, cols.rest_values(row), strict=True):
-        if raw and (value := text(raw)) is not None:
+    # Most of the 330 columns are empty: those are left out in C before reading the value.
+    values = cols.rest_values(row)
+    kept = itertools.compress(cols.rest_labels, values)
+    for label, raw in zip(kept, filter(None, values), strict=True):
+        if (value := text(raw)) is not None:
             extra[label] = value
     extra["status"] = (
         "deactivated"

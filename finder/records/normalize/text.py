@@ -60,7 +60,16 @@ def proper(value: str | None) -> str | None:
     """Names and cities a registry wrote in capitals, as people write them ("McDonald")."""
     if value is None or not value.isupper():
         return value
-    return re.sub(r"\bMc([a-z])", lambda m: "Mc" + m.group(1).upper(), value.title())
+    return _proper(value)
+
+
+@lru_cache(maxsize=16384)
+def _proper(value: str) -> str:
+    # Memoised: a bulk file repeats its cities and family names row after row.
+    return _MC.sub(lambda m: "Mc" + m.group(1).upper(), value.title())
+
+
+_MC = re.compile(r"\bMc([a-z])")
 
 
 _TRUE = {"yes", "y", "true", "t", "1", "✓", "✔", "accepting", "available", "on"}
