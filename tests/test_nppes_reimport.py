@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import zipfile
 from pathlib import Path
 
 from click.testing import CliRunner
@@ -89,3 +90,21 @@ def test_a_full_row_with_a_deactivation_date_counts_as_deactivated(
     assert "0 imported, 1 deactivated" in result.output
     (only,) = records()
     assert isinstance(only["extra"], dict) and only["extra"]["status"] == "deactivated"
+
+
+def test_the_monthly_archive_is_read_whatever_file_comes_first_in_it(
+    tmp_path: Path, fixtures: Path, finder_home: Path
+) -> None:
+    """The real archive holds the endpoint, other-name and location files beside the main
+    one, each a large CSV: the main file's name is then nowhere near the archive's start."""
+    cols = header(fixtures)
+    main = write(tmp_path / "npidata_pfile_20240101-20240107.csv", cols, [person(cols, "1234567893", "REYES", "MA")])  # fmt: skip
+    archive = tmp_path / "NPPES_Data_Dissemination_January_2024.zip"
+    with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as zf:
+        endpoint = "".join(f'"{n}","Direct","x{n}@example.org"\n' for n in range(40_000))
+        zf.writestr("endpoint_pfile_20240101-20240107.csv", endpoint)
+        zf.writestr("othername_pfile_20240101-20240107.csv", endpoint * 3)
+        zf.write(main, main.name)
+    result = CliRunner().invoke(cli, ["import", str(archive)])
+    assert result.exit_code == 0, result.output
+    assert "[nppes-csv]: 1 imported" in result.output

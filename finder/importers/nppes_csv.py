@@ -78,8 +78,10 @@ def _place_column(kind: str, template: str) -> str:
 
 
 def sniff(path: Path, head: bytes) -> float:
-    if head.startswith(b"PK\x03\x04") and b"npidata_pfile" in head[:4096].lower():
-        return 0.95  # the monthly ZIP archive: its first member is named in the head
+    if head.startswith(b"PK\x03\x04"):
+        # The monthly ZIP archive: its main file is named in the head when it comes first,
+        # else in the archive's directory (the endpoint and other-name files come before).
+        return 0.95 if b"npidata_pfile" in head[:4096].lower() or _main_member(path) else 0.0
     first = decode(head[:40000]).lstrip("\ufeff").split("\n", 1)[0]
     keys = {_key(h) for h in first.split(",")}
     if all(k in keys for k in _REQUIRED):
@@ -213,6 +215,17 @@ def _entry(cols: _Columns, row: list[str], codes: list[tuple[str, int]]) -> NpiE
     )
 
 
+def _main_member(path: Path) -> str | None:
+    with contextlib.suppress(OSError, zipfile.BadZipFile), zipfile.ZipFile(path) as archive:
+        return next((n for n in archive.namelist() if _is_main(n)), None)
+    return None
+
+
+def _is_main(name: str) -> bool:
+    low = name.lower()
+    return "npidata_pfile" in low and low.endswith(".csv") and "fileheader" not in low
+
+
 @contextlib.contextmanager
 def _open(path: Path) -> Iterator[tuple[IO[bytes], Callable[[], int]]]:
     """The file's bytes and how far through the file they are; a ZIP archive is read
@@ -229,7 +242,8 @@ def _open(path: Path) -> Iterator[tuple[IO[bytes], Callable[[], int]]]:
         ]
         if not members:
             raise ImportRefused(path, "a ZIP archive with no CSV file in it; nothing imported")
-        member = max(members, key=lambda m: m.file_size)
+        main = [m for m in members if _is_main(m.filename)]
+        member = max(main or members, key=lambda m: m.file_size)
         share = path.stat().st_size / max(1, member.file_size)
         with archive.open(member) as inner:
             raw = io.BufferedReader(inner, 1 << 20)  # type: ignore[arg-type]
