@@ -9,7 +9,8 @@ An importer is a module with the same face (see ``finder.importers``)::
 
 ``parse`` yields records as it reads (so large files stream), yields a
 ``RowError`` for each part it cannot read, and raises ``ImportRefused`` when
-the file as a whole is not something it can import.
+the file as a whole is not something it can import. A bulk NPPES file also yields
+a ``Deactivation`` for a row that only says an NPI was deactivated.
 """
 
 from __future__ import annotations
