@@ -78,6 +78,8 @@ def print_import_report(app: App, report: Any) -> None:
         parts = [f"{result.imported} imported"]
         if result.updated:
             parts.append(f"{result.updated} updated")
+        if getattr(result, "deactivated", 0):  # NPPES says these NPIs are deactivated
+            parts.append(f"{result.deactivated} deactivated")
         if result.unchanged:
             parts.append(f"{result.unchanged} unchanged")
         if result.rejected:
@@ -86,7 +88,7 @@ def print_import_report(app: App, report: Any) -> None:
             restored = (table_count(t, n) for t, n in result.restored.items())
             parts.append("restored " + ", ".join(restored))
         note = ""
-        if result.unchanged and not result.imported and not result.updated:
+        if result.unchanged and not (result.imported or result.updated or result.deactivated):
             note = " (already imported; nothing new)"
         click.echo(f"{result.path} [{result.format}]: {', '.join(parts)}{note}", err=True)
     if len(report.files) > 1:

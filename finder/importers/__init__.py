@@ -9,14 +9,26 @@ from __future__ import annotations
 
 import importlib
 import pkgutil
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
 
 from finder.errors import ImportRefused, UsageError
-from finder.importers.base import decode, error_page_reason, read_head
+from finder.importers.base import decode, error_page_reason, is_html, is_pdf, read_head
 
 _NOT_IMPORTERS = {"base", "nppes_scan"}  # helpers, not formats
+
+#: Importers whose ``sniff`` answers 0 for any file whose first bytes fail this test.
+#: ``detect`` tries the test before it imports the module: the PDF reader loads
+#: pypdfium2 and the saved-page readers compile a hundred patterns, 60 ms that a CSV
+#: import does not need. (tests/test_importer_registry.py holds each sniff to its gate.)
+GATES: dict[str, Callable[[bytes], bool]] = {
+    "pdf": is_pdf,
+    "psychology_today": is_html,
+    "goodtherapy": is_html,
+    "schema_org": is_html,
+}
 
 
 @dataclass(frozen=True)
@@ -29,13 +41,24 @@ class Importer:
         return float(self.module.sniff(path, head))
 
 
-def all_importers() -> list[Importer]:
-    found = []
+def _module_names() -> Iterator[str]:
     for info in pkgutil.iter_modules(__path__):
-        if info.ispkg or info.name in _NOT_IMPORTERS or info.name.startswith("_"):
-            continue
-        module = importlib.import_module(f"{__name__}.{info.name}")
-        found.append(Importer(module.NAME, module.DESCRIPTION, module))
+        if not (info.ispkg or info.name in _NOT_IMPORTERS or info.name.startswith("_")):
+            yield info.name
+
+
+def _load(module_name: str) -> Importer:
+    module = importlib.import_module(f"{__name__}.{module_name}")
+    return Importer(module.NAME, module.DESCRIPTION, module)
+
+
+def all_importers() -> list[Importer]:
+    return sorted((_load(name) for name in _module_names()), key=lambda imp: imp.name)
+
+
+def _candidates(head: bytes) -> list[Importer]:
+    """The importers that may claim ``head``, by name (the gated ones only past their gate)."""
+    found = [_load(name) for name in _module_names() if name not in GATES or GATES[name](head)]
     return sorted(found, key=lambda imp: imp.name)
 
 
@@ -73,7 +96,7 @@ def detect(path: Path, head: bytes | None = None) -> Importer:
     if not head.strip():
         raise ImportRefused(path, "file is empty; nothing imported")
     best: tuple[float, Importer] | None = None
-    for imp in all_importers():
+    for imp in _candidates(head):
         try:
             score = imp.sniff(path, head)
         except Exception:  # a sniffer must never stop another from trying

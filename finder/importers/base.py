@@ -9,7 +9,8 @@ An importer is a module with the same face (see ``finder.importers``)::
 
 ``parse`` yields records as it reads (so large files stream), yields a
 ``RowError`` for each part it cannot read, and raises ``ImportRefused`` when
-the file as a whole is not something it can import.
+the file as a whole is not something it can import. A bulk NPPES file also yields
+a ``Deactivation`` for a row that only says an NPI was deactivated.
 """
 
 from __future__ import annotations
@@ -86,6 +87,30 @@ def nested_too_deep(value: Any, limit: int = MAX_JSON_DEPTH) -> bool:
         children = item.values() if isinstance(item, dict) else item
         stack.extend((child, depth + 1) for child in children if isinstance(child, dict | list))
     return False
+
+
+HTML_SNIFF = re.compile(rb"<!doctype\s+html|<html[\s>]|<head[\s>]|<body[\s>]|<meta\s", re.I)
+
+
+def is_html(head: bytes) -> bool:
+    """Whether a file's first bytes are a web page's."""
+    return bool(HTML_SNIFF.search(head[:4096])) or bool(re.search(rb"<html[\s>]", head, re.I))
+
+
+def is_pdf(head: bytes) -> bool:
+    return head[:1024].lstrip(b"\r\n\t \x00").startswith(b"%PDF")
+
+
+@dataclass(frozen=True)
+class Deactivation:
+    """A bulk file's word that an NPI is deactivated, in a row with nothing else (NPPES).
+
+    Not a record: the import marks the record it already holds for that NPI, if any.
+    """
+
+    locator: str
+    npi: str
+    date: str
 
 
 def read_head(path: Path, size: int = HEAD_BYTES) -> bytes:

@@ -21,6 +21,7 @@ from __future__ import annotations
 import contextlib
 import csv
 import io
+import itertools
 import operator
 import re
 import sys
@@ -31,7 +32,7 @@ from typing import IO, Any
 
 from finder.errors import ImportRefused
 from finder.importers import nppes_scan
-from finder.importers.base import HEAD_BYTES, ParseContext, decode, detect_encoding
+from finder.importers.base import HEAD_BYTES, Deactivation, ParseContext, decode, detect_encoding
 from finder.importers.nppes_json import NpiEntry, Slot, build_record, text
 from finder.records.models import Record, RowError
 
@@ -77,8 +78,10 @@ def _place_column(kind: str, template: str) -> str:
 
 
 def sniff(path: Path, head: bytes) -> float:
-    if head.startswith(b"PK\x03\x04") and b"npidata_pfile" in head[:4096].lower():
-        return 0.95  # the monthly ZIP archive: its first member is named in the head
+    if head.startswith(b"PK\x03\x04"):
+        # The monthly ZIP archive: its main file is named in the head when it comes first,
+        # else in the archive's directory (the endpoint and other-name files come before).
+        return 0.95 if b"npidata_pfile" in head[:4096].lower() or _main_member(path) else 0.0
     first = decode(head[:40000]).lstrip("\ufeff").split("\n", 1)[0]
     keys = {_key(h) for h in first.split(",")}
     if all(k in keys for k in _REQUIRED):
@@ -149,6 +152,8 @@ class _Columns:
             slots=[slot[0] for slot in self.slots],
             state=self.location["state"],
             postal=self.location["postal_code"],
+            npi=self.npi,
+            deactivated=index.get("npi deactivation date"),
         )
         # Everything else (identifiers, authorised official, taxonomy groups, ...) -> extra.
         self.rest = [
@@ -181,9 +186,11 @@ def _entry(cols: _Columns, row: list[str], codes: list[tuple[str, int]]) -> NpiE
             )
         )
     extra: dict[str, Any] = {}
-    # Most of the 330 columns are empty: skip those before reading the value.
-    for label, raw in zip(cols.rest_labels, cols.rest_values(row), strict=True):
-        if raw and (value := text(raw)) is not None:
+    # Most of the 330 columns are empty: those are left out in C before reading the value.
+    values = cols.rest_values(row)
+    kept = itertools.compress(cols.rest_labels, values)
+    for label, raw in zip(kept, filter(None, values), strict=True):
+        if (value := text(raw)) is not None:
             extra[label] = value
     extra["status"] = (
         "deactivated"
@@ -208,6 +215,17 @@ def _entry(cols: _Columns, row: list[str], codes: list[tuple[str, int]]) -> NpiE
     )
 
 
+def _main_member(path: Path) -> str | None:
+    with contextlib.suppress(OSError, zipfile.BadZipFile), zipfile.ZipFile(path) as archive:
+        return next((n for n in archive.namelist() if _is_main(n)), None)
+    return None
+
+
+def _is_main(name: str) -> bool:
+    low = name.lower()
+    return "npidata_pfile" in low and low.endswith(".csv") and "fileheader" not in low
+
+
 @contextlib.contextmanager
 def _open(path: Path) -> Iterator[tuple[IO[bytes], Callable[[], int]]]:
     """The file's bytes and how far through the file they are; a ZIP archive is read
@@ -224,7 +242,8 @@ def _open(path: Path) -> Iterator[tuple[IO[bytes], Callable[[], int]]]:
         ]
         if not members:
             raise ImportRefused(path, "a ZIP archive with no CSV file in it; nothing imported")
-        member = max(members, key=lambda m: m.file_size)
+        main = [m for m in members if _is_main(m.filename)]
+        member = max(main or members, key=lambda m: m.file_size)
         share = path.stat().st_size / max(1, member.file_size)
         with archive.open(member) as inner:
             raw = io.BufferedReader(inner, 1 << 20)  # type: ignore[arg-type]
@@ -249,7 +268,7 @@ def _columns_missing(path: Path, cols: _Columns, ctx: ParseContext) -> None:
         ctx.warn(f"{path}: columns not found (renamed?), left empty: " + ", ".join(cols.missing))
 
 
-def parse(path: Path, ctx: ParseContext) -> Iterator[Record | RowError]:
+def parse(path: Path, ctx: ParseContext) -> Iterator[Record | RowError | Deactivation]:
     counts: dict[str, int] = dict.fromkeys(("keep", "inactive", "taxonomy", "region"), 0)
     kept = 0
     with _open(path) as (raw, where):
@@ -276,6 +295,9 @@ def parse(path: Path, ctx: ParseContext) -> Iterator[Record | RowError]:
 
         decode = lambda b: b.decode(encoding, errors)  # noqa: E731
         for line, row in nppes_scan.scan(raw, rule, decode, counts, tick):
+            if isinstance(row, nppes_scan.Deactivated):
+                yield Deactivation(f"line {line.number}", row.npi, row.date)
+                continue
             if isinstance(row, csv.Error):
                 yield RowError(f"line {line.number}", f"not valid CSV ({row}); skipped")
                 continue

@@ -30,6 +30,16 @@ class Columns:
     slots: list[int]  # the taxonomy code columns
     state: int | None  # the practice location's state
     postal: int | None  # the practice location's postal code
+    npi: int = 0
+    deactivated: int | None = None  # "NPI Deactivation Date"
+
+
+@dataclass(frozen=True)
+class Deactivated:
+    """A row that holds only an NPI and the date NPPES deactivated it."""
+
+    npi: str
+    date: str
 
 
 class RowFilter:
@@ -44,8 +54,8 @@ class RowFilter:
         self._yes: set[bytes] = set()  # those of them that are behavioural health
         self._codes = operator.itemgetter(*cols.slots) if len(cols.slots) > 1 else None
         self._near: dict[bytes, bool] = {}
-        needed = [cols.entity, *cols.slots]
-        needed += [i for i in (cols.state, cols.postal) if i is not None]
+        needed = [cols.entity, cols.npi, *cols.slots]
+        needed += [i for i in (cols.state, cols.postal, cols.deactivated) if i is not None]
         self.upto = max(needed) + 1  # split no further than this
 
     def behavioral(self, fields: list[bytes]) -> bool:
@@ -70,6 +80,14 @@ class RowFilter:
             )
             self._near[key] = found
         return found
+
+    def deactivated(self, fields: list[bytes]) -> Deactivated:
+        at = self.cols.deactivated
+        date = fields[at] if at is not None else b""
+        return Deactivated(
+            fields[self.cols.npi].decode("ascii", "replace").strip(),
+            date.decode("ascii", "replace").strip(),
+        )
 
     def verdict(self, fields: list[bytes]) -> str:
         """``"keep"``, ``"inactive"`` (a deactivated NPI), ``"taxonomy"`` or ``"region"``."""
@@ -117,9 +135,10 @@ def scan(
     counts: dict[str, int],
     tick: Callable[[int], None] = lambda number: None,
     first_number: int = 1,
-) -> Iterator[tuple[Line, list[str] | csv.Error]]:
-    """The rows of ``raw`` (lines after the header) that ``rule`` keeps, read in full;
-    ``counts`` tallies every verdict; ``tick(line number)`` is called every 8,192 lines."""
+) -> Iterator[tuple[Line, list[str] | csv.Error | Deactivated]]:
+    """The rows of ``raw`` (lines after the header) that ``rule`` keeps, read in full,
+    and the deactivated NPIs (rows with no details); ``counts`` tallies every verdict;
+    ``tick(line number)`` is called every 8,192 lines."""
     quotes = 2 * rule.cols.width
     upto = rule.upto
     verdict = rule.verdict
@@ -136,6 +155,8 @@ def scan(
                 result = verdict(fields)
                 counts[result] += 1
                 if result != "keep":
+                    if result == "inactive":
+                        yield Line(number, b"", True, count), rule.deactivated(fields)
                     continue
                 # No quote inside a field: the fields are the line split at '","'.
                 text = decode(data).rstrip("\r\n")
@@ -153,9 +174,12 @@ def scan(
         read = _read(line, decode)
         row = read[1]
         if isinstance(row, list) and len(row) >= upto:
-            result = verdict([value.encode("utf-8", "replace") for value in row[:upto]])
+            fields = [value.encode("utf-8", "replace") for value in row[:upto]]
+            result = verdict(fields)
             counts[result] += 1
             if result != "keep":
+                if result == "inactive":
+                    yield line, rule.deactivated(fields)
                 continue
         yield read
 

@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from finder.errors import ImportRefused
-from finder.importers.base import ParseContext
+from finder.importers.base import ParseContext, is_pdf
 from finder.importers.printed import document
 from finder.importers.printed.records import make_records
 from finder.records.models import Record, RowError
@@ -32,7 +32,7 @@ DESCRIPTION = "Printed provider directories and lists (text PDFs; behavioural-he
 
 
 def sniff(path: Path, head: bytes) -> float:
-    return 0.95 if head[:1024].lstrip(b"\r\n\t \x00").startswith(b"%PDF") else 0.0
+    return 0.95 if is_pdf(head) else 0.0
 
 
 def parse(path: Path, ctx: ParseContext) -> Iterator[Record | RowError]:

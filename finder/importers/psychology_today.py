@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from finder.errors import ImportRefused
-from finder.importers.base import ParseContext
+from finder.importers.base import ParseContext, is_html
 from finder.importers.html import page as _html
 from finder.importers.html import schema as _schema
 from finder.importers.html.fields import make_record, row_fields
@@ -48,7 +48,7 @@ _PROFILE_URL = re.compile(r"^https://www\.psychologytoday\.com/[a-z]{2}/[\w-]+/\
 
 
 def sniff(path: Path, head: bytes) -> float:
-    if not _html.is_html(head):
+    if not is_html(head):
         return 0.0
     return _html.site_page_score(head, _HOST, _MARKERS)
 

@@ -17,7 +17,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from finder.errors import ImportRefused
-from finder.importers.base import ParseContext
+from finder.importers.base import ParseContext, is_html
 from finder.importers.html import page as _html
 from finder.importers.html import schema as _schema
 from finder.importers.html.fields import make_record, postal_address
@@ -53,7 +53,7 @@ _MARKERS = re.compile(
 
 
 def sniff(path: Path, head: bytes) -> float:
-    if not _html.is_html(head):
+    if not is_html(head):
         return 0.0
     return 0.6 if _MARKERS.search(head) else 0.3
 

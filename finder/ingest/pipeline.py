@@ -22,7 +22,7 @@ from typing import Any
 
 from finder import importers
 from finder.errors import FinderError, ImportRefused, NothingToImport, one_line
-from finder.importers.base import ParseContext, Region, read_head, stage
+from finder.importers.base import Deactivation, ParseContext, Region, read_head, stage
 from finder.ingest.files import (
     RecordIds,
     expand_paths,
@@ -32,9 +32,9 @@ from finder.ingest.files import (
     unreadable,
 )
 from finder.ingest.parallel import map_in_halves
+from finder.ingest.reimport import StoredNpis, deactivates
 from finder.judge import merge, rejudge
-from finder.judge.enrich import enrich
-from finder.records import geo
+from finder.judge.enrich import Enrichment, enrich
 from finder.records.models import Record, RowError, SourceKind, now_iso
 from finder.storage import backup
 from finder.storage.store import Doc, Store
@@ -49,7 +49,9 @@ class FileResult:
     format: str | None = None
     imported: int = 0
     updated: int = 0
+    deactivated: int = 0  # NPPES: stored records an update or a row deactivated
     unchanged: int = 0
+    deactivations: list[Deactivation] = field(default_factory=list)
     rejected: list[RowError] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     refused: str | None = None
@@ -60,7 +62,7 @@ class FileResult:
 
     @property
     def stored(self) -> int:
-        return self.imported + self.updated + self.unchanged
+        return self.imported + self.updated + self.deactivated + self.unchanged
 
 
 @dataclass
@@ -107,7 +109,7 @@ def run_import(store: Store, paths: Iterable[Path], **options: Any) -> ImportRep
         files, renamed, refused = _stage_all(given, folder, options.get("warn"))
         if renamed and options.get("warn") is not None:
             options["warn"] = _named_as_given(options["warn"], renamed)
-        enrichment = _Enrichment(files, active=not options.get("dry_run"))
+        enrichment = Enrichment(active=not options.get("dry_run"))
         was_enabled = gc.isenabled()
         gc.disable()
         try:
@@ -156,32 +158,10 @@ def _stage_all(
     return files, renamed, refused
 
 
-class _Enrichment:
-    """``enrich`` for the records of one import.
-
-    Importers that make records in two processes call ``enrich`` there
-    (``ParseContext.derive``), after ``prepare`` has the ZIP table in memory (a
-    couple of megabytes, read in a millisecond) so both processes share it.
-    """
-
-    def __init__(self, files: list[Path], *, active: bool) -> None:
-        self.active = active
-
-    def prepare(self) -> None:
-        """Have the ZIP table in memory (before a second process starts, so both share it)."""
-        geo.load()
-
-    def derive(self, fields: dict[str, Any]) -> dict[str, Any]:
-        return enrich(fields)
-
-    def close(self) -> None:
-        pass
-
-
 def _run_import(
     store: Store,
     files: list[Path],
-    enrichment: _Enrichment,
+    enrichment: Enrichment,
     *,
     format: str | None = None,
     column_map: dict[str, str] | None = None,
@@ -289,7 +269,7 @@ def _parse_unit(
     options: ParseContext,
     warn: Callable[[str], None],
     progress: ProgressFn | None,
-    enrichment: _Enrichment,
+    enrichment: Enrichment,
 ) -> list[Record]:
     """Parse one file (or one joined set); problems land on ``result``, never raise."""
 
@@ -313,6 +293,8 @@ def _parse_unit(
         for _, value in _parse_group(imp, files, ctx, joined):
             if isinstance(value, RowError):
                 result.rejected.append(value)
+            elif isinstance(value, Deactivation):
+                result.deactivations.append(value)
             else:
                 records.append(value)
                 if "npi_unverified" in value.fields:
@@ -374,6 +356,7 @@ def _documents(
     source_paths: dict[Path, str],
     existing: dict[str, tuple[int, Doc]],
     stamp: str,
+    npis: StoredNpis,
 ) -> list[tuple[Doc, tuple[int, Doc] | None, FileResult, dict[str, Any] | None]]:
     """The document of each parsed record that is new or changed (unchanged ones counted)."""
     ids = RecordIds()
@@ -385,7 +368,7 @@ def _documents(
         identity = record.identity
         rid = ids.new(source_path, identity)
         fields = record.fields
-        found = existing.get(rid)
+        found = existing.get(rid) or npis.same(result.format, record)
         old = found[1] if found is not None else None
         if old is not None and old["fields"] == fields and old.get("extra") == record.extra:
             result.unchanged += 1
@@ -443,7 +426,7 @@ def _store_records(
     stamp: str,
     source_label: str | None,
     members: dict[Path, list[Path]],
-    enrichment: _Enrichment,
+    enrichment: Enrichment,
     renamed: dict[Path, str],
 ) -> None:
     hashes = {path: sha256_many(members.get(path, [path])) for path in {p for p, _ in parsed}}
@@ -458,7 +441,8 @@ def _store_records(
         new_docs: list[Doc] = []
         updates: dict[int, Doc] = {}
         changed: set[str] = set()
-        stored = _documents(parsed, results, source_paths, existing, stamp)
+        npis = StoredNpis(existing)
+        stored = _documents(parsed, results, source_paths, existing, stamp, npis)
         # Classifying and geocoding is the same pure work for every record: a big import
         # shares it with a second process (which inherits the ZIP table read here),
         # unless the importer did it already where it made the records.
@@ -476,7 +460,15 @@ def _store_records(
             else:
                 doc["tid"] = found[1].get("tid")
                 updates[found[0]] = doc
-                result.updated += 1
+                if deactivates(found[1], doc):
+                    result.deactivated += 1
+                else:
+                    result.updated += 1
+        for result in results.values():
+            marked, result_unchanged = npis.deactivate(result.deactivations)
+            updates.update(marked)
+            result.deactivated += len(marked)
+            result.unchanged += result_unchanged
         if (new_docs or updates) and existing and store.path is not None:
             # An import can merge therapists that carry answers and notes: keep a copy of
             # the file as it is (the transaction has not written yet).

@@ -23,11 +23,11 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from dataclasses import field as dataclass_field
 from enum import IntEnum
-from functools import cache
+from functools import cache, cached_property
 from importlib import resources
 from typing import Any, Final
 
-from finder.judge.ipt_text import ApproachWords, approach_in_list, cut, snippet
+from finder.judge.ipt_text import ApproachWords, approach_in_list, cut, snippet, top_alternatives
 
 __all__ = ["IptClass", "IptEvidence", "assess", "compile_rules", "rules", "strongest"]
 
@@ -153,12 +153,9 @@ _KINDS: Final = (
 _SUPPORT: Final = "support"
 _ROLES: Final = ("text", "ticks", "vocabulary")
 _FIXED_LEVEL: Final = {
-    "credential": IptClass.CREDENTIAL,
-    "described": IptClass.DESCRIBED,
-    "related": IptClass.RELATED_NOT_IPT,
-    "tick": IptClass.LISTED,
-    "approach": IptClass.LISTED,
-}
+    "credential": IptClass.CREDENTIAL, "described": IptClass.DESCRIBED,
+    "related": IptClass.RELATED_NOT_IPT, "tick": IptClass.LISTED, "approach": IptClass.LISTED,
+}  # fmt: skip
 # The bare word "interpersonal": an orientation as often as IPT.
 _AMBIGUOUS: Final = frozenset({"tick", "approach"})
 
@@ -170,8 +167,8 @@ _MEMO_SIZE: Final = 4096
 
 @dataclass(frozen=True)
 class _Rules:
-    text_regex: re.Pattern[str]  # every rule but the tick
-    list_regex: re.Pattern[str]  # every rule, for "ticks" fields
+    text_pattern: str  # every rule but the tick (compiled when first needed: 8 ms)
+    list_pattern: str  # every rule, for "ticks" fields (a list may need only one)
     kinds: dict[str, str]  # group name -> kind
     labels: dict[str, str]  # group name -> rule name (the support's label)
     fields: tuple[tuple[str, str], ...]  # (field, role) in order of preference
@@ -184,6 +181,14 @@ class _Rules:
     memo: dict[tuple[str, tuple[str, ...]], Any] = dataclass_field(
         default_factory=dict, compare=False
     )
+
+    @cached_property
+    def text_regex(self) -> re.Pattern[str]:
+        return re.compile(self.text_pattern)
+
+    @cached_property
+    def list_regex(self) -> re.Pattern[str]:
+        return re.compile(self.list_pattern)
 
 
 _FRAGMENT = re.compile(r"\{([a-z_]+)\}")
@@ -198,8 +203,9 @@ def _expand(pattern: str, fragments: Mapping[str, str], where: str) -> str:
     return _FRAGMENT.sub(fragment, pattern)
 
 
-def compile_rules(table: Mapping[str, Any]) -> _Rules:
-    """Check a parsed rule table and compile it; a broken table fails with the rule's name."""
+def compile_rules(table: Mapping[str, Any], *, checked: bool = True) -> _Rules:
+    """Check a parsed rule table and compile it; a broken table fails with the rule's name
+    (``checked=False``, for the packaged table its tests check: no rule compiled alone)."""
     fragments = table.get("fragments", {})
     text_parts: list[str] = []
     list_parts: list[str] = []
@@ -212,17 +218,17 @@ def compile_rules(table: Mapping[str, Any]) -> _Rules:
             raise ValueError(f"ipt_rules.toml: rule {name!r}: unknown kind {kind!r}")
         pattern = _expand(rule.get("pattern", ""), fragments, f"rule {name!r}")
         try:
-            compiled = re.compile(pattern)
+            compiled = re.compile(pattern) if checked else None
         except re.error as err:
             raise ValueError(f"ipt_rules.toml: rule {name!r}: bad pattern: {err}") from None
-        if compiled.groups or not pattern or compiled.match(""):
+        if compiled is not None and (compiled.groups or not pattern or compiled.match("")):
             raise ValueError(
                 f"ipt_rules.toml: rule {name!r}: a pattern must match text and use (?:...) groups"
             )
         # Speed: the engine skips a branch that starts with a literal or a character set
         # with a one-character test, so each alternative of a rule becomes its own
         # branch, and the empty group naming the rule goes AFTER the pattern.
-        for number, alternative in enumerate(_alternatives(pattern)):
+        for number, alternative in enumerate(top_alternatives(pattern)):
             if alternative.startswith("\\b"):
                 raise ValueError(
                     f"ipt_rules.toml: rule {name!r}: drop the leading \\b (rules start at words)"
@@ -240,8 +246,8 @@ def compile_rules(table: Mapping[str, Any]) -> _Rules:
             raise ValueError(f"ipt_rules.toml: field {field_name!r}: unknown role {role!r}")
     settings = table.get("settings", {})
     return _Rules(
-        text_regex=re.compile(r"\b(?:" + "|".join(text_parts) + ")"),
-        list_regex=re.compile(r"\b(?:" + "|".join(list_parts) + ")"),
+        text_pattern=r"\b(?:" + "|".join(text_parts) + ")",
+        list_pattern=r"\b(?:" + "|".join(list_parts) + ")",
         kinds=kinds,
         labels=labels,
         fields=fields,
@@ -251,34 +257,6 @@ def compile_rules(table: Mapping[str, Any]) -> _Rules:
         snippet_chars=int(settings.get("snippet_chars", 200)),
         approach=ApproachWords.read(table.get("approach_lists", {})),
     )
-
-
-def _alternatives(pattern: str) -> list[str]:
-    """``pattern`` split at its top-level ``|`` (outside groups and character sets)."""
-    parts: list[str] = []
-    depth, start, i, in_set = 0, 0, 0, False
-    while i < len(pattern):
-        char = pattern[i]
-        if char == "\\":
-            i += 1
-        elif in_set:
-            in_set = char != "]"
-        elif char == "[":
-            in_set = True
-            if pattern[i + 1 : i + 2] == "^":
-                i += 1
-            if pattern[i + 1 : i + 2] == "]":
-                i += 1
-        elif char == "(":
-            depth += 1
-        elif char == ")":
-            depth -= 1
-        elif char == "|" and depth == 0:
-            parts.append(pattern[start:i])
-            start = i + 1
-        i += 1
-    parts.append(pattern[start:])
-    return parts
 
 
 #: Bump when ``assess`` judges differently: stores judged before are judged again (rejudge).
@@ -293,7 +271,7 @@ def rules_text() -> str:
 @cache
 def rules() -> _Rules:
     """The packaged rule table, read and compiled on first use only."""
-    return compile_rules(tomllib.loads(rules_text()))
+    return compile_rules(tomllib.loads(rules_text()), checked=False)
 
 
 # ---------------------------------------------------------------- normalisation

@@ -149,3 +149,31 @@ def _window(display: str, lo: int, hi: int, start: int, end: int, limit: int) ->
     return prefix + stripped.rstrip() + suffix, len(prefix) + start - left - (
         len(piece) - len(stripped)
     )
+
+
+def top_alternatives(pattern: str) -> list[str]:
+    """``pattern`` split at its top-level ``|`` (outside groups and character sets)."""
+    parts: list[str] = []
+    depth, start, i, in_set = 0, 0, 0, False
+    while i < len(pattern):
+        char = pattern[i]
+        if char == "\\":
+            i += 1
+        elif in_set:
+            in_set = char != "]"
+        elif char == "[":
+            in_set = True
+            if pattern[i + 1 : i + 2] == "^":
+                i += 1
+            if pattern[i + 1 : i + 2] == "]":
+                i += 1
+        elif char == "(":
+            depth += 1
+        elif char == ")":
+            depth -= 1
+        elif char == "|" and depth == 0:
+            parts.append(pattern[start:i])
+            start = i + 1
+        i += 1
+    parts.append(pattern[start:])
+    return parts

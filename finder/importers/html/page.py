@@ -30,6 +30,7 @@ from finder.importers.base import (
     decode,
     detect_encoding,
     error_page_reason,
+    is_html,
     nested_too_deep,
 )
 from finder.records.normalize.text import is_waitlist
@@ -38,7 +39,6 @@ from finder.records.normalize.text import is_waitlist
 El = Any
 
 MAX_BYTES = 30 * 1024 * 1024
-HTML_SNIFF = re.compile(rb"<!doctype\s+html|<html[\s>]|<head[\s>]|<body[\s>]|<meta\s", re.I)
 
 # Subtrees that are never part of a record: scripts, icons, forms, dialogs, site chrome.
 SKIP_TAGS = frozenset(
@@ -51,10 +51,6 @@ BLOCK_TAGS = frozenset(
      "figcaption", "main"}
 )  # fmt: skip
 _WS = re.compile(r"\s+")
-
-
-def is_html(head: bytes) -> bool:
-    return bool(HTML_SNIFF.search(head[:4096])) or bool(re.search(rb"<html[\s>]", head, re.I))
 
 
 _HEAD_TAG = re.compile(rb"<(?:link|meta)\b[^>]*>", re.I)

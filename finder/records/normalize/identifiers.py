@@ -11,8 +11,15 @@ from finder.records.normalize.text import clean_text
 def _ten_digits(raw: Any) -> str | None:
     """The digits of a value given as an NPI, when there are exactly ten of them."""
     text = clean_text(str(raw) if isinstance(raw, int) else raw)
-    digits = re.sub(r"\D", "", text) if text is not None else ""
+    if text is not None and len(text) == 10 and text.isascii() and text.isdigit():
+        return text  # as NPPES writes it
+    digits = _NOT_DIGIT.sub("", text) if text is not None else ""
     return digits if len(digits) == 10 else None
+
+
+_NOT_DIGIT = re.compile(r"\D")
+#: A check digit's contribution when it is doubled (Luhn).
+_DOUBLED = (0, 2, 4, 6, 8, 1, 3, 5, 7, 9)
 
 
 def npi(raw: Any) -> str | None:
@@ -22,14 +29,9 @@ def npi(raw: Any) -> str | None:
 
 
 def npi_checksum_ok(digits: str) -> bool:
-    total = 24  # the constant contribution of the 80840 prefix
-    for i, ch in enumerate(reversed(digits[:-1])):
-        d = int(ch)
-        if i % 2 == 0:
-            d *= 2
-            if d > 9:
-                d -= 9
-        total += d
+    body = digits[-2::-1]  # right to left, the check digit left out
+    # 24: the constant contribution of the 80840 prefix.
+    total = 24 + sum(_DOUBLED[int(ch)] for ch in body[::2]) + sum(map(int, body[1::2]))
     return (10 - total % 10) % 10 == int(digits[-1])
 
 

@@ -163,6 +163,10 @@ _COUNTRY_NAMES: dict[str, str] = {
 }  # fmt: skip
 
 
+#: The codes of the countries named above: each is one phonenumbers knows (a test says so).
+_NAMED_CODES = frozenset(_COUNTRY_NAMES.values())
+
+
 def country(raw: Any) -> str | None:
     """``"España"`` / ``"Spain"`` / ``"es"`` / ``"UK"`` -> ``"ES"`` / ``"GB"``: an ISO 3166
     code; ``None`` for what is not a country finder knows."""
@@ -172,6 +176,8 @@ def country(raw: Any) -> str | None:
     up = text.upper().strip(". ")
     if up in _COUNTRY_NAMES:
         return _COUNTRY_NAMES[up]
+    if up in _NAMED_CODES:  # "US" on every row a US state or phone gave its country
+        return up
     if len(up) == 2 and up.isalpha():
         # kept here: phonenumbers (20 ms) loads only for a country code
         import phonenumbers

@@ -60,7 +60,16 @@ def proper(value: str | None) -> str | None:
     """Names and cities a registry wrote in capitals, as people write them ("McDonald")."""
     if value is None or not value.isupper():
         return value
-    return re.sub(r"\bMc([a-z])", lambda m: "Mc" + m.group(1).upper(), value.title())
+    return _proper(value)
+
+
+@lru_cache(maxsize=16384)
+def _proper(value: str) -> str:
+    # Memoised: a bulk file repeats its cities and family names row after row.
+    return _MC.sub(lambda m: "Mc" + m.group(1).upper(), value.title())
+
+
+_MC = re.compile(r"\bMc([a-z])")
 
 
 _TRUE = {"yes", "y", "true", "t", "1", "✓", "✔", "accepting", "available", "on"}
@@ -270,13 +279,29 @@ def drop_surrogates(value: Any, where: str = "") -> tuple[Any, list[str]]:
 
 
 def strip_controls_deep(value: Any) -> Any:
-    """``strip_controls`` over every string in nested dicts and lists (keys too)."""
+    """``strip_controls`` over every string in nested dicts and lists (keys too); the
+    dicts, lists and tuples are always new ones."""
     if isinstance(value, str):
         return value if value.isprintable() else strip_controls(value)
+    # Every imported record passes here: a plain string or number is taken as it is
+    # without another call (most of a record's values are).
+    leaf = _plain
     if isinstance(value, dict):
-        return {strip_controls_deep(k): strip_controls_deep(v) for k, v in value.items()}
+        return {
+            k if leaf(k) else strip_controls_deep(k): v if leaf(v) else strip_controls_deep(v)
+            for k, v in value.items()
+        }
     if isinstance(value, list):
-        return [strip_controls_deep(v) for v in value]
+        return [v if leaf(v) else strip_controls_deep(v) for v in value]
     if isinstance(value, tuple):
-        return tuple(strip_controls_deep(v) for v in value)
+        return tuple(v if leaf(v) else strip_controls_deep(v) for v in value)
     return value
+
+
+def _plain(value: Any) -> bool:
+    """A value ``strip_controls_deep`` returns unchanged, known without calling it."""
+    kind = type(value)
+    return (kind is str and value.isprintable()) or kind in _SCALARS
+
+
+_SCALARS = frozenset({int, float, bool, type(None)})

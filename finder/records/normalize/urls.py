@@ -137,5 +137,8 @@ def directory_profile_url(raw: Any) -> str | None:
     """A directory's page about a clinician (a Psychology Today profile, however spelt), as
     ``profile_url`` writes it; ``None`` for any other address. Such a page is never the
     clinician's own website, whichever field a source put it in."""
-    found = profile_url(raw)
+    text = url(raw)
+    if text is None or "psychologytoday" not in text.lower():
+        return None  # no other host can give such an address (url() leaves no whitespace)
+    found = canonical_profile_url(text)
     return found if found and _DIRECTORY_PROFILE.match(found) else None
