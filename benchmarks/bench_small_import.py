@@ -16,12 +16,11 @@ import csv
 import os
 import random
 import shutil
-import subprocess
 import sys
 import tempfile
 from pathlib import Path
 
-from _common import PYTHON, ROOT, report, therapist_row, time_process
+from _common import PYTHON, ROOT, compile_finder, report, therapist_row, time_process
 from bench_html import synthetic_page
 
 REPEAT = int(os.environ.get("BENCH_REPEAT", "7"))
@@ -49,8 +48,7 @@ def finder_import(tmp: Path, path: Path) -> tuple[float, float]:
 
 
 def main() -> int:
-    # An installed finder has its bytecode compiled (pip does it); so has click.
-    subprocess.run([PYTHON, "-m", "compileall", "-q", str(ROOT / "finder")], check=True)
+    compile_finder()
     print(f"load average at start: {os.getloadavg()}")
     missed = 0
     with tempfile.TemporaryDirectory() as tmp_name:

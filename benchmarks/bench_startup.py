@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import sys
 
-from _common import PYTHON, report, time_command
+from _common import PYTHON, compile_finder, report, time_command
 
 
 def main() -> int:
+    compile_finder()
     baseline = time_command([PYTHON, "-c", "import click"], repeat=9)
     finder = time_command([PYTHON, "-m", "finder", "--help"], repeat=9)
     return report(

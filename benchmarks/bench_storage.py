@@ -32,7 +32,7 @@ import time
 from pathlib import Path
 
 import orjson
-from _common import PYTHON, therapist_row
+from _common import PYTHON, compile_finder, therapist_row
 
 FINDER = str(Path(PYTHON).with_name("finder"))
 PROFILE = ["profile", "set", "--zip", "02115", "--radius", "25", "--insurance", "Aetna",
@@ -128,6 +128,7 @@ def main() -> int:
     parser.add_argument("--sizes", default="100000,20000")
     parser.add_argument("--repeat", type=int, default=5)
     opts = parser.parse_args()
+    compile_finder()
     print("load:", subprocess.run(["uptime"], capture_output=True, text=True).stdout.strip())
     click_wall, click_cpu, _ = median_run([PYTHON, "-c", "import click"], Path("/tmp"), 9)
     print(f"baseline python -c 'import click': wall {click_wall * 1000:.0f} ms, "
