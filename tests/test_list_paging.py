@@ -53,3 +53,26 @@ def test_list_pages_a_table_and_streams_every_row(tmp_path: Path) -> None:
 def test_empty_json_listing_is_an_empty_array() -> None:
     code, out, _ = invoke("list", "--json")
     assert (code, out) == (0, "[]\n")
+
+
+def test_a_hand_entered_therapist_is_on_the_page_and_in_the_count(tmp_path: Path) -> None:
+    # A hand entry is the user's own work (kept apart from the imported records): the
+    # first page and the total read both parts, and an edited imported record is one
+    # therapist, not two.
+    listing = tmp_path / "list.csv"
+    rows = [f"Ann{i} Lastname{i},617-555-{i:04d},Boston,MA" for i in range(1, 61)]
+    listing.write_text("name,phone,city,state\n" + "\n".join(rows) + "\n", encoding="utf-8")
+    assert invoke("import", str(listing))[0] == 0
+    assert invoke("add", "--name", "Dana Reyes, LCSW", "--phone", "413-555-0100")[0] == 0
+    assert invoke("edit", "2", "phone", "617-555-9999")[0] == 0
+
+    code, out, err = invoke("list", "--limit", "3")
+    assert code == 0, err
+    assert [line.split()[0] for line in out.splitlines()[1:] if line.strip()] == ["1", "2", "3"]
+    assert err.splitlines()[0] == (
+        "Showing 3 of 61 therapists. IPT classes show evidence, not verification."
+    )
+    code, out, err = invoke("list", "--all")
+    names = [line.split()[1:3] for line in out.splitlines()[1:] if line.strip()]
+    assert ["Dana", "Reyes"] in names
+    assert err.splitlines() == ["61 therapists. IPT classes show evidence, not verification."]

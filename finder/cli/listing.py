@@ -51,11 +51,15 @@ def cell(value: Any) -> str:
     return str(value)
 
 
+def page_size(limit: int | None, show_all: bool) -> int | None:
+    """How many rows a table shows at most (None: every one)."""
+    return None if show_all else limit or PAGE
+
+
 def shown_count(limit: int | None, show_all: bool, total: int) -> int:
-    """How many rows a table shows."""
-    if show_all:
-        return total
-    return min(total, limit or PAGE)
+    """How many of ``total`` rows a table shows."""
+    size = page_size(limit, show_all)
+    return total if size is None else min(total, size)
 
 
 def print_paged(console: Any, renderable: Any, rows: int) -> None:

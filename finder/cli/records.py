@@ -312,9 +312,8 @@ def list_cmd(
     query = search.override(search.Query(), **in_miles(filters, None))
     machine = output in (OutputFormat.JSON, OutputFormat.CSV)
     if query == search.Query():
-        tids = store.records.therapist_ids()
-        total = len(tids)
-        wanted = tids[:limit] if machine else tids[: listing.shown_count(limit, show_all, total)]
+        size = limit if machine else listing.page_size(limit, show_all)
+        wanted, total = store.records.therapist_page(size)
         if machine:
             streamed = (summary(t) for t in therapists.stream(store, wanted))
             listing.stream_rows(streamed, output, LIST_COLUMNS)

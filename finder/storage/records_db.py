@@ -251,6 +251,22 @@ class RecordDB:
     def tids(self) -> set[int]:
         return self._ids("SELECT DISTINCT tid FROM records WHERE tid IS NOT NULL", ())
 
+    def first_tids(self, limit: int) -> list[int]:
+        """The ``limit`` lowest therapist ids, from the index (no record is read)."""
+        conn = self.reader()
+        if conn is None:
+            return []
+        sql = "SELECT DISTINCT tid FROM records WHERE tid IS NOT NULL ORDER BY tid LIMIT ?"
+        with self._errors():
+            return [row[0] for row in conn.execute(sql, (limit,))]
+
+    def count_tids(self) -> int:
+        return self._number("SELECT count(DISTINCT tid) FROM records WHERE tid IS NOT NULL")
+
+    def tids_among(self, tids: Iterable[int]) -> set[int]:
+        """Which of these therapist ids have an imported record."""
+        return self._ids("SELECT DISTINCT tid FROM records WHERE tid IN ({})", tids)
+
     def tids_where(self, column: str, values: Iterable[str]) -> set[int]:
         """Therapists with a record whose indexed ``column`` holds one of ``values``."""
         assert column in INDEXED

@@ -100,6 +100,16 @@ class RecordsTable(Lookups):
         own = {int(d["tid"]) for d in self._own.all() if d.get("tid") is not None}
         return sorted(own | self._sql.tids())
 
+    def therapist_page(self, limit: int | None) -> tuple[list[int], int]:
+        """The first ``limit`` therapist ids in order (all with None) and how many there
+        are, counted in the index: a first page of 100,000 reads 50 ids, not 100,000."""
+        if limit is None:
+            every = self.therapist_ids()
+            return every, len(every)
+        own = {int(d["tid"]) for d in self._own.all() if d.get("tid") is not None}
+        first = sorted(own.union(self._sql.first_tids(limit)))[:limit]
+        return first, self._sql.count_tids() + len(own - self._sql.tids_among(own))
+
     def tids_with_ipt(self, levels: Iterable[str]) -> list[int]:
         """Therapists with a record of one of these IPT evidence levels (the index)."""
         wanted = set(levels)
