@@ -18,7 +18,16 @@ AMOUNTS = [
     ("1.200", "$1,200"),
     ("1.200,50", "$1,200.50"),
     ("$1,200.50", "$1,200.50"),
-    ("€95 per session", "$95"),
+]
+# A fee is shown in the currency its source names, never turned into dollars.
+LISTED = [
+    *AMOUNTS,
+    ("€95 per session", "€95"),
+    ("95 € por sesión", "€95"),
+    ("£65", "£65"),
+    ("CA$120", "CA$120"),
+    ("90 CHF", "90 CHF"),
+    ("USD 150", "$150"),
 ]
 
 
@@ -37,7 +46,7 @@ def test_a_fee_answered_on_the_call(typed: str, shown: str) -> None:
     assert code == 0 and f"What is your fee per session? {shown}\n" in out
 
 
-@pytest.mark.parametrize(("typed", "shown"), AMOUNTS)
+@pytest.mark.parametrize(("typed", "shown"), LISTED)
 def test_a_fee_in_an_imported_list(typed: str, shown: str, tmp_path: Path) -> None:
     listed = tmp_path / "list.csv"
     listed.write_text(f'name,fee\nAnna Berg,"{typed}"\n')
@@ -51,3 +60,17 @@ def test_a_range_and_a_negative_are_still_refused_on_the_call() -> None:
     _, out, _ = run("consult", "1", "--from", "fee_session", input="120,50-150\n-5\nq\n")
     assert "give one amount, not a range: '120,50-150'" in out
     assert "not an amount of money: '-5' (type e.g. 150 or $150)" in out
+
+
+def test_a_fee_without_a_currency_outside_the_us_has_no_dollar_sign(tmp_path: Path) -> None:
+    listed = tmp_path / "lista.csv"
+    listed.write_text(
+        "Nombre,Teléfono,Precio\nLucía García,+34 633 708 957,60\nAna Ruiz,+34 612 345 678,70 €\n",
+        encoding="utf-8",
+    )
+    assert run("import", str(listed))[0] == 0
+    code, out, _ = run("show", "1")
+    assert code == 0 and "Fee: 60 per session (listed)\n" in out
+    code, out, _ = run("compare", "1", "2")
+    assert code == 0 and "60 per session (listed)" in out and "€70 per session" in out
+    assert "$60" not in out and "$70" not in out

@@ -14,7 +14,7 @@ from typing import Any, Final
 from finder.judge.therapists import Claim, Therapist
 from finder.records.models import Source
 from finder.records.normalize.licences import SUPERVISED, licence_level
-from finder.records.normalize.money import dollars, fee_range
+from finder.records.normalize.money import currency_mark, dollars, fee_range
 from finder.records.normalize.plans import matching_plan
 
 
@@ -26,10 +26,11 @@ class Fee:
     high: float | None
     source: Source
     sliding_scale: bool | None = None
+    mark: str = "$"  # the currency as the source writes it ("€"; "" when none is named)
 
     @property
     def text(self) -> str:
-        return fee_range(self.low, self.high)
+        return fee_range(self.low, self.high, self.mark)
 
     def fits(self, budget: float) -> bool:
         return self.low <= budget
@@ -43,13 +44,20 @@ def _amount(value: Any) -> float | None:
 
 def _fee_of(t: Therapist, claim: Claim) -> Fee | None:
     """The fee ``claim`` states, its high end from the same record."""
-    low = _amount(claim.value)
+    fields = next((d.get("fields") or {} for d in t.records if str(d.get("rid")) == claim.rid), {})
+    return stated_fee({**fields, "fee": claim.value}, claim.source)
+
+
+def stated_fee(fields: Mapping[str, Any], source: Source) -> Fee | None:
+    """The fee one record's ``fields`` state: its range whole, in the currency it names."""
+    low = _amount(fields.get("fee"))
     if low is None:
         return None
-    fields = next((d.get("fields") or {} for d in t.records if str(d.get("rid")) == claim.rid), {})
     high = _amount(fields.get("fee_max"))
     high = high if high is not None and high > low else None
-    return Fee(low, high, claim.source, fields.get("sliding_scale"))
+    said = fields.get("fee_text") or fields.get("fee_max_text")
+    mark = currency_mark(said, fields.get("country"))
+    return Fee(low, high, source, fields.get("sliding_scale"), mark)
 
 
 def fee_text(t: Therapist, claim: Claim) -> str:
@@ -64,12 +72,12 @@ def fees(t: Therapist) -> list[Fee]:
     The low and high of one fee always come from the same source.
     """
     out: list[Fee] = []
-    seen: set[tuple[float, float | None]] = set()
+    seen: set[tuple[float, float | None, str]] = set()
     for claim in t.values("fee"):
         fee = _fee_of(t, claim)
-        if fee is None or (fee.low, fee.high) in seen:
+        if fee is None or (fee.low, fee.high, fee.mark) in seen:
             continue
-        seen.add((fee.low, fee.high))
+        seen.add((fee.low, fee.high, fee.mark))
         out.append(fee)
     return out
 

@@ -28,12 +28,12 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any, Final
 
-from finder.judge import therapists
+from finder.judge import claims, therapists
 from finder.judge.therapists import Claim, Therapist
 from finder.pursue import answers, checklists, profiles
 from finder.pursue.checklist_model import Checklist, Question, applies
 from finder.pursue.profiles import Profile
-from finder.records.models import SourceKind
+from finder.records.models import Source, SourceKind
 from finder.storage.store import Store
 
 SECTIONS: Final[dict[str, str]] = {
@@ -401,14 +401,9 @@ def fee_claims(therapist: Therapist) -> list[str]:
     for doc in therapist.records:
         if doc.get("source", {}).get("kind", "import") != "import":
             continue
-        fields = doc.get("fields") or {}
-        low, high = fields.get("fee"), fields.get("fee_max")
-        if not isinstance(low, int | float) or isinstance(low, bool):
-            continue
-        text = dollars(low)
-        if isinstance(high, int | float) and not isinstance(high, bool) and high != low:
-            text += f"-{dollars(high)}"
-        seen.setdefault(text)
+        fee = claims.stated_fee(doc.get("fields") or {}, Source.from_dict(doc["source"]))
+        if fee is not None:
+            seen.setdefault(fee.text)
     return list(seen)
 
 

@@ -15,6 +15,7 @@ from typing import Any
 from finder.judge import claims
 from finder.pursue.checklists import format_answer
 from finder.records import geo
+from finder.records.normalize.money import dollars as money
 from finder.report.cost import cost_cell, fee_cell, insurance_cell, number_or_none, sliding_cell
 from finder.report.model import (
     CATEGORY_SECTION,
@@ -30,7 +31,6 @@ from finder.report.model import (
     Item,
     Row,
     Section,
-    money,
     yes_no,
 )
 

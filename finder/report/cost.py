@@ -10,7 +10,8 @@ from collections.abc import Mapping
 from typing import Any
 
 from finder.judge import claims
-from finder.report.model import Cell, Facts, money, yes_no
+from finder.records.normalize.money import dollars as money
+from finder.report.model import Cell, Facts, yes_no
 
 
 def fee_cell(f: Facts) -> Cell:
@@ -54,9 +55,10 @@ def insurance_cell(f: Facts) -> Cell:
 def expected_cost(f: Facts) -> tuple[float | None, str]:
     """What ``planned_sessions`` would cost, with the assumption used, or why it cannot be said."""
     n = f.planned_sessions
-    fee = claims.said_fee(f.consult)
+    fee, mark = claims.said_fee(f.consult), "$"
     if fee is None and claims.fees(f.therapist):
-        fee = claims.fees(f.therapist)[0].low
+        listed = claims.fees(f.therapist)[0]  # in the currency its source names
+        fee, mark = listed.low, listed.mark
     ins = f.insurer
     if ins.get("clinician_in_network") is True:
         return _in_network_cost(n, fee, ins)
@@ -65,9 +67,9 @@ def expected_cost(f: Facts) -> tuple[float | None, str]:
     total = fee * n
     if ins.get("clinician_in_network") is False or not f.profile.insurance:
         tail = ", before any out-of-network reimbursement" if f.profile.insurance else ""
-        return total, f"{money(total)} for {n} sessions at {money(fee)}{tail}"
+        return total, f"{money(total, mark)} for {n} sessions at {money(fee, mark)}{tail}"
     return total, (
-        f"{money(total)} for {n} sessions at {money(fee)} if paying yourself; "
+        f"{money(total, mark)} for {n} sessions at {money(fee, mark)} if paying yourself; "
         "in-network cost unknown until your insurer confirms"
     )
 

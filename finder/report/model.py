@@ -219,10 +219,6 @@ CONSULTATION: Final = "consultation"
 INSURER: Final = "insurer"
 
 
-def money(value: float) -> str:
-    return f"${value:,.0f}" if float(value).is_integer() else f"${value:,.2f}"
-
-
 def yes_no(value: Any) -> str | None:
     return None if value is None else ("yes" if value else "no")
 

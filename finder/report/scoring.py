@@ -18,8 +18,9 @@ from typing import Any, Final
 from finder.judge import claims
 from finder.judge.ipt import IptClass
 from finder.records import geo
+from finder.records.normalize.money import dollars as money
 from finder.report.cost import expected_cost
-from finder.report.model import Facts, Score, ScorePart, money
+from finder.report.model import Facts, Score, ScorePart
 
 LABELS: Final[dict[str, str]] = {
     "ipt_evidence": "IPT evidence",

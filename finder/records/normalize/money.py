@@ -20,6 +20,19 @@ _NOT_MONEY_AFTER = re.compile(
     r"\s*-?\s*(?:min\b|mins\b|minutes?\b|hrs?\b|hours?\b|sessions?\b|visits?\b|%)", re.I
 )
 _RANGE_GAP = re.compile(r"\s*(?:-|\u2013|\u2014|to)\s*", re.I)
+# The currency a fee text names, as the mark finder shows: "60 €" is €60, "CA$90" CA$90,
+# never "$60". Longer marks first ("CA$" before "$").
+_MARKS = (
+    ("CA$", r"CA\$|C\$|\bCAD\b"),
+    ("NZ$", r"NZ\$|\bNZD\b"),
+    ("A$", r"AU?\$|\bAUD\b"),
+    ("R$", r"R\$|\bBRL\b"),
+    ("€", r"€|\bEUR\b|\beuros?\b"),
+    ("£", r"£|\bGBP\b|\bpounds?\b"),
+    ("CHF", r"\bCHF\b"),
+    ("$", r"\$|\bUSD\b"),
+)
+_MARK = re.compile("|".join(f"(?P<m{i}>{pattern})" for i, (_, pattern) in enumerate(_MARKS)), re.I)
 _FREE = re.compile(r"\bfree\b|\bno (?:cost|charge)\b|\bpro bono\b", re.I)
 
 
@@ -75,13 +88,28 @@ def _amounts(text: str) -> list[float]:
     return kept
 
 
-def dollars(value: float) -> str:
-    """``150.0`` -> ``"$150"``, ``120.5`` -> ``"$120.50"``: how finder shows an amount."""
-    return f"${value:,.0f}" if float(value).is_integer() else f"${value:,.2f}"
+def currency_mark(text: Any, country: Any = None) -> str:
+    """The currency of a fee as its source writes it: ``"60 €"`` -> ``"€"``,
+    ``"CA$90"`` -> ``"CA$"``, ``"$150"`` -> ``"$"``. A fee that names none is in
+    dollars in a US (or country-less) record, and shown without a mark elsewhere: a
+    Spanish list's "60" is 60, not $60."""
+    found = _MARK.search(text) if isinstance(text, str) else None
+    if found is not None and found.lastgroup is not None:
+        return _MARKS[int(found.lastgroup[1:])][0]
+    return "$" if country in (None, "", "US") else ""
 
 
-def fee_range(low: float, high: float | None) -> str:
+def dollars(value: float, mark: str = "$") -> str:
+    """``150.0`` -> ``"$150"``, ``120.5`` -> ``"$120.50"``: how finder shows an amount
+    (``mark`` "€" gives "€60"; "CHF" gives "60 CHF"; "" the bare number)."""
+    number = f"{value:,.0f}" if float(value).is_integer() else f"{value:,.2f}"
+    if mark.isalpha():
+        return f"{number} {mark}"
+    return f"{mark}{number}"
+
+
+def fee_range(low: float, high: float | None, mark: str = "$") -> str:
     """One source's fee as it stated it: ``"$80-$140"`` or ``"$110"``."""
     if high is not None and high != low:
-        return f"{dollars(low)}-{dollars(high)}"
-    return dollars(low)
+        return f"{dollars(low, mark)}-{dollars(high, mark)}"
+    return dollars(low, mark)
