@@ -363,3 +363,15 @@ def test_ctrl_c_during_an_import_says_nothing_was_saved(monkeypatch: pytest.Monk
     assert (code, out) == (130, "")
     assert err == "Import stopped; nothing from it was saved; your earlier data is unchanged.\n"
     assert open_store().path.read_bytes() == before  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize("header", ["Approach", "Therapeutic approach", "Therapies"])
+def test_an_approach_column_is_read_for_ipt_evidence(header: str, tmp_path: Path) -> None:
+    path = tmp_path / "list.csv"
+    path.write_text(
+        f"name,phone,{header}\nAmelia Jones,617-555-0142,Interpersonal Psychotherapy (IPT)\n"
+    )
+    assert run("import", str(path))[0] == 0
+    code, out, _ = run("list")
+    assert code == 0
+    assert "listed" in out and "Interpersonal" in out
