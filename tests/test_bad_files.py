@@ -117,3 +117,36 @@ def test_a_workbook_zipped_in_a_version_python_cannot_read_is_refused(tmp_path: 
     result = CliRunner().invoke(cli, ["import", str(bad)])
     assert result.exit_code == 4, result.output
     assert f"Error: {bad}: not a readable .xlsx workbook (zip file version 6.4)" in result.stderr
+
+
+def test_a_quote_never_closed_loses_only_its_own_line(tmp_path: Path) -> None:
+    # Without the check, the rest of the file became one cell: one bogus "therapist"
+    # whose name held every row after the stray quote.
+    listed = tmp_path / "list.csv"
+    listed.write_text(
+        'name,phone\nAnn Lee,617-555-0101\n"Cy Dow,617-555-0103\nDee Fox,617-555-0104\n'
+        "Ed Gray,617-555-0105\n"
+    )
+    result = CliRunner().invoke(cli, ["import", str(listed)])
+    assert result.exit_code == 0
+    assert result.stderr.splitlines()[0] == (
+        f"  rejected {listed} line 3: a quote opened on this line is never closed "
+        "(lines 3-5 would be one cell); the lines after it are read as rows"
+    )
+    out = CliRunner().invoke(cli, ["list", "--csv"]).stdout
+    assert [line.split(",")[1] for line in out.splitlines()[1:]] == [
+        "Ann Lee",
+        "Dee Fox",
+        "Ed Gray",
+    ]
+
+
+def test_quoted_cells_over_several_lines_still_read_whole(tmp_path: Path) -> None:
+    listed = tmp_path / "list.csv"
+    listed.write_text(
+        'name,phone,bio\nAnn Lee,617-555-0101,"One\nTwo, with ""quotes"""\nBo Chan,617-555-0102,x'
+    )
+    result = CliRunner().invoke(cli, ["import", str(listed)])
+    assert result.exit_code == 0 and "rejected" not in result.stderr
+    out = CliRunner().invoke(cli, ["show", "1"]).stdout
+    assert 'statement  One Two, with "quotes"\n' in out

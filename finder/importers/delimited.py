@@ -119,7 +119,7 @@ def parse(path: Path, ctx: ParseContext) -> Iterator[Record | RowError]:
         stream = io.TextIOWrapper(raw, encoding=encoding, errors=errors, newline="")
         if skipped:
             stream.readline()
-        rows = _Rows(csv.reader(stream, delimiter=delimiter), skipped, raw)
+        rows = _Rows(stream, delimiter, skipped, raw)
         ahead = list(itertools.islice(rows, _LOOK_AHEAD))
         if not ahead:
             raise ImportRefused(path, "file is empty; nothing imported")
@@ -140,29 +140,58 @@ _LOOK_AHEAD = 60
 
 class _Rows:
     """The rows of a CSV stream as ``(first line, cells)``, a ``RowError`` for a broken one;
-    blank rows are skipped. ``reader.line_num`` counts the physical lines it has taken."""
+    blank rows are skipped. ``reader.line_num`` counts the physical lines it has taken.
 
-    def __init__(self, reader: Any, skipped: int, raw: Any) -> None:
-        self.reader = reader
+    A quote opened and never closed would make the rest of the file one cell (a broken
+    export: ``"Broken, 617-555-0100`` and every row after it): that line is reported and
+    the lines it swallowed are read again as rows."""
+
+    def __init__(self, stream: Any, delimiter: str, skipped: int, raw: Any) -> None:
+        self.delimiter = delimiter
+        self.taken: list[str] = []  # the physical lines of the row being read
+        self.exhausted = False
+        self.reader = csv.reader(self._lines(stream), delimiter=delimiter)
+        self.base = skipped  # lines before the current reader's first
         self.last_line = skipped
-        self.skipped = skipped
         self.raw = raw
 
+    def _lines(self, lines: Iterable[str]) -> Iterator[str]:
+        self.exhausted = False
+        for line in lines:
+            self.taken.append(line)
+            yield line
+        self.exhausted = True  # the reader asked for a line past the last
+
     def __iter__(self) -> Iterator[tuple[int, list[str]] | RowError]:
-        reader = self.reader
         while True:
             start = self.last_line + 1
+            self.taken = []
             try:
-                cells = next(reader)
+                cells = next(self.reader)
             except StopIteration:
                 return
             except csv.Error as err:
-                self.last_line = reader.line_num + self.skipped
+                self.last_line = self.reader.line_num + self.base
                 yield RowError(f"line {start}", f"cannot read this row ({err})")
                 continue
-            self.last_line = reader.line_num + self.skipped
+            self.last_line = self.reader.line_num + self.base
+            if len(self.taken) > 1 and self._never_closed():
+                yield RowError(
+                    f"line {start}",
+                    f"a quote opened on this line is never closed (lines {start}-"
+                    f"{self.last_line} would be one cell); the lines after it are read as rows",
+                )
+                swallowed = self.taken[1:]
+                self.base, self.last_line = start, start
+                self.reader = csv.reader(self._lines(swallowed), delimiter=self.delimiter)
+                continue
             if "".join(cells).strip():
                 yield start, cells
+
+    def _never_closed(self) -> bool:
+        # The reader asks for a line past the last only from inside a quoted cell; the
+        # quotes of a row it read whole pair up.
+        return self.exhausted and sum(line.count('"') for line in self.taken) % 2 == 1
 
 
 def _good(rows: Iterable[tuple[int, list[str]] | RowError]) -> Iterator[tuple[int, list[str]]]:
