@@ -60,12 +60,51 @@ def _unwrapped(value: list[Any], flat: dict[str, Any]) -> Any:
     return rest if rest or not value else None
 
 
+# The key that names an item of a list of objects: [{"name": "Aetna", "id": 7}] is "Aetna".
+_ITEM_NAMES = ("name", "label", "title", "display", "displayName", "text", "value", "description")
+
+
+def _named_items(value: list[Any]) -> list[str] | None:
+    """``[{"name": "Aetna"}, {"name": "BCBS PPO"}]`` -> ``["Aetna", "BCBS PPO"]``."""
+    out: list[str] = []
+    for item in value:
+        if not isinstance(item, dict):
+            return None
+        named = next((item[k] for k in _ITEM_NAMES if isinstance(item.get(k), str)), None)
+        if named is None:
+            return None
+        out.append(named)
+    return out
+
+
+def _objects(key: str, value: list[Any], flat: dict[str, Any]) -> Any:  # None: kept aside
+    """A list of objects: the names they hold, or (offices, addresses) the first object
+    read as nested fields, the others kept as extra data under "KEY (more)"."""
+    first = value[0]
+    fields = [k for k in first if k not in _ITEM_NAMES and _columns.guess_field(k)]
+    if not fields:
+        named = _named_items(value)
+        if named is None:  # objects naming nothing: kept as data, never shown as a value
+            flat[f"{key} (data)"] = value
+        return named
+    if len(value) > 1:
+        flat[f"{key} (more)"] = value[1:]
+    for k in first:  # an office's own name is not the therapist's
+        if k in _ITEM_NAMES:
+            flat[f"{key} {k}"] = first[k]
+    return {k: v for k, v in first.items() if k not in _ITEM_NAMES}
+
+
 def _flatten(obj: dict[str, Any], prefix: str = "") -> dict[str, Any]:
     """Nested objects become columns: {"address": {"city": "X"}} -> {"city": "X"} (or "address city")."""
     flat: dict[str, Any] = {}
     for key, value in obj.items():
         if isinstance(value, list) and value and all(not isinstance(v, dict) for v in value):
             value = _unwrapped(value, flat)
+            if value is None:
+                continue
+        elif isinstance(value, list) and value:
+            value = _objects(key, value, flat)
             if value is None:
                 continue
         if isinstance(value, dict) and prefix.count(" ") < 3:
