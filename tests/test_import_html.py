@@ -13,6 +13,7 @@ from finder.importers import detect
 from finder.importers.base import ParseContext
 from finder.importers.html.fields import license_parts, split_subtitle
 from finder.importers.html.page import declared_charset
+from finder.judge.ipt import assess
 from finder.records.models import Record, RowError
 from finder.records.normalize import canonical_profile_url
 
@@ -520,3 +521,30 @@ def test_a_declared_charset_with_a_nul_in_it_is_ignored(tmp_path: Path) -> None:
     from finder.importers.html.page import declared_charset
 
     assert declared_charset(b'<html><head><meta charset=\x00UTF-8"></head></html>') is None
+
+
+JSONLD_KNOWS = """<html><head><script type="application/ld+json">{"@context": "https://schema.org",
+"@type": "Person", "name": "Jamie Cole", "jobTitle": "LPC", "telephone": "(303) 555-0144",
+"knowsAbout": ["Interpersonal Therapy", "EMDR"]}</script></head><body><h1>Jamie Cole, LPC</h1>
+</body></html>"""
+MICRODATA_KNOWS = """<html><body><div itemscope itemtype="https://schema.org/Person">
+<h1 itemprop="name">Ria Sen</h1><span itemprop="telephone">617-555-0177</span>
+<ul><li itemprop="knowsAbout">Interpersonal Psychotherapy</li><li itemprop="knowsAbout">Grief</li>
+</ul></div></body></html>"""
+
+
+@pytest.mark.parametrize(
+    ("page", "topics"),
+    [
+        (JSONLD_KNOWS, ["Interpersonal Therapy", "EMDR"]),
+        (MICRODATA_KNOWS, ["Interpersonal Psychotherapy", "Grief"]),
+    ],
+)
+def test_what_a_person_knows_about_is_listed_evidence(
+    page: str, topics: list[str], tmp_path: Path
+) -> None:
+    path = tmp_path / "profile.html"
+    path.write_text(page, encoding="utf-8")
+    (rec,) = records(path)
+    assert rec.fields["specialties"] == topics
+    assert assess(rec.fields).level.label == "listed"

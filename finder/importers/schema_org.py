@@ -176,7 +176,9 @@ def _from_jsonld(obj: dict[str, Any], host: str) -> tuple[dict[str, Any], dict[s
         "email": t(obj.get("email")),
         "statement": t(obj.get("description")),
         "languages": t(obj.get("knowsLanguage")),
-        "specialties": t(obj.get("medicalSpecialty")),
+        # What they say they know about ("Interpersonal Therapy", "Grief") is a list of
+        # topics, read as specialties: evidence never above "listed".
+        "specialties": t([obj.get("medicalSpecialty"), obj.get("knowsAbout")]),
         "fee": t(obj.get("priceRange")),
         "accepting": obj.get("isAcceptingNewPatients"),
         "organization": t(obj.get("worksFor") or obj.get("memberOf")),
@@ -205,7 +207,8 @@ def _from_jsonld(obj: dict[str, Any], host: str) -> tuple[dict[str, Any], dict[s
     _kind(_schema.schema_types(obj), raw)
     used = {
         "name", "givenName", "familyName", "jobTitle", "telephone", "email", "description",
-        "knowsLanguage", "medicalSpecialty", "priceRange", "isAcceptingNewPatients", "worksFor",
+        "knowsLanguage", "medicalSpecialty", "knowsAbout", "priceRange", "isAcceptingNewPatients",
+        "worksFor",
         "memberOf", "honorificSuffix", "hasCredential", "address", "workLocation", "location",
         "geo", "url", "@id", "sameAs", "identifier", "@type", "@context", "image",
     }  # fmt: skip
@@ -226,7 +229,9 @@ def _from_microdata(
         "email": one("email"),
         "statement": one("description"),
         "languages": one("knowsLanguage"),
-        "specialties": one("medicalSpecialty"),
+        "specialties": _schema.text_value(
+            [props.get(k) for k in ("medicalspecialty", "knowsabout")]
+        ),
         "fee": one("priceRange"),
         "credentials": [one("honorificSuffix")],
     }
@@ -245,7 +250,7 @@ def _from_microdata(
     _place_url(one("url"), host, raw)
     _kind(set(props.get("@type", [])), raw)
     used = {"name", "givenname", "familyname", "jobtitle", "telephone", "email", "description",
-            "knowslanguage", "medicalspecialty", "pricerange", "honorificsuffix", "address",
+            "knowslanguage", "medicalspecialty", "knowsabout", "pricerange", "honorificsuffix", "address",
             "url", "@type", "image"}  # fmt: skip
     extra = {k: v for k, v in props.items() if k not in used}
     return raw, extra
