@@ -36,6 +36,8 @@ def tricky(cols: list[str]) -> list[list[str]]:
         row(cols, 100, "MA", "1041C0700X"),  # kept
         row(cols, 101, "IL", "1041c0700x"),  # lower case: still behavioural
         row(cols, 116, "ME", "101yp2500X"),
+        # The code in the second half of its line.
+        row(cols, 118, "ME", "1041C0700X", {"Provider Other Organization Name": "A" * 3000}),
         row(cols, 102, "MA", " 103T00000X "),  # spaces around the code
         row(cols, 103, "MA", "207Q00000X", {"Other Provider Identifier_1": "1041C0700X"}),
         row(cols, 104, "ME", "208600000X", {"Provider Credential Text": "MA"}),

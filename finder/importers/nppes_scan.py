@@ -176,11 +176,10 @@ class Skipper:
             if not lines:
                 continue
             quotes = list(map(bytes.count, lines, repeat(b'"')))
-            if not odd and self._plain(lines, quotes):
-                if lower and self.upper:
-                    yield from self._candidates(lines, list(map(bytes.upper, lines)))
-                else:
-                    yield from self._candidates(lines, lines)
+            ends = None if odd else self._plain(lines, quotes)
+            if ends is not None:
+                texts = list(map(bytes.upper, lines)) if lower and self.upper else lines
+                yield from self._candidates(lines, texts, ends)
                 continue
             odd ^= bool(sum(quotes) & 1)
             for line in lines:
@@ -188,22 +187,28 @@ class Skipper:
         if rest:
             yield rest
 
-    def _plain(self, lines: list[bytes], quotes: list[int]) -> bool:
-        """Whether ``scan`` would split every one of these lines at ``","``."""
+    def _plain(self, lines: list[bytes], quotes: list[int]) -> list[int] | None:
+        """Whether ``scan`` would split every one of these lines at ``","``: if so, how
+        far into each line the filter's columns end (``None`` if not)."""
         if quotes.count(self.quotes) != len(lines):
-            return False
+            return None
         if not all(map(bytes.startswith, lines, repeat(b'"'))):
-            return False
-        # The separators before the filter's columns are mostly in the first half.
-        halves = map(operator.rshift, map(len, lines), repeat(1))
+            return None
+        # The filter's columns mostly end in a line's first half.
+        halves = list(map(operator.rshift, map(len, lines), repeat(1)))
         if min(map(bytes.count, lines, repeat(b'","'), repeat(1), halves)) >= self.upto:
-            return True
-        return min(map(bytes.count, lines, repeat(b'","'), repeat(1))) >= self.upto
+            return halves
+        if min(map(bytes.count, lines, repeat(b'","'), repeat(1))) >= self.upto:
+            return list(map(len, lines))
+        return None
 
-    def _candidates(self, lines: list[bytes], texts: list[bytes]) -> Iterator[bytes | int]:
-        """The lines that may not be ``rule.unread``, and the runs between them."""
+    def _candidates(
+        self, lines: list[bytes], texts: list[bytes], ends: list[int]
+    ) -> Iterator[bytes | int]:
+        """The lines that may not be ``rule.unread``, and the runs between them; a field
+        the filter reads ends before ``ends`` (a separator follows it there)."""
         found = set(compress(count(), map(self.blank.match, lines)))
-        found.update(compress(count(), map(self.fits.search, texts)))
+        found.update(compress(count(), map(self.fits.search, texts, repeat(0), ends)))
         done = 0
         for index in sorted(found):
             if index > done:
