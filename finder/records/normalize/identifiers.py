@@ -10,6 +10,8 @@ from finder.records.normalize.text import clean_text
 
 def _ten_digits(raw: Any) -> str | None:
     """The digits of a value given as an NPI, when there are exactly ten of them."""
+    if type(raw) is str and len(raw) == 10 and raw.isascii() and raw.isdigit():
+        return raw  # as NPPES writes it (and as clean_text would leave it)
     text = clean_text(str(raw) if isinstance(raw, int) else raw)
     if text is not None and len(text) == 10 and text.isascii() and text.isdigit():
         return text  # as NPPES writes it
