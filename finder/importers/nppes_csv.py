@@ -326,7 +326,9 @@ def parse(path: Path, ctx: ParseContext) -> Iterator[Record | RowError | Deactiv
 
 def _codes(cols: _Columns, row: list[str]) -> list[tuple[str, int]]:
     return [
-        (code, n) for n, (i, *_rest) in enumerate(cols.slots) if (code := row[i].strip().upper())
+        (code, n)
+        for n, (i, *_rest) in enumerate(cols.slots)
+        if row[i] and (code := row[i].strip().upper())
     ]
 
 

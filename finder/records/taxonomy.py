@@ -66,6 +66,7 @@ def name(code: str) -> str | None:
 # Whole families that are behavioural health even where the table lacks a subspecialty
 # (NUCC adds codes every year; a new 103T... psychologist is still a psychologist).
 _BEHAVIORAL_PREFIXES = ("101Y", "1012", "102L", "102X", "103G", "103K", "103T", "1041", "106")
+_BEHAVIORAL_FAMILIES = (*_BEHAVIORAL_PREFIXES, "2084P08", "364SP08")
 
 
 def is_behavioral(code: str) -> bool:
@@ -76,7 +77,18 @@ def is_behavioral(code: str) -> bool:
     entry = table().get(norm)
     if entry is not None:
         return entry.behavioral
-    return norm.startswith(_BEHAVIORAL_PREFIXES) or norm.startswith(("2084P08", "364SP08"))
+    return norm.startswith(_BEHAVIORAL_FAMILIES)
+
+
+@cache
+def behavioral_beginnings() -> tuple[str, ...]:
+    """What every code ``is_behavioral`` accepts begins with: the families' prefixes and
+    the table's behavioural codes outside them. A text in which none of these begins a
+    code holds no behavioural-health code (the NPPES bulk reader skips such rows unread)."""
+    outside = (
+        c for c, e in table().items() if e.behavioral and not c.startswith(_BEHAVIORAL_FAMILIES)
+    )
+    return (*_BEHAVIORAL_FAMILIES, *sorted(outside))
 
 
 # Ordered: the first matching prefix wins (DOMAIN.md section 6). The words are the

@@ -157,6 +157,16 @@ def _license_kind(creds: list[str], title: str | None) -> str | None:
     return found  # type: ignore[return-value]
 
 
+def _set_npi(fields: dict[str, Any], value: Any) -> None:
+    """The NPI, checked once (each row of a bulk file has a new one); ten digits with a
+    wrong check digit are kept apart, never used to link."""
+    found = npi(value)
+    if found is not None:
+        fields["npi"] = found
+    elif unverified := unverified_npi(value):
+        fields["npi_unverified"] = unverified
+
+
 def build_fields(raw: dict[str, Any]) -> dict[str, Any]:
     """Normalise a dict of canonical-field -> raw value into a record's ``fields``.
 
@@ -205,8 +215,8 @@ def build_fields(raw: dict[str, Any]) -> dict[str, Any]:
             continue
         if name in TEXT_KEPT:
             continue
-        if name == "npi" and npi(value) is None and unverified_npi(value):
-            fields["npi_unverified"] = unverified_npi(value)
+        if name == "npi":
+            _set_npi(fields, value)
             continue
         if name == "accepting" and is_waitlist(value):
             fields["waitlist"] = True

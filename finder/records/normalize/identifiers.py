@@ -10,6 +10,8 @@ from finder.records.normalize.text import clean_text
 
 def _ten_digits(raw: Any) -> str | None:
     """The digits of a value given as an NPI, when there are exactly ten of them."""
+    if type(raw) is str and len(raw) == 10 and raw.isascii() and raw.isdigit():
+        return raw  # as NPPES writes it (and as clean_text would leave it)
     text = clean_text(str(raw) if isinstance(raw, int) else raw)
     if text is not None and len(text) == 10 and text.isascii() and text.isdigit():
         return text  # as NPPES writes it
@@ -28,10 +30,17 @@ def npi(raw: Any) -> str | None:
     return digits if digits is not None and npi_checksum_ok(digits) else None
 
 
+_DOUBLED_DIGIT = {str(d): doubled for d, doubled in enumerate(_DOUBLED)}
+
+
 def npi_checksum_ok(digits: str) -> bool:
     body = digits[-2::-1]  # right to left, the check digit left out
+    if digits.isascii():
+        doubled = sum(map(_DOUBLED_DIGIT.__getitem__, body[::2]))
+    else:
+        doubled = sum(_DOUBLED[int(ch)] for ch in body[::2])
     # 24: the constant contribution of the 80840 prefix.
-    total = 24 + sum(_DOUBLED[int(ch)] for ch in body[::2]) + sum(map(int, body[1::2]))
+    total = 24 + doubled + sum(map(int, body[1::2]))
     return (10 - total % 10) % 10 == int(digits[-1])
 
 

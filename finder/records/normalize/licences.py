@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from functools import lru_cache
 from typing import Any
 
 from finder.records.normalize.places import STATE_NAMES, STATES
@@ -205,6 +206,18 @@ def licence_level(stated: Any) -> str | None:
 
 
 def _classify(stated: Any) -> tuple[str, str] | None:
+    if type(stated) is str and len(stated) < 200:
+        return _classify_short(stated)
+    return _classify_any(stated)
+
+
+@lru_cache(maxsize=1024)
+def _classify_short(stated: str) -> tuple[str, str] | None:
+    # Memoised: an import classifies the same few licence names row after row.
+    return _classify_any(stated)
+
+
+def _classify_any(stated: Any) -> tuple[str, str] | None:
     text = clean_text(stated)
     if text is None:
         return None
