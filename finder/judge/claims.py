@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any, Final
 
 from finder.judge.therapists import Claim, Therapist
+from finder.records.facts import amount, fee_bounds
 from finder.records.models import Source
 from finder.records.normalize.licences import SUPERVISED, licence_level
 from finder.records.normalize.money import dollars, fee_range
@@ -35,21 +36,15 @@ class Fee:
         return self.low <= budget
 
 
-def _amount(value: Any) -> float | None:
-    if isinstance(value, int | float) and not isinstance(value, bool):
-        return float(value)
-    return None
-
-
 def _fee_of(t: Therapist, claim: Claim) -> Fee | None:
     """The fee ``claim`` states, its high end from the same record."""
-    low = _amount(claim.value)
-    if low is None:
+    if amount(claim.value) is None:
         return None
     fields = next((d.get("fields") or {} for d in t.records if str(d.get("rid")) == claim.rid), {})
-    high = _amount(fields.get("fee_max"))
-    high = high if high is not None and high > low else None
-    return Fee(low, high, claim.source, fields.get("sliding_scale"))
+    bounds = fee_bounds(claim.value, fields.get("fee_max"))
+    if bounds is None:
+        return None
+    return Fee(bounds[0], bounds[1], claim.source, fields.get("sliding_scale"))
 
 
 def fee_text(t: Therapist, claim: Claim) -> str:
@@ -82,7 +77,7 @@ FEE_ANSWER: Final = "fee_session"
 
 def said_fee(answers: Mapping[str, Any]) -> float | None:
     """The session fee from the user's consultation answers, if they recorded one."""
-    return _amount(answers.get(FEE_ANSWER))
+    return amount(answers.get(FEE_ANSWER))
 
 
 def fee_headline(t: Therapist, said: float | None = None, *, per: str = "") -> str | None:

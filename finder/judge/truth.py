@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 
 from finder.judge.search import Found, Query
-from finder.judge.therapists import Therapist
+from finder.judge.sieve import Named
 from finder.records import geo
 from finder.records.normalize.money import dollars
 
@@ -44,7 +44,7 @@ def _verb(text: str, count: int) -> str:
     return text
 
 
-def _names(people: list[tuple[Therapist, str]]) -> str:
+def _names(people: list[tuple[Named, str]]) -> str:
     shown = [f"{t.name} {detail}".strip() for t, detail in people[:_NAMED]]
     more = len(people) - _NAMED
     return ", ".join(shown) + (f" and {more} more" if more > 0 else "")
