@@ -163,46 +163,52 @@ def _place(
 
 def _solo(rows: list[Any], skip: set[int], sieve: Sieve, asked: Asked, out: Sifted) -> None:
     """The therapists with one imported record, judged from its ``SOLO`` row."""
-    limit, country, from_town = asked.limit, asked.country, asked.from_town
-    measure = geo.miles_from(asked.origin) if asked.origin is not None else None
-    if limit is None:
-        measure = None
+    country, from_town = asked.country, asked.from_town
+    limit = asked.limit if asked.limit is not None else math.inf
+    measure = None
+    if asked.origin is not None and asked.limit is not None:
+        measure = geo.miles_from(asked.origin)
     unknown = dict(asked.criteria)
     read, left = out.read, out.left_out
-    far_ones = left.setdefault("distance", [])
-    for tid, odd, fails, which, lat, lon, town, name, fee, fee_high in rows:
+    far_ones: list[tuple[Named, str]] = []
+    beyond: dict[tuple[float, float, int], str | None] = {}  # a point's distance, if too far
+    for tid, odd, which, lat, lon, town, name, fee, fee_high in rows:
         if tid in skip:
             continue
         if odd:
             read.append(tid)
             continue
         if measure is not None:
-            assert limit is not None
             if lat is None:
                 far = "location unknown" if asked.strict else None
             else:
-                miles = measure((lat, lon))
-                far = None
-                if miles > limit:
-                    far = geo.distance_text(miles, country, approx=bool(town) or from_town)
+                try:
+                    far = beyond[lat, lon, town]
+                except KeyError:
+                    miles = measure((lat, lon))
+                    far = beyond[lat, lon, town] = (
+                        geo.distance_text(miles, country, approx=bool(town) or from_town)
+                        if miles > limit
+                        else None
+                    )
             if far is not None:
-                if not fails:
+                if not which:
                     far_ones.append(
                         (Named(tid, name if name is not None else f"therapist {tid}"), far)
                     )
                 continue
-        if not fails:
+        if not which:
             read.append(tid)
-        elif fails == 1:
-            failed = sieve.filters[abs(which) - 1]
-            named = Named(tid, name if name is not None else f"therapist {tid}")
-            if which < 0:
-                left.setdefault("strict", []).append((named, unknown[failed]))
-            else:
-                detail = fee_range(fee, fee_high) if failed == "fee" else ""
-                left.setdefault(failed, []).append((named, detail))
-    if not far_ones:
-        del left["distance"]
+            continue
+        failed = sieve.filters[abs(which) - 1]
+        named = Named(tid, name if name is not None else f"therapist {tid}")
+        if which < 0:
+            left.setdefault("strict", []).append((named, unknown[failed]))
+        else:
+            detail = fee_range(fee, fee_high) if failed == "fee" else ""
+            left.setdefault(failed, []).append((named, detail))
+    if far_ones:
+        left.setdefault("distance", []).extend(far_ones)
 
 
 def _name(row: tuple[Any, ...]) -> Named | None:
