@@ -18,6 +18,7 @@ from finder.judge import merge, search, truth
 from finder.judge.enrich import enrich
 from finder.judge.ipt import IptClass
 from finder.records import normalize
+from finder.storage import records_search
 from finder.storage.records_search import Sieve
 from finder.storage.store import Store, open_store
 
@@ -147,6 +148,16 @@ def test_the_first_pass_changes_nothing_a_search_finds(store: Store, query: sear
     fast = search.find_all(store, query)
     full = search.find_all(store, query, sift=False)
     assert _seen(fast, query) == _seen(full, query)
+
+
+def test_very_many_fitting_plan_lists_change_nothing(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(records_search, "MANY_PLANS", 0)  # as one JSON argument
+    for query in _queries()[:60]:
+        assert _seen(search.find_all(store, query), query) == _seen(
+            search.find_all(store, query, sift=False), query
+        )
 
 
 def test_the_store_holds_what_the_comparison_needs(store: Store) -> None:

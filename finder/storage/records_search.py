@@ -36,6 +36,9 @@ FILTERS: dict[str, tuple[str, str]] = {
     "accepting": ("ifnull(accepting = 0, 0)", "(accepting IS NULL)"),
     "country": ("ifnull(country != :country, 0)", "(country IS NULL)"),
 }  # fmt: skip
+#: More fitting plan lists than this go to SQLite as one JSON argument (the number of
+#: arguments a statement takes is limited).
+MANY_PLANS = 500
 #: The order a record's filters are tried in: the cheap and the sharp first.
 _CHEAP_FIRST = ("fee", "telehealth", "in person", "accepting", "sliding scale", "country",
                 "insurance")  # fmt: skip
@@ -60,7 +63,7 @@ class Sieve:
         """The named arguments of the SQL below."""
         out: dict[str, Any] = {"fee": self.fee, "country": self.country}
         out["plans"] = orjson.dumps(list(self.plans)).decode()
-        if len(self.plans) <= 500:
+        if len(self.plans) <= MANY_PLANS:
             out.update((f"plan{i}", plans) for i, plans in enumerate(self.plans))
         out.update((f"level{i}", level) for i, level in enumerate(self.levels or ()))
         if self.box is not None:
@@ -76,7 +79,7 @@ class Sieve:
 
     def plan_set(self) -> str:
         """SQL: the fitting plan lists (a list of arguments; JSON for very many)."""
-        if 0 < len(self.plans) <= 500:
+        if 0 < len(self.plans) <= MANY_PLANS:
             return ", ".join(f":plan{i}" for i in range(len(self.plans)))
         return "SELECT value FROM json_each(:plans)"
 
