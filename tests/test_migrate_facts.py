@@ -48,7 +48,8 @@ def _to_schema_2(home: Path) -> None:
 
 
 @pytest.fixture(scope="module")
-def old_home(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, tuple[str, str]]:
+def seed(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, tuple[str, str]]:
+    """A schema-2 data folder, and what search said of it before it was made so."""
     base = tmp_path_factory.mktemp("facts")
     made = base / "made"
     places = [("Boston", "MA", "02115"), ("Brookline", "MA", ""), ("Newton", "MA", "02458"),
@@ -72,12 +73,18 @@ def old_home(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, tuple[str,
     return made, (searched.stdout, searched.stderr)
 
 
-def test_schema_2_is_migrated_once_and_search_says_the_same(
-    old_home: tuple[Path, tuple[str, str]], tmp_path: Path
-) -> None:
-    seed, (out, err) = old_home
+@pytest.fixture
+def old_home(seed: tuple[Path, tuple[str, str]], tmp_path: Path) -> tuple[Path, str, str]:
+    """A copy of the schema-2 folder, and the search output (stdout, stderr) of before."""
     home = tmp_path / "home"
-    shutil.copytree(seed, home)
+    shutil.copytree(seed[0], home)
+    return home, *seed[1]
+
+
+def test_schema_2_is_migrated_once_and_search_says_the_same(
+    old_home: tuple[Path, str, str],
+) -> None:
+    home, out, err = old_home
     before = (home / "finder.json").read_bytes()
     done = finder(home, *SEARCH)
     assert done.returncode == 0, done.stderr
@@ -116,11 +123,9 @@ cli(["search"])
 
 
 def test_sigkill_while_filling_the_columns_leaves_the_old_store(
-    old_home: tuple[Path, tuple[str, str]], tmp_path: Path
+    old_home: tuple[Path, str, str],
 ) -> None:
-    seed, (out, _err) = old_home
-    home = tmp_path / "home"
-    shutil.copytree(seed, home)
+    home, out, _err = old_home
     killed = subprocess.run([sys.executable, "-c", KILL], capture_output=True,
                             env=env_for(home), cwd=ROOT, timeout=120)  # fmt: skip
     assert killed.returncode == -9, killed.stderr
