@@ -165,9 +165,34 @@ def test_the_store_holds_what_the_comparison_needs(store: Store) -> None:
     own = store.records.own_tids()
     several = store.records.index.sieve(Sieve())[2]
     assert len(own) >= 5 and len(several) >= 4
+    assert several == _several(store)
     query = search.Query(near="02115", radius=25.0, insurance=("Aetna",), max_fee=150.0)
     found = search.find_all(store, query)
     assert found.hits and {"distance", "fee", "insurance"} <= set(found.left_out)
+
+
+def _several(store: Store) -> set[int]:
+    """The therapists with more than one imported record, counted from the records."""
+    index = store.records.index
+    return {t for t in store.records.therapist_ids() if len(index.ids_of_therapists([t])) > 1}
+
+
+def test_the_therapists_with_several_records_follow_every_change() -> None:
+    made = Store(None)
+    _build(made)
+    several = sorted(made.records.index.sieve(Sieve())[2])
+    solo = sorted(set(made.records.therapist_ids()) - set(several) - made.records.own_tids())
+    first = made.records.index.ids_of_therapists([several[0]])
+    with made.transaction():  # one therapist loses a record, two others are joined
+        made.records.remove([min(first)])
+        joined = made.records.index.ids_of_therapists([solo[1]])
+        made.records.update_many({i: {"tid": solo[0]} for i in joined})
+    assert made.records.index.sieve(Sieve())[2] == _several(made)
+    assert solo[0] in _several(made)
+    for query in _queries()[:40]:
+        assert _seen(search.find_all(made, query), query) == _seen(
+            search.find_all(made, query, sift=False), query
+        )
 
 
 def test_search_output_is_the_same_read_whole(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -73,6 +73,8 @@ _INSERT = (
     f"tid, doc) VALUES ({', '.join('?' * (len(FACT_TYPES) + 8))})"
 )
 _PLANS = 6 + list(FACT_TYPES).index("plans")  # in an _INSERT row
+#: Past this many therapists touched in one transaction, every one's mates are counted.
+_RECOUNT_ALL = 5000
 _SET_FACTS = f"UPDATE records SET {', '.join(f'{n} = ?' for n in FACT_TYPES)} WHERE id = ?"
 #: What schema 3 added to schema 2's file (``add_facts``).
 _SEARCH_PARTS = [
@@ -129,7 +131,9 @@ class RecordDB:
         self.path = path
         self._conn: sqlite3.Connection | None = None
         self.in_tx = False
-        self._relinked = False  # records came, went or changed therapist: recount mates
+        # Therapists whose records came, went or moved in this transaction (their mates are
+        # counted again at commit); ``None``: so many that all are counted.
+        self._touched: set[int] | None = set()
 
     # -- connection -----------------------------------------------------------
 
@@ -219,8 +223,7 @@ class RecordDB:
         conn = self._conn
         if conn is not None and conn.in_transaction:
             try:
-                if self._relinked:
-                    self._count_mates(conn)
+                self._count_mates(conn)
                 conn.execute("COMMIT")
             except sqlite3.Error as err:
                 with contextlib.suppress(sqlite3.Error):
@@ -229,7 +232,7 @@ class RecordDB:
 
     def rollback(self) -> None:
         self.in_tx = False
-        self._relinked = False
+        self._touched = set()
         conn = self._conn
         if conn is not None and conn.in_transaction:
             with contextlib.suppress(sqlite3.Error):
@@ -363,21 +366,43 @@ class RecordDB:
         conn = self.writer()
         with self._errors():
             made = [(i, *columns(d), d.get("tid"), blob(d)) for i, d in rows]
+            self._touch((row[-2] for row in made), (row[0] for row in made))
             conn.executemany(_INSERT, made)
             plans = {row[_PLANS] for row in made if row[_PLANS] is not None}
             conn.executemany(
                 "INSERT OR IGNORE INTO plan_lists (plans) VALUES (?)", ((p,) for p in plans)
             )
-        self._relinked = True
+
+    def _touch(self, tids: Iterable[Any], ids: Iterable[int] = ()) -> None:
+        """These therapists' records change, and those of the records ``ids`` (before)."""
+        if self._touched is None:
+            return
+        self._touched.update(t for t in tids if t is not None)
+        if len(self._touched) <= _RECOUNT_ALL:
+            self._touched |= self._ids(
+                "SELECT tid FROM records WHERE id IN ({}) AND tid IS NOT NULL", ids
+            )
+        if len(self._touched) > _RECOUNT_ALL:
+            self._touched = None
 
     def _count_mates(self, conn: sqlite3.Connection) -> None:
-        """The therapists with more than one imported record (a search folds theirs)."""
-        self._relinked = False
-        conn.execute("DELETE FROM mates")
-        conn.execute(
+        """The therapists with more than one imported record (a search folds theirs),
+        counted again for those the transaction touched."""
+        touched, self._touched = self._touched, set()
+        count = (
             "INSERT INTO mates (tid) SELECT tid FROM records INDEXED BY records_search "
-            "WHERE tid IS NOT NULL GROUP BY tid HAVING count(*) > 1"
+            "WHERE tid {} GROUP BY tid HAVING count(*) > 1"
         )
+        if touched is None:
+            conn.execute("DELETE FROM mates")
+            conn.execute(count.format("IS NOT NULL"))
+            return
+        wanted = sorted(touched)
+        for start in range(0, len(wanted), 500):
+            chunk = wanted[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            conn.execute(f"DELETE FROM mates WHERE tid IN ({marks})", chunk)
+            conn.execute(count.format(f"IN ({marks})"), chunk)
 
     def add_facts(self) -> None:
         """Schema 2 to 3: the columns search reads (``facts.COLUMNS``) and their index,
@@ -408,7 +433,7 @@ class RecordDB:
                 "INSERT OR IGNORE INTO plan_lists (plans) "
                 "SELECT DISTINCT plans FROM records WHERE plans IS NOT NULL"
             )
-        self._relinked = True
+        self._touched = None
 
     def set_tids(self, tids: Iterable[tuple[int | None, int]]) -> None:
         """(therapist id, doc id) pairs."""
@@ -417,8 +442,8 @@ class RecordDB:
             return
         conn = self.writer()
         with self._errors():
+            self._touch((t for t, _ in tids), (i for _, i in tids))
             conn.executemany("UPDATE records SET tid = ? WHERE id = ?", tids)
-        self._relinked = True
 
     def remove(self, ids: Iterable[int]) -> None:
         chosen = [(i,) for i in ids]
@@ -426,9 +451,9 @@ class RecordDB:
             return
         conn = self.writer()
         with self._errors():
+            self._touch((), (i for (i,) in chosen))
             conn.executemany("DELETE FROM records WHERE id = ?", chosen)
             conn.executemany("DELETE FROM keys WHERE id = ?", chosen)
-        self._relinked = True
 
     def truncate(self) -> None:
         if self.reader() is None:
@@ -438,7 +463,7 @@ class RecordDB:
             conn.execute("DELETE FROM records")
             conn.execute("DELETE FROM keys")
             conn.execute("DELETE FROM plan_lists")
-        self._relinked = True
+        self._touched = None
 
     def set_keys(self, keys: dict[int, Iterable[str]], *, everything: bool = False) -> None:
         """Replace the merge keys of these records (``everything``: of all records)."""
