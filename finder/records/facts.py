@@ -15,9 +15,6 @@ from typing import Any
 
 import orjson
 
-#: The yes/no claims search filters on, in the order of ``Facts``' flag columns.
-FLAGS = ("sliding_scale", "telehealth", "in_person", "accepting")
-
 
 def amount(value: Any) -> float | None:
     """A stated amount (a fee, its high end): a number, never a flag."""
@@ -54,9 +51,10 @@ COLUMNS = ("odd", "lat", "lon", "town", "fee", "fee_high", "plans", "takes", "sl
 def facts(doc: dict[str, Any]) -> tuple[Any, ...]:
     """The values of ``COLUMNS`` for one stored record.
 
-    ``fee`` and ``fee_high`` are ``fee_bounds``; ``plans`` is the JSON list of the insurance items; ``takes`` is 0 when the record
-    says it takes no insurance (``accepts_insurance`` false), 1 when it says anything
-    else. ``odd`` is 1 when a value could not be kept exactly (a search reads the record).
+    ``fee`` and ``fee_high`` are ``fee_bounds``; ``plans`` is the JSON list of the
+    insurance items; ``takes`` is 0 when the record says it takes no insurance
+    (``accepts_insurance`` false), 1 when it says anything else. ``odd`` is 1 when a value
+    could not be kept exactly (a search reads the record).
     """
     fields = doc.get("fields")
     if not isinstance(fields, dict):
@@ -88,6 +86,9 @@ def facts(doc: dict[str, Any]) -> tuple[Any, ...]:
         bounds[1] if bounds else None,
         orjson.dumps(plans).decode() if plans else None,
         None if takes is None else int(takes is not False),
-        *(flag(fields.get(name)) for name in FLAGS),
+        flag(fields.get("sliding_scale")),
+        flag(fields.get("telehealth")),
+        flag(fields.get("in_person")),
+        flag(fields.get("accepting")),
         str(name) if name is not None else None,
     )
