@@ -15,6 +15,11 @@ entries: nothing lost, no lock given up), and the import of the 100,000-row CSV
 against a bare csv.DictReader pass (CPU). Prints ``uptime`` first.
 
     .venv/bin/python benchmarks/bench_storage.py [--sizes 100000,20000] [--repeat 5]
+        [--only search,list] [--keep DIR]
+
+``--only`` times only these commands (and skips the concurrent writers unless
+``concurrency`` is named); ``--keep DIR`` keeps the built stores in DIR and reuses
+them on the next run (their import is then not timed).
 """
 
 from __future__ import annotations
@@ -127,41 +132,52 @@ def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--sizes", default="100000,20000")
     parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--only", default="", help="commands to time, comma-separated")
+    parser.add_argument("--keep", type=Path, help="keep (and reuse) the stores in this folder")
     opts = parser.parse_args()
+    only = {o.strip() for o in opts.only.split(",") if o.strip()}
     compile_finder()
     print("load:", subprocess.run(["uptime"], capture_output=True, text=True).stdout.strip())
     click_wall, click_cpu, _ = median_run([PYTHON, "-c", "import click"], Path("/tmp"), 9)
     print(f"baseline python -c 'import click': wall {click_wall * 1000:.0f} ms, "
           f"CPU {click_cpu * 1000:.0f} ms")  # fmt: skip
     with tempfile.TemporaryDirectory() as tmp:
-        base = Path(tmp)
+        base = opts.keep or Path(tmp)
+        base.mkdir(parents=True, exist_ok=True)
+        chosen = {k: a for k, a in commands(list(range(1, 11))).items() if not only or k in only}
         small_csv = base / "small.csv"
         write_csv(small_csv, 10)
         small, _, _ = make_store(base, "small", small_csv)
-        tids = list(range(1, 11))
         small_times = {k: median_run([FINDER, *a], small, opts.repeat)
-                       for k, a in commands(tids).items()}  # fmt: skip
+                       for k, a in chosen.items()}  # fmt: skip
         for size in (int(s) for s in opts.sizes.split(",")):
             big_csv = base / f"{size}.csv"
-            write_csv(big_csv, size)
+            if not big_csv.exists():
+                write_csv(big_csv, size)
             start = time.process_time()
             with open(big_csv, newline="", encoding="utf-8") as fh:
                 sum(1 for _ in csv.DictReader(fh))
             reader_cpu = time.process_time() - start
-            home, imp_wall, imp_cpu = make_store(base, f"s{size}", big_csv)
+            home = base / f"s{size}"
             print(f"\n== {size:,} records ==")
-            print(f"import: wall {imp_wall:.1f} s, CPU {imp_cpu:.1f} s; csv.DictReader CPU "
-                  f"{reader_cpu:.2f} s; CPU ratio {imp_cpu / reader_cpu:.1f}x (target 10x)")  # fmt: skip
+            if opts.keep and (home / "finder.sqlite").exists():
+                print(f"import: the store kept in {home} (not timed)")
+            else:
+                home, imp_wall, imp_cpu = make_store(base, f"s{size}", big_csv)
+                print(f"import: wall {imp_wall:.1f} s, CPU {imp_cpu:.1f} s; csv.DictReader CPU "
+                      f"{reader_cpu:.2f} s; CPU ratio {imp_cpu / reader_cpu:.1f}x (target 10x)")  # fmt: skip
             print(f"{'command':14} {'wall ms':>8} {'CPU ms':>7} {'vs 10 (wall/CPU)':>17} "
                   f"{'vs click (wall/CPU)':>20} {'peak MiB':>8}")  # fmt: skip
-            for name, args in commands(tids).items():
+            for name, args in chosen.items():
                 wall, cpu, peak = median_run([FINDER, *args], home, opts.repeat)
                 s_wall, s_cpu, _ = small_times[name]
                 print(f"{name:14} {wall * 1000:8.0f} {cpu * 1000:7.0f} "
                       f"{wall / s_wall:8.1f}/{cpu / s_cpu:<8.1f} "
                       f"{wall / click_wall:10.1f}/{cpu / click_cpu:<9.1f} {peak:8.0f}")  # fmt: skip
-            print("concurrency:", concurrent_writers(home))
-            shutil.rmtree(home, ignore_errors=True)
+            if not only or "concurrency" in only:
+                print("concurrency:", concurrent_writers(home))
+            if not opts.keep:
+                shutil.rmtree(home, ignore_errors=True)
     return 0
 
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any, Final
 
 from finder.judge.therapists import Claim, Therapist
+from finder.records.facts import amount, fee_bounds
 from finder.records.models import Source
 from finder.records.normalize.licences import SUPERVISED, licence_level
 from finder.records.normalize.money import currency_mark, dollars, fee_range
@@ -36,12 +37,6 @@ class Fee:
         return self.low <= budget
 
 
-def _amount(value: Any) -> float | None:
-    if isinstance(value, int | float) and not isinstance(value, bool):
-        return float(value)
-    return None
-
-
 def _fee_of(t: Therapist, claim: Claim) -> Fee | None:
     """The fee ``claim`` states, its high end from the same record."""
     fields = next((d.get("fields") or {} for d in t.records if str(d.get("rid")) == claim.rid), {})
@@ -50,14 +45,12 @@ def _fee_of(t: Therapist, claim: Claim) -> Fee | None:
 
 def stated_fee(fields: Mapping[str, Any], source: Source) -> Fee | None:
     """The fee one record's ``fields`` state: its range whole, in the currency it names."""
-    low = _amount(fields.get("fee"))
-    if low is None:
+    bounds = fee_bounds(fields.get("fee"), fields.get("fee_max"))
+    if bounds is None:
         return None
-    high = _amount(fields.get("fee_max"))
-    high = high if high is not None and high > low else None
     said = fields.get("fee_text") or fields.get("fee_max_text")
     mark = currency_mark(said, fields.get("country"))
-    return Fee(low, high, source, fields.get("sliding_scale"), mark)
+    return Fee(bounds[0], bounds[1], source, fields.get("sliding_scale"), mark)
 
 
 def fee_text(t: Therapist, claim: Claim) -> str:
@@ -90,7 +83,7 @@ FEE_ANSWER: Final = "fee_session"
 
 def said_fee(answers: Mapping[str, Any]) -> float | None:
     """The session fee from the user's consultation answers, if they recorded one."""
-    return _amount(answers.get(FEE_ANSWER))
+    return amount(answers.get(FEE_ANSWER))
 
 
 def fee_headline(t: Therapist, said: float | None = None, *, per: str = "") -> str | None:

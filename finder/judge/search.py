@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from enum import Enum
 from typing import Any
@@ -24,8 +24,9 @@ from typing import Any
 import orjson
 
 from finder.errors import UsageError
-from finder.judge import claims
+from finder.judge import claims, sieve
 from finder.judge.ipt import IptClass
+from finder.judge.sieve import Named
 from finder.judge.therapists import Therapist
 from finder.records import geo
 from finder.storage import paths
@@ -266,28 +267,6 @@ CRITERIA: tuple[_Criterion, ...] = (
 # ------------------------------------------------------------------ the search
 
 
-def _groups(raw: Iterable[tuple[int, Doc]]) -> dict[int, list[tuple[int, Doc]]]:
-    out: dict[int, list[tuple[int, Doc]]] = {}
-    for doc_id, doc in raw:
-        tid = doc.get("tid")
-        if tid is not None:
-            out.setdefault(tid, []).append((doc_id, doc))
-    return out
-
-
-def _therapist_groups(
-    store: Store, levels: set[str] | None
-) -> Iterator[tuple[int, list[tuple[int, Doc]]]]:
-    """(therapist id, its records) a thousand therapists at a time: a search holds only
-    those it keeps. Hits and the left-out are sorted on a total order (ending in the
-    therapist id), so the order they are read in changes nothing shown."""
-    records = store.records
-    tids = records.therapist_ids() if levels is None else records.tids_with_ipt(levels)
-    for start in range(0, len(tids), 1000):
-        docs = records.of_therapists(tids[start : start + 1000])
-        yield from _groups((d["_id"], d) for d in docs).items()
-
-
 def _point(docs: list[tuple[int, Doc]]) -> tuple[float, float, bool] | None:
     # The same rule as Therapist.point, read from the raw documents; the flag says the
     # point is a city's centre (no ZIP), so the distance is approximate.
@@ -304,7 +283,7 @@ class Found:
     """What a search found, and who one filter alone left out (filter -> therapists)."""
 
     hits: list[Hit]
-    left_out: dict[str, list[tuple[Therapist, str]]]
+    left_out: dict[str, list[tuple[Named, str]]]
 
 
 def find(store: Store, query: Query, *, ranked: bool = True) -> list[Hit]:
@@ -312,8 +291,11 @@ def find(store: Store, query: Query, *, ranked: bool = True) -> list[Hit]:
     return find_all(store, query, ranked=ranked).hits
 
 
-def find_all(store: Store, query: Query, *, ranked: bool = True) -> Found:
-    """``find``, plus the therapists who match everything but one filter (with why)."""
+def find_all(store: Store, query: Query, *, ranked: bool = True, sift: bool = True) -> Found:
+    """``find``, plus the therapists who match everything but one filter (with why).
+
+    ``sift=False`` reads every therapist's records (the first pass, ``sieve``, is
+    checked against it)."""
     origin, from_town = None, False
     if query.near:
         origin = zip_point(query.near)
@@ -329,40 +311,76 @@ def find_all(store: Store, query: Query, *, ranked: bool = True) -> Found:
     # Online sessions make distance a preference, not a limit.
     limit = query.radius if query.radius is not None and query.telehealth is not True else None
     active = [c for c in CRITERIA if c[2](query)]
+    asked = sieve.Asked(
+        levels=frozenset(levels) if levels is not None else None,
+        origin=origin,
+        from_town=from_town,
+        limit=limit,
+        criteria=tuple((c[0], c[1]) for c in active),
+        strict=query.strict,
+        max_fee=query.max_fee,
+        insurance=query.insurance,
+        country=query.country,
+    )
     hits: list[Hit] = []
-    left_out: dict[str, list[tuple[Therapist, str]]] = {}
-    # Stored dicts are read without copies; only the therapists that pass the IPT class
-    # get copies and a Therapist. A therapist below the class is skipped whole (never
-    # named as left out), so the index picks the others' records without reading the rest.
-    for tid, docs in _therapist_groups(store, levels):
-        if levels is not None and not any((d.get("ipt") or {}).get("level") in levels
-                                          for _, d in docs):  # fmt: skip
-            continue
-        miles, approx = None, False
-        unknown: list[str] = []
-        misses: list[tuple[str, str]] = []
-        if origin is not None:
-            point = _point(docs)
-            if point is not None:
-                miles, approx = geo.miles(origin, point[:2]), point[2] or from_town
-            elif query.strict and limit is not None:
-                misses.append(("distance", "location unknown"))
-            else:
-                unknown.append("distance unknown")
-            if limit is not None and miles is not None and miles > limit:
-                misses.append(("distance", geo.distance_text(miles, query.country, approx=approx)))
-        therapist = Therapist(tid, [{**d, "_id": doc_id} for doc_id, d in docs])
-        matched = _judge(therapist, query, active, misses, unknown)
-        if not misses:
-            hits.append(Hit(therapist, 0, miles, tuple(matched), tuple(unknown), approx=approx))
-        elif len(misses) == 1:
-            left_out.setdefault(misses[0][0], []).append((therapist, misses[0][1]))
+    left_out: dict[str, list[tuple[Named, str]]] = {}
+    if sift:
+        sifted = sieve.sift(store, asked)
+        left_out = sifted.left_out
+        groups = sieve.read(store, sifted.read)
+    else:
+        groups = sieve.read_all(store, levels)
+    for tid, docs in groups:
+        judged = _consider(tid, docs, query, asked, active)
+        if isinstance(judged, Hit):
+            hits.append(judged)
+        elif judged is not None:
+            left_out.setdefault(judged[0], []).append(judged[1:])
     if ranked:
         hits.sort(key=lambda hit: _rank_key(hit, query))
     else:
         hits.sort(key=lambda h: h.therapist.tid)
     ranked_hits = [replace(h, rank=i, why=explain(h, query)) for i, h in enumerate(hits, 1)]
     return Found(ranked_hits, left_out)
+
+
+def _consider(
+    tid: int,
+    docs: list[tuple[int, Doc]],
+    query: Query,
+    asked: sieve.Asked,
+    active: list[_Criterion],
+) -> Hit | tuple[str, Named, str] | None:
+    """One therapist judged from its records: a hit, (filter, who, why) for someone that
+    filter alone left out, or ``None``."""
+    limit = asked.limit
+    # Stored dicts are read without copies; only the therapists that pass the IPT class
+    # get copies and a Therapist. A therapist below the class is skipped whole (never
+    # named as left out).
+    levels = asked.levels
+    if levels is not None and not any((d.get("ipt") or {}).get("level") in levels
+                                      for _, d in docs):  # fmt: skip
+        return None
+    miles, approx = None, False
+    unknown: list[str] = []
+    misses: list[tuple[str, str]] = []
+    if asked.origin is not None:
+        point = _point(docs)
+        if point is not None:
+            miles, approx = geo.miles(asked.origin, point[:2]), point[2] or asked.from_town
+        elif query.strict and limit is not None:
+            misses.append(("distance", "location unknown"))
+        else:
+            unknown.append("distance unknown")
+        if limit is not None and miles is not None and miles > limit:
+            misses.append(("distance", geo.distance_text(miles, query.country, approx=approx)))
+    therapist = Therapist(tid, [{**d, "_id": doc_id} for doc_id, d in docs])
+    matched = _judge(therapist, query, active, misses, unknown)
+    if not misses:
+        return Hit(therapist, 0, miles, tuple(matched), tuple(unknown), approx=approx)
+    if len(misses) == 1:
+        return (misses[0][0], Named(tid, therapist.name), misses[0][1])
+    return None
 
 
 def _judge(

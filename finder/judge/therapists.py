@@ -16,6 +16,7 @@ from functools import cached_property
 from typing import Any
 
 from finder.errors import NotFound
+from finder.records.facts import list_items
 from finder.records.models import CLAIM_FIELDS, CONFLICT_FIELDS, Source, SourceKind
 from finder.storage.store import Doc, Store
 
@@ -85,12 +86,11 @@ class Therapist:
         out: list[str] = []
         seen: set[str] = set()
         for claim in self.values(name):
-            items = claim.value if isinstance(claim.value, list) else [claim.value]
-            for item in items:
-                key = str(item).casefold()
+            for item in list_items(claim.value):
+                key = item.casefold()
                 if key not in seen:
                     seen.add(key)
-                    out.append(str(item))
+                    out.append(item)
         return out
 
     def offices(self) -> list[str]:

@@ -7,10 +7,11 @@ who, and the option that shows them.
 
 from __future__ import annotations
 
+import heapq
 import math
 
 from finder.judge.search import Found, Query
-from finder.judge.therapists import Therapist
+from finder.judge.sieve import Named
 from finder.records import geo
 from finder.records.normalize.money import dollars
 
@@ -44,8 +45,10 @@ def _verb(text: str, count: int) -> str:
     return text
 
 
-def _names(people: list[tuple[Therapist, str]]) -> str:
-    shown = [f"{t.name} {detail}".strip() for t, detail in people[:_NAMED]]
+def _names(people: list[tuple[Named, str]]) -> str:
+    """The first few by name (then id), and how many more."""
+    first = heapq.nsmallest(_NAMED, people, key=lambda p: (p[0].name.casefold(), p[0].tid))
+    shown = [f"{t.name} {detail}".strip() for t, detail in first]
     more = len(people) - _NAMED
     return ", ".join(shown) + (f" and {more} more" if more > 0 else "")
 
@@ -58,15 +61,17 @@ def lines(found: Found, query: Query) -> list[str]:
         who += " or stronger"
     out: list[str] = []
     for name in sorted(found.left_out, key=lambda n: (n != "fee", n != "distance", n)):
-        people = sorted(found.left_out[name], key=lambda p: (p[0].name.casefold(), p[0].tid))
+        people = found.left_out[name]
         count = f"{len(people)} {who}"
+        # Thousands may be left out by the radius, at a few hundred distances.
+        details = {d for _, d in people}
         if name == "fee" and query.max_fee is not None:
-            needed = max(_first_amount(d) for _, d in people)
+            needed = max(_first_amount(d) for d in details)
             flag = f"--max-fee {needed:g} shows them" if needed > 0 else "--max-fee shows them"
             out.append(f"{count} {_verb('are ', len(people))}over your {dollars(query.max_fee)} budget: "
                        f"{_names(people)}; {flag}")  # fmt: skip
         elif name == "distance":
-            far = [m for m in (_first_amount(d) for _, d in people) if m > 0]
+            far = [m for m in (_first_amount(d) for d in details) if m > 0]
             flag = (f"--radius {math.ceil(max(far)):g} shows them" if far
                     else "without --strict they show")  # fmt: skip
             radius = geo.radius_text(query.radius or 0, query.country)

@@ -28,6 +28,8 @@ from typing import Any
 import orjson
 
 from finder.errors import StoreError
+from finder.records import facts
+from finder.storage import records_search
 
 Doc = dict[str, Any]
 
@@ -41,11 +43,15 @@ CREATE TABLE IF NOT EXISTS records (
     country TEXT,
     ipt TEXT,
     keyed INTEGER,
+    odd INTEGER, lat REAL, lon REAL, town INTEGER, fee REAL, fee_high REAL, plans TEXT,
+    takes INTEGER, sliding INTEGER, tele INTEGER, in_person INTEGER, accepting INTEGER,
+    name TEXT,
     doc BLOB NOT NULL
 );
 CREATE INDEX IF NOT EXISTS records_unkeyed ON records(keyed) WHERE keyed IS NULL;
 CREATE INDEX IF NOT EXISTS records_rid ON records(rid);
-CREATE INDEX IF NOT EXISTS records_tid ON records(tid);
+CREATE INDEX IF NOT EXISTS records_search ON records(tid, ipt, country, odd, lat, lon, town,
+    fee, fee_high, plans, takes, sliding, tele, in_person, accepting, name);
 CREATE INDEX IF NOT EXISTS records_npi ON records(npi);
 CREATE INDEX IF NOT EXISTS records_state ON records(state);
 CREATE INDEX IF NOT EXISTS records_country ON records(country);
@@ -54,14 +60,37 @@ CREATE TABLE IF NOT EXISTS keys (id INTEGER NOT NULL, key TEXT NOT NULL);
 CREATE INDEX IF NOT EXISTS keys_key ON keys(key);
 CREATE INDEX IF NOT EXISTS keys_id ON keys(id);
 CREATE TABLE IF NOT EXISTS moves (seq INTEGER PRIMARY KEY, absorbed BLOB NOT NULL);
+CREATE TABLE IF NOT EXISTS mates (tid INTEGER PRIMARY KEY);
+CREATE TABLE IF NOT EXISTS plan_lists (plans TEXT PRIMARY KEY);
 """
+
+#: The columns of ``facts.COLUMNS`` (what search reads of a record), with their types.
+FACT_TYPES = dict(zip(facts.COLUMNS, ("INTEGER", "REAL", "REAL", "INTEGER", "REAL", "REAL",
+                  "TEXT", "INTEGER", "INTEGER", "INTEGER", "INTEGER", "INTEGER", "TEXT"),
+                  strict=True))  # fmt: skip
+_INSERT = (
+    f"INSERT OR REPLACE INTO records (id, rid, npi, state, country, ipt, {', '.join(FACT_TYPES)}, "
+    f"tid, doc) VALUES ({', '.join('?' * (len(FACT_TYPES) + 8))})"
+)
+_PLANS = 6 + list(FACT_TYPES).index("plans")  # in an _INSERT row
+#: Past this many therapists touched in one transaction, every one's mates are counted.
+_RECOUNT_ALL = 5000
+_SET_FACTS = f"UPDATE records SET {', '.join(f'{n} = ?' for n in FACT_TYPES)} WHERE id = ?"
+#: What schema 3 added to schema 2's file (``add_facts``).
+_SEARCH_PARTS = [
+    s.strip()
+    for s in SCHEMA.split(";")
+    if any(n in s for n in ("records_search", "mates", "plan_lists"))
+]
 
 #: Columns a ``find(**equals)`` can ask SQLite for instead of reading every record.
 INDEXED = ("rid", "tid", "npi", "state", "country", "ipt")
 
 
 def columns(doc: Doc) -> tuple[Any, ...]:
-    """(rid, npi, state, country, ipt class) of a record: what the indexes hold."""
+    """(rid, npi, state, country, ipt class, *facts.COLUMNS) of a record: what the indexes
+    hold. ``records_search`` covers what search reads of every record (``records_search``
+    module), in therapist order, and serves every look-up by therapist id."""
     fields = doc.get("fields") or {}
     ipt = doc.get("ipt")
     level = ipt.get("level") if isinstance(ipt, dict) else None
@@ -72,6 +101,7 @@ def columns(doc: Doc) -> tuple[Any, ...]:
         _text(fields.get("state")),
         _text(fields.get("country")),
         _text(level),
+        *facts.facts(doc),
     )
 
 
@@ -101,6 +131,9 @@ class RecordDB:
         self.path = path
         self._conn: sqlite3.Connection | None = None
         self.in_tx = False
+        # Therapists whose records came, went or moved in this transaction (their mates are
+        # counted again at commit); ``None``: so many that all are counted.
+        self._touched: set[int] | None = set()
 
     # -- connection -----------------------------------------------------------
 
@@ -190,6 +223,7 @@ class RecordDB:
         conn = self._conn
         if conn is not None and conn.in_transaction:
             try:
+                self._count_mates(conn)
                 conn.execute("COMMIT")
             except sqlite3.Error as err:
                 with contextlib.suppress(sqlite3.Error):
@@ -198,6 +232,7 @@ class RecordDB:
 
     def rollback(self) -> None:
         self.in_tx = False
+        self._touched = set()
         conn = self._conn
         if conn is not None and conn.in_transaction:
             with contextlib.suppress(sqlite3.Error):
@@ -275,6 +310,27 @@ class RecordDB:
             values,
         )
 
+    def sieve(self, sieve: records_search.Sieve) -> tuple[list[Any], list[Any], set[int]]:
+        """A search's first pass (``records_search``): the ``solo`` rows, the ``mates``
+        rows, and the therapists with several records (whose solo rows do not count)."""
+        conn = self.reader()
+        if conn is None:
+            return [], [], set()
+        with self._errors():
+            several = {row[0] for row in conn.execute("SELECT tid FROM mates")}
+            solo = list(records_search.solo(conn, sieve))
+            folded = list(records_search.mates(conn, sieve)) if several else []
+        return solo, folded, several
+
+    def plan_lists(self) -> list[str]:
+        """Every list of plans a record states (``facts``: JSON text), and perhaps some
+        no record states any more."""
+        conn = self.reader()
+        if conn is None:
+            return []
+        with self._errors():
+            return [row[0] for row in conn.execute("SELECT plans FROM plan_lists")]
+
     def max_tid(self) -> int:
         return self._number("SELECT coalesce(max(tid), 0) FROM records")
 
@@ -325,11 +381,75 @@ class RecordDB:
             return
         conn = self.writer()
         with self._errors():
+            made = [(i, *columns(d), d.get("tid"), blob(d)) for i, d in rows]
+            self._touch((row[-2] for row in made), (row[0] for row in made))
+            conn.executemany(_INSERT, made)
+            plans = {row[_PLANS] for row in made if row[_PLANS] is not None}
             conn.executemany(
-                "INSERT OR REPLACE INTO records (id, rid, npi, state, country, ipt, tid, doc) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                ((i, *columns(d), d.get("tid"), blob(d)) for i, d in rows),
+                "INSERT OR IGNORE INTO plan_lists (plans) VALUES (?)", ((p,) for p in plans)
             )
+
+    def _touch(self, tids: Iterable[Any], ids: Iterable[int] = ()) -> None:
+        """These therapists' records change, and those of the records ``ids`` (before)."""
+        if self._touched is None:
+            return
+        self._touched.update(t for t in tids if t is not None)
+        if len(self._touched) <= _RECOUNT_ALL:
+            self._touched |= self._ids(
+                "SELECT tid FROM records WHERE id IN ({}) AND tid IS NOT NULL", ids
+            )
+        if len(self._touched) > _RECOUNT_ALL:
+            self._touched = None
+
+    def _count_mates(self, conn: sqlite3.Connection) -> None:
+        """The therapists with more than one imported record (a search folds theirs),
+        counted again for those the transaction touched."""
+        touched, self._touched = self._touched, set()
+        count = (
+            "INSERT INTO mates (tid) SELECT tid FROM records INDEXED BY records_search "
+            "WHERE tid {} GROUP BY tid HAVING count(*) > 1"
+        )
+        if touched is None:
+            conn.execute("DELETE FROM mates")
+            conn.execute(count.format("IS NOT NULL"))
+            return
+        wanted = sorted(touched)
+        for start in range(0, len(wanted), 500):
+            chunk = wanted[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            conn.execute(f"DELETE FROM mates WHERE tid IN ({marks})", chunk)
+            conn.execute(count.format(f"IN ({marks})"), chunk)
+
+    def add_facts(self) -> None:
+        """Schema 2 to 3: the columns search reads (``facts.COLUMNS``) and their index,
+        filled from each stored record, in this transaction."""
+        conn = self.reader()
+        if conn is None:
+            return  # no imported record yet: the file is made with every column
+        with self._errors():
+            have = {row[1] for row in conn.execute("PRAGMA table_info(records)")}
+        missing = [name for name in FACT_TYPES if name not in have]
+        conn = self.writer()
+        with self._errors():
+            for name in missing:
+                conn.execute(f"ALTER TABLE records ADD COLUMN {name} {FACT_TYPES[name]}")
+            last = 0
+            while missing:  # a store split from schema 1 was written with them
+                found = conn.execute(
+                    "SELECT id, doc FROM records WHERE id > ? ORDER BY id LIMIT 2000", (last,)
+                ).fetchall()
+                if not found:
+                    break
+                last = found[-1][0]
+                conn.executemany(_SET_FACTS, ((*facts.facts(orjson.loads(d)), i) for i, d in found))
+            conn.execute("DROP INDEX IF EXISTS records_tid")
+            for statement in _SEARCH_PARTS:
+                conn.execute(statement)
+            conn.execute(
+                "INSERT OR IGNORE INTO plan_lists (plans) "
+                "SELECT DISTINCT plans FROM records WHERE plans IS NOT NULL"
+            )
+        self._touched = None
 
     def set_tids(self, tids: Iterable[tuple[int | None, int]]) -> None:
         """(therapist id, doc id) pairs."""
@@ -338,6 +458,7 @@ class RecordDB:
             return
         conn = self.writer()
         with self._errors():
+            self._touch((t for t, _ in tids), (i for _, i in tids))
             conn.executemany("UPDATE records SET tid = ? WHERE id = ?", tids)
 
     def remove(self, ids: Iterable[int]) -> None:
@@ -346,6 +467,7 @@ class RecordDB:
             return
         conn = self.writer()
         with self._errors():
+            self._touch((), (i for (i,) in chosen))
             conn.executemany("DELETE FROM records WHERE id = ?", chosen)
             conn.executemany("DELETE FROM keys WHERE id = ?", chosen)
 
@@ -356,6 +478,8 @@ class RecordDB:
         with self._errors():
             conn.execute("DELETE FROM records")
             conn.execute("DELETE FROM keys")
+            conn.execute("DELETE FROM plan_lists")
+        self._touched = None
 
     def set_keys(self, keys: dict[int, Iterable[str]], *, everything: bool = False) -> None:
         """Replace the merge keys of these records (``everything``: of all records)."""

@@ -97,8 +97,7 @@ class RecordsTable(Lookups):
 
     def therapist_ids(self) -> list[int]:
         """Every therapist id, in order (read from the index, no record is decoded)."""
-        own = {int(d["tid"]) for d in self._own.all() if d.get("tid") is not None}
-        return sorted(own | self._sql.tids())
+        return sorted(self.own_tids() | self._sql.tids())
 
     def therapist_page(self, limit: int | None) -> tuple[list[int], int]:
         """The first ``limit`` therapist ids in order (all with None) and how many there
@@ -120,6 +119,10 @@ class RecordsTable(Lookups):
         }
         found = self._sql.tids_where("ipt", wanted)
         return sorted(own | found)
+
+    def own_tids(self) -> set[int]:
+        """Therapists with a record of the user's own (a search reads them whole)."""
+        return {int(d["tid"]) for d in self._own.all() if d.get("tid") is not None}
 
     def of_therapists(self, tids: Iterable[int]) -> list[Doc]:
         """The records of these therapists, in id order."""

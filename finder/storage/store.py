@@ -20,7 +20,9 @@ absorbed are logged in SQLite and replayed on the TinyDB part at the next
 transaction if a crash came between the two commits.
 
 A store from before the split (schema 1: everything in ``finder.json``) is
-migrated on first open, after a backup: its imported records move to SQLite.
+migrated on first open, after a backup: its imported records move to SQLite. One of
+schema 2 gains the columns search reads of each imported record (``facts``), filled
+from the records in one SQLite transaction.
 """
 
 from __future__ import annotations
@@ -43,7 +45,7 @@ from finder.storage.records_db import RecordDB
 from finder.storage.records_table import RecordsTable, is_own
 from finder.storage.tinyfile import AtomicOrjsonStorage, SnapshotMemoryStorage
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 #: Every table finder keeps: a misspelt name is refused rather than read as empty.
 TABLES = frozenset(
     {"records", "merge_decisions", "profiles", "shortlist", "contacts", "answers", "notes",
@@ -273,7 +275,12 @@ class Store:
                     backup.make(self.path, reason=f"before migrating from schema {version}")
                 try:
                     for step in range(version, SCHEMA_VERSION):
-                        data = self._split(data) if step == 1 else MIGRATIONS[step](data)
+                        if step == 1:
+                            data = self._split(data)
+                        elif step == 2:
+                            self._sql.add_facts()  # the columns search reads, filled
+                        else:
+                            data = MIGRATIONS[step](data)
                 except Exception as err:
                     raise StoreError(
                         f"could not update the data from schema {version} "
@@ -284,10 +291,12 @@ class Store:
                     doc["schema"] = SCHEMA_VERSION
                 self._db.storage.write(data)
                 self._db.clear_cache()
-            if self._notice is not None and version == 1 and self.path is not None:
+            if self._notice is not None and version in (1, 2) and self.path is not None:
+                what = ("imported records now live in finder.sqlite" if version == 1
+                        else "finder.sqlite now indexes what search filters on")  # fmt: skip
                 self._notice(
-                    f"Updated {self.path.parent} for this finder: imported records now live "
-                    f"in finder.sqlite (a backup of the old file is in {backup.backup_dir(self.path)})."
+                    f"Updated {self.path.parent} for this finder: {what} "
+                    f"(a backup of the old file is in {backup.backup_dir(self.path)})."
                 )
         finally:
             self._migrating = False
