@@ -4,9 +4,8 @@ Records imported from directories are bulky, come from files the user still has,
 and are read far more than written; they live in ``finder.sqlite`` (Python's own
 ``sqlite3``, WAL mode, full sync), one row per record: the document as an orjson
 blob, its therapist id in a column of its own (a relink rewrites only that), and
-the keys that lookups use in indexed columns. The merge keeps its blocking keys in
-``keys`` (record id, key), so a new record finds the records it may join without
-reading the others.
+the keys that lookups use in indexed columns; the merge's blocking keys in ``keys`` (record
+id, key), so a new record finds the records it may join without reading the others.
 
 ``moves`` logs the therapist ids a merge absorbed: the user's work (the TinyDB file,
 committed after this one) must follow them, and a crash between the two commits
@@ -288,18 +287,13 @@ class RecordDB:
 
     def first_tids(self, limit: int) -> list[int]:
         """The ``limit`` lowest therapist ids, from the index (no record is read)."""
-        conn = self.reader()
-        if conn is None:
-            return []
-        sql = "SELECT DISTINCT tid FROM records WHERE tid IS NOT NULL ORDER BY tid LIMIT ?"
-        with self._errors():
-            return [row[0] for row in conn.execute(sql, (limit,))]
+        sql = "SELECT DISTINCT tid FROM records WHERE tid IS NOT NULL ORDER BY tid LIMIT {}"
+        return sorted(self._ids(sql.format(int(limit)), ()))
 
     def count_tids(self) -> int:
         return self._number("SELECT count(DISTINCT tid) FROM records WHERE tid IS NOT NULL")
 
-    def tids_among(self, tids: Iterable[int]) -> set[int]:
-        """Which of these therapist ids have an imported record."""
+    def tids_among(self, tids: Iterable[int]) -> set[int]:  # those with an imported record
         return self._ids("SELECT DISTINCT tid FROM records WHERE tid IN ({})", tids)
 
     def tids_where(self, column: str, values: Iterable[str]) -> set[int]:
