@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import os
 import random
 import resource
@@ -123,3 +124,15 @@ def compile_finder() -> None:
     Without it a process started with PYTHONDONTWRITEBYTECODE compiles every module it
     imports, each run: that is not what a user's installed finder does."""
     subprocess.run([PYTHON, "-m", "compileall", "-q", str(ROOT / "finder")], check=True)
+
+
+def write_csv(path: Path, rows: int) -> None:
+    """The generator's realistic rows (seed 7) as one CSV list."""
+    rng = random.Random(7)
+    with open(path, "w", newline="", encoding="utf-8") as fh:
+        first = therapist_row(rng, 0)
+        writer = csv.DictWriter(fh, fieldnames=list(first))
+        writer.writeheader()
+        writer.writerow(first)
+        for i in range(1, rows):
+            writer.writerow(therapist_row(rng, i))

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import csv
 import os
-import random
 import resource
 import shutil
 import statistics
@@ -22,7 +21,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from _common import PYTHON, report, therapist_row
+from _common import PYTHON, report, write_csv
 
 ROWS = int(os.environ.get("BENCH_ROWS", "100000"))
 REPEAT = int(os.environ.get("BENCH_REPEAT", "3"))
@@ -40,14 +39,7 @@ def dict_reader_pass(path: Path) -> float:
 def main() -> int:
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "therapists.csv"
-        rng = random.Random(7)
-        with open(path, "w", newline="", encoding="utf-8") as fh:
-            first = therapist_row(rng, 0)
-            writer = csv.DictWriter(fh, fieldnames=list(first))
-            writer.writeheader()
-            writer.writerow(first)
-            for i in range(1, ROWS):
-                writer.writerow(therapist_row(rng, i))
+        write_csv(path, ROWS)
         baselines: list[float] = []
         imports: list[float] = []
         for run in range(REPEAT):

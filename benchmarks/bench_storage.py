@@ -27,7 +27,6 @@ from __future__ import annotations
 import argparse
 import csv
 import os
-import random
 import shutil
 import statistics
 import subprocess
@@ -37,22 +36,11 @@ import time
 from pathlib import Path
 
 import orjson
-from _common import PYTHON, compile_finder, therapist_row
+from _common import PYTHON, compile_finder, write_csv
 
 FINDER = str(Path(PYTHON).with_name("finder"))
 PROFILE = ["profile", "set", "--zip", "02115", "--radius", "25", "--insurance", "Aetna",
            "--budget", "150"]  # fmt: skip
-
-
-def write_csv(path: Path, rows: int) -> None:
-    rng = random.Random(7)
-    with open(path, "w", newline="", encoding="utf-8") as fh:
-        first = therapist_row(rng, 0)
-        writer = csv.DictWriter(fh, fieldnames=list(first))
-        writer.writeheader()
-        writer.writerow(first)
-        for i in range(1, rows):
-            writer.writerow(therapist_row(rng, i))
 
 
 def run(args: list[str], home: Path) -> tuple[float, float, float, int]:
