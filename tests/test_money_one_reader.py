@@ -74,3 +74,19 @@ def test_a_fee_without_a_currency_outside_the_us_has_no_dollar_sign(tmp_path: Pa
     code, out, _ = run("compare", "1", "2")
     assert code == 0 and "60 per session (listed)" in out and "€70 per session" in out
     assert "$60" not in out and "$70" not in out
+
+
+def test_search_names_a_fee_over_budget_in_its_own_currency(tmp_path: Path) -> None:
+    # Search reads most records from the store's columns; a fee in euros is read whole,
+    # so the line naming who the budget left out keeps the source's currency.
+    listed = tmp_path / "lista.csv"
+    listed.write_text(
+        "Nombre,Teléfono,Precio,Enfoque\n"
+        "Lucía García,+34 633 708 957,80 €,Psicoterapia interpersonal (IPT)\n",
+        encoding="utf-8",
+    )
+    assert run("import", str(listed))[0] == 0
+    code, _, err = run("search", "--no-profile", "--max-fee", "50")
+    assert code == 0
+    assert "1 more is over your $50 budget: Lucía García €80; --max-fee 80 shows them" in err
+    assert "$80" not in err

@@ -77,6 +77,10 @@ def test_search_multi_values_strict_and_nothing_found(imported: None) -> None:
     nothing = run("search", "--max-fee", "10", "--strict")
     assert (nothing.exit_code, nothing.stdout, nothing.stderr) == (
         0, "", "No therapist fits. Try fewer filters, or drop --strict.\n"
+        # Nobody fits, so who one filter alone left out is said (it was not).
+        "3 more are over your $10 budget: Ana Lima $120, Ben Okafor $200, Dev Shah $90; "
+        "--max-fee 200 shows them\n"
+        "1 more has an unknown value: Cara Diaz fee unknown; without --strict they show\n"
     )  # fmt: skip
 
 

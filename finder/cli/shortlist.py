@@ -103,6 +103,8 @@ def search_cmd(
     if not hits:
         app.say("No therapist fits. Try fewer filters" + (", or drop --strict." if query.strict
                                                           else "."))  # fmt: skip
+        for line in truth.lines(found, query):  # who one filter alone left out
+            app.say(line)
         return
     shown = hits[: limit or TABLE_LIMIT]
     headers = ["#", "ID", "Name", "IPT", "Fee", "Location"]

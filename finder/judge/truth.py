@@ -13,7 +13,7 @@ import math
 from finder.judge.search import Found, Query
 from finder.judge.sieve import Named
 from finder.records import geo
-from finder.records.normalize.money import dollars
+from finder.records.normalize.money import dollars, money
 
 _NAMED = 5  # names shown per line; the count says how many more
 
@@ -66,7 +66,7 @@ def lines(found: Found, query: Query) -> list[str]:
         # Thousands may be left out by the radius, at a few hundred distances.
         details = {d for _, d in people}
         if name == "fee" and query.max_fee is not None:
-            needed = max(_first_amount(d) for d in details)
+            needed = max(money(d)[0] or 0.0 for d in details)  # the one money reader
             flag = f"--max-fee {needed:g} shows them" if needed > 0 else "--max-fee shows them"
             out.append(f"{count} {_verb('are ', len(people))}over your {dollars(query.max_fee)} budget: "
                        f"{_names(people)}; {flag}")  # fmt: skip
@@ -84,9 +84,9 @@ def lines(found: Found, query: Query) -> list[str]:
 
 
 def _first_amount(detail: str) -> float:
-    # "$120-$200" -> 120 (the lowest stated fee), "~12.4 mi" -> 12.4
-    head = detail.lstrip("~$").split("-")[0].split()[0] if detail else ""
+    # "~12.4 mi" -> 12.4, "1,204.5 km" -> 1204.5
+    head = detail.lstrip("~").split()[0] if detail else ""
     try:
-        return float(head.replace(",", "").lstrip("$"))
+        return float(head.replace(",", ""))
     except ValueError:
         return 0.0

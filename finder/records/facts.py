@@ -15,6 +15,8 @@ from typing import Any
 
 import orjson
 
+from finder.records.normalize.money import currency_mark
+
 
 def amount(value: Any) -> float | None:
     """A stated amount (a fee, its high end): a number, never a flag."""
@@ -74,6 +76,9 @@ def facts(doc: dict[str, Any]) -> tuple[Any, ...]:
     if country is not None and not (isinstance(country, str) and country):
         odd = 1  # the indexed country column holds only a non-empty text
     bounds = fee_bounds(fields.get("fee"), fields.get("fee_max"))
+    said = fields.get("fee_text") or fields.get("fee_max_text")
+    if bounds is not None and currency_mark(said, country) != "$":
+        odd = 1  # a fee in euros or pounds is named in its own currency: read whole
     plans = list_items(fields["insurance"]) if fields.get("insurance") is not None else []
     takes = fields.get("accepts_insurance")
     name = fields.get("name")
