@@ -11,7 +11,7 @@ callers see one table, as before.
 from __future__ import annotations
 
 import heapq
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sized
 from typing import Any
 
 from tinydb.table import Document
@@ -138,19 +138,22 @@ class RecordsTable(Lookups):
         next_id = self._next_id()
         ids: list[int] = []
         imported: list[tuple[int, Doc]] = []
-        for doc in docs:
-            clean = doc if hand_over and "_id" not in doc and type(doc) is dict else strip_id(doc)
-            if is_own(clean):
-                self._own_put(next_id, clean)
-            else:
-                imported.append((next_id, dict(clean)))
-            ids.append(next_id)
-            next_id += 1
-            if len(imported) >= 2000:
+        with self._sql.bulk(len(docs) if isinstance(docs, Sized) else 0):
+            for doc in docs:
+                clean = (
+                    doc if hand_over and "_id" not in doc and type(doc) is dict else strip_id(doc)
+                )
+                if is_own(clean):
+                    self._own_put(next_id, clean)
+                else:
+                    imported.append((next_id, dict(clean)))
+                ids.append(next_id)
+                next_id += 1
+                if len(imported) >= 2000:
+                    self._sql.insert(imported)
+                    imported = []
+            if imported:
                 self._sql.insert(imported)
-                imported = []
-        if imported:
-            self._sql.insert(imported)
         return ids
 
     def _own_put(self, doc_id: int, doc: Mapping[str, Any]) -> None:
