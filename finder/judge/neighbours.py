@@ -65,8 +65,12 @@ def record_keys(rec: Rec) -> list[str]:
     return keys
 
 
-def keys_by_id(docs: Iterable[tuple[int, Doc]]) -> dict[int, list[str]]:
-    return {doc_id: record_keys(Rec(doc, doc_id)) for doc_id, doc in docs}
+def keys_by_id(
+    docs: Iterable[tuple[int, Doc]], read: Mapping[int, Rec] | None = None
+) -> dict[int, list[str]]:
+    """Each record's keys; ``read``: records planning made already, by document id."""
+    made = read or {}
+    return {doc_id: record_keys(made.get(doc_id) or Rec(doc, doc_id)) for doc_id, doc in docs}
 
 
 def _same_partners(decisions: Iterable[Doc]) -> dict[str, set[str]]:

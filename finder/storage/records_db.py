@@ -21,7 +21,7 @@ import contextlib
 import errno
 import os
 import sqlite3
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -240,6 +240,29 @@ class RecordDB:
             cursor = conn.execute(sql, tuple(args))
         for doc_id, tid, data in cursor:
             yield doc_id, decode(doc_id, tid, data)
+
+    def rows_knowing(self, written: Mapping[int, Doc]) -> Iterator[tuple[int, Doc]]:
+        """``rows()``, but the documents of ``written`` are not read back: ids in one
+        run, written in this transaction and not changed since (a fresh import's)."""
+        low, high = (min(written), max(written)) if written else (0, -1)
+        if high - low + 1 != len(written):
+            yield from self.rows()
+            return
+        conn = self.reader()
+        if conn is None:
+            return
+        sql = (
+            "SELECT id, tid, CASE WHEN id BETWEEN ? AND ? THEN NULL ELSE doc END "
+            "FROM records ORDER BY id"
+        )
+        with self._errors():
+            cursor = conn.execute(sql, (low, high))
+        for doc_id, tid, data in cursor:
+            if data is not None:
+                yield doc_id, decode(doc_id, tid, data)
+                continue
+            doc = written[doc_id]
+            yield doc_id, doc if doc.get("tid") == tid else {**doc, "tid": tid}
 
     def find(self, equals: dict[str, Any]) -> Iterator[tuple[int, Doc]]:
         """Rows whose indexed columns equal the given values (``None`` matches NULL)."""

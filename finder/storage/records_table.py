@@ -41,13 +41,15 @@ class RecordsTable(Lookups):
     def _own_raw(self) -> list[tuple[int, Doc]]:
         return sorted(self._own.raw_docs(), key=lambda pair: pair[0])
 
-    def raw_docs(self) -> Iterator[tuple[int, Doc]]:
+    def raw_docs(self, written: Mapping[int, Doc] | None = None) -> Iterator[tuple[int, Doc]]:
         """(doc id, document) in id order; the documents are fresh (SQLite) or the
-        store's own (TinyDB): never modify them."""
+        store's own (TinyDB): never modify them. ``written``: documents inserted in this
+        transaction (``insert_many``'s ids) and not changed since, used as they are."""
+        imported = self._sql.rows_knowing(written) if written else self._sql.rows()
         own = self._own_raw()
         if not own:
-            return self._sql.rows()
-        return heapq.merge(own, self._sql.rows(), key=lambda pair: pair[0])
+            return imported
+        return heapq.merge(own, imported, key=lambda pair: pair[0])
 
     def all(self) -> list[Doc]:
         return [_with_id(doc_id, doc) for doc_id, doc in self.raw_docs()]
