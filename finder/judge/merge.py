@@ -77,7 +77,8 @@ class Plan:
     review: list[Candidate]
     comparisons: int
     next_tid: int
-    #: The records as planning read them, by document id (their keys are indexed next).
+    #: The records as planning read them, by document id (relink takes them to index their
+    #: keys, and empties this).
     recs: dict[int, Rec] = field(default_factory=dict, repr=False, compare=False)
 
 

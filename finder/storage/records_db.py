@@ -64,10 +64,6 @@ INDEXED = ("rid", "tid", "npi", "state", "country", "ipt")
 #: updating every index row by row: a fresh import of 20,000 records writes in half
 #: the time. It all stays inside the one transaction, so a crash leaves the old state.
 BULK_ROWS = 1000
-#: The page cache (KiB) while such a write goes on: its pages are written once, not
-#: evicted and read back (SQLite's default is 2,000 KiB).
-BULK_CACHE_KIB = 65536
-DEFAULT_CACHE_KIB = 2000
 
 
 def columns(doc: Doc) -> tuple[Any, ...]:
@@ -114,7 +110,6 @@ class RecordDB:
         # Indexes dropped for a bulk write, to build again before anything reads or
         # commits: name -> the CREATE statement SQLite kept for it.
         self._set_aside: dict[str, str] = {}
-        self._big_cache = False
 
     # -- connection -----------------------------------------------------------
 
@@ -208,7 +203,6 @@ class RecordDB:
             try:
                 self._restore_indexes()
                 conn.execute("COMMIT")
-                self._default_cache(conn)
             except sqlite3.Error as err:
                 with contextlib.suppress(sqlite3.Error):
                     conn.execute("ROLLBACK")
@@ -221,7 +215,6 @@ class RecordDB:
         if conn is not None and conn.in_transaction:
             with contextlib.suppress(sqlite3.Error):
                 conn.execute("ROLLBACK")
-                self._default_cache(conn)
 
     def close(self) -> None:
         if self._conn is not None:
@@ -365,18 +358,10 @@ class RecordDB:
             "AND sql IS NOT NULL",
             (table,),
         ).fetchall()
-        if not self._big_cache:
-            conn.execute(f"PRAGMA cache_size = -{BULK_CACHE_KIB}")
-            self._big_cache = True
         for name, sql in found:
             if not wanted or name in wanted:
                 conn.execute(f"DROP INDEX {name}")
                 self._set_aside[name] = sql
-
-    def _default_cache(self, conn: sqlite3.Connection) -> None:
-        if self._big_cache:
-            conn.execute(f"PRAGMA cache_size = -{DEFAULT_CACHE_KIB}")
-            self._big_cache = False
 
     def _restore_indexes(self) -> None:
         conn = self._conn
