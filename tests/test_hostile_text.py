@@ -12,7 +12,14 @@ import pytest
 from click.testing import CliRunner
 
 from finder.cli import cli
-from finder.records.normalize.text import clean_text, strip_controls, visible
+from finder.ingest.files import scrub_record
+from finder.records.models import Record
+from finder.records.normalize.text import (
+    clean_text,
+    strip_controls,
+    strip_controls_deep,
+    visible,
+)
 
 ESC = "\x1b[2J\x1b[31m"
 OSC8 = "\x1b]8;;https://evil.example/\x1b\\"
@@ -161,3 +168,31 @@ def test_colour_terminal_keeps_its_styles_and_shows_the_data_codes() -> None:
     assert "\x1b[1m" in shown  # rich's own bold
     assert "\\x1b[2J\\x1b[31mJane\\u202e" in shown
     assert "\x1b[2J" not in shown and RLO not in shown
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "plain", 'a "quoted" name', "back\\slash \\u001b not an escape", "line\nline\ttab",
+        f"{ESC}[31mred", f"bell{BEL}", f"a{C1}b", f"r{RLO}l", "del\x7f", "cr\rlf",
+        "nbsp\u00a0and\u2028line", "zero\u200bwidth", "lone\ud800surrogate", "\\\x1b",
+    ],
+)  # fmt: skip
+def test_an_import_scrubs_each_record_as_it_scrubs_each_string(text: str) -> None:
+    """The quick look over a whole record finds every string the full walk would change."""
+    record = Record(
+        {"name": text, "orientations": ["CBT", text], "nested": {text: [text, 1.5, None]}},
+        "line 2",
+        key=f"key {text}",
+        extra={"column": text, "n": 3},
+        warnings=[text],
+        derived={"ipt": {"snippet": text}},
+    )
+    scrub_record(record)
+    assert record.fields == strip_controls_deep(
+        {"name": text, "orientations": ["CBT", text], "nested": {text: [text, 1.5, None]}}
+    )
+    assert record.extra == {"column": strip_controls(text), "n": 3}
+    assert record.warnings == [strip_controls(text)]
+    assert record.derived == {"ipt": {"snippet": strip_controls(text)}}
+    assert record.key == f"key {strip_controls(text)}"

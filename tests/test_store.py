@@ -192,3 +192,54 @@ def test_own_records_stay_in_the_users_file_and_move_between_parts(tmp_path: Pat
     assert [(d["_id"], d["rid"]) for d in again.records.all()] == [(1, "imp"), (2, "mine")]
     assert again.records.first(rid="imp")["pinned"] is True
     assert [d["rid"] for d in again.records.find(tid=5)] == ["mine"]
+
+
+def _indexes(path: Path) -> list[tuple[str, str]]:
+    with sqlite3.connect(path) as conn:
+        return sorted(conn.execute("SELECT name, sql FROM sqlite_master WHERE type = 'index'"))
+
+
+def test_a_bulk_write_keeps_every_index_and_a_failed_one_changes_nothing(tmp_path: Path) -> None:
+    """Many records at once are indexed after they are written (one sort per index): the
+    store ends with the same indexes, reads inside the transaction use them, and a failure
+    leaves the old records and the old indexes."""
+    path = tmp_path / "finder.json"
+    store = open_store(path)
+    with store.transaction():
+        store.records.insert({"rid": "first", "fields": {"state": "MA"}, "tid": 1})
+    indexes = _indexes(path.with_name("finder.sqlite"))
+    many = [{"rid": f"r{i}", "fields": {"state": "NY" if i % 2 else "MA"}} for i in range(2500)]
+    with store.transaction():
+        ids = store.records.insert_many(many)
+        assert len(store.records.find(rid="r7")) == 1  # read before the commit
+        store.records.update_many({i: {"tid": 100 + i} for i in ids})
+        store.records.set_keys({i: [f"k{i % 7}"] for i in [1, *ids]}, everything=True)
+    assert _indexes(path.with_name("finder.sqlite")) == indexes
+    assert store.records.index.ids_with_keys(["k3"]) == {i for i in [1, *ids] if i % 7 == 3}
+    assert store.records.index.tids_where("state", ["MA"]) == {1} | {
+        100 + i for i, doc in zip(ids, many, strict=True) if doc["fields"]["state"] == "MA"
+    }
+    assert store.records.index.unkeyed() == set()
+    with pytest.raises(RuntimeError), store.transaction():
+        store.records.insert_many([{"rid": f"lost{i}"} for i in range(3000)])
+        raise RuntimeError("boom")
+    assert _indexes(path.with_name("finder.sqlite")) == indexes
+    assert len(store.records) == 2501
+    assert store.records.first(rid="lost5") is None
+    store.close()
+
+
+def test_the_records_just_written_are_read_as_written(store: Store) -> None:
+    """A fresh import's documents are planned without reading them back: the same rows,
+    in the same order, as reading everything."""
+    with store.transaction():
+        store.records.insert({"rid": "old", "fields": {"state": "MA"}})
+        docs = [{"rid": f"n{i}", "fields": {"n": i}, "tid": None} for i in range(5)]
+        docs.insert(2, {"rid": "mine", "source": {"kind": "user"}, "tid": 7})
+        written = dict(zip(store.records.insert_many(docs, hand_over=True), docs, strict=True))
+        read = [(i, dict(d)) for i, d in store.records.raw_docs()]
+        assert [(i, dict(d)) for i, d in store.records.raw_docs(written)] == read
+        kept = list(store.records.raw_docs(written))
+        assert sum(1 for i, d in kept if d is written.get(i)) == 5  # not decoded again
+        gap = {i: d for i, d in written.items() if i != 3}  # not one run of ids: read them all
+        assert [(i, dict(d)) for i, d in store.records.raw_docs(gap)] == read

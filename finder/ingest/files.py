@@ -4,12 +4,16 @@ record that cannot be read becomes (one line, controls stripped)."""
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Iterable
 from pathlib import Path
+from typing import Any
+
+import orjson
 
 from finder.errors import ImportRefused, one_line
 from finder.records.models import Record
-from finder.records.normalize.text import strip_controls, strip_controls_deep
+from finder.records.normalize.text import has_unsafe, strip_controls, strip_controls_deep
 
 
 def record_id(source_path: str, identity: str) -> str:
@@ -86,6 +90,12 @@ def source_name(path: Path, renamed: dict[Path, str]) -> str:
 
 def scrub_record(record: Record) -> None:
     """No control character from a file is stored, whichever importer read it."""
+    if _clean((record.fields, record.extra, record.warnings, record.derived)):
+        # Nearly every record: nothing to strip, and nothing is copied.
+        record.locator = strip_controls(record.locator)
+        if record.key is not None:
+            record.key = strip_controls(record.key)
+        return
     record.fields = strip_controls_deep(record.fields)
     record.extra = strip_controls_deep(record.extra)
     record.warnings = strip_controls_deep(record.warnings)
@@ -94,3 +104,25 @@ def scrub_record(record: Record) -> None:
     record.locator = strip_controls(record.locator)
     if record.key is not None:
         record.key = strip_controls(record.key)
+
+
+#: A JSON escape: a backslash and the character after it (``\\uXXXX``'s digits follow).
+_JSON_ESCAPE = re.compile(rb"\\(.)")
+#: The escapes of characters ``strip_controls`` keeps: quote, backslash, newline, tab.
+_KEPT_ESCAPES = frozenset((b'"', b"\\", b"n", b"t"))
+
+
+def _clean(values: Any) -> bool:
+    """Whether ``strip_controls_deep`` would change no string in ``values`` (known from
+    one orjson pass, without a call per value; ``False`` when unsure).
+
+    orjson writes every character below a space as an escape and every other one as it
+    is, so the text holds an unsafe character itself, or an escape of one.
+    """
+    try:
+        text = orjson.dumps(values)
+    except (TypeError, orjson.JSONEncodeError):  # a key or a value JSON cannot hold
+        return False
+    if b"\\" in text and not _KEPT_ESCAPES.issuperset(_JSON_ESCAPE.findall(text)):
+        return False
+    return not has_unsafe(text.decode())

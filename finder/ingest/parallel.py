@@ -23,7 +23,7 @@ T = TypeVar("T")
 
 
 #: Below this many items the second process costs more than it saves.
-PARALLEL_MIN_ITEMS = 20_000
+PARALLEL_MIN_ITEMS = 2_000
 
 
 def _second_core() -> bool:

@@ -229,6 +229,7 @@ def _run_import(
                     result.mapping = mapper(unit, options)
             result.preview = records[:preview]
             parsed.extend((unit, r) for r in records)
+            del records  # ``parsed`` holds them: _store_records lets them go once read
 
     if dry_run or not parsed:
         return report
@@ -443,6 +444,7 @@ def _store_records(
         changed: set[str] = set()
         npis = StoredNpis(existing)
         stored = _documents(parsed, results, source_paths, existing, stamp, npis)
+        parsed.clear()  # the documents hold what is kept of each record (a big import's memory)
         # Classifying and geocoding is the same pure work for every record: a big import
         # shares it with a second process (which inherits the ZIP table read here),
         # unless the importer did it already where it made the records.
@@ -464,6 +466,7 @@ def _store_records(
                     result.deactivated += 1
                 else:
                     result.updated += 1
+        del stored, computed, pending
         for result in results.values():
             marked, result_unchanged = npis.deactivate(result.deactivations)
             updates.update(marked)
@@ -474,11 +477,13 @@ def _store_records(
             # the file as it is (the transaction has not written yet).
 
             backup.make(store.path, reason="before import")
+        # The new documents as written: the merge plans them without reading them back.
+        written: dict[int, Doc] = {}
         if new_docs:
-            table.insert_many(new_docs, hand_over=True)
+            written = dict(zip(table.insert_many(new_docs, hand_over=True), new_docs, strict=True))
         if updates:
             table.update_many(updates)
         _record_sources(store, hashes, results, source_paths, stamp)
         if changed:
-            merge.relink(store, changed)
+            merge.relink(store, changed, written)
         rejudge.stamp_if_first(store, had_records=bool(existing))

@@ -29,7 +29,7 @@ from __future__ import annotations
 import gc
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from operator import attrgetter
 from typing import Any
 
@@ -77,6 +77,9 @@ class Plan:
     review: list[Candidate]
     comparisons: int
     next_tid: int
+    #: The records as planning read them, by document id (relink takes them to index their
+    #: keys, and empties this).
+    recs: dict[int, Rec] = field(default_factory=dict, repr=False, compare=False)
 
 
 # ------------------------------------------------------------------ planning
@@ -163,7 +166,7 @@ def _make_plan(
             review.setdefault((x, y), candidate)
     candidates = _open_candidates(uf, review, decided)
     tids, absorbed, next_tid = _assign(recs, uf, pinned, next_tid)
-    return Plan(tids, absorbed, candidates, uf.comparisons, next_tid)
+    return Plan(tids, absorbed, candidates, uf.comparisons, next_tid, {r.doc_id: r for r in recs})
 
 
 _THRESHOLDS = {False: (AUTO_SCORE, REVIEW_SCORE), True: (ORG_AUTO_SCORE, ORG_REVIEW_SCORE)}
@@ -311,13 +314,16 @@ def _assign(
 # ------------------------------------------------------------------ writing
 
 
-def relink(store: Store, changed_rids: Iterable[str] = ()) -> Plan:
+def relink(
+    store: Store, changed_rids: Iterable[str] = (), written: Mapping[int, Doc] | None = None
+) -> Plan:
     """Plan therapists and write what changed (inside a transaction).
 
     With ``changed_rids`` only their neighbourhood is planned (``neighbours``): one
     new record can join two therapists that existed before, and those are among its
     neighbours. Without, or when the neighbourhood grows past a share of the store,
-    the whole store is planned and every record's keys are indexed again.
+    the whole store is planned and every record's keys are indexed again. ``written``:
+    the documents this transaction inserted (by id, unchanged since), not read back.
     """
     with store.transaction():
         table = store.records
@@ -332,13 +338,13 @@ def relink(store: Store, changed_rids: Iterable[str] = ()) -> Plan:
         whole = planned is None
         if planned is None:
             # The stored dicts themselves: planning only reads them.
-            docs = list(table.raw_docs())
+            docs = list(table.raw_docs(written))
             planned = docs, _quiet_plan(docs, decisions, next_tid)
         docs, plan = planned
         table.update_many(neighbours.tid_updates(docs, plan.tids))
         own = {d["_id"] for d in table.own_docs()}
         imported = ((doc_id, doc) for doc_id, doc in docs if doc_id not in own)
-        table.set_keys(neighbours.keys_by_id(imported), everything=whole)
+        table.set_keys(neighbours.keys_by_id(imported, plan.recs), everything=whole)
         if plan.absorbed:
             move_therapist_data(store, plan.absorbed)
             store.log_moves(plan.absorbed)

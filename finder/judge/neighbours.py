@@ -65,8 +65,17 @@ def record_keys(rec: Rec) -> list[str]:
     return keys
 
 
-def keys_by_id(docs: Iterable[tuple[int, Doc]]) -> dict[int, list[str]]:
-    return {doc_id: record_keys(Rec(doc, doc_id)) for doc_id, doc in docs}
+def keys_by_id(
+    docs: Iterable[tuple[int, Doc]], read: dict[int, Rec] | None = None
+) -> dict[int, list[str]]:
+    """Each record's keys; ``read``: records planning made already, by document id, let go
+    of as their keys are made (a big store holds one or the other, not both)."""
+    made = read if read is not None else {}
+    out: dict[int, list[str]] = {}
+    for doc_id, doc in docs:
+        rec = made.pop(doc_id) if doc_id in made else Rec(doc, doc_id)
+        out[doc_id] = record_keys(rec)
+    return out
 
 
 def _same_partners(decisions: Iterable[Doc]) -> dict[str, set[str]]:
@@ -166,9 +175,11 @@ def plan_area(
     """``plan`` of the records a relink of ``changed_rids`` can change, with them; or
     ``None``: plan the whole store."""
     rids = set(changed_rids)
-    if not rids:
+    limit = int(len(store.records) * LIMIT_SHARE)
+    if not rids or len(rids) > limit:
+        # More changed records than the limit (a big import): the whole store at once.
         return None
-    area = Neighbourhood(store, decisions, int(len(store.records) * LIMIT_SHARE))
+    area = Neighbourhood(store, decisions, limit)
     start = changed_ids(store, rids)
     try:
         area.add(start | {d["_id"] for d in store.records.own_docs()})

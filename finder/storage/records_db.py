@@ -20,7 +20,7 @@ import contextlib
 import errno
 import os
 import sqlite3
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -28,95 +28,20 @@ import orjson
 
 from finder.errors import StoreError
 from finder.records import facts
-from finder.storage import records_search
-
-Doc = dict[str, Any]
-
-SCHEMA = """
-CREATE TABLE IF NOT EXISTS records (
-    id INTEGER PRIMARY KEY,
-    rid TEXT,
-    tid INTEGER,
-    npi TEXT,
-    state TEXT,
-    country TEXT,
-    ipt TEXT,
-    keyed INTEGER,
-    odd INTEGER, lat REAL, lon REAL, town INTEGER, fee REAL, fee_high REAL, plans TEXT,
-    takes INTEGER, sliding INTEGER, tele INTEGER, in_person INTEGER, accepting INTEGER,
-    name TEXT,
-    doc BLOB NOT NULL
-);
-CREATE INDEX IF NOT EXISTS records_unkeyed ON records(keyed) WHERE keyed IS NULL;
-CREATE INDEX IF NOT EXISTS records_rid ON records(rid);
-CREATE INDEX IF NOT EXISTS records_search ON records(tid, ipt, country, odd, lat, lon, town,
-    fee, fee_high, plans, takes, sliding, tele, in_person, accepting, name);
-CREATE INDEX IF NOT EXISTS records_npi ON records(npi);
-CREATE INDEX IF NOT EXISTS records_state ON records(state);
-CREATE INDEX IF NOT EXISTS records_country ON records(country);
-CREATE INDEX IF NOT EXISTS records_ipt ON records(ipt);
-CREATE TABLE IF NOT EXISTS keys (id INTEGER NOT NULL, key TEXT NOT NULL);
-CREATE INDEX IF NOT EXISTS keys_key ON keys(key);
-CREATE INDEX IF NOT EXISTS keys_id ON keys(id);
-CREATE TABLE IF NOT EXISTS moves (seq INTEGER PRIMARY KEY, absorbed BLOB NOT NULL);
-CREATE TABLE IF NOT EXISTS mates (tid INTEGER PRIMARY KEY);
-CREATE TABLE IF NOT EXISTS plan_lists (plans TEXT PRIMARY KEY);
-"""
-
-#: The columns of ``facts.COLUMNS`` (what search reads of a record), with their types.
-FACT_TYPES = dict(zip(facts.COLUMNS, ("INTEGER", "REAL", "REAL", "INTEGER", "REAL", "REAL",
-                  "TEXT", "INTEGER", "INTEGER", "INTEGER", "INTEGER", "INTEGER", "TEXT"),
-                  strict=True))  # fmt: skip
-_INSERT = (
-    f"INSERT OR REPLACE INTO records (id, rid, npi, state, country, ipt, {', '.join(FACT_TYPES)}, "
-    f"tid, doc) VALUES ({', '.join('?' * (len(FACT_TYPES) + 8))})"
+from finder.storage import records_bulk, records_search
+from finder.storage.records_schema import (
+    FACT_TYPES,
+    INDEXED,
+    INSERT,
+    PLANS,
+    SCHEMA,
+    SEARCH_PARTS,
+    SET_FACTS,
+    Doc,
+    blob,
+    columns,
+    decode,
 )
-_PLANS = 6 + list(FACT_TYPES).index("plans")  # in an _INSERT row
-#: Past this many therapists touched in one transaction, every one's mates are counted.
-_RECOUNT_ALL = 5000
-_SET_FACTS = f"UPDATE records SET {', '.join(f'{n} = ?' for n in FACT_TYPES)} WHERE id = ?"
-#: What schema 3 added to schema 2's file (``add_facts``).
-_SEARCH_PARTS = [
-    s.strip()
-    for s in SCHEMA.split(";")
-    if any(n in s for n in ("records_search", "mates", "plan_lists"))
-]
-
-#: Columns a ``find(**equals)`` can ask SQLite for instead of reading every record.
-INDEXED = ("rid", "tid", "npi", "state", "country", "ipt")
-
-
-def columns(doc: Doc) -> tuple[Any, ...]:
-    """(rid, npi, state, country, ipt class, *facts.COLUMNS) of a record: what the indexes
-    hold. ``records_search`` covers what search reads of every record (``records_search``
-    module), in therapist order, and serves every look-up by therapist id."""
-    fields = doc.get("fields") or {}
-    ipt = doc.get("ipt")
-    level = ipt.get("level") if isinstance(ipt, dict) else None
-    rid = doc.get("rid")
-    return (
-        str(rid) if rid is not None else None,
-        _text(fields.get("npi")),
-        _text(fields.get("state")),
-        _text(fields.get("country")),
-        _text(level),
-        *facts.facts(doc),
-    )
-
-
-def _text(value: Any) -> str | None:
-    return value if isinstance(value, str) and value else None
-
-
-def blob(doc: Doc) -> bytes:
-    """The stored bytes: the document without its database id and therapist id."""
-    return orjson.dumps({k: v for k, v in doc.items() if k not in ("_id", "tid")})
-
-
-def decode(doc_id: int, tid: int | None, data: bytes) -> Doc:
-    doc: Doc = orjson.loads(data)
-    doc["tid"] = tid
-    return doc
 
 
 class RecordDB:
@@ -133,6 +58,7 @@ class RecordDB:
         # Therapists whose records came, went or moved in this transaction (their mates are
         # counted again at commit); ``None``: so many that all are counted.
         self._touched: set[int] | None = set()
+        self._aside = records_bulk.SetAside()
 
     # -- connection -----------------------------------------------------------
 
@@ -176,6 +102,7 @@ class RecordDB:
 
     def reader(self) -> sqlite3.Connection | None:
         with self._errors():
+            self._aside.restore(self._conn)
             return self._connect(create=False)
 
     def writer(self) -> sqlite3.Connection:
@@ -222,7 +149,9 @@ class RecordDB:
         conn = self._conn
         if conn is not None and conn.in_transaction:
             try:
-                self._count_mates(conn)
+                self._aside.restore(conn)
+                touched, self._touched = self._touched, set()
+                records_bulk.count_mates(conn, touched)
                 conn.execute("COMMIT")
             except sqlite3.Error as err:
                 with contextlib.suppress(sqlite3.Error):
@@ -232,6 +161,7 @@ class RecordDB:
     def rollback(self) -> None:
         self.in_tx = False
         self._touched = set()
+        self._aside.forget()
         conn = self._conn
         if conn is not None and conn.in_transaction:
             with contextlib.suppress(sqlite3.Error):
@@ -254,6 +184,29 @@ class RecordDB:
             cursor = conn.execute(sql, tuple(args))
         for doc_id, tid, data in cursor:
             yield doc_id, decode(doc_id, tid, data)
+
+    def rows_knowing(self, written: Mapping[int, Doc]) -> Iterator[tuple[int, Doc]]:
+        """``rows()``, but the documents of ``written`` are not read back: ids in one
+        run, written in this transaction and not changed since (a fresh import's)."""
+        low, high = (min(written), max(written)) if written else (0, -1)
+        if high - low + 1 != len(written):
+            yield from self.rows()
+            return
+        conn = self.reader()
+        if conn is None:
+            return
+        sql = (
+            "SELECT id, tid, CASE WHEN id BETWEEN ? AND ? THEN NULL ELSE doc END "
+            "FROM records ORDER BY id"
+        )
+        with self._errors():
+            cursor = conn.execute(sql, (low, high))
+        for doc_id, tid, data in cursor:
+            if data is not None:
+                yield doc_id, decode(doc_id, tid, data)
+                continue
+            doc = written[doc_id]
+            yield doc_id, doc if doc.get("tid") == tid else {**doc, "tid": tid}
 
     def find(self, equals: dict[str, Any]) -> Iterator[tuple[int, Doc]]:
         """Rows whose indexed columns equal the given values (``None`` matches NULL)."""
@@ -367,6 +320,20 @@ class RecordDB:
             ).fetchall()
         return [(s, {int(k): int(v) for k, v in orjson.loads(a).items()}) for s, a in found]
 
+    @contextlib.contextmanager
+    def bulk(self, rows: int) -> Iterator[None]:
+        """Around the insert of ``rows`` records: with as many as the store holds, the
+        records' indexes are built once after them (before anything reads or commits)."""
+        if not records_bulk.is_bulk(self._conn, rows):
+            yield
+            return
+        conn = self.writer()
+        with self._errors():
+            self._aside.drop(conn, "records")
+        yield
+        with self._errors():
+            self._aside.restore(conn)
+
     # -- writing --------------------------------------------------------------
 
     def insert(self, rows: Iterable[tuple[int, Doc]]) -> None:
@@ -377,8 +344,8 @@ class RecordDB:
         with self._errors():
             made = [(i, *columns(d), d.get("tid"), blob(d)) for i, d in rows]
             self._touch((row[-2] for row in made), (row[0] for row in made))
-            conn.executemany(_INSERT, made)
-            plans = {row[_PLANS] for row in made if row[_PLANS] is not None}
+            conn.executemany(INSERT, made)
+            plans = {row[PLANS] for row in made if row[PLANS] is not None}
             conn.executemany(
                 "INSERT OR IGNORE INTO plan_lists (plans) VALUES (?)", ((p,) for p in plans)
             )
@@ -387,32 +354,16 @@ class RecordDB:
         """These therapists' records change, and those of the records ``ids`` (before)."""
         if self._touched is None:
             return
+        if self._aside:  # a bulk write: as many records as the store held
+            self._touched = None
+            return
         self._touched.update(t for t in tids if t is not None)
-        if len(self._touched) <= _RECOUNT_ALL:
+        if len(self._touched) <= records_bulk.RECOUNT_ALL:
             self._touched |= self._ids(
                 "SELECT tid FROM records WHERE id IN ({}) AND tid IS NOT NULL", ids
             )
-        if len(self._touched) > _RECOUNT_ALL:
+        if len(self._touched) > records_bulk.RECOUNT_ALL:
             self._touched = None
-
-    def _count_mates(self, conn: sqlite3.Connection) -> None:
-        """The therapists with more than one imported record (a search folds theirs),
-        counted again for those the transaction touched."""
-        touched, self._touched = self._touched, set()
-        count = (
-            "INSERT INTO mates (tid) SELECT tid FROM records INDEXED BY records_search "
-            "WHERE tid {} GROUP BY tid HAVING count(*) > 1"
-        )
-        if touched is None:
-            conn.execute("DELETE FROM mates")
-            conn.execute(count.format("IS NOT NULL"))
-            return
-        wanted = sorted(touched)
-        for start in range(0, len(wanted), 500):
-            chunk = wanted[start : start + 500]
-            marks = ",".join("?" * len(chunk))
-            conn.execute(f"DELETE FROM mates WHERE tid IN ({marks})", chunk)
-            conn.execute(count.format(f"IN ({marks})"), chunk)
 
     def add_facts(self) -> None:
         """Schema 2 to 3: the columns search reads (``facts.COLUMNS``) and their index,
@@ -435,9 +386,9 @@ class RecordDB:
                 if not found:
                     break
                 last = found[-1][0]
-                conn.executemany(_SET_FACTS, ((*facts.facts(orjson.loads(d)), i) for i, d in found))
+                conn.executemany(SET_FACTS, ((*facts.facts(orjson.loads(d)), i) for i, d in found))
             conn.execute("DROP INDEX IF EXISTS records_tid")
-            for statement in _SEARCH_PARTS:
+            for statement in SEARCH_PARTS:
                 conn.execute(statement)
             conn.execute(
                 "INSERT OR IGNORE INTO plan_lists (plans) "
@@ -453,7 +404,10 @@ class RecordDB:
         conn = self.writer()
         with self._errors():
             self._touch((t for t, _ in tids), (i for _, i in tids))
+            if records_bulk.is_bulk(conn, len(tids)):
+                self._aside.drop(conn, "records", ["records_search"])
             conn.executemany("UPDATE records SET tid = ? WHERE id = ?", tids)
+            self._aside.restore(conn)
 
     def remove(self, ids: Iterable[int]) -> None:
         chosen = [(i,) for i in ids]
@@ -484,13 +438,20 @@ class RecordDB:
         with self._errors():
             if everything:
                 conn.execute("DELETE FROM keys")
+                if len(keys) >= records_bulk.BULK_ROWS:
+                    self._aside.drop(conn, "keys")
             else:
                 conn.executemany("DELETE FROM keys WHERE id = ?", ((i,) for i in keys))
             conn.executemany(
                 "INSERT INTO keys (id, key) VALUES (?, ?)",
                 ((i, k) for i, ks in keys.items() for k in set(ks)),
             )
-            conn.executemany("UPDATE records SET keyed = 1 WHERE id = ?", ((i,) for i in keys))
+            self._aside.restore(conn)
+            if everything:
+                # Every imported record is among ``keys``.
+                conn.execute("UPDATE records SET keyed = 1 WHERE keyed IS NULL")
+            else:
+                conn.executemany("UPDATE records SET keyed = 1 WHERE id = ?", ((i,) for i in keys))
 
     def log_move(self, absorbed: dict[int, int]) -> int:
         conn = self.writer()

@@ -11,7 +11,7 @@ callers see one table, as before.
 from __future__ import annotations
 
 import heapq
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sized
 from typing import Any
 
 from tinydb.table import Document
@@ -41,13 +41,15 @@ class RecordsTable(Lookups):
     def _own_raw(self) -> list[tuple[int, Doc]]:
         return sorted(self._own.raw_docs(), key=lambda pair: pair[0])
 
-    def raw_docs(self) -> Iterator[tuple[int, Doc]]:
+    def raw_docs(self, written: Mapping[int, Doc] | None = None) -> Iterator[tuple[int, Doc]]:
         """(doc id, document) in id order; the documents are fresh (SQLite) or the
-        store's own (TinyDB): never modify them."""
+        store's own (TinyDB): never modify them. ``written``: documents inserted in this
+        transaction (``insert_many``'s ids) and not changed since, used as they are."""
+        imported = self._sql.rows_knowing(written) if written else self._sql.rows()
         own = self._own_raw()
         if not own:
-            return self._sql.rows()
-        return heapq.merge(own, self._sql.rows(), key=lambda pair: pair[0])
+            return imported
+        return heapq.merge(own, imported, key=lambda pair: pair[0])
 
     def all(self) -> list[Doc]:
         return [_with_id(doc_id, doc) for doc_id, doc in self.raw_docs()]
@@ -151,19 +153,22 @@ class RecordsTable(Lookups):
         next_id = self._next_id()
         ids: list[int] = []
         imported: list[tuple[int, Doc]] = []
-        for doc in docs:
-            clean = doc if hand_over and "_id" not in doc and type(doc) is dict else strip_id(doc)
-            if is_own(clean):
-                self._own_put(next_id, clean)
-            else:
-                imported.append((next_id, dict(clean)))
-            ids.append(next_id)
-            next_id += 1
-            if len(imported) >= 2000:
+        with self._sql.bulk(len(docs) if isinstance(docs, Sized) else 0):
+            for doc in docs:
+                clean = (
+                    doc if hand_over and "_id" not in doc and type(doc) is dict else strip_id(doc)
+                )
+                if is_own(clean):
+                    self._own_put(next_id, clean)
+                else:
+                    imported.append((next_id, dict(clean)))
+                ids.append(next_id)
+                next_id += 1
+                if len(imported) >= 2000:
+                    self._sql.insert(imported)
+                    imported = []
+            if imported:
                 self._sql.insert(imported)
-                imported = []
-        if imported:
-            self._sql.insert(imported)
         return ids
 
     def _own_put(self, doc_id: int, doc: Mapping[str, Any]) -> None:

@@ -206,6 +206,11 @@ _ESCAPE_SEQUENCE = re.compile(
 _SPACE_LIKE = frozenset("\x0b\x0c\r\x1c\x1d\x1e\x1f\x85")
 
 
+def has_unsafe(text: str) -> bool:
+    """Whether ``strip_controls`` would change ``text``."""
+    return not text.isprintable() and _UNSAFE.search(text) is not None
+
+
 def strip_controls(text: str) -> str:
     """``text`` without escape sequences and control characters (tab and newline kept).
 

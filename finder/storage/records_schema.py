@@ -1,0 +1,96 @@
+"""The layout of the records file (``records_db``): its tables and indexes, the
+columns each record fills, and the bytes it is stored as."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import orjson
+
+from finder.records import facts
+
+Doc = dict[str, Any]
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS records (
+    id INTEGER PRIMARY KEY,
+    rid TEXT,
+    tid INTEGER,
+    npi TEXT,
+    state TEXT,
+    country TEXT,
+    ipt TEXT,
+    keyed INTEGER,
+    odd INTEGER, lat REAL, lon REAL, town INTEGER, fee REAL, fee_high REAL, plans TEXT,
+    takes INTEGER, sliding INTEGER, tele INTEGER, in_person INTEGER, accepting INTEGER,
+    name TEXT,
+    doc BLOB NOT NULL
+);
+CREATE INDEX IF NOT EXISTS records_unkeyed ON records(keyed) WHERE keyed IS NULL;
+CREATE INDEX IF NOT EXISTS records_rid ON records(rid);
+CREATE INDEX IF NOT EXISTS records_search ON records(tid, ipt, country, odd, lat, lon, town,
+    fee, fee_high, plans, takes, sliding, tele, in_person, accepting, name);
+CREATE INDEX IF NOT EXISTS records_npi ON records(npi);
+CREATE INDEX IF NOT EXISTS records_state ON records(state);
+CREATE INDEX IF NOT EXISTS records_country ON records(country);
+CREATE INDEX IF NOT EXISTS records_ipt ON records(ipt);
+CREATE TABLE IF NOT EXISTS keys (id INTEGER NOT NULL, key TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS keys_key ON keys(key);
+CREATE INDEX IF NOT EXISTS keys_id ON keys(id);
+CREATE TABLE IF NOT EXISTS moves (seq INTEGER PRIMARY KEY, absorbed BLOB NOT NULL);
+CREATE TABLE IF NOT EXISTS mates (tid INTEGER PRIMARY KEY);
+CREATE TABLE IF NOT EXISTS plan_lists (plans TEXT PRIMARY KEY);
+"""
+
+#: The columns of ``facts.COLUMNS`` (what search reads of a record), with their types.
+FACT_TYPES = dict(zip(facts.COLUMNS, ("INTEGER", "REAL", "REAL", "INTEGER", "REAL", "REAL",
+                  "TEXT", "INTEGER", "INTEGER", "INTEGER", "INTEGER", "INTEGER", "TEXT"),
+                  strict=True))  # fmt: skip
+INSERT = (
+    f"INSERT OR REPLACE INTO records (id, rid, npi, state, country, ipt, {', '.join(FACT_TYPES)}, "
+    f"tid, doc) VALUES ({', '.join('?' * (len(FACT_TYPES) + 8))})"
+)
+PLANS = 6 + list(FACT_TYPES).index("plans")  # in an INSERT row
+SET_FACTS = f"UPDATE records SET {', '.join(f'{n} = ?' for n in FACT_TYPES)} WHERE id = ?"
+#: What schema 3 added to schema 2's file (``add_facts``).
+SEARCH_PARTS = [
+    s.strip()
+    for s in SCHEMA.split(";")
+    if any(n in s for n in ("records_search", "mates", "plan_lists"))
+]
+
+#: Columns a ``find(**equals)`` can ask SQLite for instead of reading every record.
+INDEXED = ("rid", "tid", "npi", "state", "country", "ipt")
+
+
+def columns(doc: Doc) -> tuple[Any, ...]:
+    """(rid, npi, state, country, ipt class, *facts.COLUMNS) of a record: what the indexes
+    hold. ``records_search`` covers what search reads of every record (``records_search``
+    module), in therapist order, and serves every look-up by therapist id."""
+    fields = doc.get("fields") or {}
+    ipt = doc.get("ipt")
+    level = ipt.get("level") if isinstance(ipt, dict) else None
+    rid = doc.get("rid")
+    return (
+        str(rid) if rid is not None else None,
+        _text(fields.get("npi")),
+        _text(fields.get("state")),
+        _text(fields.get("country")),
+        _text(level),
+        *facts.facts(doc),
+    )
+
+
+def _text(value: Any) -> str | None:
+    return value if isinstance(value, str) and value else None
+
+
+def blob(doc: Doc) -> bytes:
+    """The stored bytes: the document without its database id and therapist id."""
+    return orjson.dumps({k: v for k, v in doc.items() if k not in ("_id", "tid")})
+
+
+def decode(doc_id: int, tid: int | None, data: bytes) -> Doc:
+    doc: Doc = orjson.loads(data)
+    doc["tid"] = tid
+    return doc
