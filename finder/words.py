@@ -9,7 +9,7 @@ _IRREGULAR = {"entry": "entries", "therapy": "therapies", "category": "categorie
 TABLE_NOUNS = {
     "records": "record", "answers": "answer", "notes": "note", "contacts": "contact",
     "profiles": "profile", "shortlist": "shortlist entry", "merge_decisions": "merge decision",
-    "verifications": "verification",
+    "verifications": "verification", "sources": "source", "callplans": "call plan",
 }  # fmt: skip
 
 

@@ -248,3 +248,20 @@ def test_export_wipe_import_carries_both_parts(tmp_path: Path, finder_home: Path
     own = orjson.loads((finder_home / "finder.json").read_bytes())["records"]
     assert [d["fields"]["name"] for d in own.values()] == ["Dana Reyes"]
     assert (finder_home / "finder.sqlite").exists()
+
+
+def test_export_counts_sources_as_a_person_would(tmp_path: Path, finder_home: Path) -> None:
+    demo = Path(__file__).parents[1] / "data" / "demo"
+    one = demo / "referral.vcf"
+    code, _, err = invoke("import", str(one))
+    assert code == 0, err
+    code, _, err = invoke("export", "-o", str(tmp_path / "one.json"))
+    assert "Exported 1 record, 1 source to " in err
+    code, _, err = invoke("import", str(demo / "therapists.csv"), str(demo / "saved_profile.html"))
+    assert code == 0, err
+    code, _, err = invoke("export", "-o", str(tmp_path / "three.json"))
+    assert code == 0, err
+    assert ", 3 sources to " in err
+    assert "sourcess" not in err
+    paths = [Path(s["path"]).name for s in tables_of(tmp_path / "three.json")["sources"]]
+    assert paths == ["referral.vcf", "therapists.csv", "saved_profile.html"]  # as imported

@@ -430,7 +430,9 @@ def _store_records(
     enrichment: Enrichment,
     renamed: dict[Path, str],
 ) -> None:
-    hashes = {path: sha256_many(members.get(path, [path])) for path in {p for p, _ in parsed}}
+    hashes = {
+        path: sha256_many(members.get(path, [path])) for path in dict.fromkeys(p for p, _ in parsed)
+    }
     source_paths = {path: source_label or source_name(path, renamed) for path in hashes}
     with store.transaction():
         table = store.records
