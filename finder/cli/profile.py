@@ -15,13 +15,7 @@ from finder.cli.app import App, Group, echo_json, pass_app
 from finder.cli.options import OutputFormat, for_profile_option, output_options
 from finder.cli.types import DISTANCE, MONEY, WholeNumber
 from finder.errors import UsageError
-
-
-def money(value: Any) -> str:
-    if isinstance(value, int | float) and not isinstance(value, bool):
-        return f"${value:,.0f}"
-    return "-"
-
+from finder.records.normalize.money import dollars, home_mark
 
 _PROFILE_ROWS = [
     ("zip", "ZIP"), ("radius_miles", "Radius"), ("telehealth", "Telehealth"),
@@ -39,7 +33,9 @@ def _profile_value(name: str, value: Any, country: str | None) -> str:
 
         return geo.radius_text(value, country) if value is not None else "not set"
     if name == "budget":
-        return f"{money(value)} per session" if value is not None else "not set"
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            return f"{dollars(value, home_mark(country))} per session"
+        return "not set" if value is None else "-"
     if name == "sliding_scale_needed":
         return "needed" if value else "not needed"
     if name == "languages":

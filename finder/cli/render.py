@@ -12,6 +12,7 @@ from finder.judge import claims, verify
 from finder.judge.therapists import Claim, Therapist
 from finder.pursue import answers, profiles
 from finder.records.models import FIELDS
+from finder.records.normalize.money import home_mark
 from finder.storage.store import Store
 
 
@@ -73,7 +74,8 @@ def fee_line(store: Store, therapist: Therapist, label: str | None = None) -> st
     (the consultation answers of profile ``label``, default the active one) wins."""
     who = profiles.resolve(store, label)
     said = claims.said_fee(answers.answers_for(store, who, therapist.tid, answers.CONSULTATION))
-    return claims.fee_headline(therapist, said, per=" per session")
+    mark = home_mark(profiles.get(store, who).country) if said is not None else "$"
+    return claims.fee_headline(therapist, said, per=" per session", mark=mark)
 
 
 def render_therapist(

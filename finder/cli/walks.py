@@ -183,6 +183,7 @@ def _walk_consultation(
     from finder.pursue import answers, kept_plans
     from finder.pursue.consult import walk
     from finder.records.models import now_iso
+    from finder.records.normalize.money import home_mark
 
     questions = None
     choice = None
@@ -196,12 +197,13 @@ def _walk_consultation(
         answers.save_answer(store, profile, tid, answers.CONSULTATION, qid, value)
 
     current = answers.answers_for(store, profile, tid, answers.CONSULTATION)
-    crisis = short_line(profile_country(store, profile))
+    country = profile_country(store, profile)
     result = term.run(
         lambda: walk(
-            checklist, current, save, term.ask, term.echo, only, start_at, questions, crisis=crisis
+            checklist, current, save, term.ask, term.echo, only, start_at, questions,
+            crisis=short_line(country), mark=home_mark(country),
         )
-    )
+    )  # fmt: skip
     if term.interrupted:
         raise SystemExit(130)
     if questions is not None and result is not None and result.stopped == "finished":
@@ -248,6 +250,7 @@ def insurer_call_cmd(
     from finder.judge import therapists
     from finder.pursue import answers, checklists, insurer_plan, profiles
     from finder.pursue.consult import answers_from_file, walk
+    from finder.records.normalize.money import home_mark
 
     store = app.store
     person = profiles.get(store, label, create=False)
@@ -273,7 +276,7 @@ def insurer_call_cmd(
     for line in call.overview(store, profile):
         click.echo(line)
     term = _Terminal()
-    crisis = short_line(person.country)
+    crisis, mark = short_line(person.country), home_mark(person.country)
     for step in call.steps:
         click.echo("")
         click.echo(step.heading)
@@ -284,7 +287,7 @@ def insurer_call_cmd(
         current = answers.answers_for(store, profile, step.tid, answers.INSURER, plan=plan)
         part = step.checklist
         result = term.run(
-            lambda: walk(part, current, save, term.ask, term.echo, crisis=crisis)  # noqa: B023
+            lambda: walk(part, current, save, term.ask, term.echo, crisis=crisis, mark=mark)  # noqa: B023
         )
         if term.interrupted:
             raise SystemExit(130)

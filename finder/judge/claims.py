@@ -86,17 +86,20 @@ def said_fee(answers: Mapping[str, Any]) -> float | None:
     return amount(answers.get(FEE_ANSWER))
 
 
-def fee_headline(t: Therapist, said: float | None = None, *, per: str = "") -> str | None:
+def fee_headline(
+    t: Therapist, said: float | None = None, *, per: str = "", mark: str = "$"
+) -> str | None:
     """``"$80-$140; another source says $110"``: one statement, then the other sources'.
 
     ``said`` is the fee the clinician told the user on the call (``said_fee``): it wins
     over every source; then the most recently imported source. ``per`` (" per session")
-    goes after the headline's amount, before who says it.
+    goes after the headline's amount, before who says it; ``mark`` is that of the
+    amount they said (``money.home_mark`` of the person's country).
     """
     stated = [f.text for f in fees(t)]
     if said is not None:
-        head = f"{dollars(said)}{per} (they said)"
-        others = [x for x in stated if x != dollars(said)]
+        head = f"{dollars(said, mark)}{per} (they said)"
+        others = [x for x in stated if x != dollars(said, mark)]
     elif stated:
         head = f"{stated[0]}{per} (listed)" if per else stated[0]
         others = stated[1:]

@@ -13,7 +13,7 @@ import math
 from finder.judge.search import Found, Query
 from finder.judge.sieve import Named
 from finder.records import geo
-from finder.records.normalize.money import dollars, money
+from finder.records.normalize.money import dollars, home_mark, money
 
 _NAMED = 5  # names shown per line; the count says how many more
 
@@ -68,7 +68,7 @@ def lines(found: Found, query: Query) -> list[str]:
         if name == "fee" and query.max_fee is not None:
             needed = max(money(d)[0] or 0.0 for d in details)  # the one money reader
             flag = f"--max-fee {needed:g} shows them" if needed > 0 else "--max-fee shows them"
-            out.append(f"{count} {_verb('are ', len(people))}over your {dollars(query.max_fee)} budget: "
+            out.append(f"{count} {_verb('are ', len(people))}over your {dollars(query.max_fee, home_mark(query.country))} budget: "
                        f"{_names(people)}; {flag}")  # fmt: skip
         elif name == "distance":
             far = [m for m in (_first_amount(d) for d in details) if m > 0]

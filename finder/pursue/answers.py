@@ -32,6 +32,7 @@ from finder.pursue.checklist_model import (
     why_ruled_out,
 )
 from finder.records.models import now_iso
+from finder.records.normalize.money import home_mark
 from finder.storage.store import Doc, Store
 
 CONSULTATION: Final[str] = "consultation"
@@ -392,9 +393,9 @@ class Summary:
         return out
 
 
-def _rows(name: str, checklist: Checklist, given: Mapping[str, Any]) -> list[AnswerRow]:
+def _rows(name: str, checklist: Checklist, given: Mapping[str, Any], mark: str) -> list[AnswerRow]:
     rows = [
-        AnswerRow(name, q.id, q.category, q.text, given[q.id], format_answer(q, given[q.id]))
+        AnswerRow(name, q.id, q.category, q.text, given[q.id], format_answer(q, given[q.id], mark))
         for q in checklist.questions
         if q.id in given
     ]
@@ -429,8 +430,9 @@ def summary(store: Store, profile: str, tid: int) -> Summary:
     for name, checklist in lists.items():
         titles[name] = checklist.title
         titles.update({f"{name}:{cid}": title for cid, title in checklist.categories})
-    rows = _rows(CONSULTATION, lists[CONSULTATION], rec.consultation)
-    rows += _rows(INSURER, lists[INSURER], rec.insurer)
+    mark = home_mark(profiles.get(store, profile).country)
+    rows = _rows(CONSULTATION, lists[CONSULTATION], rec.consultation, mark)
+    rows += _rows(INSURER, lists[INSURER], rec.insurer, mark)
     consultation = lists[CONSULTATION]
     skipped = [q for q in ruled_out(consultation, rec.consultation) if q.id not in rec.consultation]
     open_count = sum(
@@ -447,6 +449,6 @@ def summary(store: Store, profile: str, tid: int) -> Summary:
         plans=tuple(plans(store, profile)),
         unanswered=open_count,
         ruled_out=tuple(
-            (q.id, q.text, why_ruled_out(consultation, q, rec.consultation)) for q in skipped
+            (q.id, q.text, why_ruled_out(consultation, q, rec.consultation, mark)) for q in skipped
         ),
     )

@@ -34,6 +34,7 @@ from finder.pursue import answers, checklists, profiles
 from finder.pursue.checklist_model import Checklist, Question, applies
 from finder.pursue.profiles import Profile
 from finder.records.models import Source, SourceKind
+from finder.records.normalize.money import dollars, home_mark
 from finder.storage.store import Store
 
 SECTIONS: Final[dict[str, str]] = {
@@ -332,15 +333,15 @@ class _Facts:
         budget = self.p.budget
         if not budget:
             return None
-        fee = self.t.best("fee")
+        fee, mark = self.t.best("fee"), home_mark(self.p.country)
         if not isinstance(fee, int | float) or isinstance(fee, bool):
-            return "", f"No fee is listed; your budget is {dollars(budget)} a session."
+            return "", f"No fee is listed; your budget is {dollars(budget, mark)} a session."
         if fee <= budget:
             return None
         listed = fee_claims(self.t)[0] if fee_claims(self.t) else dollars(fee)
         return (
             f"Your listing says {listed}: what is your fee per session?",
-            f"The listed fee is above your budget of {dollars(budget)}.",
+            f"The listed fee is above your budget of {dollars(budget, mark)}.",
         )
 
     def _need_sliding_scale(self) -> tuple[str, str] | None:
@@ -418,10 +419,6 @@ def plan_matches(listed: str, mine: str) -> bool:
 
 def _plan_key(name: str) -> str:
     return " ".join("".join(ch if ch.isalnum() else " " for ch in name.casefold()).split())
-
-
-def dollars(value: float) -> str:
-    return f"${value:,.0f}" if float(value).is_integer() else f"${value:,.2f}"
 
 
 def _joined(items: Sequence[str]) -> str:

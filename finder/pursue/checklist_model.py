@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any, Final, Literal
 
 from finder.errors import FinderError, NotFound, UsageError
+from finder.records.normalize.money import dollars
 from finder.records.normalize.money import money as read_money
 
 RuleKind = Literal["red_flag", "caution", "pro", "con"]
@@ -176,10 +177,13 @@ def _questions_in(cond: Condition) -> list[str]:
     return found
 
 
-def hint(question: Question) -> str:
-    """What to type, as the walk-through's prompt says it; a number says its unit."""
+def hint(question: Question, mark: str = "$") -> str:
+    """What to type, as the walk-through's prompt says it; a number says its unit, an
+    amount of money says dollars only to a person who pays in them (``mark``)."""
     if question.type is AnswerType.NUMBER and question.unit:
         return f"number, in {question.unit}"
+    if question.type is AnswerType.MONEY and mark != "$":
+        return "an amount, e.g. 150"
     return HINTS[question.type]
 
 
@@ -320,8 +324,9 @@ def coerce_answer(question: Question, value: Any) -> Any:
     raise ValueError(f"{_cut(repr(value))} is not a valid {kind.replace('_', '/')} answer")
 
 
-def format_answer(question: Question, value: Any) -> str:
-    """An answer as the user reads it; a value that no longer fits is shown as it was."""
+def format_answer(question: Question, value: Any, mark: str = "$") -> str:
+    """An answer as the user reads it; a value that no longer fits is shown as it was.
+    ``mark``: of an amount of money (``money.home_mark`` of the person's country)."""
     if value is None:
         return ""
     try:
@@ -332,7 +337,7 @@ def format_answer(question: Question, value: Any) -> str:
     if kind is AnswerType.YES_NO:
         return "yes" if typed else "no"
     if kind is AnswerType.MONEY:
-        return f"${typed:,.0f}" if float(typed).is_integer() else f"${typed:,.2f}"
+        return dollars(typed, mark)
     if kind is AnswerType.MINUTES:
         return f"{typed} min"
     if kind is AnswerType.RATING:
@@ -379,13 +384,15 @@ def ruled_out(checklist: Checklist, answers: Mapping[str, Any]) -> list[Question
     return [q for q in checklist.questions if not applies(checklist, q, answers)]
 
 
-def why_ruled_out(checklist: Checklist, question: Question, answers: Mapping[str, Any]) -> str:
+def why_ruled_out(
+    checklist: Checklist, question: Question, answers: Mapping[str, Any], mark: str = "$"
+) -> str:
     """The answers a ruled-out question depends on, as ``certified: no``."""
     parts = []
     for qid in question.depends_on:
         other = checklist.question(qid)
         if answers.get(qid) is not None:
-            parts.append(f"{qid}: {format_answer(other, answers[qid])}")
+            parts.append(f"{qid}: {format_answer(other, answers[qid], mark)}")
     return ", ".join(parts)
 
 

@@ -62,12 +62,13 @@ def walk(
     questions: Sequence[Question] | None = None,
     *,
     crisis: str = CRISIS_SHORT,
+    mark: str = "$",
 ) -> WalkResult:
     """Ask the unanswered questions in order (or of category ``only``), saving each answer.
 
     ``questions`` walks exactly those (a call plan, worded for one clinician) instead.
     ``crisis`` is the crisis line shown first (``finder.crisis.short_line`` of the
-    person's country).
+    person's country), ``mark`` that of an amount of money (``money.home_mark``).
     Questions that earlier answers rule out (their ``ask_when`` is false) are skipped.
     """
     if questions is not None:
@@ -97,10 +98,10 @@ def walk(
         for line in _choice_lines(question):
             echo(line)
         if state.current.get(question.id) is not None:
-            shown = format_answer(question, state.current[question.id])
+            shown = format_answer(question, state.current[question.id], mark)
             echo(f"  now: {shown} (Enter keeps it)")
         try:
-            reply = ask(hint(question)).strip()
+            reply = ask(hint(question, mark)).strip()
         except (EOFError, KeyboardInterrupt):
             stopped = "interrupted"
             break

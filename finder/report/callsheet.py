@@ -19,6 +19,7 @@ from finder.judge.therapists import Therapist
 from finder.pursue.callplan import SECTIONS, CallPlan, PlanItem, fee_claims, shown
 from finder.pursue.checklist_model import AnswerType, Question
 from finder.records.models import SourceKind
+from finder.records.normalize.money import dollars, home_mark
 from finder.report.safe import html_text, markdown_text
 
 LIST_LIMIT = 5  # plans or languages named per claim before "and N more"
@@ -37,6 +38,7 @@ class Sheet:
     about: tuple[str, ...]  # who they are, from the records
     claims: tuple[str, ...]  # what the sources claim, each "... (to confirm)"
     foot: str = foot_line(None)  # the crisis lines, the person's country's first
+    mark: str = "$"  # of an amount of money to write down (``money.home_mark``)
 
 
 def sheet(therapist: Therapist, plan: CallPlan, country: str | None = None) -> Sheet:
@@ -54,7 +56,7 @@ def sheet(therapist: Therapist, plan: CallPlan, country: str | None = None) -> S
         said = f': "{shown(t.ipt.excerpt(90), 96)}"' if t.ipt.text else ""
         note = f" ({t.ipt.note})" if t.ipt.note else ""
         about.append(f"IPT evidence: {t.ipt.level.label}{said}{note}")
-    return Sheet(plan, tuple(about), tuple(_claims(t)), foot_line(country))
+    return Sheet(plan, tuple(about), tuple(_claims(t)), foot_line(country), home_mark(country))
 
 
 def _claims(t: Therapist) -> list[str]:
@@ -104,11 +106,11 @@ def _boxes(question: Question) -> list[str]:
     return []
 
 
-def _blank(question: Question) -> str:
+def _blank(question: Question, mark: str) -> str:
     """The line to write on, with its unit."""
     match question.type:
         case AnswerType.MONEY:
-            return "$________"
+            return dollars(0, mark).replace("0", "________")
         case AnswerType.MINUTES:
             return "________ minutes"
         case AnswerType.NUMBER:
@@ -148,7 +150,7 @@ def _markdown(page: Sheet) -> str:
             number += 1
             q = item.question
             # The blanks are our own text: left unescaped so they stay lines to write on.
-            space = "   ".join(f"[ ] {esc(b)}" for b in _boxes(q)) or _blank(q)
+            space = "   ".join(f"[ ] {esc(b)}" for b in _boxes(q)) or _blank(q, page.mark)
             out.append(f"{number}. {esc(q.text)}")
             out.append(f"   {space}")
     if plan.left:
@@ -231,7 +233,7 @@ def _html_sheet(page: Sheet) -> str:
             elif q.type is AnswerType.TEXT:
                 space = '<span class="write"></span>'
             else:
-                space = esc(_blank(q))
+                space = esc(_blank(q, page.mark))
             out.append(f'<li>{esc(q.text)}<span class="space">{space}</span></li>')
         out.append("</ol>")
     if plan.left:

@@ -16,6 +16,7 @@ from finder.judge import claims
 from finder.pursue.checklists import format_answer
 from finder.records import geo
 from finder.records.normalize.money import dollars as money
+from finder.records.normalize.money import home_mark
 from finder.report.cost import cost_cell, fee_cell, insurance_cell, number_or_none, sliding_cell
 from finder.report.model import (
     CATEGORY_SECTION,
@@ -279,8 +280,8 @@ def derived_flags(f: Facts) -> list[Item]:
     if p.telehealth == "required" and t.best("telehealth") is False:
         out.append(Item("caution", "No telehealth listed; you need telehealth."))
     if p.budget and claims.said_fee(f.consult) is None and claims.fee_fit(t, p.budget)[0] is False:
-        listed = claims.fees(t)[0].text
-        out.append(Item("caution", f"Listed fee {listed} is above your budget {money(p.budget)}."))
+        listed, budget = claims.fees(t)[0].text, money(p.budget, home_mark(p.country))
+        out.append(Item("caution", f"Listed fee {listed} is above your budget {budget}."))
     out.sort(key=lambda item: SERIOUS[item.kind])
     return out
 
@@ -443,7 +444,7 @@ def _answer_cell(f: Facts, checklist: str, question: Any) -> Cell:
     flag = min(kinds, key=lambda k: SERIOUS.get(k, 99)) if kinds else None
     if value in (None, ""):
         return Cell(None, empty="not asked yet" if checklist == CONSULTATION else "not confirmed")
-    return Cell(format_answer(question, value), flag=flag)
+    return Cell(format_answer(question, value, home_mark(f.profile.country)), flag=flag)
 
 
 def _score_rows(candidates: Sequence[Candidate]) -> tuple[Row, ...]:

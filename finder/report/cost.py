@@ -11,6 +11,7 @@ from typing import Any
 
 from finder.judge import claims
 from finder.records.normalize.money import dollars as money
+from finder.records.normalize.money import home_mark
 from finder.report.model import Cell, Facts, yes_no
 
 
@@ -19,7 +20,7 @@ def fee_cell(f: Facts) -> Cell:
     # What the clinician said on the call wins over every source.
     t = f.therapist
     said = claims.said_fee(f.consult)
-    text = claims.fee_headline(t, said, per=" per session")
+    text = claims.fee_headline(t, said, per=" per session", mark=home_mark(f.profile.country))
     if text is None:
         return Cell(None)
     budget = f.profile.budget
@@ -52,13 +53,20 @@ def insurance_cell(f: Facts) -> Cell:
     return Cell(f"lists {', '.join(plans[:4])}" + (" ..." if len(plans) > 4 else ""))
 
 
-def expected_cost(f: Facts) -> tuple[float | None, str]:
-    """What ``planned_sessions`` would cost, with the assumption used, or why it cannot be said."""
-    n = f.planned_sessions
-    fee, mark = claims.said_fee(f.consult), "$"
+def session_fee(f: Facts) -> tuple[float | None, str]:
+    """The fee a session costs, as told on the call (in the person's money) or as the
+    first source lists it (in the currency that source names), and its mark."""
+    fee, mark = claims.said_fee(f.consult), home_mark(f.profile.country)
     if fee is None and claims.fees(f.therapist):
         listed = claims.fees(f.therapist)[0]  # in the currency its source names
         fee, mark = listed.low, listed.mark
+    return fee, mark
+
+
+def expected_cost(f: Facts) -> tuple[float | None, str]:
+    """What ``planned_sessions`` would cost, with the assumption used, or why it cannot be said."""
+    n = f.planned_sessions
+    fee, mark = session_fee(f)
     ins = f.insurer
     if ins.get("clinician_in_network") is True:
         return _in_network_cost(n, fee, ins)

@@ -19,7 +19,8 @@ from finder.judge import claims
 from finder.judge.ipt import IptClass
 from finder.records import geo
 from finder.records.normalize.money import dollars as money
-from finder.report.cost import expected_cost
+from finder.records.normalize.money import home_mark
+from finder.report.cost import expected_cost, session_fee
 from finder.report.model import Facts, Score, ScorePart
 
 LABELS: Final[dict[str, str]] = {
@@ -75,11 +76,11 @@ def cost(f: Facts) -> Judged:
     total, _ = expected_cost(f)
     if total is None:
         return None, "no fee known", True
-    per = total / f.planned_sessions
+    per, mark, home = total / f.planned_sessions, session_fee(f)[1], home_mark(f.profile.country)
     if per <= budget:
-        return 1.0, f"about {money(per)} a session, within your {money(budget)}", True
+        return 1.0, f"about {money(per, mark)} a session, within your {money(budget, home)}", True
     value = max(0.0, 1 - (per - budget) / budget)
-    return value, f"about {money(per)} a session, over your {money(budget)}", True
+    return value, f"about {money(per, mark)} a session, over your {money(budget, home)}", True
 
 
 def insurance(f: Facts) -> Judged:

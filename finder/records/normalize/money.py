@@ -99,6 +99,13 @@ def currency_mark(text: Any, country: Any = None) -> str:
     return "$" if country in (None, "", "US") else ""
 
 
+def home_mark(country: Any) -> str:
+    """The mark of an amount the user gives (a budget, the fee a clinician told them):
+    dollars for a person in the US (or of no stated country), the bare number elsewhere,
+    as ``currency_mark`` reads an amount that names no currency."""
+    return currency_mark(None, country)
+
+
 def dollars(value: float, mark: str = "$") -> str:
     """``150.0`` -> ``"$150"``, ``120.5`` -> ``"$120.50"``: how finder shows an amount
     (``mark`` "€" gives "€60"; "CHF" gives "60 CHF"; "" the bare number)."""
