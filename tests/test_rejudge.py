@@ -133,3 +133,22 @@ def test_a_store_from_before_fingerprints_is_judged_once(judged_by_older_rules: 
     result = run("list")
     assert f"{REREAD}: 2 clinicians changed class" in result.stderr
     assert REREAD not in run("list").stderr
+
+
+def test_an_export_carries_the_rules_its_evidence_was_judged_with(tmp_path: Path) -> None:
+    (tmp_path / "list.csv").write_text(LIST)
+    assert run("import", str(tmp_path / "list.csv")).exit_code == 0
+    saved = tmp_path / "export.json"
+    assert run("export", "-o", str(saved)).exit_code == 0
+    data = json.loads(saved.read_text())
+    assert data["meta"][rejudge.META_KEY] == rejudge.rules_fingerprint()
+    assert run("wipe", "--yes").exit_code == 0
+    assert run("import", str(saved)).exit_code == 0
+    result = run("list")
+    assert result.exit_code == 0 and REREAD not in result.stderr  # judged by these rules
+    data["meta"][rejudge.META_KEY] = "older rules"
+    saved.write_text(json.dumps(data))
+    assert run("wipe", "--yes").exit_code == 0
+    assert run("import", str(saved)).exit_code == 0
+    result = run("list")
+    assert f"{REREAD}: no clinician changed class" in result.stderr

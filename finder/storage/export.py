@@ -48,8 +48,10 @@ TABLES: Final[tuple[str, ...]] = (
     "sources",
 )
 
+#: The rules the records' IPT evidence was judged with (``judge.rejudge.META_KEY``).
+RULES_KEY: Final = "ipt_rules"
 #: Meta keys that describe the data (not the installation) and travel with it.
-META_KEYS: Final[tuple[str, ...]] = ("active_profile", "next_tid")
+META_KEYS: Final[tuple[str, ...]] = ("active_profile", "next_tid", RULES_KEY)
 
 MARKDOWN_MARKER: Final = "<!-- finder-export markdown -->"
 

@@ -18,7 +18,7 @@ from finder.judge import merge
 from finder.judge.enrich import enrich
 from finder.records.models import RowError
 from finder.storage import backup
-from finder.storage.export import TABLES
+from finder.storage.export import RULES_KEY, TABLES
 from finder.storage.store import Doc, Store
 
 #: What makes two documents "the same" in each table (others: the whole document).
@@ -61,7 +61,7 @@ def restore_export(
     with store.transaction():
         had_data = any(len(store.table(t)) for t in store.table_names() if t != "meta")
         existing = {d["rid"]: d for d in store.records.all() if "rid" in d}
-        meta = store.meta()
+        meta, had_records = store.meta(), bool(existing)
         tid_map, next_tid = _therapist_ids(records, existing, int(meta.get("next_tid", 1)))
         unlinked = _restore_records(store, records, existing, tid_map, result)
         others = [t for t in TABLES if t != "records"]
@@ -76,6 +76,11 @@ def restore_export(
         active = data.get("meta", {}).get("active_profile")
         if isinstance(active, str) and not meta.get("active_profile"):
             changes["active_profile"] = active
+        rules = data.get("meta", {}).get(RULES_KEY)
+        if records and rules != meta.get(RULES_KEY):
+            # Evidence judged by the export's rules (or by unknown ones): judged again
+            # with this finder's on the next read unless they are the same.
+            changes[RULES_KEY] = rules if not had_records and isinstance(rules, str) else "unknown"
         if changes:
             store.set_meta(**changes)
         if unlinked:
