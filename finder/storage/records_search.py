@@ -162,9 +162,16 @@ def solo(conn: Any, sieve: Sieve) -> Iterator[tuple[Any, ...]]:
 
 
 def at_levels(conn: Any, sieve: Sieve) -> int:
-    """How many therapists (not ``own``) have a record at the IPT levels asked."""
-    sql = (f"SELECT count(DISTINCT tid) FROM records INDEXED BY records_search WHERE tid IS NOT "
-           f"NULL AND {_levels(sieve)} AND tid NOT IN (SELECT value FROM json_each(:own))")  # fmt: skip
+    """How many therapists (not ``own``) have a record at the IPT levels asked: the
+    records (counted on the narrow ``records_ipt`` index), less those without a therapist
+    and the second and later of those with several (few, sought by therapist), less the
+    own."""
+    at = f"FROM records INDEXED BY records_search WHERE {_levels(sieve)} AND tid"
+    sql = (f"SELECT (SELECT count(*) FROM records WHERE {_levels(sieve)}) - (SELECT count(*) "
+           f"{at} IS NULL) - (SELECT count(*) - count(DISTINCT tid) {at} IN (SELECT tid FROM "
+           "mates))")  # fmt: skip
+    if sieve.own:
+        sql += f" - (SELECT count(DISTINCT tid) {at} IN (SELECT value FROM json_each(:own)))"
     return int(conn.execute(sql, sieve.arguments()).fetchone()[0])
 
 
