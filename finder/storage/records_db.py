@@ -268,6 +268,7 @@ class RecordDB:
             return [], [], set(), 0
         with self._errors():
             several = {row[0] for row in conn.execute("SELECT tid FROM mates")}
+            records_search.fit(conn, sieve)
             solo = list(records_search.solo(conn, sieve))
             folded = list(records_search.mates(conn, sieve)) if several else []
             counted = records_search.at_levels(conn, sieve)

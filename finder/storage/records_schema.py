@@ -41,7 +41,8 @@ CREATE INDEX IF NOT EXISTS keys_id ON keys(id);
 CREATE TABLE IF NOT EXISTS moves (seq INTEGER PRIMARY KEY, absorbed BLOB NOT NULL);
 CREATE TABLE IF NOT EXISTS mates (tid INTEGER PRIMARY KEY);
 CREATE TABLE IF NOT EXISTS plan_lists (plans TEXT PRIMARY KEY);
-CREATE TABLE IF NOT EXISTS term_lists (id INTEGER PRIMARY KEY, items TEXT NOT NULL UNIQUE);
+CREATE TABLE IF NOT EXISTS term_lists (id INTEGER PRIMARY KEY, kind TEXT NOT NULL,
+    items TEXT NOT NULL, UNIQUE (kind, items));
 """
 
 #: The columns of ``facts.COLUMNS`` (what search reads of a record), with their types.
@@ -101,23 +102,28 @@ def decode(doc_id: int, tid: int | None, data: bytes) -> Doc:
 
 
 def term_ids(conn: Any, rows: list[tuple[Any, ...]], at: tuple[int, ...]) -> list[tuple[Any, ...]]:
-    """``rows`` with the texts at the positions ``at`` replaced by their ``term_lists`` id
-    (each text stored once: a search matches the few distinct ones, not every record)."""
-    texts = {row[i] for row in rows for i in at} - {None}
-    if not texts:
+    """``rows`` with the ``facts.TERMS`` texts at the positions ``at`` replaced by their
+    ``term_lists`` id: each text is stored once, under its column's name (a search
+    matches the few distinct texts of one column, not every record)."""
+    ids: dict[tuple[str, str], int] = {}
+    for kind, i in zip(facts.TERMS, at, strict=True):
+        texts = list({row[i] for row in rows} - {None})
+        if not texts:
+            continue
+        conn.executemany("INSERT OR IGNORE INTO term_lists (kind, items) VALUES (?, ?)",
+                         ((kind, t) for t in texts))  # fmt: skip
+        for start in range(0, len(texts), 500):
+            chunk = texts[start : start + 500]
+            sql = ("SELECT items, id FROM term_lists WHERE kind = ? AND items IN "
+                   f"({','.join('?' * len(chunk))})")  # fmt: skip
+            ids.update(((kind, t), n) for t, n in conn.execute(sql, (kind, *chunk)))
+    if not ids:
         return rows
-    conn.executemany("INSERT OR IGNORE INTO term_lists (items) VALUES (?)", ((t,) for t in texts))
-    ids: dict[str, int] = {}
-    wanted = list(texts)
-    for start in range(0, len(wanted), 500):
-        chunk = wanted[start : start + 500]
-        sql = f"SELECT items, id FROM term_lists WHERE items IN ({','.join('?' * len(chunk))})"
-        ids.update(conn.execute(sql, chunk))
     out = []
     for row in rows:
         made = list(row)
-        for i in at:
+        for kind, i in zip(facts.TERMS, at, strict=True):
             if made[i] is not None:
-                made[i] = ids[made[i]]
+                made[i] = ids[kind, made[i]]
         out.append(tuple(made))
     return out

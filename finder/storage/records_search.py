@@ -28,7 +28,8 @@ TERMS = {"format": ("formats", True), "issue": ("issues", False), "language": ("
          "age": ("ages", False)}  # fmt: skip
 #: The filters the columns hold, by search's names: (fails, unknown) as SQL on one
 #: record, each 0 or 1. ``:fee`` is the budget, ``:country`` the country, ``{plans}`` the
-#: stored plan lists that name the person's plan, ``{fit}`` the ids of the texts that fit.
+#: stored plan lists that name the person's plan; ``temp.fit_<column>`` holds the ids of
+#: the texts that fit (``fit``).
 FILTERS: dict[str, tuple[str, str]] = {
     "insurance": ("ifnull(plans IS NOT NULL AND plans NOT IN ({plans})"
                   " OR plans IS NULL AND takes = 0, 0)",
@@ -39,7 +40,7 @@ FILTERS: dict[str, tuple[str, str]] = {
     "in person": ("ifnull(in_person = 0, 0)", "(in_person IS NULL)"),
     "accepting": ("ifnull(accepting = 0, 0)", "(accepting IS NULL)"),
     "country": ("ifnull(country != :country, 0)", "(country IS NULL)"),
-    **{name: (f"ifnull({column} NOT IN ({{fit}}), 0)", f"({column} IS NULL)")
+    **{name: (f"ifnull({column} NOT IN temp.fit_{column}, 0)", f"({column} IS NULL)")
        for name, (column, _) in TERMS.items()},
 }  # fmt: skip
 #: More fitting plan lists than this go to SQLite as one JSON argument (the number of
@@ -87,17 +88,7 @@ class Sieve:
         failed, unknown_sql = FILTERS[name]
         if unknown:
             return unknown_sql
-        if name in TERMS:
-            return failed.replace("{fit}", self.fit(name))
         return failed.replace("{plans}", self.plan_set())
-
-    def fit(self, name: str) -> str:
-        """SQL: the ids of the stored texts of filter ``name`` (of ``TERMS``) that fit: one
-        holds a wanted word (as a line of it, or anywhere in it)."""
-        words = dict(self.words)[name]
-        text = "char(10) || items || char(10)" if TERMS[name][1] else "items"
-        match = " OR ".join(f"instr({text}, :{name}{i})" for i in range(len(words))) or "0"
-        return f"SELECT id FROM term_lists WHERE {match}"
 
     def plan_set(self) -> str:
         """SQL: the fitting plan lists (a list of arguments; JSON for very many)."""
@@ -159,6 +150,21 @@ def solo(conn: Any, sieve: Sieve) -> Iterator[tuple[Any, ...]]:
         f"AND ({_at_most_one(tried)} OR odd)"
     )
     return conn.execute(sql, sieve.arguments())
+
+
+def fit(conn: Any, sieve: Sieve) -> None:
+    """Fill ``temp.fit_<column>`` for each filter of ``TERMS`` asked: the ids of the stored
+    texts that hold a wanted word (as a line of the text, or anywhere in it). Found once
+    per search (a subquery would be run again for each time the SQL names it), and looked
+    up by id."""
+    for name, words in sieve.words:
+        column, line = TERMS[name]
+        text = "char(10) || items || char(10)" if line else "items"
+        match = " OR ".join(f"instr({text}, :{name}{i})" for i in range(len(words))) or "0"
+        conn.execute(f"CREATE TEMP TABLE IF NOT EXISTS fit_{column} (id INTEGER PRIMARY KEY)")
+        conn.execute(f"DELETE FROM temp.fit_{column}")
+        conn.execute(f"INSERT INTO temp.fit_{column} SELECT id FROM term_lists WHERE kind = "
+                     f"'{column}' AND ({match})", sieve.arguments())  # fmt: skip
 
 
 def at_levels(conn: Any, sieve: Sieve) -> int:
@@ -244,7 +250,7 @@ def mates(conn: Any, sieve: Sieve) -> Iterator[tuple[Any, ...]]:
     for name, (column, _) in TERMS.items():
         if name in asked:
             parts += [f"count({column}) AS n_{column}",
-                      f"max({column} IN ({sieve.fit(name)})) AS fit_{column}"]  # fmt: skip
+                      f"max({column} IN temp.fit_{column}) AS fit_{column}"]  # fmt: skip
             fails.append(f"((n_{column} > 0 AND fit_{column} = 0)"
                          + (f" OR n_{column} = 0)" if strict else ")"))  # fmt: skip
         else:
