@@ -34,10 +34,10 @@ NOTICE = {2: "finder.sqlite now indexes what search filters on",
              "filters on"}  # fmt: skip
 
 
-def _columns(home: Path) -> set[str]:
+def _columns(home: Path, of: str = "table_info(records)") -> set[str]:
     db = sqlite3.connect(home / "finder.sqlite")
     try:
-        return {row[1] for row in db.execute("PRAGMA table_info(records)")}
+        return {row[-1] if of.startswith("index") else row[1] for row in db.execute(f"PRAGMA {of}")}
     finally:
         db.close()
 
@@ -132,6 +132,7 @@ def test_an_old_store_is_migrated_once_and_search_says_the_same(
     assert [b.reason for b in kept] == [f"before migrating from schema {version}"]
     assert kept[0].path.read_bytes() == before
     assert set(facts.COLUMNS) <= _columns(home)
+    assert set(facts.COLUMNS) <= _columns(home, "index_info(records_search)")  # made again
     assert orjson.loads((home / "finder.json").read_bytes())["meta"]["1"]["schema"] == 4
     assert SCHEMA_VERSION == 4
     for search in (SEARCH, LISTS):

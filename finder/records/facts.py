@@ -1,11 +1,12 @@
 """What search filters on, read from one record by the readers every view uses.
 
 A stored record is a document; search (``finder.judge.search``) and every view read a
-few facts of it: the stated fee, the plans listed, yes/no claims, where it is. These
-readers are those facts' one reading: the views call them on a therapist's records, and
-the store (``finder.storage.records_db``) keeps what they read of each imported record
-in narrow indexed columns, so a search can leave out most therapists without reading
-their documents. A record whose facts these columns cannot hold exactly is marked
+few facts of it: the stated fee, the plans listed, yes/no claims, where it is, the
+session formats, issues, languages and age groups it lists. These readers are those
+facts' one reading: the views call them on a therapist's records, and the store
+(``finder.storage.records_db``) keeps what they read of each imported record in narrow
+indexed columns, so a search can leave out most therapists without reading their
+documents. A record whose facts these columns cannot hold exactly is marked
 ``odd``: a search reads it whole.
 """
 
