@@ -6,7 +6,8 @@ therapist_row``, as bench_import.py) with the real `finder import`, plus a
 CPU (user + system of the child) beside wall:
 
 - note, contact, shortlist add, one consultation answer (writes);
-- show, compare of five, list (first page), search with a full profile (reads);
+- show, compare of five, list (first page), search with a full profile, and with it
+  language, session format, issue and age (reads);
 
 each as a ratio against the same command on the 10-record store and against
 `python -c "import click"`. Also: the peak memory of each command (ru_maxrss of
@@ -39,6 +40,9 @@ import orjson
 from _common import PYTHON, compile_finder, write_csv
 
 FINDER = str(Path(PYTHON).with_name("finder"))
+#: The list filters, added to the full profile's search.
+MORE = ["--language", "Spanish", "--session-format", "individual", "--issue", "depression",
+        "--age", "adult"]  # fmt: skip
 PROFILE = ["profile", "set", "--zip", "02115", "--radius", "25", "--insurance", "Aetna",
            "--budget", "150"]  # fmt: skip
 
@@ -84,6 +88,7 @@ def commands(tids: list[int]) -> dict[str, list[str]]:
         "compare 5": ["compare", *five],
         "list": ["list"],
         "search": ["search", "--ipt", "listed"],
+        "search more": ["search", "--ipt", "listed", *MORE],
     }
 
 

@@ -16,6 +16,7 @@ import stored
 from stored import env_for, finder
 
 from finder.storage import backup
+from finder.storage.store import SCHEMA_VERSION
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -93,7 +94,7 @@ def test_old_store_is_migrated_once_after_a_backup(
     assert kept[0].path.read_bytes() == before
     # The user's own records stay in the TinyDB file; the imported ones moved to SQLite.
     own = orjson.loads((home / "finder.json").read_bytes())
-    assert own["meta"]["1"]["schema"] == 3
+    assert own["meta"]["1"]["schema"] == SCHEMA_VERSION
     assert sorted(d["rid"].split("-")[1] for d in own["records"].values()) == ["add", "edit"]
     assert len(stored.imported(home)) == len(data["records"]) - 2
     assert user_work(stored.load(home)) == user_work(data)

@@ -59,6 +59,13 @@ def _raw(rng: random.Random, i: int) -> dict[str, Any]:
         raw["country"] = rng.choice(["CA", "US"])
     if rng.random() < 0.3:
         raw["issues"] = rng.choice(["Depression", "Grief, Anxiety", "Trauma"])
+    lists = {"specialties": ["Postpartum", "Eating Disorders", "OCD", "Bipolar Disorder"],
+             "languages": ["English", "Spanish", "Haitian Creole", "ASL"],
+             "formats": ["Individuals", "Couples", "Family", "Teletherapy"],
+             "groups": ["DBT skills"], "ages": ["Adults", "Teen", "Children (6-10)", "65+"]}  # fmt: skip
+    for name, items in lists.items():
+        if rng.random() < 0.4:
+            raw[name] = ", ".join(rng.sample(items, rng.randint(1, min(2, len(items)))))
     return raw
 
 
@@ -92,6 +99,9 @@ def _build(store: Store) -> None:
                                   "statement": STATEMENTS[0]})  # fmt: skip
     odd["country"] = ""
     docs.append(_doc("odd", "2024-01-01T00:00:00+00:00", odd, 1))
+    for n, (name, value) in enumerate([("languages", ["\u2014"]), ("formats", [""]),
+                                        ("ages", "adults"), ("specialties", ["", "Grief"])]):  # fmt: skip
+        docs[n * 7]["fields"][name] = value  # lists as a source may give them
     with store.transaction():
         store.records.insert_many(docs)
         merge.relink(store)
@@ -130,7 +140,11 @@ def _queries() -> list[search.Query]:
             accepting=rng.random() < 0.2,
             country=rng.choice([None, None, "US", "CA"]),
             strict=rng.random() < 0.25,
-            issues=("depression",) if rng.random() < 0.1 else (),
+            issues=rng.choice([(), (), (), ("depression",), ("PTSD",), ("eating disorders",),
+                               ("ocd", "grief"), ("!",)]),
+            languages=rng.choice([(), (), (), ("Spanish",), ("english", "ASL"), ("\u2014",)]),
+            formats=rng.choice([(), (), (), ("couple",), ("group", "family"), ("Teletherapy",)]),
+            ages=rng.choice([(), (), (), ("child",), ("teen", "elder"), ("adult",)]),
         ))  # fmt: skip
     return out
 

@@ -186,6 +186,19 @@ def test_search_names_who_a_filter_left_out(two_sources: Store) -> None:
     ]
 
 
+def test_search_counts_who_two_filters_left_out(two_sources: Store) -> None:
+    """Steven Krugman is over the budget and does not list the plan: no filter alone left
+    him out, so no line names him, and the last line counts him."""
+    query = search.Query(min_ipt=search.IptClass.DESCRIBED, max_fee=150, insurance=("BCBS",))
+    for sift in (True, False):
+        found = search.find_all(two_sources, query, sift=sift)
+        assert [h.therapist.name for h in found.hits] == ["Heather Nelson"]
+        assert truth.lines(found, query) == [
+            "1 more with described IPT evidence or stronger is left out by two or more "
+            "filters; fewer filters show them"
+        ]
+
+
 # ------------------------------------------------------------------ availability, NPIs, merges
 
 

@@ -15,7 +15,6 @@ small cache in the data folder instead of loading the whole ZIP table.
 from __future__ import annotations
 
 import math
-import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from enum import Enum
@@ -29,11 +28,13 @@ from finder.judge.ipt import IptClass
 from finder.judge.sieve import Named
 from finder.judge.therapists import Therapist
 from finder.records import geo
+from finder.records.facts import FORMAT_ALIASES as _FORMAT_ALIASES
+from finder.records.facts import FORMATS
+from finder.records.facts import words as _words
 from finder.storage import paths
 from finder.storage.atomic import atomic_write_bytes
 from finder.storage.store import Doc, Store
 
-FORMATS = ("individual", "couple", "family", "group")
 AGES = ("child", "teen", "adult", "elder")
 
 # What a person types -> the words a directory uses for it.
@@ -57,8 +58,6 @@ _AGE_WORDS: dict[str, tuple[str, ...]] = {
 _AGE_ALIASES = {"children": "child", "kids": "child", "teens": "teen", "adolescent": "teen",
                 "adolescents": "teen", "adults": "adult", "elders": "elder", "senior": "elder",
                 "seniors": "elder", "older": "elder"}  # fmt: skip
-_FORMAT_ALIASES = {"individuals": "individual", "couples": "couple", "families": "family",
-                   "groups": "group"}  # fmt: skip
 
 
 class Verdict(Enum):
@@ -178,10 +177,6 @@ def zip_point(zip_code: str) -> tuple[float, float] | None:
 # ------------------------------------------------------------------ criteria
 
 
-def _words(text: str) -> str:
-    return " ".join(re.findall(r"[a-z0-9+]+", text.casefold().replace("&", " and ")))
-
-
 def _any_list(t: Therapist, names: Iterable[str]) -> list[str]:
     out: list[str] = []
     for name in names:
@@ -280,10 +275,27 @@ def _point(docs: list[tuple[int, Doc]]) -> tuple[float, float, bool] | None:
 
 @dataclass(frozen=True)
 class Found:
-    """What a search found, and who one filter alone left out (filter -> therapists)."""
+    """What a search found, who one filter alone left out (filter -> therapists), and how
+    many more with the IPT evidence asked two filters or more left out."""
 
     hits: list[Hit]
     left_out: dict[str, list[tuple[Named, str]]]
+    by_several: int = 0
+
+
+def _words_asked(query: Query) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """The words each list filter asked wants, as ``facts`` keeps a record's (a format
+    search does not know is judged from the records)."""
+    out = []
+    if query.formats and set(query.formats) <= set(FORMATS):
+        out.append(("format", query.formats))
+    if query.issues:
+        out.append(("issue", tuple(w for i in query.issues for w in _issue_words(i))))
+    if query.languages:
+        out.append(("language", tuple(_words(x) for x in query.languages)))
+    if query.ages:
+        out.append(("age", tuple(w for a in query.ages for w in _AGE_WORDS[a])))
+    return tuple(out)
 
 
 def find(store: Store, query: Query, *, ranked: bool = True) -> list[Hit]:
@@ -321,12 +333,14 @@ def find_all(store: Store, query: Query, *, ranked: bool = True, sift: bool = Tr
         max_fee=query.max_fee,
         insurance=query.insurance,
         country=query.country,
+        words=_words_asked(query),
     )
     hits: list[Hit] = []
     left_out: dict[str, list[tuple[Named, str]]] = {}
+    by_several = 0
     if sift:
         sifted = sieve.sift(store, asked)
-        left_out = sifted.left_out
+        left_out, by_several = sifted.left_out, sifted.unread
         groups = sieve.read(store, sifted.read)
     else:
         groups = sieve.read_all(store, levels)
@@ -334,14 +348,16 @@ def find_all(store: Store, query: Query, *, ranked: bool = True, sift: bool = Tr
         judged = _consider(tid, docs, query, asked, active)
         if isinstance(judged, Hit):
             hits.append(judged)
-        elif judged is not None:
+        elif isinstance(judged, tuple):
             left_out.setdefault(judged[0], []).append(judged[1:])
+        elif judged:
+            by_several += 1
     if ranked:
         hits.sort(key=lambda hit: _rank_key(hit, query))
     else:
         hits.sort(key=lambda h: h.therapist.tid)
     ranked_hits = [replace(h, rank=i, why=explain(h, query)) for i, h in enumerate(hits, 1)]
-    return Found(ranked_hits, left_out)
+    return Found(ranked_hits, left_out, by_several)
 
 
 def _consider(
@@ -350,9 +366,10 @@ def _consider(
     query: Query,
     asked: sieve.Asked,
     active: list[_Criterion],
-) -> Hit | tuple[str, Named, str] | None:
+) -> Hit | tuple[str, Named, str] | bool:
     """One therapist judged from its records: a hit, (filter, who, why) for someone that
-    filter alone left out, or ``None``."""
+    filter alone left out, ``True`` for someone two filters or more left out, or
+    ``False`` (no record at the IPT levels asked)."""
     limit = asked.limit
     # Stored dicts are read without copies; only the therapists that pass the IPT class
     # get copies and a Therapist. A therapist below the class is skipped whole (never
@@ -360,7 +377,7 @@ def _consider(
     levels = asked.levels
     if levels is not None and not any((d.get("ipt") or {}).get("level") in levels
                                       for _, d in docs):  # fmt: skip
-        return None
+        return False
     miles, approx = None, False
     unknown: list[str] = []
     misses: list[tuple[str, str]] = []
@@ -380,7 +397,7 @@ def _consider(
         return Hit(therapist, 0, miles, tuple(matched), tuple(unknown), approx=approx)
     if len(misses) == 1:
         return (misses[0][0], Named(tid, therapist.name), misses[0][1])
-    return None
+    return True
 
 
 def _judge(

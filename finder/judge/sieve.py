@@ -25,7 +25,7 @@ import orjson
 from finder.records import geo
 from finder.records.normalize.money import fee_range
 from finder.records.normalize.plans import matching_plan
-from finder.storage.records_search import FILTERS, MATES, Sieve
+from finder.storage.records_search import FILTERS, MATES, TERMS, Sieve
 from finder.storage.store import Doc, Store
 
 #: The filters whose facts the store keeps (criterion name -> flag column, if a flag).
@@ -55,14 +55,19 @@ class Asked:
     max_fee: float | None
     insurance: tuple[str, ...]
     country: str | None
+    # Of the filters kept as texts (``records_search.TERMS``), those the columns can
+    # judge, with the words that fit (each as the text holds it).
+    words: tuple[tuple[str, tuple[str, ...]], ...] = ()
 
 
 @dataclass
 class Sifted:
-    """Who to read whole, and who one filter alone left out (filter -> named, detail)."""
+    """Who to read whole, who one filter alone left out (filter -> named, detail), and
+    how many at the IPT levels asked were left out unread (two filters or more)."""
 
     read: list[int] = field(default_factory=list)
     left_out: dict[str, list[tuple[Named, str]]] = field(default_factory=dict)
+    unread: int = 0
 
 
 def box(origin: tuple[float, float], radius: float) -> tuple[float, float, float, float] | None:
@@ -117,32 +122,37 @@ def sift(store: Store, asked: Asked) -> Sifted:
     table = store.records
     own = table.own_tids()
     radius = asked.origin is not None and asked.limit is not None
+    held = {n for n in FILTERS if n not in TERMS or n in dict(asked.words)}
     sieve = Sieve(
         levels=tuple(sorted(asked.levels)) if asked.levels is not None else None,
         radius=radius,
         box=box(asked.origin, asked.limit) if asked.origin and asked.limit is not None else None,
-        filters=tuple(name for name in names if name in FILTERS),
+        filters=tuple(name for name in names if name in held),
         fee=asked.max_fee,
         plans=_fitting_lists(table.index.plan_lists(), asked.insurance)
         if "insurance" in names
         else (),
         country=asked.country,
         strict=asked.strict,
+        words=asked.words,
+        own=tuple(sorted(own)),
     )
-    solo, folded, several = table.index.sieve(sieve)
+    solo, folded, several, at_levels = table.index.sieve(sieve)
     out = Sifted(read=sorted(own))
-    if not set(names) <= set(FILTERS):
+    if not set(names) <= held:
         # A filter the columns do not hold: whoever may pass is read whole.
         out.read += sorted({row[0] for row in solo if row[0] not in own and row[0] not in several}
                            | {row[0] for row in folded if row[0] not in own})  # fmt: skip
-        return out
-    skip = own | several
-    _solo(solo, skip, sieve, asked, out)
-    for row in folded:
-        if row[0] in own:
-            continue
-        misses = None if row[_AT["odd"]] else _misses(row, asked)
-        _place(row[0], misses, partial(_name, row), out)
+    else:
+        skip = own | several
+        _solo(solo, skip, sieve, asked, out)
+        for row in folded:
+            if row[0] in own:
+                continue
+            misses = None if row[_AT["odd"]] else _misses(row, asked)
+            _place(row[0], misses, partial(_name, row), out)
+    named = sum(len(people) for people in out.left_out.values())
+    out.unread = at_levels - (len(out.read) - len(own)) - named
     return out
 
 
@@ -277,6 +287,9 @@ def _verdict(row: tuple[Any, ...], name: str, asked: Asked) -> bool | str | None
         if not row[_AT["n_country"]]:
             return "unknown"
         return bool(row[_AT["in_country"]])
+    if name in TERMS:
+        column = TERMS[name][0]
+        return bool(row[_AT["fit_" + column]]) if row[_AT["n_" + column]] else "unknown"
     column = _FLAGS[name]
     if not row[_AT["n_" + column]]:
         return "unknown"

@@ -2,7 +2,7 @@
 
 A tired person reading "3 therapists fit" believes only three exist. When a budget,
 a radius or a plan alone removed others with the evidence asked for, the search says
-who, and the option that shows them.
+who, and the option that shows them; then how many more two filters or more removed.
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ _WHY: dict[str, tuple[str, str]] = {
     "sliding scale": ("list no sliding scale", "without --sliding-scale they show"),
     "telehealth": ("do not list telehealth", "without --telehealth they show"),
     "in person": ("do not list sessions in person", "without --in-person they show"),
-    "format": ("list none of your formats", "without --format they show"),
+    "format": ("list none of your formats", "without --session-format they show"),
     "issue": ("list none of your issues", "without --issue they show"),
     "language": ("list none of your languages", "without --language they show"),
     "age": ("list none of your age groups", "without --age they show"),
@@ -80,6 +80,9 @@ def lines(found: Found, query: Query) -> list[str]:
         else:
             what, flag = _WHY.get(name, (f"do not fit {name}", f"without the {name} filter"))
             out.append(f"{count} {_verb(what, len(people))}: {_names(people)}; {flag}")
+    if found.by_several:
+        out.append(f"{found.by_several} {who} {_verb('are ', found.by_several)}left out by two "
+                   "or more filters; fewer filters show them")  # fmt: skip
     return out
 
 

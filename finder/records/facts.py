@@ -1,21 +1,28 @@
 """What search filters on, read from one record by the readers every view uses.
 
 A stored record is a document; search (``finder.judge.search``) and every view read a
-few facts of it: the stated fee, the plans listed, yes/no claims, where it is. These
-readers are those facts' one reading: the views call them on a therapist's records, and
-the store (``finder.storage.records_db``) keeps what they read of each imported record
-in narrow indexed columns, so a search can leave out most therapists without reading
-their documents. A record whose facts these columns cannot hold exactly is marked
+few facts of it: the stated fee, the plans listed, yes/no claims, where it is, the
+session formats, issues, languages and age groups it lists. These readers are those
+facts' one reading: the views call them on a therapist's records, and the store
+(``finder.storage.records_db``) keeps what they read of each imported record in narrow
+indexed columns, so a search can leave out most therapists without reading their
+documents. A record whose facts these columns cannot hold exactly is marked
 ``odd``: a search reads it whole.
 """
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import orjson
 
 from finder.records.normalize.money import currency_mark
+
+#: The session formats search knows, and what directories also call them.
+FORMATS = ("individual", "couple", "family", "group")
+FORMAT_ALIASES = {"individuals": "individual", "couples": "couple", "families": "family",
+                  "groups": "group"}  # fmt: skip
 
 
 def amount(value: Any) -> float | None:
@@ -45,9 +52,35 @@ def flag(value: Any) -> int | None:
     return None if value is None else 1 if value else 0
 
 
+def words(text: str) -> str:
+    """Text as search compares it: lower case, words and numbers joined by one space."""
+    return " ".join(re.findall(r"[a-z0-9+]+", text.casefold().replace("&", " and ")))
+
+
+def _items(fields: dict[str, Any], *names: str) -> list[str]:
+    """The items of these list fields (``Therapist.all_list``'s reading of one record)."""
+    return [i for n in names if fields.get(n) is not None for i in list_items(fields[n])]
+
+
+def formats(fields: dict[str, Any]) -> set[str]:
+    """The session formats one record gives (a group listed means groups)."""
+    have = {FORMAT_ALIASES.get(f.casefold(), f.casefold()) for f in _items(fields, "formats")}
+    if _items(fields, "groups"):
+        have.add("group")
+    return have
+
+
+def _lines(items: list[str] | set[str] | None) -> str | None:
+    """Items as one text, a line each (``None``: none). A folded item holds no line break."""
+    return None if not items else "\n".join(sorted(set(items)))
+
+
 #: The columns ``facts`` fills, in order.
 COLUMNS = ("odd", "lat", "lon", "town", "fee", "fee_high", "plans", "takes", "sliding",
-           "tele", "in_person", "accepting", "name")  # fmt: skip
+           "tele", "in_person", "accepting", "name", "formats", "issues", "languages",
+           "ages")  # fmt: skip
+#: The columns whose text the store keeps once, in ``term_lists`` (the column: its id).
+TERMS = ("formats", "issues", "languages", "ages")
 
 
 def facts(doc: dict[str, Any]) -> tuple[Any, ...]:
@@ -56,7 +89,10 @@ def facts(doc: dict[str, Any]) -> tuple[Any, ...]:
     ``fee`` and ``fee_high`` are ``fee_bounds``; ``plans`` is the JSON list of the
     insurance items; ``takes`` is 0 when the record says it takes no insurance
     (``accepts_insurance`` false), 1 when it says anything else. ``odd`` is 1 when a value
-    could not be kept exactly (a search reads the record).
+    could not be kept exactly (a search reads the record). ``TERMS`` are texts of one
+    line per item (``None`` when the record lists none): the formats search knows
+    (empty when it lists only others), the issues and specialties, languages and age
+    groups, each as ``words`` reads it.
     """
     fields = doc.get("fields")
     if not isinstance(fields, dict):
@@ -96,4 +132,8 @@ def facts(doc: dict[str, Any]) -> tuple[Any, ...]:
         flag(fields.get("in_person")),
         flag(fields.get("accepting")),
         str(name) if name is not None else None,
+        None if not (have := formats(fields)) else "\n".join(sorted(have & set(FORMATS))),
+        _lines([words(i) for i in _items(fields, "issues", "specialties")]),
+        _lines([words(i) for i in _items(fields, "languages")]),
+        _lines([words(i) for i in _items(fields, "ages")]),
     )

@@ -37,10 +37,12 @@ from finder.storage.records_schema import (
     SCHEMA,
     SEARCH_PARTS,
     SET_FACTS,
+    TERMS,
     Doc,
     blob,
     columns,
     decode,
+    term_ids,
 )
 
 
@@ -257,17 +259,20 @@ class RecordDB:
             values,
         )
 
-    def sieve(self, sieve: records_search.Sieve) -> tuple[list[Any], list[Any], set[int]]:
+    def sieve(self, sieve: records_search.Sieve) -> tuple[list[Any], list[Any], set[int], int]:
         """A search's first pass (``records_search``): the ``solo`` rows, the ``mates``
-        rows, and the therapists with several records (whose solo rows do not count)."""
+        rows, the therapists with several records (whose solo rows do not count), and how
+        many therapists (not ``own``) have a record at the levels asked."""
         conn = self.reader()
         if conn is None:
-            return [], [], set()
+            return [], [], set(), 0
         with self._errors():
             several = {row[0] for row in conn.execute("SELECT tid FROM mates")}
+            records_search.fit(conn, sieve)
             solo = list(records_search.solo(conn, sieve))
             folded = list(records_search.mates(conn, sieve)) if several else []
-        return solo, folded, several
+            counted = records_search.at_levels(conn, sieve)
+        return solo, folded, several, counted
 
     def plan_lists(self) -> list[str]:
         """Every list of plans a record states (``facts``: JSON text), and perhaps some
@@ -343,6 +348,7 @@ class RecordDB:
         conn = self.writer()
         with self._errors():
             made = [(i, *columns(d), d.get("tid"), blob(d)) for i, d in rows]
+            made = term_ids(conn, made, TERMS)
             self._touch((row[-2] for row in made), (row[0] for row in made))
             conn.executemany(INSERT, made)
             plans = {row[PLANS] for row in made if row[PLANS] is not None}
@@ -366,8 +372,8 @@ class RecordDB:
             self._touched = None
 
     def add_facts(self) -> None:
-        """Schema 2 to 3: the columns search reads (``facts.COLUMNS``) and their index,
-        filled from each stored record, in this transaction."""
+        """Schemas 2 and 3 to 4: the columns search reads (``facts.COLUMNS``) and their
+        index, filled from each stored record, in this transaction."""
         conn = self.reader()
         if conn is None:
             return  # no imported record yet: the file is made with every column
@@ -378,6 +384,11 @@ class RecordDB:
         with self._errors():
             for name in missing:
                 conn.execute(f"ALTER TABLE records ADD COLUMN {name} {FACT_TYPES[name]}")
+            conn.execute("DROP INDEX IF EXISTS records_tid")
+            conn.execute("DROP INDEX IF EXISTS records_search")  # schema 3's, without TERMS
+            for statement in SEARCH_PARTS:
+                if "INDEX" not in statement:  # the tables now, the index once filled
+                    conn.execute(statement)
             last = 0
             while missing:  # a store split from schema 1 was written with them
                 found = conn.execute(
@@ -386,8 +397,8 @@ class RecordDB:
                 if not found:
                     break
                 last = found[-1][0]
-                conn.executemany(SET_FACTS, ((*facts.facts(orjson.loads(d)), i) for i, d in found))
-            conn.execute("DROP INDEX IF EXISTS records_tid")
+                made = [(*facts.facts(orjson.loads(d)), i) for i, d in found]
+                conn.executemany(SET_FACTS, term_ids(conn, made, tuple(t - 6 for t in TERMS)))
             for statement in SEARCH_PARTS:
                 conn.execute(statement)
             conn.execute(
@@ -427,6 +438,7 @@ class RecordDB:
             conn.execute("DELETE FROM records")
             conn.execute("DELETE FROM keys")
             conn.execute("DELETE FROM plan_lists")
+            conn.execute("DELETE FROM term_lists")
         self._touched = None
 
     def set_keys(self, keys: dict[int, Iterable[str]], *, everything: bool = False) -> None:

@@ -22,9 +22,14 @@ from typing import Any
 
 import orjson
 
+#: The filters kept as ``term_lists`` ids (``facts.TERMS``), by search's names: (column,
+#: whether a wanted word is a whole line of the text, not a part of one).
+TERMS = {"format": ("formats", True), "issue": ("issues", False), "language": ("languages", True),
+         "age": ("ages", False)}  # fmt: skip
 #: The filters the columns hold, by search's names: (fails, unknown) as SQL on one
 #: record, each 0 or 1. ``:fee`` is the budget, ``:country`` the country, ``{plans}`` the
-#: stored plan lists that name the person's plan.
+#: stored plan lists that name the person's plan; ``temp.fit_<column>`` holds the ids of
+#: the texts that fit (``fit``).
 FILTERS: dict[str, tuple[str, str]] = {
     "insurance": ("ifnull(plans IS NOT NULL AND plans NOT IN ({plans})"
                   " OR plans IS NULL AND takes = 0, 0)",
@@ -35,13 +40,15 @@ FILTERS: dict[str, tuple[str, str]] = {
     "in person": ("ifnull(in_person = 0, 0)", "(in_person IS NULL)"),
     "accepting": ("ifnull(accepting = 0, 0)", "(accepting IS NULL)"),
     "country": ("ifnull(country != :country, 0)", "(country IS NULL)"),
+    **{name: (f"ifnull({column} NOT IN temp.fit_{column}, 0)", f"({column} IS NULL)")
+       for name, (column, _) in TERMS.items()},
 }  # fmt: skip
 #: More fitting plan lists than this go to SQLite as one JSON argument (the number of
 #: arguments a statement takes is limited).
 MANY_PLANS = 500
 #: The order a record's filters are tried in: the cheap and the sharp first.
 _CHEAP_FIRST = ("fee", "telehealth", "in person", "accepting", "sliding scale", "country",
-                "insurance")  # fmt: skip
+                "format", "age", "language", "issue", "insurance")  # fmt: skip
 _COLUMN = {"insurance": "plans", "fee": "fee", "sliding scale": "sliding", "telehealth": "tele",
            "in person": "in_person", "accepting": "accepting", "country": "country"}  # fmt: skip
 
@@ -58,16 +65,22 @@ class Sieve:
     plans: tuple[str, ...] = ()  # the stored plan lists that name the person's plan
     country: str | None = None
     strict: bool = False  # an unknown value is a failure
+    words: tuple[tuple[str, tuple[str, ...]], ...] = ()  # of TERMS: (filter, words that fit)
+    own: tuple[int, ...] = ()  # therapists with a record of the user's own (read whole)
 
     def arguments(self) -> dict[str, Any]:
         """The named arguments of the SQL below."""
         out: dict[str, Any] = {"fee": self.fee, "country": self.country}
+        out["own"] = orjson.dumps(list(self.own)).decode()
         out["plans"] = orjson.dumps(list(self.plans)).decode()
         if len(self.plans) <= MANY_PLANS:
             out.update((f"plan{i}", plans) for i, plans in enumerate(self.plans))
         out.update((f"level{i}", level) for i, level in enumerate(self.levels or ()))
         if self.box is not None:
             out.update(zip(("lat_lo", "lat_hi", "lon_lo", "lon_hi"), self.box, strict=True))
+        for name, words in self.words:
+            line = TERMS[name][1]
+            out.update((f"{name}{i}", f"\n{w}\n" if line else w) for i, w in enumerate(words))
         return out
 
     def sql(self, name: str, *, unknown: bool = False) -> str:
@@ -139,6 +152,35 @@ def solo(conn: Any, sieve: Sieve) -> Iterator[tuple[Any, ...]]:
     return conn.execute(sql, sieve.arguments())
 
 
+def fit(conn: Any, sieve: Sieve) -> None:
+    """Fill ``temp.fit_<column>`` for each filter of ``TERMS`` asked: the ids of the stored
+    texts that hold a wanted word (as a line of the text, or anywhere in it). Found once
+    per search (a subquery would be run again for each time the SQL names it), and looked
+    up by id."""
+    for name, words in sieve.words:
+        column, line = TERMS[name]
+        text = "char(10) || items || char(10)" if line else "items"
+        match = " OR ".join(f"instr({text}, :{name}{i})" for i in range(len(words))) or "0"
+        conn.execute(f"CREATE TEMP TABLE IF NOT EXISTS fit_{column} (id INTEGER PRIMARY KEY)")
+        conn.execute(f"DELETE FROM temp.fit_{column}")
+        conn.execute(f"INSERT INTO temp.fit_{column} SELECT id FROM term_lists WHERE kind = "
+                     f"'{column}' AND ({match})", sieve.arguments())  # fmt: skip
+
+
+def at_levels(conn: Any, sieve: Sieve) -> int:
+    """How many therapists (not ``own``) have a record at the IPT levels asked: the
+    records (counted on the narrow ``records_ipt`` index), less those without a therapist
+    and the second and later of those with several (few, sought by therapist), less the
+    own."""
+    at = f"FROM records INDEXED BY records_search WHERE {_levels(sieve)} AND tid"
+    sql = (f"SELECT (SELECT count(*) FROM records WHERE {_levels(sieve)}) - (SELECT count(*) "
+           f"{at} IS NULL) - (SELECT count(*) - count(DISTINCT tid) {at} IN (SELECT tid FROM "
+           "mates))")  # fmt: skip
+    if sieve.own:
+        sql += f" - (SELECT count(DISTINCT tid) {at} IN (SELECT value FROM json_each(:own)))"
+    return int(conn.execute(sql, sieve.arguments()).fetchone()[0])
+
+
 #: A ``mates`` row, by name: the parts not asked are ``None``.
 MATES = ("tid", "odd", "n_name", "name", "name2",
          "n_lat", "lat", "lat2", "lon", "lon2", "town", "town2",
@@ -146,7 +188,8 @@ MATES = ("tid", "odd", "n_name", "name", "name2",
          "n_plans", "fit", "n_takes", "takes", "takes2",
          *(f"{p}{c}{s}" for c in ("sliding", "tele", "in_person", "accepting")
            for p, s in (("n_", ""), ("", ""), ("", "2"))),
-         "n_country", "in_country")  # fmt: skip
+         "n_country", "in_country",
+         *(f"{p}{c}" for c, _ in TERMS.values() for p in ("n_", "fit_")))  # fmt: skip
 
 
 def _spread(column: str) -> list[str]:
@@ -204,6 +247,14 @@ def mates(conn: Any, sieve: Sieve) -> Iterator[tuple[Any, ...]]:
                      + (" OR n_country = 0)" if strict else ")"))  # fmt: skip
     else:
         parts += _nothing("n_country", "in_country")
+    for name, (column, _) in TERMS.items():
+        if name in asked:
+            parts += [f"count({column}) AS n_{column}",
+                      f"max({column} IN temp.fit_{column}) AS fit_{column}"]  # fmt: skip
+            fails.append(f"((n_{column} > 0 AND fit_{column} = 0)"
+                         + (f" OR n_{column} = 0)" if strict else ")"))  # fmt: skip
+        else:
+            parts += _nothing(f"n_{column}", f"fit_{column}")
     inner = (f"SELECT {', '.join(parts)} FROM records INDEXED BY records_search "
              f"WHERE tid IN (SELECT tid FROM mates) GROUP BY tid HAVING max({_levels(sieve)})")  # fmt: skip
     sql = f"SELECT {', '.join(MATES)} FROM ({inner})"

@@ -22,7 +22,8 @@ transaction if a crash came between the two commits.
 A store from before the split (schema 1: everything in ``finder.json``) is
 migrated on first open, after a backup: its imported records move to SQLite. One of
 schema 2 gains the columns search reads of each imported record (``facts``), filled
-from the records in one SQLite transaction.
+from the records in one SQLite transaction; one of schema 3 gains those of the session
+formats, issues, languages and age groups the same way.
 """
 
 from __future__ import annotations
@@ -45,7 +46,7 @@ from finder.storage.records_db import RecordDB
 from finder.storage.records_table import RecordsTable, is_own
 from finder.storage.tinyfile import AtomicOrjsonStorage, SnapshotMemoryStorage
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 #: Every table finder keeps: a misspelt name is refused rather than read as empty.
 TABLES = frozenset(
     {"records", "merge_decisions", "profiles", "shortlist", "contacts", "answers", "notes",
@@ -277,8 +278,9 @@ class Store:
                     for step in range(version, SCHEMA_VERSION):
                         if step == 1:
                             data = self._split(data)
-                        elif step == 2:
-                            self._sql.add_facts()  # the columns search reads, filled
+                        elif step in (2, 3):
+                            if step == max(version, 2):  # once: every column search reads
+                                self._sql.add_facts()
                         else:
                             data = MIGRATIONS[step](data)
                 except Exception as err:
@@ -291,9 +293,11 @@ class Store:
                     doc["schema"] = SCHEMA_VERSION
                 self._db.storage.write(data)
                 self._db.clear_cache()
-            if self._notice is not None and version in (1, 2) and self.path is not None:
-                what = ("imported records now live in finder.sqlite" if version == 1
-                        else "finder.sqlite now indexes what search filters on")  # fmt: skip
+            if self._notice is not None and version in (1, 2, 3) and self.path is not None:
+                what = {1: "imported records now live in finder.sqlite",
+                        2: "finder.sqlite now indexes what search filters on"}.get(
+                    version, "finder.sqlite now indexes the formats, issues, languages and "
+                    "age groups search filters on")  # fmt: skip
                 self._notice(
                     f"Updated {self.path.parent} for this finder: {what} "
                     f"(a backup of the old file is in {backup.backup_dir(self.path)})."
