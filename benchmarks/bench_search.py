@@ -1,4 +1,4 @@
-"""`finder search` on 20,000 therapists must cost at most 2x just loading the store.
+"""`finder search` on 20,000 therapists must cost at most 2x just loading the store (as one JSON document).
 
 Writes a store of 20,000 generated therapists (one record each, with the
 precomputed ``ipt`` and ``geo`` an import leaves, about 600 characters of
@@ -32,6 +32,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from _common import FIRST, LAST, ORIENTATIONS, PYTHON, bio, report, time_command
 
 LIMIT = 2.0
+#: What a clinician with described (or stronger) evidence says, as finder's rules read it.
+IPT_SAID = "I am trained in Interpersonal Psychotherapy (IPT) for depression. "
 ZIPS = ["02139", "02138", "02115", "02446", "02453", "01701", "02472", "10001", "60601",
         "80202", "78701", "98101", "94110", "19104", "30303", "33130"]  # fmt: skip
 ISSUES = ["Depression", "Anxiety", "Trauma and PTSD", "Grief", "Pregnancy, Prenatal, Postpartum",
@@ -57,7 +59,8 @@ def make_store(path: Path, count: int, seed: int = 20) -> None:
             "city": "Cambridge", "fee": float(rng.randint(80, 250)),
             "insurance": rng.sample(["Aetna", "Cigna", "BCBS PPO", "United", "Medicaid"], 2),
             "orientations": rng.sample(ORIENTATIONS, 4), "issues": rng.sample(ISSUES, 4),
-            "telehealth": rng.choice([True, False, None]), "statement": bio(rng, 600),
+            "telehealth": rng.choice([True, False, None]),
+            "statement": (IPT_SAID if level in ("credential", "described") else "") + bio(rng, 600),
             "profile_url": f"https://example.org/t/{i}",
         }  # fmt: skip
         records[str(i)] = {
@@ -88,18 +91,21 @@ def main() -> int:
         env = {"FINDER_HOME": str(home), "FINDER_NO_FIRST_RUN": "1"}
         search = [PYTHON, "-m", "finder", "search", "--near", "02139", "--radius", "15",
                   "--ipt", "described"]  # fmt: skip
+        # The floor reads the store as written here (one JSON document, as finder kept
+        # it before its records moved to SQLite): timed before the first search, which
+        # migrates it and leaves only the user's small file under that name.
+        floor_code = f"import orjson; orjson.loads(open({str(store)!r}, 'rb').read())"
+        floor = time_command([PYTHON, "-c", floor_code], repeat=args.repeat)
+        size = store.stat().st_size / 1e6
         start = time.perf_counter()
         import subprocess
 
         first = subprocess.run(search, capture_output=True, env={**os.environ, **env}, check=True)
         cold = time.perf_counter() - start
-        floor_code = f"import orjson; orjson.loads(open({str(store)!r}, 'rb').read())"
-        floor = time_command([PYTHON, "-c", floor_code], repeat=args.repeat)
         took = time_command(search, repeat=args.repeat, env=env)
         found = next((line for line in first.stderr.decode().splitlines() if "fit" in line), "?")
-        size = store.stat().st_size / 1e6
         print(f"store: {args.therapists} therapists, {size:.1f} MB; search said: {found}")
-        print(f"first search (fills the ZIP cache): {cold * 1000:.0f} ms")
+        print(f"first search (migrates the store, fills the ZIP cache): {cold * 1000:.0f} ms")
         details = f"load-only {floor * 1000:.0f} ms, search {took * 1000:.0f} ms"
         return report("bench_search", took / floor, LIMIT, details)
 
