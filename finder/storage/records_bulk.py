@@ -15,6 +15,9 @@ import sqlite3
 from collections.abc import Iterable
 
 BULK_ROWS = 1000
+#: The page cache of a connection that writes in bulk (KiB; SQLite's own is 2 MiB): a
+#: big import's pages and index sorts stay in memory instead of spilling mid-transaction.
+BULK_CACHE_KIB = 65536
 #: Past this many therapists touched in one transaction, every one's mates are counted.
 RECOUNT_ALL = 5000
 
@@ -26,6 +29,12 @@ def is_bulk(conn: sqlite3.Connection | None, rows: int, table: str = "records") 
     if conn is None:
         return True
     return rows >= int(conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0])
+
+
+def roomy(conn: sqlite3.Connection) -> None:
+    """Give a connection about to write ``BULK_ROWS`` rows or more a larger page cache
+    (only the pages it touches take memory)."""
+    conn.execute(f"PRAGMA cache_size = -{BULK_CACHE_KIB}")
 
 
 class SetAside:
