@@ -133,7 +133,11 @@ def _split_text(raw: str, separators: str) -> tuple[str, ...]:
     if text is None:
         return ()
     items: list[Any] = []
-    if text[0] in "[(" and text[-1] in "])":
+    if text[0] == "[" and _STRING_LIST.fullmatch(text):
+        # A list of plain quoted strings, as a scraper writes a Python list: what
+        # ast.literal_eval would give (no escapes inside), without compiling it.
+        items = [quoted[1:-1] for quoted in _QUOTED.findall(text)]
+    elif text[0] in "[(" and text[-1] in "])":
         try:
             literal = ast.literal_eval(text)
         except (ValueError, SyntaxError, MemoryError, RecursionError, TypeError):
@@ -152,6 +156,12 @@ def _split_text(raw: str, separators: str) -> tuple[str, ...]:
 
 
 _WIDE_GAP = re.compile(r"\s{3,}|\t")
+# A string literal without escapes, and a list of them ("['CBT', 'Interpersonal']"); the
+# text is clean (its only space is " "), so the spaces between them are plain spaces.
+_QUOTED = re.compile(r"'[^'\\\n]*'|\"[^\"\\\n]*\"")
+_STRING_LIST = re.compile(
+    rf"\[ ?\]|\[ ?(?:{_QUOTED.pattern})(?: ?, ?(?:{_QUOTED.pattern}))* ?,? ?\]"
+)
 
 
 def _clean_items(items: list[Any], separators: str) -> list[str]:
