@@ -15,9 +15,10 @@ import sqlite3
 from collections.abc import Iterable
 
 BULK_ROWS = 1000
-#: The page cache of a connection that writes in bulk (KiB; SQLite's own is 2 MiB): a
-#: big import's pages and index sorts stay in memory instead of spilling mid-transaction.
-BULK_CACHE_KIB = 65536
+#: The page cache of a connection that writes in bulk (KiB; SQLite's own is 2 MiB): fewer
+#: of a big import's pages spill and are read back mid-transaction. A 100,000-row import:
+#: 16 MiB saves 2 s of CPU for 23 MB more at its peak (64 MiB: 3.6 s for 105 MB).
+BULK_CACHE_KIB = 16384
 #: Past this many therapists touched in one transaction, every one's mates are counted.
 RECOUNT_ALL = 5000
 

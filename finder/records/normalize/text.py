@@ -166,16 +166,33 @@ _STRING_LIST = re.compile(
 
 def _clean_items(items: list[Any], separators: str) -> list[str]:
     out: list[str] = []
+    memo = _ITEM_MEMO
     for item in items:
-        if isinstance(item, list | tuple):
+        if type(item) is str and len(item) < 200:
+            # Plan names, orientations and languages recur across thousands of lists.
+            value = memo.get(item)
+            if value is None:
+                value = _clean_item(item)
+                if len(memo) >= MEMO_LIMIT:
+                    memo.clear()
+                memo[item] = value
+        elif isinstance(item, list | tuple):
             out.extend(s for s in split_list(list(item), separators) if s not in out)
             continue
-        value = clean_text(item)
-        if value is not None:
-            value = value.strip(" '\"")
-            if value and value not in out:
-                out.append(value)
+        else:
+            value = _clean_item(item)
+        if value and value not in out:
+            out.append(value)
     return out
+
+
+#: List item -> what it reads as ("" for nothing); strings, shared by no one.
+_ITEM_MEMO: dict[str, str] = {}
+
+
+def _clean_item(item: Any) -> str:
+    value = clean_text(item)
+    return "" if value is None else value.strip(" '\"")
 
 
 def number(raw: Any) -> float | int | None:
