@@ -341,23 +341,19 @@ def assess(fields: Mapping[str, Any]) -> IptEvidence:
                 joined = "\n".join(texts)
         else:
             continue
-        # This runs on every imported record: a cheap look for the prefilter's keywords
-        # in each field first (case-folded, NFKC for non-ASCII text), and most fields
-        # stop here without the rules' expression.
-        folded = joined.lower() if joined.isascii() else _unodd(joined).casefold()
-        if len(folded) < 100:
-            if quick.search(folded) is None:
-                continue
-        elif not any(map(folded.__contains__, prefilter)):
-            continue
         if role == "text":
+            folded = _keywords_in(joined, quick, prefilter)
+            if folded is None:
+                continue
             found = _field_best(table, role, texts, folded)
         else:
-            # The same few ticks ("Interpersonal") recur in thousands of records.
+            # The same few ticks ("Interpersonal") recur in thousands of records: a list
+            # is judged once, with or without a keyword.
             key = (role, tuple(texts))
             found = memo.get(key, _UNSEEN)
             if found is _UNSEEN:
-                found = _field_best(table, role, texts, folded)
+                folded = _keywords_in(joined, quick, prefilter)
+                found = None if folded is None else _field_best(table, role, texts, folded)
                 if len(memo) < _MEMO_SIZE:
                     memo[key] = found
         if found is not None:
@@ -374,6 +370,19 @@ def assess(fields: Mapping[str, Any]) -> IptEvidence:
 
 
 _UNSEEN: Final = object()
+
+
+def _keywords_in(joined: str, quick: re.Pattern[str], prefilter: tuple[str, ...]) -> str | None:
+    """``joined`` case-folded (NFKC for non-ASCII text) when it holds a prefilter keyword.
+
+    This runs on every imported record: a cheap look for the keywords first, and most
+    fields stop here without the rules' expression."""
+    folded = joined.lower() if joined.isascii() else _unodd(joined).casefold()
+    if len(folded) < 100:
+        return None if quick.search(folded) is None else folded
+    return folded if any(map(folded.__contains__, prefilter)) else None
+
+
 # (level, start, snippet, supports, ambiguous, justifying words, where they start in the snippet)
 _Best = tuple[IptClass, int, str, tuple[str, ...], bool, str, int]
 

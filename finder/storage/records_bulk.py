@@ -15,6 +15,12 @@ import sqlite3
 from collections.abc import Iterable
 
 BULK_ROWS = 1000
+#: The page cache of a connection that writes in bulk (KiB; SQLite's own is 2 MiB): a list
+#: of a few thousand rows (10 MB of file for 5,000) is written without its pages spilling
+#: and being read back mid-transaction (its SQL CPU 0.30 -> 0.20 s). A file far bigger than
+#: the cache gains nothing (100,000 rows: the same SQL CPU with 2, 16 or 64 MiB), and the
+#: peak memory grows by up to the cache's size.
+BULK_CACHE_KIB = 16384
 #: Past this many therapists touched in one transaction, every one's mates are counted.
 RECOUNT_ALL = 5000
 
@@ -26,6 +32,12 @@ def is_bulk(conn: sqlite3.Connection | None, rows: int, table: str = "records") 
     if conn is None:
         return True
     return rows >= int(conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0])
+
+
+def roomy(conn: sqlite3.Connection) -> None:
+    """Give a connection about to write ``BULK_ROWS`` rows or more a larger page cache
+    (only the pages it touches take memory)."""
+    conn.execute(f"PRAGMA cache_size = -{BULK_CACHE_KIB}")
 
 
 class SetAside:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from functools import lru_cache
+from functools import cache, lru_cache
 from typing import Any
 
 from finder.records.normalize.places import STATE_NAMES, STATES
@@ -292,6 +292,17 @@ def registration(value: Any) -> dict[str, str]:
 
 _STATE_WORDS = sorted(STATE_NAMES.items(), key=lambda kv: -len(kv[0]))
 _NUMBER = re.compile(r"\b([A-Z]{0,6}[-.# ]?\d[\w.-]*)\b")
+_STATE_LETTERS = re.compile(r"(?:^|[\s(,;/-])([A-Z]{2})(?:$|[\s),;/])")
+
+
+@cache
+def _state_patterns() -> tuple[re.Pattern[str], list[tuple[re.Pattern[str], str]]]:
+    """One expression for "any state name", and one per name, longest name first."""
+    words = [rf"\b{re.escape(name)}\b" for name, _ in _STATE_WORDS]
+    by_name = [
+        (re.compile(w, re.I), code) for w, (_, code) in zip(words, _STATE_WORDS, strict=True)
+    ]
+    return re.compile("|".join(words), re.I), by_name
 
 
 def license_parts(value: Any) -> dict[str, str]:
@@ -305,14 +316,14 @@ def license_parts(value: Any) -> dict[str, str]:
     if out:
         return out
     state = None
-    for name, code in _STATE_WORDS:
-        pattern = rf"\b{re.escape(name)}\b"
-        if re.search(pattern, text, re.I):
+    any_name, by_name = _state_patterns()
+    for pattern, code in by_name if any_name.search(text) else ():
+        if pattern.search(text):
             state = code
-            text = " ".join(re.sub(pattern, " ", text, flags=re.I).split())
+            text = " ".join(pattern.sub(" ", text).split())
             break
     if state is None:
-        m = re.search(r"(?:^|[\s(,;/-])([A-Z]{2})(?:$|[\s),;/])", text)
+        m = _STATE_LETTERS.search(text)
         if m and m.group(1) in STATES and cred_token(m.group(1)) not in _LETTERS:
             state = m.group(1)
             text = text[: m.start(1)] + text[m.end(1) :]

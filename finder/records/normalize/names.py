@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Any
 
 from finder.records.normalize.credentials import (
@@ -31,24 +32,40 @@ def split_name(raw: Any) -> tuple[str | None, list[str]]:
         return None, []
     if text[0] in "dDmMrRpP":  # every honorific starts with one of these
         text = _HONORIFIC.sub("", text)
-    creds: list[str] = []
     head = text
+    tail: tuple[str, ...] = ()
     if "," in text:
         parts = _COMMA.split(text)
         head = parts[0]
-        for part in parts[1:]:
-            tokens = part.split()
-            if SUPERVISED_FORM.fullmatch(part.strip()):  # "LPC Associate": one licence
-                creds.append(" ".join(tokens))
-            elif tokens and all(looks_like_credential(t) for t in tokens):
-                creds.extend(tokens)
-            else:
-                head = f"{head}, {part}"
+        tail, kept = _after_commas(tuple(parts[1:]))
+        if kept:
+            head = ", ".join((head, *kept))
     words = head.split()
-    while len(words) > 2 and is_credential(words[-1]):
-        creds.insert(0, words.pop())
+    if len(words) > 2 and is_credential(words[-1]):
+        found: list[str] = []
+        while len(words) > 2 and is_credential(words[-1]):
+            found.insert(0, words.pop())
+        tail = (*map(pretty_credential, found), *tail)
     name = " ".join(words).strip(" ,")
-    return (name or None), [pretty_credential(c) for c in creds]
+    return (name or None), list(tail)
+
+
+@lru_cache(maxsize=4096)
+def _after_commas(parts: tuple[str, ...]) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The parts of a name after its commas -> (the credentials among them, in their usual
+    spelling; the parts that are not credentials, which stay in the name). The same few
+    tails ("LCSW", "PhD, LP") end the names of thousands of rows."""
+    creds: list[str] = []
+    kept: list[str] = []
+    for part in parts:
+        tokens = part.split()
+        if SUPERVISED_FORM.fullmatch(part.strip()):  # "LPC Associate": one licence
+            creds.append(" ".join(tokens))
+        elif tokens and all(looks_like_credential(t) for t in tokens):
+            creds.extend(tokens)
+        else:
+            kept.append(part)
+    return tuple(pretty_credential(c) for c in creds), tuple(kept)
 
 
 def name_parts(name: Any) -> tuple[str | None, str | None, str | None]:

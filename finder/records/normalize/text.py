@@ -133,7 +133,11 @@ def _split_text(raw: str, separators: str) -> tuple[str, ...]:
     if text is None:
         return ()
     items: list[Any] = []
-    if text[0] in "[(" and text[-1] in "])":
+    if text[0] == "[" and _STRING_LIST.fullmatch(text):
+        # A list of plain quoted strings, as a scraper writes a Python list: what
+        # ast.literal_eval would give (no escapes inside), without compiling it.
+        items = [quoted[1:-1] for quoted in _QUOTED.findall(text)]
+    elif text[0] in "[(" and text[-1] in "])":
         try:
             literal = ast.literal_eval(text)
         except (ValueError, SyntaxError, MemoryError, RecursionError, TypeError):
@@ -152,20 +156,43 @@ def _split_text(raw: str, separators: str) -> tuple[str, ...]:
 
 
 _WIDE_GAP = re.compile(r"\s{3,}|\t")
+# A string literal without escapes, and a list of them ("['CBT', 'Interpersonal']"); the
+# text is clean (its only space is " "), so the spaces between them are plain spaces.
+_QUOTED = re.compile(r"'[^'\\\n]*'|\"[^\"\\\n]*\"")
+_STRING_LIST = re.compile(
+    rf"\[ ?\]|\[ ?(?:{_QUOTED.pattern})(?: ?, ?(?:{_QUOTED.pattern}))* ?,? ?\]"
+)
 
 
 def _clean_items(items: list[Any], separators: str) -> list[str]:
     out: list[str] = []
+    memo = _ITEM_MEMO
     for item in items:
-        if isinstance(item, list | tuple):
+        if type(item) is str and len(item) < 200:
+            # Plan names, orientations and languages recur across thousands of lists.
+            value = memo.get(item)
+            if value is None:
+                value = _clean_item(item)
+                if len(memo) >= MEMO_LIMIT:
+                    memo.clear()
+                memo[item] = value
+        elif isinstance(item, list | tuple):
             out.extend(s for s in split_list(list(item), separators) if s not in out)
             continue
-        value = clean_text(item)
-        if value is not None:
-            value = value.strip(" '\"")
-            if value and value not in out:
-                out.append(value)
+        else:
+            value = _clean_item(item)
+        if value and value not in out:
+            out.append(value)
     return out
+
+
+#: List item -> what it reads as ("" for nothing); strings, shared by no one.
+_ITEM_MEMO: dict[str, str] = {}
+
+
+def _clean_item(item: Any) -> str:
+    value = clean_text(item)
+    return "" if value is None else value.strip(" '\"")
 
 
 def number(raw: Any) -> float | int | None:

@@ -15,6 +15,20 @@ _BARE_HOST = re.compile(r"^[\w.-]+\.[a-z]{2,}(/|$)", re.I)
 
 
 def url(raw: Any) -> str | None:
+    """A web address as written, with its scheme (``None`` for anything else)."""
+    if type(raw) is str and len(raw) < 300:
+        # A row's website cell is read three times (is it a link? the website; is it a
+        # directory's profile?): the answer is remembered, a string, shared by nobody.
+        return _url_of(raw)
+    return _url(raw)
+
+
+@functools.lru_cache(maxsize=4096)
+def _url_of(raw: str) -> str | None:
+    return _url(raw)
+
+
+def _url(raw: Any) -> str | None:
     text = clean_text(raw)
     if text is None or " " in text:
         return None
