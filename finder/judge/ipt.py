@@ -17,17 +17,16 @@ inside it.
 from __future__ import annotations
 
 import re
-import tomllib
 import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from dataclasses import field as dataclass_field
 from enum import IntEnum
 from functools import cache, cached_property
-from importlib import resources
 from typing import Any, Final
 
 from finder.judge.ipt_text import ApproachWords, approach_in_list, cut, snippet, top_alternatives
+from finder.records.reference import shipped
 
 __all__ = ["IptClass", "IptEvidence", "assess", "compile_rules", "rules", "strongest"]
 
@@ -265,12 +264,15 @@ JUDGE_VERSION: Final = 1
 
 @cache
 def rules_text() -> str:
-    return resources.files("finder.judge").joinpath("ipt_rules.toml").read_text(encoding="utf-8")
+    return shipped("finder.judge", "ipt_rules.toml").read_text(encoding="utf-8")
 
 
 @cache
 def rules() -> _Rules:
     """The packaged rule table, read and compiled on first use only."""
+    # kept here: tomllib (4 ms) loads only when records are judged
+    import tomllib
+
     return compile_rules(tomllib.loads(rules_text()), checked=False)
 
 

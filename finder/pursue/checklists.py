@@ -54,7 +54,6 @@ from __future__ import annotations
 
 import re
 import tomllib
-from importlib.resources import files
 from pathlib import Path
 
 from finder.errors import NotFound
@@ -80,6 +79,7 @@ from finder.pursue.checklist_model import (
     why_ruled_out,
 )
 from finder.pursue.checklist_reader import COMMAND_WORDS, TESTS, Reader
+from finder.records.reference import shipped
 from finder.storage.paths import data_dir
 
 _NAME = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
@@ -90,7 +90,7 @@ _NAME = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 
 def _shipped_folder() -> Path:
     try:
-        return Path(str(files("finder.checklist_files")))
+        return shipped("finder.checklist_files")
     except ModuleNotFoundError:
         # A source checkout run without installing: the folder beside the package.
         return Path(__file__).resolve().parents[2] / "checklists"

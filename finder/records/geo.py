@@ -27,7 +27,8 @@ import unicodedata
 from bisect import bisect_left
 from collections.abc import Callable
 from functools import cache, lru_cache
-from importlib import resources
+
+from finder.records.reference import shipped
 
 EARTH_RADIUS_MILES = 3958.8
 
@@ -72,7 +73,7 @@ class _Table:
 
 @cache
 def _table(name: str) -> _Table:
-    return _Table(resources.files("finder.refdata").joinpath(name).read_bytes())
+    return _Table(shipped("finder.refdata", name).read_bytes())
 
 
 def _search(data: bytes, lo: int, hi: int, key: bytes) -> bytes | None:

@@ -16,9 +16,9 @@ import io
 import re
 from dataclasses import dataclass
 from functools import cache
-from importlib import resources
 
 from finder.records.normalize.licences import licence_family
+from finder.records.reference import shipped
 
 _CODE = re.compile(r"^[0-9A-Z]{9}X$")
 
@@ -35,7 +35,7 @@ class Taxonomy:
 @cache
 def table() -> dict[str, Taxonomy]:
     """The shipped table, code -> entry (read once)."""
-    text = resources.files("finder.refdata").joinpath("taxonomy.csv").read_text("utf-8")
+    text = shipped("finder.refdata", "taxonomy.csv").read_text("utf-8")
     out: dict[str, Taxonomy] = {}
     for row in csv.DictReader(io.StringIO(text)):
         code = row["code"].strip().upper()

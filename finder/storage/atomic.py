@@ -5,7 +5,6 @@ from __future__ import annotations
 import contextlib
 import errno
 import os
-import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -22,6 +21,9 @@ def stage_bytes(path: Path, data: bytes) -> str:
 
     A full disk or an unwritable folder fails here, before anything is replaced.
     """
+    # kept here: tempfile (5 ms with shutil, random, bz2 and lzma) loads only for a write
+    import tempfile
+
     made: list[str] = []
     with _cleaned(path, made):
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)

@@ -12,9 +12,9 @@ import tomllib
 import unicodedata
 from collections import Counter
 from functools import cache
-from importlib import resources
 
 from finder.records.models import FIELDS, Kind
+from finder.records.reference import shipped
 
 # Pseudo fields: columns whose value feeds several fields at once.
 LICENSE_COMBINED = "_license"  # "8500 Massachusetts", "LCSW #123 (NY)"
@@ -39,7 +39,7 @@ def header_key(header: str) -> str:
 
 @cache
 def _table() -> dict[str, dict[str, list[str]]]:
-    text = resources.files("finder.refdata").joinpath("headers.toml").read_text("utf-8")
+    text = shipped("finder.refdata", "headers.toml").read_text("utf-8")
     return tomllib.loads(text)
 
 

@@ -13,7 +13,8 @@ import io
 import re
 from collections.abc import Iterable
 from functools import cache, lru_cache
-from importlib import resources
+
+from finder.records.reference import shipped
 
 
 @lru_cache(maxsize=1 << 14)
@@ -24,7 +25,7 @@ def plan_words(text: str) -> tuple[str, ...]:
 
 @cache
 def _aliases() -> tuple[tuple[tuple[str, ...], str], ...]:
-    text = resources.files("finder.refdata").joinpath("payer_aliases.csv").read_text("utf-8")
+    text = shipped("finder.refdata", "payer_aliases.csv").read_text("utf-8")
     rows = csv.reader(line for line in io.StringIO(text) if not line.startswith("#"))
     out = []
     for row in rows:
