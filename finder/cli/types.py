@@ -13,7 +13,9 @@ from typing import Any
 
 import click
 
-_DISTANCE = re.compile(
+from finder.patterns import later
+
+_DISTANCE = later(
     r"(?P<number>\d+(?:\.\d*)?|\.\d+)\s*"
     r"(?P<unit>mi|mile|miles|km|kms|kilometer|kilometers|kilometre|kilometres)?\.?",
     re.IGNORECASE,
@@ -68,7 +70,7 @@ class TherapistId(click.ParamType):
         return number
 
 
-_PLAIN_NUMBER = re.compile(r"\d+(?:\.\d*)?(?:[eE][+-]?\d+)?")
+_PLAIN_NUMBER = later(r"\d+(?:\.\d*)?(?:[eE][+-]?\d+)?")
 
 
 class Money(click.ParamType):

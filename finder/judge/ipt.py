@@ -26,6 +26,7 @@ from functools import cache, cached_property
 from typing import Any, Final
 
 from finder.judge.ipt_text import ApproachWords, approach_in_list, cut, snippet, top_alternatives
+from finder.patterns import later
 from finder.records.reference import shipped
 
 __all__ = ["IptClass", "IptEvidence", "assess", "compile_rules", "rules", "strongest"]
@@ -190,7 +191,7 @@ class _Rules:
         return re.compile(self.list_pattern)
 
 
-_FRAGMENT = re.compile(r"\{([a-z_]+)\}")
+_FRAGMENT = later(r"\{([a-z_]+)\}")
 
 
 def _expand(pattern: str, fragments: Mapping[str, str], where: str) -> str:
@@ -287,7 +288,7 @@ _REPLACE: Final = {
     **dict.fromkeys("\u00ad\u200b\u200c\u200d\u2060\ufeff", ""),
 }
 # A regex, not str.translate: translate with a dict is slow on long non-ASCII text.
-_ODD: Final = re.compile("[" + "".join(_REPLACE) + "]")
+_ODD: Final = later("[" + "".join(_REPLACE) + "]")
 
 
 def _unodd(text: str) -> str:
@@ -486,4 +487,4 @@ def _scan(table: _Rules, role: str, low: str, span: tuple[int, int]) -> _Found:
     return tuple(out)
 
 
-_LIST_SEPARATORS: Final = re.compile(r"\s*[,;|\n]\s*")
+_LIST_SEPARATORS: Final = later(r"\s*[,;|\n]\s*")

@@ -7,10 +7,11 @@ on normalised text (``ipt.normalise``), the list check on its case-folded form.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Collection
 from dataclasses import dataclass
 from typing import Final
+
+from finder.patterns import later
 
 __all__ = ["ApproachWords", "approach_in_list", "cut", "snippet"]
 
@@ -33,13 +34,13 @@ class ApproachWords:
 
 
 # A clause ends at sentence punctuation, a bracket or a list item's newline.
-_CLAUSE_END: Final = re.compile(r"[.;:!?()\[\]\n]")
+_CLAUSE_END: Final = later(r"[.;:!?()\[\]\n]")
 # List separators: ", and", ",", "and/or", "and", "or", "&", "/".
-_SEPARATOR: Final = re.compile(
+_SEPARATOR: Final = later(
     r"\s*,\s*(?:and/or|and|or|&)\s+|\s*,\s*|\s+and/or\s+|\s+and\s+|\s+or\s+|\s*&\s*|\s*/\s*"
 )
-_AFTER_SEPARATOR: Final = re.compile(r"(?:,|&|/|\band|\bor)\s*$")
-_WORDS: Final = re.compile(r"[a-z][a-z-]*")
+_AFTER_SEPARATOR: Final = later(r"(?:,|&|/|\band|\bor)\s*$")
+_WORDS: Final = later(r"[a-z][a-z-]*")
 # Items before and after the mention that are read for an approach's name.
 _NEAR_ITEMS: Final = 4
 # Words of an item that are read: a long item is the text the list runs into.
@@ -92,7 +93,7 @@ def _names_one(items: list[str], words: ApproachWords, *, last: bool) -> bool:
     return False
 
 
-_SENTENCE_END: Final = re.compile(r"[.!?](?= )")
+_SENTENCE_END: Final = later(r"[.!?](?= )")
 
 
 def snippet(display: str, start: int, end: int, limit: int) -> tuple[str, int]:

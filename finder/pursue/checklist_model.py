@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any, Final, Literal
 
 from finder.errors import FinderError, NotFound, UsageError
+from finder.patterns import later
 from finder.records.normalize.money import dollars
 from finder.records.normalize.money import money as read_money
 
@@ -196,13 +197,13 @@ class Finding:
 
 # --- typed answers -------------------------------------------------------------------------
 
-_NUMBER = re.compile(r"^(?:about|around|~)?\s*(?P<n>\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)\s*%?$", re.I)
-_MINUTES = re.compile(
+_NUMBER = later(r"^(?:about|around|~)?\s*(?P<n>\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)\s*%?$", re.I)
+_MINUTES = later(
     r"^(?:(?P<h>\d+(?:\.\d+)?|an?|one)\s*-?\s*(?:h|hrs?|hours?)\b)?\s*(?:and\s*)?"
     r"(?:(?P<m>\d+)\s*-?\s*(?:m|mins?|minutes?)?)?$",
     re.IGNORECASE,
 )
-_RATING = re.compile(r"^(?P<n>\d+)\s*(?:/\s*5|out of 5)?$", re.IGNORECASE)
+_RATING = later(r"^(?P<n>\d+)\s*(?:/\s*5|out of 5)?$", re.IGNORECASE)
 _YES = frozenset({"y", "yes", "true"})
 _NO = frozenset({"n", "no", "false"})
 

@@ -11,12 +11,12 @@ a cycle.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from dataclasses import replace
 from pathlib import Path
 from typing import Any, Final
 
+from finder.patterns import later
 from finder.pursue.checklist_model import (
     CONFIRMS,
     DECIDES,
@@ -52,7 +52,7 @@ TESTS: Final[tuple[str, ...]] = (
     "missing",
 )
 
-_ID = re.compile(r"^[a-z][a-z0-9_]*$")
+_ID = later(r"^[a-z][a-z0-9_]*$")
 
 ALLOWED_KEYS: Final[set[str]] = {
     "id", "category", "text", "help", "type", "choices", "rules", "key",

@@ -13,14 +13,14 @@ from __future__ import annotations
 
 import csv
 import io
-import re
 from dataclasses import dataclass
 from functools import cache
 
+from finder.patterns import later
 from finder.records.normalize.licences import licence_family
 from finder.records.reference import shipped
 
-_CODE = re.compile(r"^[0-9A-Z]{9}X$")
+_CODE = later(r"^[0-9A-Z]{9}X$")
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from finder.patterns import later
 from finder.records.normalize.licences import LICENSE_LETTERS, SUPERVISED_FORM, cred_token
 from finder.records.normalize.text import MEMO_LIMIT, split_list
 
@@ -49,10 +50,10 @@ _CREDENTIAL_MEMO: dict[str, bool] = {}
 
 # Shaped like credential letters: "D.P.M.", "MT-BC", "EdM", "RPh", "LPC-A"; not a word
 # ("Licensed"), not a roman numeral of a name (II, III), not a number.
-_SHAPE = re.compile(
+_SHAPE = later(
     r"^(?:[A-Za-z]\.){2,6}$|^(?=(?:[^A-Z]*[A-Z]){2})[A-Za-z][A-Za-z.]{0,8}(?:-[A-Za-z]{1,6})?$"
 )
-_ROMAN = re.compile(r"^(?:I{1,3}|IV|V|VI{1,3}|JR|SR)\.?$", re.I)
+_ROMAN = later(r"^(?:I{1,3}|IV|V|VI{1,3}|JR|SR)\.?$", re.I)
 # Business suffixes after a practice's name: "Age Wise, LLC" names no credential.
 _BUSINESS = frozenset({"LLC", "PLLC", "INC", "LTD", "CORP", "CO", "LLP", "PC", "PSC", "PLC", "USA"})
 
@@ -100,7 +101,7 @@ def pretty_credential(token: str) -> str:
     return token.strip()
 
 
-_CRED_SEPARATORS = re.compile(r"[\s/]+")
+_CRED_SEPARATORS = later(r"[\s/]+")
 
 
 def credentials(raw: Any) -> list[str]:

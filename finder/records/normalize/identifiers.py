@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
+from finder.patterns import later
 from finder.records.normalize.text import clean_text
 
 
@@ -19,7 +19,7 @@ def _ten_digits(raw: Any) -> str | None:
     return digits if len(digits) == 10 else None
 
 
-_NOT_DIGIT = re.compile(r"\D")
+_NOT_DIGIT = later(r"\D")
 #: A check digit's contribution when it is doubled (Luhn).
 _DOUBLED = (0, 2, 4, 6, 8, 1, 3, 5, 7, 9)
 

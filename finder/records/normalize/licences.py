@@ -14,6 +14,7 @@ from collections.abc import Iterable
 from functools import cache, lru_cache
 from typing import Any
 
+from finder.patterns import later
 from finder.records.normalize.places import STATE_NAMES, STATES
 from finder.records.normalize.text import clean_text
 
@@ -133,7 +134,7 @@ _BASE_FAMILY: dict[str, str] = {
     **{letters: family for letters, (family, _level) in _LETTERS.items() if family},
     "MFT": MFT, "PCC": COUNSELOR, "PC": COUNSELOR, "CSW": SOCIAL_WORKER, "MSW": SOCIAL_WORKER,
 }  # fmt: skip
-SUPERVISED_FORM = re.compile(
+SUPERVISED_FORM = later(
     r"\b(?P<a>[A-Z]{2,6}(?:-[A-Z]{1,3})?)[ -](?:associate|intern|resident|trainee)\b"
     r"|\b(?:registered )?(?:associate|intern)[ -](?P<b>[A-Z]{2,6})\b",
     re.I,
@@ -152,7 +153,7 @@ def _supervised_form(text: str) -> tuple[str, str] | None:
 # Words of a title that state a licence (the words shown are the source's own).
 # Ordered: the first pattern that matches wins, so the narrower phrases come first.
 _WORDS: tuple[tuple[re.Pattern[str], str, str], ...] = tuple(
-    (re.compile(pattern, re.I), family, level)
+    (later(pattern, re.I), family, level)
     for pattern, family, level in (
         (r"licensed psychoanalyst|psychoanalyst", PSYCHOANALYST, INDEPENDENT),
         (r"psychiatric(?:[ -]mental health)? nurse practitioner|psychiatric np\b",
@@ -269,7 +270,7 @@ def license_type(creds: Iterable[str], text: str | None = None) -> str | None:
 
 # A UK register or accrediting body with the number it gave ("BACP 123456", "MBACP (Accred)
 # 123456", "UKCP reg. no. 12345", "HCPC PYL12345"): a registration, not a US licence.
-_REGISTRATION = re.compile(
+_REGISTRATION = later(
     r"\b(?:[AF]?M)?(?P<body>BACP|UKCP|HCPC|BABCP|NCPS|BPC)\b"
     r"(?P<accredited>\s*\((?:snr\.?\s*)?accred\w*\.?\))?"
     r"[\s:#,.-]*(?:(?:registration|registered|reg|membership|member)\.?\s*){0,2}"
@@ -291,8 +292,8 @@ def registration(value: Any) -> dict[str, str]:
 
 
 _STATE_WORDS = sorted(STATE_NAMES.items(), key=lambda kv: -len(kv[0]))
-_NUMBER = re.compile(r"\b([A-Z]{0,6}[-.# ]?\d[\w.-]*)\b")
-_STATE_LETTERS = re.compile(r"(?:^|[\s(,;/-])([A-Z]{2})(?:$|[\s),;/])")
+_NUMBER = later(r"\b([A-Z]{0,6}[-.# ]?\d[\w.-]*)\b")
+_STATE_LETTERS = later(r"(?:^|[\s(,;/-])([A-Z]{2})(?:$|[\s),;/])")
 
 
 @cache
@@ -348,7 +349,7 @@ def license_parts(value: Any) -> dict[str, str]:
 # "Supervised by Jane Roe, LCSW", "under the clinical supervision of Dr. Jane Roe",
 # "Supervisor: Jane Roe, LCSW-C (#1234)": a name of one to four capitalised words, with an
 # optional "Dr." before and licence letters after it.
-_SUPERVISOR = re.compile(
+_SUPERVISOR = later(
     r"\b(?:[Ss]upervised by|[Uu]nder the (?:clinical )?supervision of|[Ss]upervisor(?: is|:))"
     r"\s+((?:Dr\.?\s+)?[A-Z][\w'\u2019.-]*(?:\s+[A-Z][\w'\u2019.-]*){0,3}"
     r"(?:,\s*[A-Z][A-Za-z]{1,7}(?:-[A-Z]{1,3})?)*)"

@@ -5,21 +5,20 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from finder.patterns import later
 from finder.records.normalize.text import clean_text
 
 # Which mark separates thousands and which the cents is decided by the digits after it,
 # the same in every reader: three digits group thousands ("1,200" and "1.200" are 1200),
 # one or two are the cents ("120,50" is 120.50, "1.200,50" is 1200.50, "$1,200.50" 1200.50).
-_MONEY = re.compile(
-    r"(\$\s*)?(\d{1,3}(?:,\d{3})+|\d{1,3}(?:\.\d{3})+(?![\d,])|\d+)(?:\.(\d{1,2}))?"
-)
+_MONEY = later(r"(\$\s*)?(\d{1,3}(?:,\d{3})+|\d{1,3}(?:\.\d{3})+(?![\d,])|\d+)(?:\.(\d{1,2}))?")
 # "120,50" and "1.200,00": a decimal comma (one or two digits after it), as Europe writes money.
-_MONEY_DECIMAL_COMMA = re.compile(r"(?<![\d.,])(\d{1,3}(?:\.\d{3})+|\d+),(\d{1,2})(?![\d,.])")
+_MONEY_DECIMAL_COMMA = later(r"(?<![\d.,])(\d{1,3}(?:\.\d{3})+|\d+),(\d{1,2})(?![\d,.])")
 # Numbers in a fee text that are not money: "50-minute session", "2 sessions", "20%".
-_NOT_MONEY_AFTER = re.compile(
+_NOT_MONEY_AFTER = later(
     r"\s*-?\s*(?:min\b|mins\b|minutes?\b|hrs?\b|hours?\b|sessions?\b|visits?\b|%)", re.I
 )
-_RANGE_GAP = re.compile(r"\s*(?:-|\u2013|\u2014|to)\s*", re.I)
+_RANGE_GAP = later(r"\s*(?:-|\u2013|\u2014|to)\s*", re.I)
 # The currency a fee text names, as the mark finder shows: "60 €" is €60, "CA$90" CA$90,
 # never "$60". Longer marks first ("CA$" before "$").
 _MARKS = (
@@ -32,8 +31,8 @@ _MARKS = (
     ("CHF", r"\bCHF\b"),
     ("$", r"\$|\bUSD\b"),
 )
-_MARK = re.compile("|".join(f"(?P<m{i}>{pattern})" for i, (_, pattern) in enumerate(_MARKS)), re.I)
-_FREE = re.compile(r"\bfree\b|\bno (?:cost|charge)\b|\bpro bono\b", re.I)
+_MARK = later("|".join(f"(?P<m{i}>{pattern})" for i, (_, pattern) in enumerate(_MARKS)), re.I)
+_FREE = later(r"\bfree\b|\bno (?:cost|charge)\b|\bpro bono\b", re.I)
 
 
 def money(raw: Any) -> tuple[float | None, float | None]:

@@ -6,6 +6,7 @@ import re
 from functools import lru_cache
 from typing import Any
 
+from finder.patterns import later
 from finder.records.normalize.credentials import (
     is_credential,
     looks_like_credential,
@@ -14,10 +15,10 @@ from finder.records.normalize.credentials import (
 from finder.records.normalize.licences import SUPERVISED_FORM
 from finder.records.normalize.text import clean_text, proper
 
-_HONORIFIC = re.compile(r"^(dr|mr|mrs|ms|mx|rev|prof)\.?\s+", re.I)
+_HONORIFIC = later(r"^(dr|mr|mrs|ms|mx|rev|prof)\.?\s+", re.I)
 _PREFIXES = frozenset({"dr", "mr", "mrs", "ms", "mx", "rev", "prof", "fr", "reverend", "doctor"})
 _SUFFIXES = frozenset({"jr", "sr", "ii", "iii", "iv", "v", "2nd", "3rd"})
-_COMMA = re.compile(r"\s*,\s*")
+_COMMA = later(r"\s*,\s*")
 
 
 def split_name(raw: Any) -> tuple[str | None, list[str]]:
@@ -96,7 +97,7 @@ _PARTICLES = frozenset({"de", "del", "della", "der", "di", "da", "dos", "du", "l
                         "von", "st", "st."})  # fmt: skip
 
 
-_ORG_WORDS = re.compile(
+_ORG_WORDS = later(
     r"\b(group|center|centre|clinic|associates|services|institute|llc|pllc|inc|ltd|corp|"
     r"counseling|counselling|therapy|wellness|practice|partners|collective|agency|"
     r"foundation|hospital|health|program|facility|network|solutions)\b\.?",
@@ -118,10 +119,10 @@ def looks_like_organization(name: str | None, title: str | None = None) -> bool:
     return bool(_ORG_WORDS.search(name))
 
 
-_SALUTATION = re.compile(
+_SALUTATION = later(
     r"^(?:frau|herr|mr\.?|mrs\.?|ms\.?|mx\.?|madame|monsieur|mme\.?|sra?\.?)\s+", re.I
 )
-_TITLE_BEFORE = re.compile(
+_TITLE_BEFORE = later(
     r"^(?:prof\.|dr\.(?:\s?(?:med|phil|rer\.\s?nat|rer\.\s?medic|sc\.\s?hum|psych)\.)?|"
     r"dipl\.-[\wäöü.\-]+\.|m\.\s?sc\.|b\.\s?sc\.|mag\.|lic\.\s?phil\.|pd)\s+",
     re.I,

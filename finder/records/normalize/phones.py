@@ -11,18 +11,19 @@ import re
 from functools import lru_cache
 from typing import Any
 
+from finder.patterns import later
 from finder.records.normalize.text import clean_text, split_list
 from finder.records.reference import mapping
 
-_PHONE_DIGITS = re.compile(r"\d")
-_EXT = re.compile(r"(?:x|ext\.?|extension|#)\s*(\d{1,6})\s*$", re.I)
+_PHONE_DIGITS = later(r"\d")
+_EXT = later(r"(?:x|ext\.?|extension|#)\s*(\d{1,6})\s*$", re.I)
 # The shape nearly every export writes ("(650) 273-9927", "650.273.9927"): read in one
 # match, with the same result the general path below gives it.
-_PLAIN_PHONE = re.compile(r"\(?([2-9][0-9][0-9])\)?[ .-]?([0-9]{3})[ .-]?([0-9]{4})")
+_PLAIN_PHONE = later(r"\(?([2-9][0-9][0-9])\)?[ .-]?([0-9]{3})[ .-]?([0-9]{4})")
 
 
 _NANP = frozenset({"US", "CA"})
-_NANP_WRITTEN = re.compile(r"\s*(?:\+?1[ .-]?)?\([2-9]\d\d\)\s*\d{3}[ .-]\d{4}\s*$")
+_NANP_WRITTEN = later(r"\s*(?:\+?1[ .-]?)?\([2-9]\d\d\)\s*\d{3}[ .-]\d{4}\s*$")
 
 
 def phone(raw: Any, region: str | None = None) -> str | None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from finder.patterns import later
 from finder.records.normalize.text import clean_text
 from finder.records.reference import mapping
 
@@ -14,9 +15,9 @@ STATES: frozenset[str] = frozenset(_STATE_TABLE)
 STATE_NAMES: dict[str, str] = {name.upper(): code for code, name in _STATE_TABLE.items()}
 
 
-_ZIP = re.compile(r"\b(\d{5})(?:-?\d{4})?\b")
+_ZIP = later(r"\b(\d{5})(?:-?\d{4})?\b")
 # A ZIP a spreadsheet stored as a number and wrote back as one: "3110.0", "2139.00".
-_FLOAT_ZIP = re.compile(r"(\d{3,9})\.0+")
+_FLOAT_ZIP = later(r"(\d{3,9})\.0+")
 
 
 def zip_code(raw: Any) -> str | None:
@@ -52,7 +53,7 @@ def state(raw: Any) -> str | None:
 
 
 # "City, State ZIP" at the end of a line, a note in brackets after it allowed.
-_PLACE_LINE = re.compile(
+_PLACE_LINE = later(
     r"(?P<city>[A-Za-z][A-Za-z .'\-]*?)\s*,\s*(?P<state>[A-Za-z][A-Za-z .]*?)?"
     r"\s*(?P<zip>\d{5}(?:-\d{4})?)?\s*(?:\([^)]*\))?\s*$"
 )
@@ -121,8 +122,8 @@ def postal_code(raw: Any) -> str | None:
 # Postal codes whose shape belongs to one country alone (a 4- or 5-digit code could be
 # anywhere): the UK's "SW1A 1AA" / "M1 1AE" and Canada's "K1A 0B6".
 _SHAPED_POSTCODES = (
-    (re.compile(r"[A-Z]{1,2}\d[A-Z\d]? ?\d[ABD-HJLNP-UW-Z]{2}"), "GB"),
-    (re.compile(r"[ABCEGHJ-NPRSTVXY]\d[ABCEGHJ-NPRSTV-Z] ?\d[ABCEGHJ-NPRSTV-Z]\d"), "CA"),
+    (later(r"[A-Z]{1,2}\d[A-Z\d]? ?\d[ABD-HJLNP-UW-Z]{2}"), "GB"),
+    (later(r"[ABCEGHJ-NPRSTVXY]\d[ABCEGHJ-NPRSTV-Z] ?\d[ABCEGHJ-NPRSTV-Z]\d"), "CA"),
 )
 
 

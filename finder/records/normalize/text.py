@@ -8,7 +8,9 @@ import unicodedata
 from functools import lru_cache
 from typing import Any
 
-_WS = re.compile(r"\s+")
+from finder.patterns import later
+
+_WS = later(r"\s+")
 
 # Cells that mean "nothing here" ("x" included: a placeholder, never a yes).
 _PLACEHOLDERS = frozenset({"N/A", "NA", "NONE", "NULL", "NAN", "-", "--", "X", "[]", "{}"})
@@ -69,7 +71,7 @@ def _proper(value: str) -> str:
     return _MC.sub(lambda m: "Mc" + m.group(1).upper(), value.title())
 
 
-_MC = re.compile(r"\bMc([a-z])")
+_MC = later(r"\bMc([a-z])")
 
 
 _TRUE = {"yes", "y", "true", "t", "1", "✓", "✔", "accepting", "available", "on"}
@@ -97,7 +99,7 @@ def yes_no(raw: Any) -> bool | None:
     return None
 
 
-_WAITLIST = re.compile(r"\bwait ?-?list(?:ed)?\b|\bwaiting list\b", re.I)
+_WAITLIST = later(r"\bwait ?-?list(?:ed)?\b|\bwaiting list\b", re.I)
 
 
 def is_waitlist(raw: Any) -> bool:
@@ -155,7 +157,7 @@ def _split_text(raw: str, separators: str) -> tuple[str, ...]:
     return tuple(_clean_items(items, separators))
 
 
-_WIDE_GAP = re.compile(r"\s{3,}|\t")
+_WIDE_GAP = later(r"\s{3,}|\t")
 # A string literal without escapes, and a list of them ("['CBT', 'Interpersonal']"); the
 # text is clean (its only space is " "), so the spaces between them are plain spaces.
 _QUOTED = re.compile(r"'[^'\\\n]*'|\"[^\"\\\n]*\"")
@@ -223,8 +225,8 @@ _UNSAFE_CLASS = (
     "\u061c\u200b\u200e\u200f\u202a-\u202e\u2066-\u2069"  # bidi marks, overrides, isolates
     "\ufff9-\ufffb\ud800-\udfff"  # interlinear annotation, lone surrogates
 )
-_UNSAFE = re.compile(f"[{_UNSAFE_CLASS}]")
-_ESCAPE_SEQUENCE = re.compile(
+_UNSAFE = later(f"[{_UNSAFE_CLASS}]")
+_ESCAPE_SEQUENCE = later(
     r"(?:\x1b\[|\x9b)[0-?]*[ -/]*[@-~]"  # CSI: colours, cursor moves, clear screen
     r"|(?:\x1b[\]PX^_]|[\x9d\x90\x98\x9e\x9f])[^\x07\x1b\x9c]*(?:\x07|\x1b\\|\x9c)?"  # OSC, DCS
     r"|\x1b[ -/]*[0-~]"  # any other escape
@@ -279,9 +281,9 @@ def json_visible(text: str) -> str:
 
 # A lone UTF-16 surrogate (JSON's "\ud800" with no partner) is no character at all: it
 # cannot be written to a terminal or a UTF-8 file. Importers drop it and say where it was.
-_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+_LONE_SURROGATE = later("[\ud800-\udfff]")
 #: The only way one gets into parsed JSON: an escape in the file's text (a cheap pre-check).
-SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
+SURROGATE_ESCAPE = later(r"\\u[dD][89a-fA-F]")
 
 
 def drop_surrogates(value: Any, where: str = "") -> tuple[Any, list[str]]:

@@ -7,11 +7,12 @@ import re
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
+from finder.patterns import later
 from finder.records.normalize.identifiers import npi
 from finder.records.normalize.text import clean_text
 
-_HTTP = re.compile(r"^https?://", re.I)
-_BARE_HOST = re.compile(r"^[\w.-]+\.[a-z]{2,}(/|$)", re.I)
+_HTTP = later(r"^https?://", re.I)
+_BARE_HOST = later(r"^[\w.-]+\.[a-z]{2,}(/|$)", re.I)
 
 
 def url(raw: Any) -> str | None:
@@ -100,7 +101,7 @@ def canonical_profile_url(url: str | None) -> str | None:
     return f"https://{host}{port}{path.rstrip('/')}"
 
 
-_RULA_NPI = re.compile(r"(?:^|[-_/])(\d{10})$")
+_RULA_NPI = later(r"(?:^|[-_/])(\d{10})$")
 
 
 def npi_in_profile_url(url: str | None) -> str | None:
@@ -144,7 +145,7 @@ def profile_url(raw: Any) -> str | None:
     return canonical_profile_url(url(raw))
 
 
-_DIRECTORY_PROFILE = re.compile(r"^https://www\.psychologytoday\.com/[a-z]{2}/[\w-]+/\d+$")
+_DIRECTORY_PROFILE = later(r"^https://www\.psychologytoday\.com/[a-z]{2}/[\w-]+/\d+$")
 
 
 def directory_profile_url(raw: Any) -> str | None:
