@@ -85,6 +85,11 @@ def _age(value: str) -> str:
     return normalise_age(value)
 
 
+def filters_given(filters: dict[str, Any]) -> bool:
+    """Whether the user gave a filter: one ``search.override`` would put in the query."""
+    return any(v is not None and v != () and v is not False for v in filters.values())
+
+
 def in_miles(filters: dict[str, Any], country: str | None) -> dict[str, Any]:
     """The filters with ``--radius`` in miles, as search measures (a bare number is in the
     unit of ``country``, the profile's)."""

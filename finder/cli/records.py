@@ -11,7 +11,7 @@ from typing import Any
 import click
 
 from finder.cli.app import App, echo_json, pass_app
-from finder.cli.filters import filter_options, in_miles
+from finder.cli.filters import filter_options, filters_given, in_miles
 from finder.cli.options import OutputFormat, for_profile_option, output_options, with_id_arg
 from finder.cli.output import ImportProgress, print_import_report
 from finder.cli.types import WholeNumber
@@ -304,14 +304,13 @@ def list_cmd(
     \b
     finder list --ipt described --near 02139 --radius 10
     """
-    # kept here: only `finder list` loads the search module (60 ms) and the listing
+    # kept here: only `finder list` loads the listing
     from finder.cli import listing
-    from finder.judge import search, therapists
+    from finder.judge import therapists
 
     store = app.evidence_store
-    query = search.override(search.Query(), **in_miles(filters, None))
     machine = output in (OutputFormat.JSON, OutputFormat.CSV)
-    if query == search.Query():
+    if not filters_given(filters):
         size = limit if machine else listing.page_size(limit, show_all)
         wanted, total = store.records.therapist_page(size)
         if machine:
@@ -320,6 +319,10 @@ def list_cmd(
             return
         found = therapists.load_ids(store, wanted)
     else:
+        # kept here: only a filtered listing loads the search module (60 ms)
+        from finder.judge import search
+
+        query = search.override(search.Query(), **in_miles(filters, None))
         found = [hit.therapist for hit in search.find(store, query, ranked=False)]
         total = len(found)
         found = found[:limit] if machine else found[: listing.shown_count(limit, show_all, total)]

@@ -18,22 +18,17 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass, replace
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 
 from finder.errors import UsageError
 from finder.judge import therapists
 from finder.pursue import profiles
-from finder.pursue.checklist_model import (
-    Checklist,
-    Finding,
-    evaluate,
-    format_answer,
-    ruled_out,
-    why_ruled_out,
-)
 from finder.records.models import now_iso
 from finder.records.normalize.money import home_mark
 from finder.storage.store import Doc, Store
+
+if TYPE_CHECKING:
+    from finder.pursue.checklist_model import Checklist, Finding
 
 CONSULTATION: Final[str] = "consultation"
 INSURER: Final[str] = "insurer"
@@ -213,8 +208,9 @@ def recorded(
 
     The checklists are loaded (a user's edited copy first) unless given.
     """
-    # kept here: `finder note` does not read the checklists (tomllib)
+    # kept here: `finder note` reads no checklist (tomllib), `finder show` no model (5 ms)
     from finder.pursue import checklists
+    from finder.pursue.checklist_model import evaluate
 
     consultation = consultation or checklists.load(CONSULTATION)
     insurer = insurer or checklists.load(INSURER)
@@ -394,6 +390,9 @@ class Summary:
 
 
 def _rows(name: str, checklist: Checklist, given: Mapping[str, Any], mark: str) -> list[AnswerRow]:
+    # kept here: `finder show` reads answers without the checklists' model (5 ms)
+    from finder.pursue.checklist_model import format_answer
+
     rows = [
         AnswerRow(name, q.id, q.category, q.text, given[q.id], format_answer(q, given[q.id], mark))
         for q in checklist.questions
@@ -420,8 +419,9 @@ def _as_stored(value: Any) -> str:
 
 def summary(store: Store, profile: str, tid: int) -> Summary:
     """What was recorded about one therapist for one profile, judged by the checklists."""
-    # kept here: `finder note` does not read the checklists (tomllib)
+    # kept here: `finder note` reads no checklist (tomllib), `finder show` no model (5 ms)
     from finder.pursue import checklists
+    from finder.pursue.checklist_model import ruled_out, why_ruled_out
 
     therapist = therapists.get(store, tid)
     lists = {name: checklists.load(name) for name in (CONSULTATION, INSURER)}
