@@ -18,9 +18,14 @@ class _Deferred:
         self._source = (source, flags)
 
     def __getattr__(self, name: str) -> Any:
+        if name.startswith("__") or name == "_source":  # pickle and copy ask before __init__
+            raise AttributeError(name)
         value = getattr(re.compile(*self._source), name)
         self.__dict__[name] = value  # the next use is a plain attribute
         return value
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (later, self._source)
 
     def __repr__(self) -> str:
         return f"later({self._source[0]!r}, {self._source[1]!r})"
