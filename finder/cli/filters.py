@@ -15,6 +15,7 @@ import click
 
 from finder.cli.types import DISTANCE, MONEY
 from finder.errors import UsageError
+from finder.judge import options
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -87,7 +88,7 @@ def _age(value: str) -> str:
 
 def filters_given(filters: dict[str, Any]) -> bool:
     """Whether the user gave a filter: one ``search.override`` would put in the query."""
-    return any(v is not None and v != () and v is not False for v in filters.values())
+    return any(map(options.given, filters.values()))
 
 
 def in_miles(filters: dict[str, Any], country: str | None) -> dict[str, Any]:

@@ -23,7 +23,7 @@ from typing import Any
 import orjson
 
 from finder.errors import UsageError
-from finder.judge import claims, sieve
+from finder.judge import claims, options, sieve
 from finder.judge.ipt import IptClass
 from finder.judge.sieve import Named
 from finder.judge.therapists import Therapist
@@ -140,7 +140,7 @@ def from_profile(profile: Any) -> Query:
 
 def override(base: Query, **given: Any) -> Query:
     """``base`` with every option the user gave (not ``None``, not empty) replacing it."""
-    changes = {k: v for k, v in given.items() if v is not None and v != () and v is not False}
+    changes = {k: v for k, v in given.items() if options.given(v)}
     return replace(base, **changes)
 
 
