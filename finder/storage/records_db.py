@@ -343,15 +343,18 @@ class RecordDB:
 
     # -- writing --------------------------------------------------------------
 
-    def insert(self, rows: Iterable[tuple[int, Doc]]) -> None:
+    def insert(self, rows: Iterable[tuple[int, Doc]], *, keyed: bool = False) -> None:
+        """Write these records whole; ``keyed``: their merge keys are written in this
+        transaction too (``set_keys``), so they are not marked as waiting for them."""
         rows = list(rows)
         if not rows:
             return
         conn = self.writer()
+        mark = 1 if keyed else None
         with self._errors():
-            made = [(i, *columns(d), d.get("tid"), blob(d)) for i, d in rows]
+            made = [(i, *columns(d), d.get("tid"), mark, blob(d)) for i, d in rows]
             made = term_ids(conn, made, TERMS)
-            self._touch((row[-2] for row in made), (row[0] for row in made))
+            self._touch((row[-3] for row in made), (row[0] for row in made))
             conn.executemany(INSERT, made)
             plans = {row[PLANS] for row in made if row[PLANS] is not None}
             conn.executemany(
