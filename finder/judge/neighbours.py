@@ -54,14 +54,14 @@ def record_keys(rec: Rec) -> list[str]:
         digest = hashlib.blake2b(repr(rec.dup).encode(), digest_size=12).hexdigest()
         keys.append(f"d:{digest}")
     if not rec.org and rec.family:
-        keys.extend(f"p:{phone}|{rec.family}" for phone in rec.phones)
+        keys += [f"p:{phone}|{rec.family}" for phone in rec.phones]
     names = rec.name_keys()
     if rec.zip:
-        keys.extend(f"z:{rec.zip}|{name}" for name in names)
+        keys += [f"z:{rec.zip}|{name}" for name in names]
     if rec.city:
-        keys.extend(f"c:{rec.city}|{name}" for name in names)
+        keys += [f"c:{rec.city}|{name}" for name in names]
     if not rec.org and rec.given and rec.family:
-        keys.extend(f"s:{state}|{rec.given}|{rec.family}" for state in rec.states)
+        keys += [f"s:{state}|{rec.given}|{rec.family}" for state in rec.states]
     return keys
 
 

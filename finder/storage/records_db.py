@@ -459,9 +459,11 @@ class RecordDB:
                     self._aside.drop(conn, "keys")
             else:
                 conn.executemany("DELETE FROM keys WHERE id = ?", ((i,) for i in keys))
+            # One statement per record, its keys as one JSON list (a statement per key costs
+            # half as much again at 700,000 keys).
             conn.executemany(
-                "INSERT INTO keys (id, key) VALUES (?, ?)",
-                ((i, k) for i, ks in keys.items() for k in set(ks)),
+                "INSERT INTO keys (id, key) SELECT ?, value FROM json_each(?)",
+                ((i, orjson.dumps(list(set(ks))).decode()) for i, ks in keys.items()),
             )
             self._aside.restore(conn)
             if everything:

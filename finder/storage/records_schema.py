@@ -92,7 +92,10 @@ def _text(value: Any) -> str | None:
 
 def blob(doc: Doc) -> bytes:
     """The stored bytes: the document without its database id and therapist id."""
-    return orjson.dumps({k: v for k, v in doc.items() if k not in ("_id", "tid")})
+    kept = dict(doc)
+    kept.pop("_id", None)
+    kept.pop("tid", None)
+    return orjson.dumps(kept)
 
 
 def decode(doc_id: int, tid: int | None, data: bytes) -> Doc:
