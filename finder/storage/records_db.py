@@ -86,6 +86,8 @@ class RecordDB:
         try:
             conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
             conn.execute("PRAGMA busy_timeout = 30000")
+            # A new file's pages (an existing file keeps its own): see ``records_bulk``.
+            conn.execute(f"PRAGMA page_size = {records_bulk.PAGE_BYTES}")
             if conn.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
                 conn.execute("PRAGMA journal_mode = WAL")
             # FULL: a commit is on disk before the user's work (committed after it) is.
