@@ -479,13 +479,10 @@ def _store_records(
             # the file as it is (the transaction has not written yet).
 
             backup.make(store.path, reason="before import")
-        # The new documents as written: the merge plans them without reading them back.
-        written: dict[int, Doc] = {}
-        if new_docs:
-            written = dict(zip(table.insert_many(new_docs, hand_over=True), new_docs, strict=True))
         if updates:
             table.update_many(updates)
         _record_sources(store, hashes, results, source_paths, stamp)
         if changed:
-            merge.relink(store, changed, written)
+            # The merge writes the new documents (once, with their therapist ids).
+            merge.relink(store, changed, new_docs)
         rejudge.stamp_if_first(store, had_records=bool(existing))

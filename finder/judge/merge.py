@@ -97,16 +97,7 @@ def _latest_decisions(decisions: Iterable[Doc]) -> dict[tuple[str, str], str]:
 
 def make_plan(docs: Iterable[Doc], decisions: Iterable[Doc] = (), next_tid: int = 1) -> Plan:
     """Decide a therapist id for every record (pure: nothing is written)."""
-    # Planning makes a few small objects per record and no reference cycles; the cyclic
-    # garbage collector would rescan them all again and again as they pile up, which
-    # makes a big store cost more than linear time.
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        return _make_plan([(d.get("_id"), d) for d in docs], decisions, next_tid)
-    finally:
-        if enabled:
-            gc.enable()
+    return _quiet_plan([(d.get("_id"), d) for d in docs], list(decisions), next_tid)
 
 
 def _make_plan(
@@ -314,16 +305,16 @@ def _assign(
 # ------------------------------------------------------------------ writing
 
 
-def relink(
-    store: Store, changed_rids: Iterable[str] = (), written: Mapping[int, Doc] | None = None
-) -> Plan:
+def relink(store: Store, changed_rids: Iterable[str] = (), new: Sequence[Doc] = ()) -> Plan:
     """Plan therapists and write what changed (inside a transaction).
 
     With ``changed_rids`` only their neighbourhood is planned (``neighbours``): one
     new record can join two therapists that existed before, and those are among its
     neighbours. Without, or when the neighbourhood grows past a share of the store,
-    the whole store is planned and every record's keys are indexed again. ``written``:
-    the documents this transaction inserted (by id, unchanged since), not read back.
+    the whole store is planned and every record's keys are indexed again. ``new``:
+    documents to insert first (among ``changed_rids``; their dicts are handed over).
+    When the whole store is planned they are planned before they are written, and
+    written once, with their therapist ids and keys.
     """
     with store.transaction():
         table = store.records
@@ -332,16 +323,19 @@ def relink(
         own_tids = [int(d["tid"]) for d in table.own_docs() if d.get("tid") is not None]
         next_tid = max([int(store.meta().get("next_tid", 1)), table.index.max_tid() + 1,
                         *(t + 1 for t in own_tids)])  # fmt: skip
-        planned = neighbours.plan_area(
-            store, changed_rids, decisions, lambda docs: _quiet_plan(docs, decisions, next_tid)
-        )
+        rids = set(changed_rids)
+        ahead = neighbours.Ahead(table, rids, new)
+        planned = None
+        if not ahead:
+            planned = neighbours.plan_area(
+                store, rids, decisions, lambda docs: _quiet_plan(docs, decisions, next_tid)
+            )
         whole = planned is None
         if planned is None:
-            # The stored dicts themselves: planning only reads them.
-            docs = list(table.raw_docs(written))
+            docs = ahead.docs()
             planned = docs, _quiet_plan(docs, decisions, next_tid)
         docs, plan = planned
-        table.update_many(neighbours.tid_updates(docs, plan.tids))
+        ahead.write(neighbours.tid_updates(docs, plan.tids))
         own = {d["_id"] for d in table.own_docs()}
         imported = ((doc_id, doc) for doc_id, doc in docs if doc_id not in own)
         table.set_keys(neighbours.keys_by_id(imported, plan.recs), everything=whole)
@@ -352,9 +346,14 @@ def relink(
     return plan
 
 
-def _quiet_plan(docs: list[tuple[int, Doc]], decisions: list[Doc], next_tid: int) -> Plan:
+def _quiet_plan(
+    docs: Sequence[tuple[int | None, Doc]], decisions: list[Doc], next_tid: int
+) -> Plan:
+    # Planning makes a few small objects per record and no reference cycles; the cyclic
+    # garbage collector would rescan them all again and again as they pile up, which
+    # makes a big store cost more than linear time.
     enabled = gc.isenabled()
-    gc.disable()  # as in make_plan
+    gc.disable()
     try:
         return _make_plan(docs, decisions, next_tid)
     finally:

@@ -23,7 +23,7 @@ city with and without its state, which only makes a neighbourhood larger.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any, Protocol, TypeVar
 
 from finder.judge.linkage import Rec
@@ -54,14 +54,14 @@ def record_keys(rec: Rec) -> list[str]:
         digest = hashlib.blake2b(repr(rec.dup).encode(), digest_size=12).hexdigest()
         keys.append(f"d:{digest}")
     if not rec.org and rec.family:
-        keys.extend(f"p:{phone}|{rec.family}" for phone in rec.phones)
+        keys += [f"p:{phone}|{rec.family}" for phone in rec.phones]
     names = rec.name_keys()
     if rec.zip:
-        keys.extend(f"z:{rec.zip}|{name}" for name in names)
+        keys += [f"z:{rec.zip}|{name}" for name in names]
     if rec.city:
-        keys.extend(f"c:{rec.city}|{name}" for name in names)
+        keys += [f"c:{rec.city}|{name}" for name in names]
     if not rec.org and rec.given and rec.family:
-        keys.extend(f"s:{state}|{rec.given}|{rec.family}" for state in rec.states)
+        keys += [f"s:{state}|{rec.given}|{rec.family}" for state in rec.states]
     return keys
 
 
@@ -166,6 +166,51 @@ def tid_updates(docs: Iterable[tuple[int, Doc]], tids: Mapping[str, int]) -> dic
     return updates
 
 
+class Ahead:
+    """The documents a relink inserts (``merge.relink``'s ``new``). When the whole store is
+    planned anyway (a big import), they are planned before they are written, with the
+    ids they will get, and written once, with their therapist ids and their keys' mark;
+    otherwise they are written first and a neighbourhood is planned as for any change."""
+
+    def __init__(self, table: Any, rids: set[str], new: Sequence[Doc]) -> None:
+        self.table = table
+        self.new = new
+        self.first = table.next_id()
+        self.ahead = bool(new) and whole_store(len(rids), len(table) + len(new))
+        self.written: dict[int, Doc] = {}
+        if new and not self.ahead:
+            # The new documents as written: planning does not read them back.
+            ids = table.insert_many(new, hand_over=True)
+            self.written = dict(zip(ids, new, strict=True))
+
+    def __bool__(self) -> bool:
+        return self.ahead
+
+    def docs(self) -> list[tuple[int, Doc]]:
+        """Every record of the store (the stored dicts themselves: planning only reads
+        them), with the new ones."""
+        if not self.ahead:
+            return list(self.table.raw_docs(self.written))
+        return [*self.table.raw_docs(), *enumerate(self.new, self.first)]
+
+    def write(self, updates: dict[int, Any]) -> None:
+        """Write the therapist ids a plan changed (``tid_updates``), and the new records."""
+        if self.ahead:
+            for doc_id, doc in enumerate(self.new, self.first):
+                doc["tid"] = updates.pop(doc_id, {"tid": doc.get("tid")})["tid"]
+        self.table.update_many(updates)
+        if self.ahead and self.table.insert_many(self.new, hand_over=True, keyed=True) != list(
+            range(self.first, self.first + len(self.new))
+        ):
+            raise RuntimeError("the new records' ids changed while they were planned")
+
+
+def whole_store(changed: int, records: int) -> bool:
+    """Whether a relink of ``changed`` records among ``records`` plans the whole store:
+    none named, or more than the limit (a big import)."""
+    return not changed or changed > int(records * LIMIT_SHARE)
+
+
 def plan_area(
     store: Store,
     changed_rids: Iterable[str],
@@ -175,10 +220,10 @@ def plan_area(
     """``plan`` of the records a relink of ``changed_rids`` can change, with them; or
     ``None``: plan the whole store."""
     rids = set(changed_rids)
-    limit = int(len(store.records) * LIMIT_SHARE)
-    if not rids or len(rids) > limit:
-        # More changed records than the limit (a big import): the whole store at once.
+    records = len(store.records)
+    if whole_store(len(rids), records):
         return None
+    limit = int(records * LIMIT_SHARE)
     area = Neighbourhood(store, decisions, limit)
     start = changed_ids(store, rids)
     try:

@@ -21,6 +21,11 @@ BULK_ROWS = 1000
 #: the cache gains nothing (100,000 rows: the same SQL CPU with 2, 16 or 64 MiB), and the
 #: peak memory grows by up to the cache's size.
 BULK_CACHE_KIB = 16384
+#: The page size of a new records file (SQLite's default is 4 KiB): a record's row is
+#: about 1 KiB, and with 16 KiB pages a fresh import of 100,000 writes its rows, builds its
+#: indexes and commits in about three quarters of the CPU (3.0 -> 2.2 s), and the file
+#: is a little smaller. Set before the file's first write; a file keeps the size it has.
+PAGE_BYTES = 16384
 #: Past this many therapists touched in one transaction, every one's mates are counted.
 RECOUNT_ALL = 5000
 

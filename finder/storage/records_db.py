@@ -86,6 +86,8 @@ class RecordDB:
         try:
             conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
             conn.execute("PRAGMA busy_timeout = 30000")
+            # A new file's pages (an existing file keeps its own): see ``records_bulk``.
+            conn.execute(f"PRAGMA page_size = {records_bulk.PAGE_BYTES}")
             if conn.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
                 conn.execute("PRAGMA journal_mode = WAL")
             # FULL: a commit is on disk before the user's work (committed after it) is.
@@ -343,15 +345,18 @@ class RecordDB:
 
     # -- writing --------------------------------------------------------------
 
-    def insert(self, rows: Iterable[tuple[int, Doc]]) -> None:
+    def insert(self, rows: Iterable[tuple[int, Doc]], *, keyed: bool = False) -> None:
+        """Write these records whole; ``keyed``: their merge keys are written in this
+        transaction too (``set_keys``), so they are not marked as waiting for them."""
         rows = list(rows)
         if not rows:
             return
         conn = self.writer()
+        mark = 1 if keyed else None
         with self._errors():
-            made = [(i, *columns(d), d.get("tid"), blob(d)) for i, d in rows]
+            made = [(i, *columns(d), d.get("tid"), mark, blob(d)) for i, d in rows]
             made = term_ids(conn, made, TERMS)
-            self._touch((row[-2] for row in made), (row[0] for row in made))
+            self._touch((row[-3] for row in made), (row[0] for row in made))
             conn.executemany(INSERT, made)
             plans = {row[PLANS] for row in made if row[PLANS] is not None}
             conn.executemany(
@@ -456,9 +461,11 @@ class RecordDB:
                     self._aside.drop(conn, "keys")
             else:
                 conn.executemany("DELETE FROM keys WHERE id = ?", ((i,) for i in keys))
+            # One statement per record, its keys as one JSON list (a statement per key costs
+            # half as much again at 700,000 keys).
             conn.executemany(
-                "INSERT INTO keys (id, key) VALUES (?, ?)",
-                ((i, k) for i, ks in keys.items() for k in set(ks)),
+                "INSERT INTO keys (id, key) SELECT ?, value FROM json_each(?)",
+                ((i, orjson.dumps(list(set(ks))).decode()) for i, ks in keys.items()),
             )
             self._aside.restore(conn)
             if everything:

@@ -51,7 +51,7 @@ FACT_TYPES = dict(zip(facts.COLUMNS, ("INTEGER", "REAL", "REAL", "INTEGER", "REA
                   "INTEGER", "INTEGER", "INTEGER", "INTEGER"), strict=True))  # fmt: skip
 INSERT = (
     f"INSERT OR REPLACE INTO records (id, rid, npi, state, country, ipt, {', '.join(FACT_TYPES)}, "
-    f"tid, doc) VALUES ({', '.join('?' * (len(FACT_TYPES) + 8))})"
+    f"tid, keyed, doc) VALUES ({', '.join('?' * (len(FACT_TYPES) + 9))})"
 )
 PLANS = 6 + list(FACT_TYPES).index("plans")  # in an INSERT row
 #: Where the ``facts.TERMS`` texts are in an INSERT row (each becomes its ``term_lists`` id).
@@ -92,7 +92,10 @@ def _text(value: Any) -> str | None:
 
 def blob(doc: Doc) -> bytes:
     """The stored bytes: the document without its database id and therapist id."""
-    return orjson.dumps({k: v for k, v in doc.items() if k not in ("_id", "tid")})
+    kept = dict(doc)
+    kept.pop("_id", None)
+    kept.pop("tid", None)
+    return orjson.dumps(kept)
 
 
 def decode(doc_id: int, tid: int | None, data: bytes) -> Doc:

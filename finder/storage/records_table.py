@@ -139,7 +139,8 @@ class RecordsTable(Lookups):
 
     # -- writing --------------------------------------------------------------
 
-    def _next_id(self) -> int:
+    def next_id(self) -> int:
+        """The document id the next inserted record gets (those after it follow)."""
         own = [doc_id for doc_id, _ in self._own.raw_docs()]
         return max([self._sql.max_id(), *own]) + 1
 
@@ -147,10 +148,13 @@ class RecordsTable(Lookups):
         return self.insert_many([doc])[0]
 
     def insert_many(
-        self, docs: Iterable[Mapping[str, Any]], *, hand_over: bool = False
+        self, docs: Iterable[Mapping[str, Any]], *, hand_over: bool = False, keyed: bool = False
     ) -> list[int]:
+        """Insert documents (their ``tid`` as they hold it); ``hand_over``: the dicts are
+        stored as they are, not copied; ``keyed``: ``set_keys`` writes their merge keys
+        in this transaction (``RecordDB.insert``)."""
         self._store._require_tx()
-        next_id = self._next_id()
+        next_id = self.next_id()
         ids: list[int] = []
         imported: list[tuple[int, Doc]] = []
         with self._sql.bulk(len(docs) if isinstance(docs, Sized) else 0):
@@ -165,10 +169,10 @@ class RecordsTable(Lookups):
                 ids.append(next_id)
                 next_id += 1
                 if len(imported) >= 2000:
-                    self._sql.insert(imported)
+                    self._sql.insert(imported, keyed=keyed)
                     imported = []
             if imported:
-                self._sql.insert(imported)
+                self._sql.insert(imported, keyed=keyed)
         return ids
 
     def _own_put(self, doc_id: int, doc: Mapping[str, Any]) -> None:
