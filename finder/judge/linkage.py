@@ -9,6 +9,7 @@ one therapist is refused whatever order the evidence came in.
 
 from __future__ import annotations
 
+import hashlib
 import re
 import unicodedata
 from collections import defaultdict
@@ -108,10 +109,12 @@ class Rec:
         kind = get("license_type")
         self.kind = licence_family(kind) if kind else None
         self.lic = licence_key(number, license_state or state, kind) if number else None
+        # A tuple, not a set: 100,000 one-item sets would take 20 MB of a big import.
+        self.states: tuple[str, ...]
         if license_state and license_state != state:
-            self.states = {state, license_state} if state else {license_state}
+            self.states = (state, license_state) if state else (license_state,)
         else:
-            self.states = {state} if state else set()
+            self.states = (state,) if state else ()
         self.zip = get("zip") or None
         city = get("city")
         self.city = (" ".join(_fold(str(city))) or None) if city else None
@@ -143,10 +146,13 @@ class Rec:
         # phone, or a statement long enough to be someone's own words, makes the row
         # identifying: an organization with only a phone, or a clinician who lists no
         # phone, is still one (neither the phone nor the name rules would join them).
+        # Kept as a digest (also the row's merge key): a big import holds one per record.
         statement = str(get("statement") or "")
         name = str(get("name") or "").casefold()
         self.dup = (
-            (name, tuple(self.phones), statement[:400])
+            hashlib.blake2b(
+                repr((name, tuple(self.phones), statement[:400])).encode(), digest_size=12
+            ).hexdigest()
             if name and (self.phones or len(statement) >= _OWN_WORDS)
             else None
         )
@@ -192,9 +198,10 @@ class Clusters:
         self.size = [1] * n
         self.org = [r.org for r in recs]
         self.npis: list[set[str] | None] = [{r.npi} if r.npi else None for r in recs]
-        # A record's own set stands for its cluster until a link makes a new one (links
-        # never change a set in place), so the records' sets are not copied.
-        self.states: list[set[str] | None] = [r.states or None for r in recs]
+        # A root's states once a link gave it another record's; until then ``None``, and
+        # they are its own record's (a set made when asked).
+        self.recs = recs
+        self.states: list[set[str] | None] = [None] * n
         self.lics: list[dict[str, set[str]] | None] = [
             {r.lic[0]: {r.lic[1]}} if r.lic else None for r in recs
         ]
@@ -203,6 +210,12 @@ class Clusters:
             if 0 <= i < n:
                 self.forbid[i] = set(others)
         self.comparisons = 0
+
+    def _states(self, root: int) -> set[str] | None:
+        found = self.states[root]
+        if found is None and self.recs[root].states:
+            return set(self.recs[root].states)
+        return found
 
     def find(self, i: int) -> int:
         parent = self.parent
@@ -225,7 +238,7 @@ class Clusters:
             return True
         if level == STRONG:
             return False
-        sa, sb = self.states[ra], self.states[rb]
+        sa, sb = self._states(ra), self._states(rb)
         if sa and sb and sa.isdisjoint(sb):
             return True
         la, lb = self.lics[ra], self.lics[rb]
@@ -247,7 +260,12 @@ class Clusters:
             ra, rb = rb, ra
         self.parent[rb] = ra
         self.size[ra] += self.size[rb]
-        groups: tuple[list[Any], ...] = (self.npis, self.states, self.forbid)
+        sa, sb = self._states(ra), self._states(rb)
+        if sb:
+            self.states[ra] = sa | sb if sa else sb
+        elif sa:
+            self.states[ra] = sa
+        groups: tuple[list[Any], ...] = (self.npis, self.forbid)
         for values in groups:
             if values[rb]:
                 if values[ra]:

@@ -335,10 +335,12 @@ def relink(store: Store, changed_rids: Iterable[str] = (), new: Sequence[Doc] = 
             docs = ahead.docs()
             planned = docs, _quiet_plan(docs, decisions, next_tid)
         docs, plan = planned
-        ahead.write(neighbours.tid_updates(docs, plan.tids))
         own = {d["_id"] for d in table.own_docs()}
         imported = ((doc_id, doc) for doc_id, doc in docs if doc_id not in own)
-        table.set_keys(neighbours.keys_by_id(imported, plan.recs), everything=whole)
+        # Keys first: planning's records are let go before the records are written.
+        keys = neighbours.keys_by_id(imported, plan.recs)
+        ahead.write(neighbours.tid_updates(docs, plan.tids))
+        table.set_keys(keys, everything=whole)
         if plan.absorbed:
             move_therapist_data(store, plan.absorbed)
             store.log_moves(plan.absorbed)

@@ -22,7 +22,6 @@ city with and without its state, which only makes a neighbourhood larger.
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any, Protocol, TypeVar
 
@@ -51,8 +50,7 @@ def record_keys(rec: Rec) -> list[str]:
     if rec.lic:
         keys.append(f"l:{rec.lic[0]}|{rec.lic[1]}")
     if rec.dup:
-        digest = hashlib.blake2b(repr(rec.dup).encode(), digest_size=12).hexdigest()
-        keys.append(f"d:{digest}")
+        keys.append(f"d:{rec.dup}")
     if not rec.org and rec.family:
         keys += [f"p:{phone}|{rec.family}" for phone in rec.phones]
     names = rec.name_keys()

@@ -21,6 +21,9 @@ BULK_ROWS = 1000
 #: the cache gains nothing (100,000 rows: the same SQL CPU with 2, 16 or 64 MiB), and the
 #: peak memory grows by up to the cache's size.
 BULK_CACHE_KIB = 16384
+#: Writes of more rows than this keep SQLite's own cache: the larger one would not hold
+#: them anyway, and its memory would add to a big import's peak.
+ROOMY_ROWS = 20_000
 #: The page size of a new records file (SQLite's default is 4 KiB): a record's row is
 #: about 1 KiB, and with 16 KiB pages a fresh import of 100,000 writes its rows, builds its
 #: indexes and commits in about three quarters of the CPU (3.0 -> 2.2 s), and the file

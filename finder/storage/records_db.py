@@ -331,7 +331,7 @@ class RecordDB:
     def bulk(self, rows: int) -> Iterator[None]:
         """Around the insert of ``rows`` records: with as many as the store holds, the
         records' indexes are built once after them (before anything reads or commits)."""
-        if rows >= records_bulk.BULK_ROWS:
+        if records_bulk.BULK_ROWS <= rows <= records_bulk.ROOMY_ROWS:
             records_bulk.roomy(self.writer())
         if not records_bulk.is_bulk(self._conn, rows):
             yield
