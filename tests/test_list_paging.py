@@ -76,3 +76,27 @@ def test_a_hand_entered_therapist_is_on_the_page_and_in_the_count(tmp_path: Path
     names = [line.split()[1:3] for line in out.splitlines()[1:] if line.strip()]
     assert ["Dana", "Reyes"] in names
     assert err.splitlines() == ["61 therapists. IPT classes show evidence, not verification."]
+
+
+def test_the_total_counts_a_therapist_with_several_records_once(tmp_path: Path) -> None:
+    """The total is read from the index counts: one therapist found in two lists (and one
+    found three times) is one therapist."""
+    first = tmp_path / "first.csv"
+    rows = [f"Ann{i} Lastname{i},617-555-{i:04d},Boston,MA" for i in range(1, 61)]
+    first.write_text("name,phone,city,state\n" + "\n".join(rows) + "\n", encoding="utf-8")
+    again = tmp_path / "again.csv"
+    again.write_text("name,phone,city,state\n" + "\n".join(rows[:5]) + "\n", encoding="utf-8")
+    third = tmp_path / "third.csv"
+    third.write_text("name,phone,city,state\n" + rows[0] + "\n", encoding="utf-8")
+    for path in (first, again, third):
+        assert invoke("import", str(path))[0] == 0
+    code, out, err = invoke("list")
+    assert code == 0, err
+    assert err.splitlines()[0] == (
+        "Showing 50 of 60 therapists. IPT classes show evidence, not verification."
+    )
+    code, out, _ = invoke("show", "1")
+    assert "third.csv" in out and "again.csv" in out
+    assert invoke("split", "1", "--yes")[0] == 0
+    _, _, err = invoke("list")
+    assert err.splitlines()[0].startswith("Showing 50 of 62 therapists.")

@@ -248,7 +248,16 @@ class RecordDB:
         return sorted(self._ids(sql.format(int(limit)), ()))
 
     def count_tids(self) -> int:
-        return self._number("SELECT count(DISTINCT tid) FROM records WHERE tid IS NOT NULL")
+        """How many therapists have an imported record. Outside a transaction, from the
+        counts of narrow indexes and of ``mates`` (kept at every commit): records with a
+        therapist, less one for each further record of a therapist with several."""
+        if self.in_tx:
+            return self._number("SELECT count(DISTINCT tid) FROM records WHERE tid IS NOT NULL")
+        return self._number(
+            "SELECT (SELECT count(*) FROM records) - (SELECT count(*) FROM records WHERE tid "
+            "IS NULL) - (SELECT count(*) FROM records WHERE tid IN (SELECT tid FROM mates)) "
+            "+ (SELECT count(*) FROM mates)"
+        )
 
     def tids_among(self, tids: Iterable[int]) -> set[int]:  # those with an imported record
         return self._ids("SELECT DISTINCT tid FROM records WHERE tid IN ({})", tids)
