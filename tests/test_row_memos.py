@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import importlib
 
+import pytest
+
 from finder.importers.tabular.rows import RowReader
 from finder.judge import ipt
 from finder.records.normalize import names
@@ -73,3 +75,16 @@ def test_the_area_code_table_gives_phonenumbers_answers() -> None:
     for code in range(200, 1000):
         area = str(code)
         assert area_country(area) == phones.area_country_by_metadata(area), area
+
+
+def test_a_memo_makes_each_answer_once_and_stays_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
+    from finder.records.normalize import text
+
+    monkeypatch.setattr(text, "MEMO_LIMIT", 3)
+    made: list[str] = []
+    memo: text.Memo[str, str] = text.Memo(lambda key: made.append(key) or key.upper())
+    assert [memo[k] for k in ("a", "b", "a", "c", "b")] == ["A", "B", "A", "C", "B"]
+    assert made == ["a", "b", "c"]  # each made once
+    assert memo["d"] == "D" and len(memo) == 1  # full at 3: cleared, then "d"
+    assert memo.get("a") is None  # forgotten; asking again makes it again
+    assert memo["a"] == "A" and made == ["a", "b", "c", "d", "a"]

@@ -12,7 +12,7 @@ from typing import Any
 
 from finder.patterns import later
 from finder.records.normalize.licences import LICENSE_LETTERS, SUPERVISED_FORM, cred_token
-from finder.records.normalize.text import MEMO_LIMIT, split_list
+from finder.records.normalize.text import Memo, split_list
 
 DEGREES: frozenset[str] = frozenset(
     """
@@ -38,15 +38,10 @@ CREDENTIALS: frozenset[str] = DEGREES | CERTIFICATIONS | _OTHER | LICENSE_LETTER
 def is_credential(token: str) -> bool:
     """A token this reader recognises as a credential (``"lcsw"``, ``"Ph.D."``)."""
     # The same few dozen tokens (credentials, given names) are asked about for every row.
-    known = _CREDENTIAL_MEMO.get(token)
-    if known is None:
-        known = cred_token(token) in CREDENTIALS
-        if len(_CREDENTIAL_MEMO) < MEMO_LIMIT:
-            _CREDENTIAL_MEMO[token] = known
-    return known
+    return _CREDENTIAL_MEMO[token]
 
 
-_CREDENTIAL_MEMO: dict[str, bool] = {}
+_CREDENTIAL_MEMO: Memo[str, bool] = Memo(lambda token: cred_token(token) in CREDENTIALS)
 
 # Shaped like credential letters: "D.P.M.", "MT-BC", "EdM", "RPh", "LPC-A"; not a word
 # ("Licensed"), not a roman numeral of a name (II, III), not a number.

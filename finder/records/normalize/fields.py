@@ -23,6 +23,7 @@ from finder.records.normalize.phones import phones
 from finder.records.normalize.places import country, postal_code, state, zip_code
 from finder.records.normalize.text import (
     MEMO_LIMIT,
+    Memo,
     clean_text,
     is_waitlist,
     number,
@@ -98,7 +99,7 @@ _MEMO_CHARS = 200
 _VALUE_MEMO: dict[str, dict[str, Any]] = {
     name: {} for name in FIELDS if name not in _NOT_MEMOISED and name not in TEXT_KEPT
 }
-_MONEY_MEMO: dict[str, tuple[float | None, float | None]] = {}
+_MONEY_MEMO: Memo[str, tuple[float | None, float | None]] = Memo(money)
 _MISSING = object()
 
 
@@ -120,41 +121,25 @@ def _normalised(name: str, value: Any) -> Any:
 def _money(value: Any) -> tuple[float | None, float | None]:
     if type(value) is not str or len(value) >= _MEMO_CHARS:
         return money(value)
-    found = _MONEY_MEMO.get(value)
-    if found is None:
-        found = money(value)
-        if len(_MONEY_MEMO) >= MEMO_LIMIT:
-            _MONEY_MEMO.clear()
-        _MONEY_MEMO[value] = found
-    return found
+    return _MONEY_MEMO[value]
 
 
-_CREDENTIALS_MEMO: dict[tuple[str, ...], tuple[str, ...]] = {}
-_LICENSE_MEMO: dict[tuple[tuple[str, ...], str | None], str | None] = {}
+_CREDENTIALS_MEMO: Memo[tuple[str, ...], tuple[str, ...]] = Memo(
+    lambda key: tuple(credentials(list(key)))
+)
+_LICENSE_MEMO: Memo[tuple[tuple[str, ...], str | None], str | None] = Memo(
+    lambda key: license_type(list(key[0]), key[1])
+)
 
 
 def _name_credentials(creds: list[str]) -> tuple[str, ...]:
-    key = tuple(creds)
-    found = _CREDENTIALS_MEMO.get(key)
-    if found is None:
-        found = tuple(credentials(creds))
-        if len(_CREDENTIALS_MEMO) >= MEMO_LIMIT:
-            _CREDENTIALS_MEMO.clear()
-        _CREDENTIALS_MEMO[key] = found
-    return found
+    return _CREDENTIALS_MEMO[tuple(creds)]
 
 
 def _license_kind(creds: list[str], title: str | None) -> str | None:
     if title is not None and type(title) is not str:
         return license_type(creds, title)
-    key = (tuple(creds), title)
-    found = _LICENSE_MEMO.get(key, _MISSING)
-    if found is _MISSING:
-        found = license_type(creds, title)
-        if len(_LICENSE_MEMO) >= MEMO_LIMIT:
-            _LICENSE_MEMO.clear()
-        _LICENSE_MEMO[key] = found
-    return found  # type: ignore[return-value]
+    return _LICENSE_MEMO[(tuple(creds), title)]
 
 
 def _set_npi(fields: dict[str, Any], value: Any) -> None:

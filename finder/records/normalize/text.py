@@ -5,8 +5,9 @@ from __future__ import annotations
 import ast
 import re
 import unicodedata
+from collections.abc import Callable
 from functools import lru_cache
-from typing import Any
+from typing import Any, TypeVar
 
 from finder.patterns import later
 
@@ -56,6 +57,29 @@ def _clean(value: str) -> str | None:
 
 #: Memo tables stop growing here (they are cleared and start again).
 MEMO_LIMIT = 1 << 16
+
+K = TypeVar("K")
+V = TypeVar("V")
+
+
+class Memo(dict[K, V]):
+    """``memo[key]`` is ``make(key)``, made once: a reader's answers for the values that
+    recur across the rows of one export (a hit is a plain dict look-up). The table is
+    cleared when it reaches ``MEMO_LIMIT``. ``make`` must return immutable values: every
+    caller gets the same object."""
+
+    __slots__ = ("make",)
+
+    def __init__(self, make: Callable[[K], V]) -> None:
+        super().__init__()
+        self.make = make
+
+    def __missing__(self, key: K) -> V:
+        value = self.make(key)
+        if len(self) >= MEMO_LIMIT:
+            self.clear()
+        self[key] = value
+        return value
 
 
 def proper(value: str | None) -> str | None:
@@ -172,12 +196,7 @@ def _clean_items(items: list[Any], separators: str) -> list[str]:
     for item in items:
         if type(item) is str and len(item) < 200:
             # Plan names, orientations and languages recur across thousands of lists.
-            value = memo.get(item)
-            if value is None:
-                value = _clean_item(item)
-                if len(memo) >= MEMO_LIMIT:
-                    memo.clear()
-                memo[item] = value
+            value = memo[item]
         elif isinstance(item, list | tuple):
             out.extend(s for s in split_list(list(item), separators) if s not in out)
             continue
@@ -188,13 +207,13 @@ def _clean_items(items: list[Any], separators: str) -> list[str]:
     return out
 
 
-#: List item -> what it reads as ("" for nothing); strings, shared by no one.
-_ITEM_MEMO: dict[str, str] = {}
-
-
 def _clean_item(item: Any) -> str:
     value = clean_text(item)
     return "" if value is None else value.strip(" '\"")
+
+
+#: List item -> what it reads as ("" for nothing).
+_ITEM_MEMO: Memo[str, str] = Memo(_clean_item)
 
 
 def number(raw: Any) -> float | int | None:
