@@ -23,6 +23,12 @@ MADE_UP = [
     b"<HTML>\n<body>psychologytoday.com</body>",
     b'{"resourceType": "Practitioner"}',
     b"BEGIN:VCARD\r\nFN:Dana Reyes\r\nEND:VCARD\r\n",
+    "\ufeff  [{\"name\": \"Dana Reyes\"}]".encode("utf-16"),
+    b'\xef\xbb\xbf\r\n {"result_count": 1, "results": []}',
+    b"PK\x03\x04 xl/workbook.xml",
+    b'"NPI","Entity Type Code","Healthcare Provider Taxonomy Code_1"\n"1234567893","1","101YP2500X"\n',
+    b"<!-- finder-export markdown -->\n# finder export\n",
+    b"Provider Name,Phone\nDana Reyes,617-555-0100\n",
 ]
 
 
@@ -62,14 +68,17 @@ def test_detect_picks_what_trying_every_importer_picks(path: Path) -> None:
     assert importers.detect(path, head).name == expected
 
 
-def test_a_csv_import_loads_neither_the_pdf_nor_the_page_readers(tmp_path: Path) -> None:
+def test_a_csv_import_loads_no_reader_of_another_format(tmp_path: Path) -> None:
     path = tmp_path / "list.csv"
     path.write_text("Name,Phone\nDana Reyes,617-555-0100\n", encoding="utf-8")
     code = (
         "import sys; from pathlib import Path; from finder import importers; "
         "print(importers.detect(Path(sys.argv[1])).name); "
         "print(' '.join(sorted(m for m in sys.modules if m.startswith(('pypdfium2', "
-        "'finder.importers.html', 'finder.importers.printed', 'finder.importers.pdf')))))"
+        "'finder.importers.html', 'finder.importers.printed', 'finder.importers.pdf', "
+        "'finder.importers.fhir', 'finder.importers.nppes', 'finder.importers.jsonlist', "
+        "'finder.importers.vcard', 'finder.importers.xlsx', 'finder.importers.finder_export', "
+        "'openpyxl')))))"
     )
     out = subprocess.run(
         [sys.executable, "-c", code, str(path)], check=True, capture_output=True, text=True

@@ -15,19 +15,38 @@ from pathlib import Path
 from types import ModuleType
 
 from finder.errors import ImportRefused, UsageError
-from finder.importers.base import decode, error_page_reason, is_html, is_pdf, read_head
+from finder.importers.base import (
+    decode,
+    error_page_reason,
+    is_html,
+    is_json,
+    is_pdf,
+    is_vcard,
+    is_zip,
+    names_npi,
+    read_head,
+)
 
 _NOT_IMPORTERS = {"base", "nppes_scan"}  # helpers, not formats
 
 #: Importers whose ``sniff`` answers 0 for any file whose first bytes fail this test.
 #: ``detect`` tries the test before it imports the module: the PDF reader loads
 #: pypdfium2 and the saved-page readers compile a hundred patterns, 60 ms that a CSV
-#: import does not need. (tests/test_importer_registry.py holds each sniff to its gate.)
+#: import does not need, and the JSON, vCard, workbook and NPPES readers another 17 ms.
+#: (tests/test_importer_registry.py holds each sniff to its gate.)
 GATES: dict[str, Callable[[bytes], bool]] = {
     "pdf": is_pdf,
     "psychology_today": is_html,
     "goodtherapy": is_html,
     "schema_org": is_html,
+    "fhir": is_json,
+    "nppes_json": is_json,
+    "jsonlist": is_json,
+    # A finder export in JSON, or its Markdown form (which starts with an HTML comment).
+    "finder_export": lambda head: head.lstrip()[:1] in (b"{", b"<"),
+    "vcard": is_vcard,
+    "xlsx": is_zip,
+    "nppes_csv": names_npi,
 }
 
 

@@ -101,6 +101,32 @@ def is_pdf(head: bytes) -> bool:
     return head[:1024].lstrip(b"\r\n\t \x00").startswith(b"%PDF")
 
 
+def is_zip(head: bytes) -> bool:
+    """Whether a file's first bytes are a ZIP archive's (an .xlsx workbook is one)."""
+    return head.startswith(b"PK\x03\x04")
+
+
+def is_json(head: bytes) -> bool:
+    """Whether a file's text starts like JSON (``{`` or ``[``), past a byte-order mark and
+    blank space, in its bytes or in the text they decode to."""
+    if head.lstrip(b"\xef\xbb\xbf \t\r\n")[:1] in (b"{", b"["):
+        return True
+    return decode(head).lstrip("\ufeff").lstrip()[:1] in ("{", "[")
+
+
+def is_vcard(head: bytes) -> bool:
+    """Whether a file's text starts with a vCard."""
+    return decode(head[:4096]).lstrip("\ufeff \t\r\n")[:11].upper() == "BEGIN:VCARD"
+
+
+def names_npi(head: bytes) -> bool:
+    """Whether a file is a ZIP archive or its first line names an NPI column somewhere."""
+    if is_zip(head):
+        return True
+    first = decode(head[:40000]).split("\n", 1)[0]
+    return "npi" in first.replace("\ufeff", "").lower()
+
+
 @dataclass(frozen=True)
 class Deactivation:
     """A bulk file's word that an NPI is deactivated, in a row with nothing else (NPPES).

@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from finder.errors import ImportRefused
-from finder.importers.base import ParseContext, decode, read_text
+from finder.importers.base import ParseContext, decode, is_vcard, read_text
 from finder.records import normalize
 from finder.records.models import Record, RowError
 from finder.records.normalize.languages import language_name
@@ -43,8 +43,7 @@ _ENCODINGS = {"QUOTED-PRINTABLE", "BASE64", "8BIT", "B"}
 
 
 def sniff(path: Path, head: bytes) -> float:
-    text = decode(head[:4096]).lstrip("\ufeff \t\r\n")
-    return 0.95 if text[:11].upper() == "BEGIN:VCARD" else 0.0
+    return 0.95 if is_vcard(head) else 0.0
 
 
 class _Prop:

@@ -10,7 +10,7 @@ from typing import Any
 
 from finder.errors import ImportRefused
 from finder.importers import tabular as _tabular
-from finder.importers.base import ParseContext, check_size
+from finder.importers.base import ParseContext, check_size, is_zip
 from finder.importers.tabular import columns as _columns
 from finder.importers.tabular import lookup as _lookup
 from finder.records.models import Record, RowError
@@ -24,7 +24,7 @@ MAX_RATIO = 200
 
 
 def sniff(path: Path, head: bytes) -> float:
-    if not head.startswith(b"PK\x03\x04"):
+    if not is_zip(head):
         return 0.0
     return 0.9 if b"xl/" in head or b"[Content_Types].xml" in head else 0.3
 
