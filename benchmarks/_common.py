@@ -11,6 +11,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -107,6 +108,42 @@ def time_process(
         if proc.returncode != 0:
             raise SystemExit(f"{' '.join(args)} failed: {proc.stderr.decode()[-2000:]}")
     return statistics.median(walls), statistics.median(cpus)
+
+
+@dataclass(frozen=True)
+class Pair:
+    """A process timed against its baseline, run by turns (``time_pair``): medians of
+    each, and the median of the ratios of the runs made one after the other."""
+
+    wall: float
+    cpu: float
+    base_wall: float
+    base_cpu: float
+    wall_ratio: float
+    cpu_ratio: float
+
+
+def time_pair(
+    baseline: Sequence[str],
+    args: Sequence[str],
+    repeat: int = 7,
+    env: dict[str, str] | None = None,
+    before: Callable[[], None] | None = None,
+) -> Pair:
+    """``args`` against ``baseline``, each run once in turn ``repeat`` times: a shared
+    machine's slow spell falls on both, not on one of them (``before`` as in
+    ``time_process``, ahead of each run of ``args``)."""
+    runs: list[tuple[float, float, float, float]] = []
+    for _ in range(repeat):
+        base = time_process(baseline, 1)
+        mine = time_process(args, 1, env=env, before=before)
+        runs.append((*mine, *base))
+    wall, cpu, base_wall, base_cpu = (statistics.median(r[i] for r in runs) for i in range(4))
+    return Pair(
+        wall, cpu, base_wall, base_cpu,
+        statistics.median(r[0] / r[2] for r in runs),
+        statistics.median(r[1] / r[3] for r in runs),
+    )  # fmt: skip
 
 
 def report(name: str, ratio: float, target: float, details: str) -> int:

@@ -7,7 +7,9 @@ Whole processes, median of 7 runs each, in the same run:
   process that only builds a BeautifulSoup tree of the same file with lxml (wall). The
   page is the synthetic 2025-style page of bench_html.py, and the real saved Chicago page
   too when $FINDER_REALDATA has it.
-Each import runs in a fresh data folder. CPU-time ratios and the load are printed too.
+Each import runs in a fresh data folder, by turns with its baseline (a slow spell of the
+shared machine falls on both); the ratio is the median of the ratios of those pairs of
+runs. CPU-time ratios and the load are printed too.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from _common import PYTHON, ROOT, compile_finder, report, therapist_row, time_process
+from _common import PYTHON, ROOT, Pair, compile_finder, report, therapist_row, time_pair
 from bench_html import synthetic_page
 
 REPEAT = int(os.environ.get("BENCH_REPEAT", "7"))
@@ -37,35 +39,41 @@ def write_list(path: Path, rows: int) -> None:
             writer.writerow(therapist_row(rng, i))
 
 
-def finder_import(tmp: Path, path: Path) -> tuple[float, float]:
+def finder_import(tmp: Path, path: Path, baseline: list[str]) -> Pair:
     home = tmp / "home"
 
     def fresh() -> None:
         shutil.rmtree(home, ignore_errors=True)
 
     env = {"FINDER_HOME": str(home), "FINDER_NO_FIRST_RUN": "1"}
-    return time_process([FINDER, "import", str(path)], REPEAT, env=env, before=fresh)
+    return time_pair(baseline, [FINDER, "import", str(path)], REPEAT, env=env, before=fresh)
+
+
+def _line(label: str, pair: Pair, target: float, baseline: str) -> int:
+    return report(
+        label,
+        pair.wall_ratio,
+        target,
+        f"finder import {pair.wall * 1000:.0f} ms wall / {pair.cpu * 1000:.0f} ms CPU, "
+        f"{baseline} {pair.base_wall * 1000:.0f} ms wall / {pair.base_cpu * 1000:.0f} ms CPU "
+        f"(CPU ratio {pair.cpu_ratio:.2f})",
+    )
 
 
 def main() -> int:
     compile_finder()
     print(f"load average at start: {os.getloadavg()}")
+    print(f"each import runs by turns with its baseline, {REPEAT} times; ratios are the "
+          "median of the ratios of those runs")  # fmt: skip
     missed = 0
+    click = [PYTHON, "-c", "import click"]
     with tempfile.TemporaryDirectory() as tmp_name:
         tmp = Path(tmp_name)
-        click_wall, click_cpu = time_process([PYTHON, "-c", "import click"], REPEAT)
         for rows, target in ((500, 5.0), (5000, 10.0)):
             path = tmp / f"list_{rows}.csv"
             write_list(path, rows)
-            wall, cpu = finder_import(tmp, path)
-            missed += report(
-                f"import {rows} rows",
-                wall / click_wall,
-                target,
-                f"finder import {wall * 1000:.0f} ms wall / {cpu * 1000:.0f} ms CPU, "
-                f"import click {click_wall * 1000:.0f} ms wall / {click_cpu * 1000:.0f} ms CPU "
-                f"(CPU ratio {cpu / click_cpu:.2f})",
-            )
+            pair = finder_import(tmp, path, click)
+            missed += _line(f"import {rows} rows", pair, target, "import click")
         pages = [("synthetic ~1 MB results page", tmp / "results.html")]
         pages[0][1].write_text(synthetic_page(), encoding="utf-8")
         env = os.environ.get("FINDER_REALDATA")
@@ -74,16 +82,8 @@ def main() -> int:
         if real.is_file():
             pages.append(("real Chicago results page (read in place)", real))
         for label, page in pages:
-            soup_wall, soup_cpu = time_process([PYTHON, "-c", SOUP, str(page)], REPEAT)
-            wall, cpu = finder_import(tmp, page)
-            missed += report(
-                label,
-                wall / soup_wall,
-                1.5,
-                f"finder import {wall * 1000:.0f} ms wall / {cpu * 1000:.0f} ms CPU, "
-                f"bs4+lxml tree only {soup_wall * 1000:.0f} ms wall / {soup_cpu * 1000:.0f} ms "
-                f"CPU (CPU ratio {cpu / soup_cpu:.2f})",
-            )
+            pair = finder_import(tmp, page, [PYTHON, "-c", SOUP, str(page)])
+            missed += _line(label, pair, 1.5, "bs4+lxml tree only")
     print(f"load average at end: {os.getloadavg()}")
     return 1 if missed else 0
 

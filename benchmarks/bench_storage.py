@@ -102,10 +102,12 @@ def make_store(base: Path, name: str, csv_path: Path) -> tuple[Path, float, floa
 
 def concurrent_writers(home: Path, workers: int = 20, each: int = 3) -> str:
     env = {**os.environ, "FINDER_HOME": str(home), "FINDER_NO_FIRST_RUN": "1"}
+    # This run's notes only: a kept store holds the notes of earlier runs too.
+    run = f"r{os.getpid()}-{time.time_ns()}"
     procs = []
     for w in range(workers):
         script = " && ".join(
-            f"{FINDER} note {1 + (w * each + k) % 50} --note w{w}k{k} && "
+            f"{FINDER} note {1 + (w * each + k) % 50} --note w{w}k{k}{run} && "
             f"{FINDER} contact {1 + w} --via email --outcome emailed && "
             f"{FINDER} shortlist add {100 + w * each + k}"
             for k in range(each)
@@ -116,7 +118,7 @@ def concurrent_writers(home: Path, workers: int = 20, each: int = 3) -> str:
     failed = sum(1 for p in procs if p.wait() != 0)
     wall = time.perf_counter() - start
     data = orjson.loads((home / "finder.json").read_bytes())
-    notes = sum(1 for d in data.get("notes", {}).values() if str(d.get("text", "")).startswith("w"))
+    notes = sum(1 for d in data.get("notes", {}).values() if str(d.get("text", "")).endswith(run))
     return (f"{workers} writers x {each * 3} writes in {wall:.1f} s, {failed} commands failed, "
             f"{notes} of {workers * each} notes kept")  # fmt: skip
 
