@@ -23,7 +23,7 @@ MADE_UP = [
     b"<HTML>\n<body>psychologytoday.com</body>",
     b'{"resourceType": "Practitioner"}',
     b"BEGIN:VCARD\r\nFN:Dana Reyes\r\nEND:VCARD\r\n",
-    "\ufeff  [{\"name\": \"Dana Reyes\"}]".encode("utf-16"),
+    '\ufeff  [{"name": "Dana Reyes"}]'.encode("utf-16"),
     b'\xef\xbb\xbf\r\n {"result_count": 1, "results": []}',
     b"PK\x03\x04 xl/workbook.xml",
     b'"NPI","Entity Type Code","Healthcare Provider Taxonomy Code_1"\n"1234567893","1","101YP2500X"\n',
