@@ -33,7 +33,7 @@ from typing import IO, Any
 from finder.errors import ImportRefused
 from finder.importers import nppes_scan
 from finder.importers.base import HEAD_BYTES, Deactivation, ParseContext, decode, detect_encoding
-from finder.importers.nppes_json import NpiEntry, Slot, build_record, text
+from finder.importers.nppes_json import NpiEntry, Slot, build_record, str_text
 from finder.records.models import Record, RowError
 
 NAME = "nppes-csv"
@@ -184,15 +184,15 @@ def _entry(cols: _Columns, row: list[str], codes: list[tuple[str, int]]) -> NpiE
         slots.append(
             Slot(
                 code=code,
-                license=text(row[lic]),
-                state=text(row[state]),
+                license=str_text(row[lic]),
+                state=str_text(row[state]),
                 primary=row[switch].strip().upper() == "Y",
             )
         )
     extra: dict[str, Any] = {}
     # Most of the 330 columns are empty: those are left out in C before reading the value.
     for i, label in itertools.compress(cols.labels, row):
-        if label is not None and (value := text(row[i])) is not None:
+        if label is not None and (value := str_text(row[i])) is not None:
             extra[label] = value
     extra["status"] = (
         "deactivated"
