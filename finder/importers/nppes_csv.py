@@ -33,7 +33,7 @@ from typing import IO, Any
 from finder.errors import ImportRefused
 from finder.importers import nppes_scan
 from finder.importers.base import HEAD_BYTES, Deactivation, ParseContext, decode, detect_encoding
-from finder.importers.nppes_json import NpiEntry, Slot, build_record, text
+from finder.importers.nppes_json import NpiEntry, Slot, build_record, str_text
 from finder.records.models import Record, RowError
 
 NAME = "nppes-csv"
@@ -155,62 +155,64 @@ class _Columns:
             npi=self.npi,
             deactivated=index.get("npi deactivation date"),
         )
-        # Everything else (identifiers, authorised official, taxonomy groups, ...) -> extra.
-        self.rest = [
-            (i, _EXTRA_NAMES.get(_key(name), name.strip()))
-            for i, name in enumerate(header)
-            if i not in used
-        ]
-        self.rest_labels = [label for _, label in self.rest]
-        indexes = [i for i, _ in self.rest]
-        getter = operator.itemgetter(*indexes) if indexes else (lambda row: ())
-        self.rest_values: Callable[[list[str]], Any] = (
-            getter if len(indexes) != 1 else (lambda row: (row[indexes[0]],))
-        )
+        # Everything else (identifiers, authorised official, taxonomy groups, ...) -> extra:
+        # each column with its label, or ``None`` for a column read into a field.
+        rest = {i: _EXTRA_NAMES.get(_key(name), name.strip()) for i, name in enumerate(header)}
+        self.labels = [(i, None if i in used else rest[i]) for i in range(self.width)]
+        # A missing column is read as "": a row is given one more, empty, field at the end.
+        at = lambda i: self.width if i is None else i  # noqa: E731
+        self.person_at = _getter([at(i) for i in self.person.values()])
+        self.location_at = _getter([at(i) for i in self.location.values()])
+        self.mailing_at = _getter([at(i) for i in self.mailing.values()])
+        self.codes_at = _getter([slot[0] for slot in self.slots])
+        self.slot_at = [tuple(map(at, slot[1:])) for slot in self.slots]
+        self.gender_at = at(self.gender)
 
 
-def _get(row: list[str], i: int | None) -> str:
-    return row[i] if i is not None else ""
+def _getter(indexes: list[int]) -> Callable[[list[str]], tuple[str, ...]]:
+    """The fields at ``indexes`` of a row, as a tuple (made in C)."""
+    if len(indexes) == 1:
+        return lambda row: (row[indexes[0]],)
+    return operator.itemgetter(*indexes) if indexes else (lambda row: ())
 
 
 def _entry(cols: _Columns, row: list[str], codes: list[tuple[str, int]]) -> NpiEntry:
+    """A row (with one empty field added at its end) -> ``NpiEntry``."""
     slots = []
     for code, n in codes:
-        _, lic, state, switch = cols.slots[n]
+        lic, state, switch = cols.slot_at[n]
         slots.append(
             Slot(
                 code=code,
-                license=text(_get(row, lic)),
-                state=text(_get(row, state)),
-                primary=_get(row, switch).strip().upper() == "Y",
+                license=str_text(row[lic]),
+                state=str_text(row[state]),
+                primary=row[switch].strip().upper() == "Y",
             )
         )
     extra: dict[str, Any] = {}
     # Most of the 330 columns are empty: those are left out in C before reading the value.
-    values = cols.rest_values(row)
-    kept = itertools.compress(cols.rest_labels, values)
-    for label, raw in zip(kept, filter(None, values), strict=True):
-        if (value := text(raw)) is not None:
+    for i, label in itertools.compress(cols.labels, row):
+        if label is not None and (value := str_text(row[i])) is not None:
             extra[label] = value
     extra["status"] = (
         "deactivated"
         if extra.get("deactivation_date") and not extra.get("reactivation_date")
         else "active"
     )
-    person = {f: _get(row, i) for f, i in cols.person.items()}
+    first, middle, last, suffix, credential, organization = cols.person_at(row)
     return NpiEntry(
         npi=row[cols.npi],
         is_organization=row[cols.entity].strip() == "2",
-        organization_name=person["organization_name"],
-        first_name=person["first_name"],
-        middle_name=person["middle_name"],
-        last_name=person["last_name"],
-        name_suffix=person["name_suffix"],
-        credential=person["credential"],
-        gender=_get(row, cols.gender),
+        organization_name=organization,
+        first_name=first,
+        middle_name=middle,
+        last_name=last,
+        name_suffix=suffix,
+        credential=credential,
+        gender=row[cols.gender_at],
         slots=slots,
-        location={f: _get(row, i) for f, i in cols.location.items()},
-        mailing={f: _get(row, i) for f, i in cols.mailing.items()},
+        location=dict(zip(_PLACE, cols.location_at(row), strict=True)),
+        mailing=dict(zip(_PLACE, cols.mailing_at(row), strict=True)),
         extra=extra,
     )
 
@@ -310,6 +312,7 @@ def parse(path: Path, ctx: ParseContext) -> Iterator[Record | RowError | Deactiv
                     f"has {len(row)} columns, the header has {cols.width}; skipped",
                 )
                 continue
+            row.append("")  # what a missing column reads as
             record = build_record(_entry(cols, row, _codes(cols, row)), f"line {line.number}")
             if isinstance(record, Record):
                 kept += 1
@@ -325,11 +328,13 @@ def parse(path: Path, ctx: ParseContext) -> Iterator[Record | RowError | Deactiv
 
 
 def _codes(cols: _Columns, row: list[str]) -> list[tuple[str, int]]:
-    return [
-        (code, n)
-        for n, (i, *_rest) in enumerate(cols.slots)
-        if row[i] and (code := row[i].strip().upper())
-    ]
+    """The row's taxonomy codes (stripped, in capitals), each with its slot's number."""
+    values = cols.codes_at(row)
+    found = []
+    for n, raw in itertools.compress(enumerate(values), values):
+        if code := raw.strip().upper():
+            found.append((code, n))
+    return found
 
 
 def _summarise(path: Path, ctx: ParseContext, counts: dict[str, int], kept: int) -> None:

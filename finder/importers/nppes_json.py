@@ -71,15 +71,16 @@ class NpiEntry:
 def text(value: Any) -> str | None:
     """A registry value as clean text; NPPES writes "--" and "" for nothing."""
     if isinstance(value, str):
-        return _text(value) if value else None
+        return str_text(value) if value else None
     if value is None or isinstance(value, bool):
         return None
     return _usable(normalize.clean_text(value))
 
 
 @lru_cache(maxsize=4096)
-def _text(value: str) -> str | None:
-    # Memoised: a bulk file repeats its states, cities, dates and codes row after row.
+def str_text(value: str) -> str | None:
+    """``text`` of a ``str`` ("" included), memoised in C: a bulk file repeats its states,
+    cities, dates and codes row after row, and a hit runs no Python."""
     return _usable(normalize.clean_text(value))
 
 
@@ -94,7 +95,7 @@ def primary_first(slots: list[Slot]) -> list[Slot]:
 
 def _address(addr: dict[str, Any]) -> str | None:
     parts = [text(addr.get("address_1")), text(addr.get("address_2"))]
-    joined = ", ".join(p for p in parts if p)
+    joined = ", ".join(filter(None, parts))
     return joined or None
 
 
@@ -186,14 +187,15 @@ def _places(entry: NpiEntry, raw: dict[str, Any], extra: dict[str, Any]) -> None
     raw["country"] = text(loc.get("country_code")) or "US"
     if entry.mailing:
         mail = ", ".join(
-            p
-            for p in (
-                _address(entry.mailing),
-                normalize.proper(text(entry.mailing.get("city"))),
-                text(entry.mailing.get("state")),
-                normalize.zip_code(entry.mailing.get("postal_code")),
+            filter(
+                None,
+                (
+                    _address(entry.mailing),
+                    normalize.proper(text(entry.mailing.get("city"))),
+                    text(entry.mailing.get("state")),
+                    normalize.zip_code(entry.mailing.get("postal_code")),
+                ),
             )
-            if p
         )
         if mail:
             extra["mailing_address"] = mail

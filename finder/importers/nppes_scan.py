@@ -162,6 +162,7 @@ class Skipper:
         self.raw = raw
         self.upto = rule.upto
         self.quotes = 2 * rule.cols.width
+        self.tail = 2 - 3 * (rule.cols.width - rule.upto)
         self.blank, self.fits = _may_keep(rule)
         self.upper = not rule.all_taxonomies
 
@@ -194,10 +195,14 @@ class Skipper:
             return None
         if not all(map(bytes.startswith, lines, repeat(b'"'))):
             return None
-        # The filter's columns mostly end in a line's first half.
-        halves = list(map(operator.rshift, map(len, lines), repeat(1)))
-        if min(map(bytes.count, lines, repeat(b'","'), repeat(1), halves)) >= self.upto:
-            return halves
+        # In a row of ``width`` quoted fields, at least 3 bytes per column after the
+        # filter's follow its last separator: the filter's columns end before this bound.
+        ends = list(map(operator.add, map(len, lines), repeat(self.tail)))
+        if (
+            min(ends) > 1
+            and min(map(bytes.count, lines, repeat(b'","'), repeat(1), ends)) >= self.upto
+        ):
+            return ends
         if min(map(bytes.count, lines, repeat(b'","'), repeat(1))) >= self.upto:
             return list(map(len, lines))
         return None

@@ -18,6 +18,7 @@ from functools import cache
 
 from finder.patterns import later
 from finder.records.normalize.licences import licence_family
+from finder.records.normalize.text import Memo
 from finder.records.reference import shipped
 
 _CODE = later(r"^[0-9A-Z]{9}X$")
@@ -51,10 +52,19 @@ def table() -> dict[str, Taxonomy]:
 
 def normalize_code(code: object) -> str | None:
     """``" 1041c0700x "`` -> ``"1041C0700X"``; ``None`` unless it has the NUCC shape."""
+    if type(code) is str:
+        return _NORMALIZED[code]  # a few hundred codes, read again and again
     if not isinstance(code, str):
         return None
+    return _normalized(code)
+
+
+def _normalized(code: str) -> str | None:
     text = code.strip().upper()
     return text if _CODE.match(text) else None
+
+
+_NORMALIZED: Memo[str, str | None] = Memo(_normalized, 4096)
 
 
 def name(code: str) -> str | None:
@@ -111,6 +121,10 @@ _LICENSE_BY_PREFIX: tuple[tuple[str, str | None], ...] = (
 
 def license_type(code: str) -> str | None:
     """The licence a taxonomy code states, in its words ("Clinical Social Worker"), else ``None``."""
+    return _LICENSE_TYPES[code] if type(code) is str else _license_type(code)
+
+
+def _license_type(code: str) -> str | None:
     norm = normalize_code(code)
     if norm is None:
         return None
@@ -118,6 +132,9 @@ def license_type(code: str) -> str | None:
         if norm.startswith(prefix):
             return kind
     return None
+
+
+_LICENSE_TYPES: Memo[str, str | None] = Memo(_license_type, 4096)
 
 
 def settle_license_type(fields: dict[str, object], codes: list[str]) -> None:

@@ -152,6 +152,19 @@ def _set_npi(fields: dict[str, Any], value: Any) -> None:
         fields["npi_unverified"] = unverified
 
 
+def _set_fee(fields: dict[str, Any], name: str, value: Any) -> None:
+    """A fee (or the top of a range), with the text it was read from."""
+    low, high = _money(value)
+    if low is not None:
+        if name == "fee":
+            fields["fee"] = low
+            if high is not None and high != low:
+                fields.setdefault("fee_max", high)
+        else:
+            fields["fee_max"] = high
+        fields.setdefault(f"{name}_text", clean_text(value) or str(value))
+
+
 def build_fields(raw: dict[str, Any]) -> dict[str, Any]:
     """Normalise a dict of canonical-field -> raw value into a record's ``fields``.
 
@@ -181,6 +194,8 @@ def build_fields(raw: dict[str, Any]) -> dict[str, Any]:
                     continue
         elif value == "" or value == []:
             continue
+        else:
+            memo = None  # only text is remembered: the rest is just made
         if name == "name":
             full, from_name = split_name(value)
             if full:
@@ -188,15 +203,7 @@ def build_fields(raw: dict[str, Any]) -> dict[str, Any]:
             creds.extend(from_name)
             continue
         if name == "fee" or name == "fee_max":
-            low, high = _money(value)
-            if low is not None:
-                if name == "fee":
-                    fields["fee"] = low
-                    if high is not None and high != low:
-                        fields.setdefault("fee_max", high)
-                else:
-                    fields["fee_max"] = high
-                fields.setdefault(f"{name}_text", clean_text(value) or str(value))
+            _set_fee(fields, name, value)
             continue
         if name in TEXT_KEPT:
             continue
@@ -206,7 +213,7 @@ def build_fields(raw: dict[str, Any]) -> dict[str, Any]:
         if name == "accepting" and is_waitlist(value):
             fields["waitlist"] = True
             continue
-        normalised = _normalised(name, value)
+        normalised = NORMALISERS[name](value) if memo is None else _normalised(name, value)
         if normalised is not None:
             fields[name] = normalised
     for c in _name_credentials(creds) if creds else ():

@@ -26,8 +26,16 @@ _DOUBLED = (0, 2, 4, 6, 8, 1, 3, 5, 7, 9)
 
 def npi(raw: Any) -> str | None:
     """A 10-digit NPI whose Luhn check digit (with the 80840 prefix) is right, else ``None``."""
+    if type(raw) is str and raw == _LAST[0]:
+        return _LAST[1]  # the NPI just checked (a record's importer, then its fields)
     digits = _ten_digits(raw)
-    return digits if digits is not None and npi_checksum_ok(digits) else None
+    found = digits if digits is not None and npi_checksum_ok(digits) else None
+    if type(raw) is str:
+        _LAST[:] = raw, found
+    return found
+
+
+_LAST: list[Any] = ["", None]  # the last text checked as an NPI, and its answer
 
 
 _DOUBLED_DIGIT = {str(d): doubled for d, doubled in enumerate(_DOUBLED)}

@@ -191,4 +191,4 @@ def joined_name(*parts: str | None, suffix: Any = None) -> str | None:
     if is_name_suffix(suffix):
         text = str(clean_text(suffix))
         words.append(text.upper() if text.rstrip(".").lower() in _ROMAN else proper(text))
-    return " ".join(w for w in words if w) or None
+    return " ".join(filter(None, words)) or None

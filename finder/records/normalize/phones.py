@@ -12,7 +12,7 @@ from functools import lru_cache
 from typing import Any
 
 from finder.patterns import later
-from finder.records.normalize.text import clean_text, split_list
+from finder.records.normalize.text import Memo, clean_text, split_list
 from finder.records.reference import mapping
 
 _PHONE_DIGITS = later(r"\d")
@@ -30,6 +30,14 @@ def phone(raw: Any, region: str | None = None) -> str | None:
     """``"(650) 273-9927 x3"`` -> ``"650-273-9927 x3"``; ``"+44 20 7946 0958"`` ->
     ``"+44 20 7946 0958"``; ``"633708957"`` read in ``region="ES"`` -> ``"+34 633 70 89 57"``.
     ``None`` for what is not a possible number."""
+    if type(raw) is str:
+        # An importer may read the same number twice (a registry's location and mailing
+        # phones are compared), and an office's number recurs across its clinicians.
+        return _PHONE_MEMO[(raw, region)]
+    return _phone(raw, region)
+
+
+def _phone(raw: Any, region: str | None) -> str | None:
     # "(617) 555-0101" is written the North American way wherever it was printed.
     written_nanp = type(raw) is str and _NANP_WRITTEN.match(raw) is not None
     if region is not None and region not in _NANP and not written_nanp:
@@ -53,6 +61,9 @@ def phone(raw: Any, region: str | None = None) -> str | None:
         return _phone_fallback(text, ext, region)
     out = f"{digits[:3]}-{digits[3:6]}-{digits[6:]}"
     return f"{out} x{ext}" if ext else out
+
+
+_PHONE_MEMO: Memo[tuple[str, str | None], str | None] = Memo(lambda key: _phone(*key), 4096)
 
 
 def _phone_fallback(text: str, ext: str | None, region: str | None = None) -> str | None:

@@ -6,7 +6,7 @@ import re
 from typing import Any
 
 from finder.patterns import later
-from finder.records.normalize.text import clean_text
+from finder.records.normalize.text import Memo, clean_text
 from finder.records.reference import mapping
 
 #: Two-letter US state and territory codes -> their names (data/reference/us_states.csv).
@@ -22,6 +22,12 @@ _FLOAT_ZIP = later(r"(\d{3,9})\.0+")
 
 def zip_code(raw: Any) -> str | None:
     """``"02139-1234"``, ``"021391234"``, ``2139`` (a number that lost its zero) -> ``"02139"``."""
+    if type(raw) is str:
+        return _ZIP_MEMO[raw]  # the same few thousand ZIPs, row after row
+    return _zip_code(raw)
+
+
+def _zip_code(raw: Any) -> str | None:
     if isinstance(raw, float) and raw.is_integer():
         raw = int(raw)
     if isinstance(raw, int):
@@ -40,6 +46,9 @@ def zip_code(raw: Any) -> str | None:
         return "0" + text
     m = _ZIP.search(text)
     return m.group(1) if m else None
+
+
+_ZIP_MEMO: Memo[str, str | None] = Memo(_zip_code, 8192)
 
 
 def state(raw: Any) -> str | None:

@@ -65,18 +65,19 @@ V = TypeVar("V")
 class Memo(dict[K, V]):
     """``memo[key]`` is ``make(key)``, made once: a reader's answers for the values that
     recur across the rows of one export (a hit is a plain dict look-up). The table is
-    cleared when it reaches ``MEMO_LIMIT``. ``make`` must return immutable values: every
-    caller gets the same object."""
+    cleared when it reaches ``limit`` (``MEMO_LIMIT``). ``make`` must return immutable
+    values: every caller gets the same object."""
 
-    __slots__ = ("make",)
+    __slots__ = ("limit", "make")
 
-    def __init__(self, make: Callable[[K], V]) -> None:
+    def __init__(self, make: Callable[[K], V], limit: int | None = None) -> None:
         super().__init__()
         self.make = make
+        self.limit = MEMO_LIMIT if limit is None else limit
 
     def __missing__(self, key: K) -> V:
         value = self.make(key)
-        if len(self) >= MEMO_LIMIT:
+        if len(self) >= self.limit:
             self.clear()
         self[key] = value
         return value
