@@ -7,7 +7,7 @@ deactivated NPIs; rows from bench_nppes_memory.py) is read:
 - by finder's NPPES importer with the behavioural-health filter, every kept row
   read in full, classified and geocoded (``nppes_csv.parse`` plus ``enrich``: the
   import less the store), in its own process.
-Target: CPU time at most 1.0x the baseline's; peak memory under 200 MB, and the
+Target: CPU time at most 1.0x the baseline's (the two run by turns, the median of the pairs' ratios); peak memory under 200 MB, and the
 same peak (within 10%) for 20,000 rows kept as for 2,000 (files with 10% and 1%
 behavioural-health rows; 50% is shown too). ``--near``/``--state`` and the whole ``finder import``
 (with the store) are timed too, for the record. The time for the full
@@ -32,6 +32,7 @@ from _common import PYTHON
 from bench_nppes_memory import generate
 
 FULL_FILE_ROWS = 9_000_000
+REPEAT = int(os.environ.get("BENCH_REPEAT", "5"))
 FINDER = str(Path(PYTHON).with_name("finder"))
 
 BARE = """
@@ -92,15 +93,28 @@ def main() -> int:
         path = tmp / "npidata_pfile.csv"
         generate(path, rows, behavioural_share=0.05)
         size = path.stat().st_size / 1e6
-        bare_cpu, bare_wall, _, _ = run([PYTHON, "-c", BARE, str(path)])
-        cpu, wall, peak, kept = run([PYTHON, "-c", IMPORTER, str(path), "", ""])
-        ratio = cpu / bare_cpu
+        # By turns, so a slow spell of the shared machine falls on both; the ratio is the
+        # median of the ratios of the pairs.
+        pairs = [
+            (
+                run([PYTHON, "-c", BARE, str(path)], 1),
+                run([PYTHON, "-c", IMPORTER, str(path), "", ""], 1),
+            )
+            for _ in range(REPEAT)
+        ]
+        bare_cpu = statistics.median(b[0] for b, _ in pairs)
+        bare_wall = statistics.median(b[1] for b, _ in pairs)
+        cpu = statistics.median(m[0] for _, m in pairs)
+        wall = statistics.median(m[1] for _, m in pairs)
+        peak = max(m[2] for _, m in pairs)
+        kept = pairs[0][1][3]
+        ratio = statistics.median(m[0] / b[0] for b, m in pairs)
         ok = ratio <= 1.0 and peak < 200
         missed += not ok
         print(
-            f"{rows:,} rows ({size:,.0f} MB), kept {int(kept):,}: filtered import "
+            f"{rows:,} rows ({size:,.0f} MB), kept {int(kept):,}, {REPEAT} pairs of runs: filtered import "
             f"{cpu:.2f} s CPU / {wall:.2f} s wall, peak {peak:.0f} MB; bare csv.reader "
-            f"{bare_cpu:.2f} s CPU / {bare_wall:.2f} s wall; CPU ratio {ratio:.2f}, wall ratio "
+            f"{bare_cpu:.2f} s CPU / {bare_wall:.2f} s wall; CPU ratio {ratio:.2f} (median of the pairs'), wall ratio "
             f"{wall / bare_wall:.2f} (target <= 1.0 CPU, < 200 MB) {'OK' if ok else 'MISSED'}"
         )
         rate = rows / wall
