@@ -199,16 +199,17 @@ def _entry(cols: _Columns, row: list[str], codes: list[tuple[str, int]]) -> NpiE
         if extra.get("deactivation_date") and not extra.get("reactivation_date")
         else "active"
     )
-    first, middle, last, suffix, credential, organization = cols.person_at(row)
+    # By name, not by place: a reordered ``_PERSON`` must not swap a first and last name.
+    person = dict(zip(_PERSON, cols.person_at(row), strict=True))
     return NpiEntry(
         npi=row[cols.npi],
         is_organization=row[cols.entity].strip() == "2",
-        organization_name=organization,
-        first_name=first,
-        middle_name=middle,
-        last_name=last,
-        name_suffix=suffix,
-        credential=credential,
+        organization_name=person["organization_name"],
+        first_name=person["first_name"],
+        middle_name=person["middle_name"],
+        last_name=person["last_name"],
+        name_suffix=person["name_suffix"],
+        credential=person["credential"],
         gender=row[cols.gender_at],
         slots=slots,
         location=dict(zip(_PLACE, cols.location_at(row), strict=True)),
